@@ -1,0 +1,71 @@
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Middleware.Outbox;
+using MassTransit.Transports;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Platform.Outbox;
+
+/// <summary>
+/// Sends and publishes from code outside a consumer (an HTTP request, a webhook) in the same transaction as that
+/// code's own SQL: open <see cref="SqlSession"/>, write the rows, publish here, commit. Nothing reaches the broker
+/// unless the commit succeeds, and nothing committed is lost: the sweeper delivers it right after the commit.
+/// </summary>
+public sealed class BusOutbox : OutboxSendContext
+{
+    readonly SqlSession _session;
+    readonly OutboxStore _store;
+    readonly IServiceProvider _provider;
+    readonly TimeProvider _time;
+    Guid? _outboxId;
+
+    public BusOutbox(SqlSession session, OutboxStore store, SqlOutboxDelivery delivery, IBus bus, IServiceProvider provider, TimeProvider time)
+    {
+        _session = session;
+        _store = store;
+        _provider = provider;
+        _time = time;
+        SendEndpointProvider = new OutboxSendEndpointProvider(this, bus);
+        PublishEndpoint = new PublishEndpoint(new OutboxPublishEndpointProvider(this, bus));
+        session.Committed += () =>
+        {
+            if (_outboxId is null)
+                return;
+            _outboxId = null;
+            delivery.Notify();
+        };
+    }
+
+    public IPublishEndpoint PublishEndpoint { get; }
+    public ISendEndpointProvider SendEndpointProvider { get; }
+
+    public Task Publish<T>(T message, CancellationToken cancellationToken = default)
+        where T : class =>
+        PublishEndpoint.Publish(message, cancellationToken);
+
+    public async Task Send<T>(Uri destination, T message, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        var endpoint = await SendEndpointProvider.GetSendEndpoint(destination);
+        await endpoint.Send(message, cancellationToken);
+    }
+
+    public async Task AddSend<T>(SendContext<T> context)
+        where T : class
+    {
+        if (!_session.InTransaction)
+            throw new InvalidOperationException("Messages go through the bus outbox inside a SQL session transaction: call SqlSession.BeginAsync first.");
+
+        var now = _time.GetUtcNow();
+        if (_outboxId is not { } outboxId)
+        {
+            outboxId = NewId.NextGuid();
+            await _store.InsertOutboxStateAsync(_session, outboxId, now.ToUnixTimeMilliseconds(), context.CancellationToken);
+            _outboxId = outboxId;
+        }
+
+        await _store.InsertAsync(_session, [StoredMessage.From(context, now.UtcDateTime)], null, null, outboxId, context.CancellationToken);
+    }
+
+    public object? GetService(Type serviceType) => _provider.GetService(serviceType);
+}

@@ -1,0 +1,74 @@
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Middleware.Outbox;
+
+namespace Orchestration.Platform.Outbox;
+
+/// <summary>
+/// The consume context a consumer or saga sees under the outbox: its sends, publishes and schedules are captured as
+/// <see cref="StoredMessage"/>s and written in the handler's transaction, then delivered after the commit.
+/// </summary>
+public sealed class SqlOutboxConsumeContext<TMessage> : OutboxConsumeContextProxy<TMessage>
+    where TMessage : class
+{
+    readonly SqlOutboxDelivery _delivery;
+    readonly Guid _messageId;
+    readonly List<StoredMessage> _captured;
+    readonly TimeProvider _time;
+    bool _consumed;
+    bool _delivered;
+
+    public SqlOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider, SqlOutboxDelivery delivery,
+        Guid messageId, InboxState state, List<StoredMessage> captured, TimeProvider time)
+        : base(context, options, provider)
+    {
+        _delivery = delivery;
+        _messageId = messageId;
+        _captured = captured;
+        _time = time;
+        _consumed = state.Consumed.HasValue;
+        _delivered = state.Delivered.HasValue;
+        ReceiveCount = state.ReceiveCount;
+    }
+
+    public override Guid? MessageId => _messageId;
+    public override bool ContinueProcessing { get; set; } = true;
+    public override bool IsMessageConsumed => _consumed;
+    public override bool IsOutboxDelivered => _delivered;
+    public override int ReceiveCount { get; }
+    public override long? LastSequenceNumber => null;
+
+    /// <summary>Messages the handler produced in this pass, to be written before the commit.</summary>
+    public IReadOnlyList<StoredMessage> Captured => _captured;
+
+    public override Task SetConsumed()
+    {
+        _consumed = true;
+        return Task.CompletedTask;
+    }
+
+    public override async Task SetDelivered()
+    {
+        await _delivery.CompleteInboxAsync(_messageId, ConsumerId, CancellationToken);
+        _delivered = true;
+    }
+
+    public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
+    {
+        var messages = _captured.Count > 0 ? _captured : await _delivery.LoadInboxAsync(_messageId, ConsumerId, CancellationToken);
+        return messages.Cast<OutboxMessageContext>().ToList();
+    }
+
+    public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message) => Task.CompletedTask;
+
+    // Delivered rows are removed together with marking the inbox row delivered (SetDelivered).
+    public override Task RemoveOutboxMessages() => Task.CompletedTask;
+
+    public override Task AddSend<T>(SendContext<T> context)
+    {
+        var message = StoredMessage.From(context, _time.GetUtcNow().UtcDateTime);
+        lock (_captured)
+            _captured.Add(message);
+        return Task.CompletedTask;
+    }
+}

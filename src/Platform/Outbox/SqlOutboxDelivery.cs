@@ -1,0 +1,77 @@
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Serialization;
+using Microsoft.Extensions.Options;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Platform.Outbox;
+
+/// <summary>Hands stored messages to the broker and records that they arrived.</summary>
+public sealed class SqlOutboxDelivery(OutboxStore store, IBus bus, IOptions<OutboxOptions> options, TimeProvider time)
+{
+    readonly SemaphoreSlim _signal = new(0);
+
+    /// <summary>Wakes the sweeper: a bus-outbox transaction committed messages.</summary>
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+            _signal.Release();
+    }
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => await _signal.WaitAsync(timeout, cancellationToken);
+
+    public async Task SendAsync(StoredMessage message, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.DeliveryTimeout);
+        var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
+        await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), timeout.Token);
+    }
+
+    public async Task<List<StoredMessage>> LoadInboxAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.Storage.OpenConnectionAsync(cancellationToken);
+        return await store.LoadForInboxAsync(connection, null, messageId, consumerId, cancellationToken);
+    }
+
+    public async Task CompleteInboxAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.Storage.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await store.CompleteInboxDeliveryAsync(connection, transaction, messageId, consumerId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Delivers one committed bus-outbox transaction; false when none is waiting.</summary>
+    public async Task<bool> DeliverNextOutboxAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await store.Storage.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await store.ClaimOutboxAsync(connection, transaction, cancellationToken) is not { } outboxId)
+            return false;
+
+        foreach (var message in await store.LoadForOutboxAsync(connection, transaction, outboxId, cancellationToken))
+            await SendAsync(message, cancellationToken);
+
+        await store.CompleteOutboxDeliveryAsync(connection, transaction, outboxId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Delivers the messages of one consumed message that a crash left behind; false when none is waiting.</summary>
+    public async Task<bool> DeliverNextOrphanAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = (time.GetUtcNow() - options.Value.OrphanAge).ToUnixTimeMilliseconds();
+        await using var connection = await store.Storage.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await store.ClaimOrphanAsync(connection, transaction, cutoff, cancellationToken) is not var (messageId, consumerId))
+            return false;
+
+        foreach (var message in await store.LoadForInboxAsync(connection, transaction, messageId, consumerId, cancellationToken))
+            await SendAsync(message, cancellationToken);
+
+        await store.CompleteInboxDeliveryAsync(connection, transaction, messageId, consumerId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+}

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using MassTransit;
+
+namespace Orchestration.Platform.Recoverability;
+
+public static class Recoverability
+{
+    /// <summary>Failures of the message itself rather than of the moment; retrying cannot help.</summary>
+    static readonly Type[] AlwaysUnrecoverable =
+    [
+        typeof(ValidationException),
+        typeof(JsonException),
+        typeof(NotSupportedException),
+    ];
+
+    /// <summary>
+    /// Applies the policy to a receive endpoint. Delayed retries wrap immediate retries, and immediate retries run on the
+    /// first delivery only, so a message that always fails is attempted 1 + immediate + delayed times in all.
+    /// </summary>
+    public static void UseRecoverability(this IReceiveEndpointConfigurator endpoint, RecoverabilityOptions options)
+    {
+        var unrecoverable = Unrecoverable(options);
+
+        if (options.DelayedRetries.Count > 0)
+        {
+            endpoint.UseScheduledRedelivery(r =>
+            {
+                r.Intervals(options.DelayedRetries.ToArray());
+                r.Ignore<Exception>(e => IsUnrecoverable(e, unrecoverable));
+            });
+        }
+
+        endpoint.UseMessageRetry(r =>
+        {
+            r.SetRetryPolicy(filter => new FirstDeliveryOnlyRetryPolicy(Retry.Immediate(filter, options.ImmediateRetries)));
+            r.Ignore<Exception>(e => IsUnrecoverable(e, unrecoverable));
+        });
+    }
+
+    public static bool IsUnrecoverable(Exception exception, IReadOnlyCollection<Type> unrecoverable) =>
+        unrecoverable.Any(type => type.IsInstanceOfType(exception)) ||
+        (exception.InnerException is { } inner && IsUnrecoverable(inner, unrecoverable));
+
+    static List<Type> Unrecoverable(RecoverabilityOptions options)
+    {
+        var types = new List<Type>(AlwaysUnrecoverable);
+        foreach (var name in options.Unrecoverable)
+        {
+            var type = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(name)).FirstOrDefault(t => t is not null)
+                ?? Type.GetType(name)
+                ?? throw new ArgumentException($"Recoverability:Unrecoverable names '{name}', which is not a loaded exception type.");
+            if (!typeof(Exception).IsAssignableFrom(type))
+                throw new ArgumentException($"Recoverability:Unrecoverable names '{name}', which is not an exception type.");
+            types.Add(type);
+        }
+
+        return types;
+    }
+}

@@ -1,0 +1,178 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Context;
+using MassTransit.Middleware;
+using MassTransit.Saga;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Platform.Sagas;
+
+/// <summary>
+/// Plugs the SQL saga store into MassTransit. Under the outbox the saga shares the handler's transaction
+/// (<see cref="SqlSession"/> is scoped); on its own it opens and commits one.
+/// </summary>
+public sealed class SqlSagaRepositoryContextFactory<TSaga>(SqlSession session, SqlSagaStore<TSaga> store, ISagaConsumeContextFactory<SqlSession, TSaga> factory)
+    : ISagaRepositoryContextFactory<TSaga>, IQuerySagaRepositoryContextFactory<TSaga>, ILoadSagaRepositoryContextFactory<TSaga>
+    where TSaga : class, ISagaVersion
+{
+    public Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
+        where T : class =>
+        InTransaction(context.CancellationToken, () => next.Send(new SqlSagaRepositoryContext<TSaga, T>(session, store, context, factory)));
+
+    public Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
+        where T : class =>
+        InTransaction(context.CancellationToken, async () =>
+        {
+            var instances = await store.QueryAsync(session, query.FilterExpression, context.CancellationToken);
+            var repositoryContext = new SqlSagaRepositoryContext<TSaga, T>(session, store, context, factory);
+            await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
+        });
+
+    public async Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        T result = null!;
+        await InTransaction(cancellationToken, async () => result = await asyncMethod(new SqlSagaRepositoryContext<TSaga>(session, store, cancellationToken)));
+        return result;
+    }
+
+    public async Task<T> Execute<T>(Func<QuerySagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        T result = null!;
+        await InTransaction(cancellationToken, async () => result = await asyncMethod(new SqlSagaRepositoryContext<TSaga>(session, store, cancellationToken)));
+        return result;
+    }
+
+    public void Probe(ProbeContext context)
+    {
+        context.Add("persistence", "sql");
+        context.Add("table", store.TableName);
+    }
+
+    async Task InTransaction(CancellationToken cancellationToken, Func<Task> work)
+    {
+        if (session.InTransaction)
+        {
+            await work();
+            return;
+        }
+
+        await session.BeginAsync(cancellationToken);
+        try
+        {
+            await work();
+            await session.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            await session.RollbackAsync();
+            throw;
+        }
+    }
+}
+
+public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>
+    where TSaga : class, ISagaVersion
+    where TMessage : class
+{
+    readonly SqlSession session;
+    readonly SqlSagaStore<TSaga> store;
+    readonly ConsumeContext<TMessage> consumeContext;
+    readonly ISagaConsumeContextFactory<SqlSession, TSaga> factory;
+
+    public SqlSagaRepositoryContext(SqlSession session, SqlSagaStore<TSaga> store, ConsumeContext<TMessage> consumeContext,
+        ISagaConsumeContextFactory<SqlSession, TSaga> factory)
+        : base(consumeContext, session)
+    {
+        this.session = session;
+        this.store = store;
+        this.consumeContext = consumeContext;
+        this.factory = factory;
+    }
+
+    public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> context, TSaga instance, SagaConsumeContextMode mode)
+        where T : class =>
+        factory.CreateSagaConsumeContext(session, context, instance, mode);
+
+    public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
+        factory.CreateSagaConsumeContext(session, consumeContext, instance, SagaConsumeContextMode.Add);
+
+    public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
+    {
+        if (!await store.InsertAsync(session, instance, CancellationToken))
+            return default!;
+        return await factory.CreateSagaConsumeContext(session, consumeContext, instance, SagaConsumeContextMode.Insert);
+    }
+
+    public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
+    {
+        var instance = await store.LoadAsync(session, correlationId, CancellationToken);
+        return instance is null ? default! : await factory.CreateSagaConsumeContext(session, consumeContext, instance, SagaConsumeContextMode.Load);
+    }
+
+    // Two messages starting the same saga at once: the second insert finds the row and fails as a conflict, and the
+    // retry then loads the instance the first one created.
+    public async Task Save(SagaConsumeContext<TSaga> context)
+    {
+        if (!await store.InsertAsync(session, context.Saga, CancellationToken))
+            throw new SagaConcurrencyException(typeof(TSaga), context.Saga.CorrelationId, 0);
+    }
+
+    public Task Update(SagaConsumeContext<TSaga> context) => store.UpdateAsync(session, context.Saga, CancellationToken);
+
+    public Task Delete(SagaConsumeContext<TSaga> context) => store.DeleteAsync(session, context.Saga, CancellationToken);
+
+    public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
+
+    public Task Undo(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
+}
+
+public sealed class SqlSagaRepositoryContext<TSaga>(SqlSession session, SqlSagaStore<TSaga> store, CancellationToken cancellationToken)
+    : BasePipeContext(cancellationToken), QuerySagaRepositoryContext<TSaga>, LoadSagaRepositoryContext<TSaga>
+    where TSaga : class, ISagaVersion
+{
+    public async Task<TSaga> Load(Guid correlationId) => (await store.LoadAsync(session, correlationId, CancellationToken))!;
+
+    public async Task<SagaRepositoryQueryContext<TSaga>> Query(ISagaQuery<TSaga> query, CancellationToken cancellationToken = default) =>
+        new LoadedSagaRepositoryQueryContext<TSaga>(this, await store.QueryAsync(session, query.FilterExpression, cancellationToken));
+}
+
+public static class SqlSagaRepositoryExtensions
+{
+    /// <summary>
+    /// Stores the saga in its own SQL table (created by a migration at start-up). The table name defaults to the
+    /// state type's name in snake case without a trailing "State": <c>LeaseSigningState</c> → <c>saga_lease_signing</c>.
+    /// </summary>
+    public static ISagaRegistrationConfigurator<TSaga> SqlRepository<TSaga>(this ISagaRegistrationConfigurator<TSaga> configurator, string? table = null)
+        where TSaga : class, ISagaVersion
+    {
+        var name = table ?? DefaultTable(typeof(TSaga));
+        configurator.Repository(r =>
+        {
+            r.TryAddSingleton(new SagaTable<TSaga>(name));
+            r.TryAddSingleton<SqlSagaStore<TSaga>>();
+            r.AddSingleton(SqlSagaStore<TSaga>.Migration(name));
+            r.RegisterLoadSagaRepository<TSaga, SqlSagaRepositoryContextFactory<TSaga>>();
+            r.RegisterQuerySagaRepository<TSaga, SqlSagaRepositoryContextFactory<TSaga>>();
+            r.RegisterSagaRepository<TSaga, SqlSession, SagaConsumeContextFactory<SqlSession, TSaga>, SqlSagaRepositoryContextFactory<TSaga>>();
+        });
+        return configurator;
+    }
+
+    public static string DefaultTable(Type sagaType)
+    {
+        var name = sagaType.Name.EndsWith("State", StringComparison.Ordinal) ? sagaType.Name[..^"State".Length] : sagaType.Name;
+        var snake = new System.Text.StringBuilder("saga_");
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+                snake.Append('_');
+            snake.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return snake.ToString();
+    }
+}

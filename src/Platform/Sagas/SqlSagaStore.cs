@@ -1,0 +1,179 @@
+using System.Data.Common;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Platform.Sagas;
+
+/// <summary>A stale update: another transaction changed the saga first. The retry policy runs the message again.</summary>
+public sealed class SagaConcurrencyException(Type sagaType, Guid correlationId, int expectedVersion)
+    : ConcurrencyException($"Saga {sagaType.Name} {correlationId} was changed by another transaction (expected version {expectedVersion}).", sagaType,
+        correlationId);
+
+/// <summary>
+/// One table per saga type: correlation id, current state, the instance as JSON, a version for optimistic
+/// concurrency, and created/updated times.
+/// </summary>
+public sealed class SqlSagaStore<TSaga>
+    where TSaga : class, ISagaVersion
+{
+    static readonly Func<TSaga, string?> ReadState = CreateStateReader();
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+
+    readonly SqlStorage _storage;
+    readonly TimeProvider _time;
+
+    public SqlSagaStore(SqlStorage storage, SagaTable<TSaga> table, TimeProvider time)
+    {
+        _storage = storage;
+        _time = time;
+        TableName = storage.Table(table.Name);
+    }
+
+    public string TableName { get; }
+
+    public static SchemaMigration Migration(string table) => new($"saga_{table}_0001", s => $"""
+        CREATE TABLE {s.Table(table)} (
+            correlation_id {s.Dialect.UuidType} PRIMARY KEY,
+            current_state text NULL,
+            data {s.Dialect.JsonType} NOT NULL,
+            version integer NOT NULL,
+            created_at bigint NOT NULL,
+            updated_at bigint NOT NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, table + "_state")} ON {s.Table(table)} (current_state);
+        """);
+
+    public async Task<TSaga?> LoadAsync(SqlSession session, Guid correlationId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT data, version FROM {TableName} WHERE correlation_id = @id").With("@id", correlationId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<List<TSaga>> QueryAsync(SqlSession session, Expression<Func<TSaga, bool>> filter, CancellationToken cancellationToken)
+    {
+        var where = new StringBuilder();
+        await using var command = session.CreateCommand("");
+        Translate(filter.Body, filter.Parameters[0], where, command);
+        command.CommandText = $"SELECT data, version FROM {TableName} WHERE {where}";
+        var instances = new List<TSaga>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            instances.Add(Read(reader));
+        return instances;
+    }
+
+    /// <summary>Inserts a new instance; false when one with the same correlation id already exists.</summary>
+    public async Task<bool> InsertAsync(SqlSession session, TSaga instance, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        instance.Version = 1;
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {TableName} (correlation_id, current_state, data, version, created_at, updated_at)
+            VALUES (@id, @state, {_storage.Dialect.JsonValue("@data")}, 1, @now, @now)
+            ON CONFLICT (correlation_id) DO NOTHING
+            """).With("@id", instance.CorrelationId).With("@state", ReadState(instance)).With("@data", Serialize(instance)).With("@now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task UpdateAsync(SqlSession session, TSaga instance, CancellationToken cancellationToken)
+    {
+        var expected = instance.Version;
+        instance.Version = expected + 1;
+        await using var command = session.CreateCommand($"""
+            UPDATE {TableName} SET current_state = @state, data = {_storage.Dialect.JsonValue("@data")}, version = @version, updated_at = @now
+            WHERE correlation_id = @id AND version = @expected
+            """).With("@state", ReadState(instance)).With("@data", Serialize(instance)).With("@version", instance.Version)
+            .With("@now", _time.GetUtcNow().ToUnixTimeMilliseconds()).With("@id", instance.CorrelationId).With("@expected", expected);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            instance.Version = expected;
+            throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, expected);
+        }
+    }
+
+    public async Task DeleteAsync(SqlSession session, TSaga instance, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"DELETE FROM {TableName} WHERE correlation_id = @id AND version = @expected")
+            .With("@id", instance.CorrelationId).With("@expected", instance.Version);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, instance.Version);
+    }
+
+    static TSaga Read(DbDataReader reader)
+    {
+        var instance = JsonSerializer.Deserialize<TSaga>(reader.GetString(0), Json)
+            ?? throw new SagaException("The stored saga instance is empty.", typeof(TSaga), Guid.Empty);
+        instance.Version = reader.GetInt32(1);
+        return instance;
+    }
+
+    static string Serialize(TSaga instance) => JsonSerializer.Serialize(instance, Json);
+
+    // CorrelateBy expressions of the form x => x.Property == value (joined with &&) become JSON-field comparisons.
+    void Translate(Expression expression, ParameterExpression instance, StringBuilder sql, DbCommand command)
+    {
+        switch (expression)
+        {
+            case BinaryExpression { NodeType: ExpressionType.AndAlso } and:
+                sql.Append('(');
+                Translate(and.Left, instance, sql, command);
+                sql.Append(" AND ");
+                Translate(and.Right, instance, sql, command);
+                sql.Append(')');
+                return;
+            case BinaryExpression { NodeType: ExpressionType.Equal } equal:
+                var (member, value) = StripConvert(equal.Left) is MemberExpression left && left.Expression == instance
+                    ? (left, equal.Right)
+                    : StripConvert(equal.Right) is MemberExpression right && right.Expression == instance
+                        ? (right, equal.Left)
+                        : throw Unsupported(expression);
+                var parameter = $"@p{command.Parameters.Count}";
+                var constant = Expression.Lambda(value).Compile().DynamicInvoke();
+                if (member.Member.Name == nameof(ISaga.CorrelationId))
+                {
+                    sql.Append("correlation_id = ").Append(parameter);
+                    command.With(parameter, constant);
+                    return;
+                }
+
+                sql.Append(_storage.Dialect is SqliteDialect ? $"json_extract(data, '$.{member.Member.Name}')" : $"(data->>'{member.Member.Name}')")
+                    .Append(constant is null ? " IS NULL" : " = " + parameter);
+                if (constant is not null)
+                    command.With(parameter, JsonScalar(constant));
+                return;
+            default:
+                throw Unsupported(expression);
+        }
+    }
+
+    object JsonScalar(object value) => value switch
+    {
+        Guid guid => guid.ToString("D"),
+        string text => text,
+        bool flag when _storage.Dialect is SqliteDialect => flag ? 1 : 0,
+        bool flag => flag ? "true" : "false",
+        _ when _storage.Dialect is SqliteDialect => value,
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+    };
+
+    static Expression StripConvert(Expression expression) => expression is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : expression;
+
+    static NotSupportedException Unsupported(Expression expression) =>
+        new($"The SQL saga repository correlates by 'instance.Property == value' joined with '&&'; '{expression}' is not supported.");
+
+    static Func<TSaga, string?> CreateStateReader()
+    {
+        var property = typeof(TSaga).GetProperty("CurrentState", BindingFlags.Public | BindingFlags.Instance);
+        if (property is null)
+            return _ => null;
+        return instance => property.GetValue(instance)?.ToString();
+    }
+}
+
+/// <summary>The table a saga type is stored in.</summary>
+public sealed record SagaTable<TSaga>(string Name);

@@ -1,0 +1,60 @@
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Scheduling;
+using Orchestration.Platform.Outbox;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Platform.Scheduling;
+
+/// <summary>
+/// Stores a message to be sent later. Runs under the inbox/outbox, so the row commits with the duplicate-detection
+/// record and a redelivered <see cref="ScheduleMessage"/> is not stored twice.
+/// </summary>
+public sealed class ScheduleMessageConsumer(SqlSession session, SchedulerStore store, ScheduledMessageDispatcher dispatcher, TimeProvider time)
+    : IConsumer<ScheduleMessage>
+{
+    public const string TokenIdHeader = "MT-Scheduling-TokenId";
+
+    public async Task Consume(ConsumeContext<ScheduleMessage> context)
+    {
+        var schedule = context.Message;
+        var now = time.GetUtcNow();
+        var body = context.SerializerContext.GetMessageSerializer(schedule.Payload, schedule.PayloadType)
+            .GetMessageBody(new MessageSendContext<ScheduleMessage>(schedule));
+
+        // The delivered message keeps the envelope of the request (ids, conversation, headers), as MassTransit's
+        // Quartz scheduler does, and carries the token so a saga can drop a timeout it no longer waits for.
+        var message = new StoredMessage
+        {
+            MessageId = context.MessageId ?? schedule.CorrelationId,
+            ContentType = context.ReceiveContext.ContentType.ToString(),
+            MessageType = string.Join(";", schedule.PayloadType),
+            Body = body.GetString(),
+            ConversationId = context.ConversationId,
+            CorrelationId = context.CorrelationId,
+            InitiatorId = context.InitiatorId,
+            RequestId = context.RequestId,
+            SourceAddress = context.SourceAddress,
+            DestinationAddress = schedule.Destination,
+            ResponseAddress = context.ResponseAddress,
+            FaultAddress = context.FaultAddress,
+            SentTime = now.UtcDateTime,
+            ExpirationTime = context.ExpirationTime,
+        };
+        foreach (var header in context.Headers.GetAll())
+            message.SetHeader(header.Key, header.Value);
+        message.SetHeader(TokenIdHeader, schedule.CorrelationId.ToString("N"));
+
+        var dueAt = new DateTimeOffset(DateTime.SpecifyKind(schedule.ScheduledTime, DateTimeKind.Utc));
+        await store.ScheduleAsync(session, schedule.CorrelationId, dueAt.ToUnixTimeMilliseconds(), message, now.ToUnixTimeMilliseconds(),
+            context.CancellationToken);
+
+        session.Committed += () => dispatcher.WakeBy(dueAt);
+    }
+}
+
+public sealed class CancelScheduledMessageConsumer(SqlSession session, SchedulerStore store, TimeProvider time) : IConsumer<CancelScheduledMessage>
+{
+    public Task Consume(ConsumeContext<CancelScheduledMessage> context) =>
+        store.CancelAsync(session, context.Message.TokenId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Orchestration.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The test endpoint as a real child process on RabbitMQ and PostgreSQL, so tests can stop it, kill it and start it
+/// again exactly as an operator or a crash would.
+/// </summary>
+public sealed class EndpointProcess : IAsyncDisposable
+{
+    readonly Dictionary<string, string> _settings;
+    readonly StringBuilder _output = new();
+    Process? _process;
+
+    public EndpointProcess(string vhost, string schema, IDictionary<string, string>? settings = null)
+    {
+        _settings = new Dictionary<string, string>
+        {
+            ["Bus__Transport"] = "RabbitMq",
+            ["Bus__RabbitMq__Host"] = TestServers.RabbitHost,
+            ["Bus__RabbitMq__Port"] = TestServers.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Bus__RabbitMq__VirtualHost"] = vhost,
+            ["Bus__RabbitMq__Username"] = TestServers.RabbitUser,
+            ["Bus__RabbitMq__Password"] = TestServers.RabbitPassword,
+            ["Storage__Provider"] = "Postgres",
+            ["Storage__ConnectionString"] = TestServers.PostgresConnectionString,
+            ["Storage__Schema"] = schema,
+            ["Scheduler__Host"] = "true",
+            ["Scheduler__PollInterval"] = "00:00:00.250",
+            ["Recoverability__DelayedRetries__0"] = "00:00:01",
+            ["Recoverability__DelayedRetries__1"] = "00:00:01",
+            ["Recoverability__DelayedRetries__2"] = "00:00:01",
+            ["Recoverability__Unrecoverable__0"] = "Orchestration.TestEndpoint.Contracts.ProbeRuleViolation",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            _settings[key] = value;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public async Task StartAsync(IDictionary<string, string>? overrides = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Orchestration.TestEndpoint.dll"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var (key, value) in _settings)
+            start.Environment[key] = value;
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("The test endpoint did not start.");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The test endpoint exited during start-up:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The test endpoint was not ready within 60 s:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to end by itself (for example after a requested crash).</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(cancellation.Token);
+    }
+
+    public bool HasExited => _process?.HasExited ?? true;
+
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+    }
+
+    void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

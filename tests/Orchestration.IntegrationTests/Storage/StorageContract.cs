@@ -1,0 +1,257 @@
+using MassTransit;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orchestration.IntegrationTests.Infrastructure;
+using Orchestration.Platform.Outbox;
+using Orchestration.Platform.Sagas;
+using Orchestration.Platform.Scheduling;
+using Orchestration.Platform.Storage;
+using Orchestration.TestEndpoint;
+
+namespace Orchestration.IntegrationTests.Storage;
+
+/// <summary>
+/// What the saga repository, the inbox/outbox and the scheduler store promise, checked the same way on every SQL
+/// dialect the platform supports.
+/// </summary>
+public abstract class StorageContract : IAsyncLifetime
+{
+    static readonly SchemaMigration ProbeSagaTable = SqlSagaStore<ProbeState>.Migration("saga_probe");
+
+    protected SqlStorage Storage { get; private set; } = null!;
+
+    protected abstract SqlStorage CreateStorage();
+
+    public async Task InitializeAsync()
+    {
+        Storage = CreateStorage();
+        await Migrator().MigrateAsync(CancellationToken.None);
+    }
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    SchemaMigrator Migrator() => new(Storage, [PlatformMigrations.Messaging, ProbeSagaTable], NullLogger<SchemaMigrator>.Instance);
+
+    SqlSagaStore<ProbeState> Sagas() => new(Storage, new SagaTable<ProbeState>("saga_probe"), TimeProvider.System);
+
+    async Task<T> InTransaction<T>(Func<SqlSession, Task<T>> work)
+    {
+        await using var session = new SqlSession(Storage);
+        await session.BeginAsync(CancellationToken.None);
+        var result = await work(session);
+        await session.CommitAsync(CancellationToken.None);
+        return result;
+    }
+
+    Task InTransaction(Func<SqlSession, Task> work) => InTransaction(async s =>
+    {
+        await work(s);
+        return true;
+    });
+
+    static StoredMessage Message(string body, string destination = "queue:somewhere") => new()
+    {
+        MessageId = NewId.NextGuid(),
+        ContentType = "application/vnd.masstransit+json",
+        MessageType = "urn:message:Orchestration:Probe",
+        Body = body,
+        DestinationAddress = new Uri(destination),
+        SentTime = DateTime.UtcNow,
+    };
+
+    [Fact]
+    public async Task Should_apply_migrations_once_when_instances_start_together()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Migrator().MigrateAsync(CancellationToken.None)));
+        await Migrator().MigrateAsync(CancellationToken.None);
+
+        var applied = await InTransaction(async s =>
+        {
+            await using var command = s.CreateCommand($"SELECT COUNT(*) FROM {Storage.Table("schema_migrations")}");
+            return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        });
+        applied.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Should_store_load_and_version_a_saga_instance()
+    {
+        var store = Sagas();
+        var probe = new ProbeState { CorrelationId = NewId.NextGuid(), CurrentState = "Running", Count = 3 };
+
+        (await InTransaction(s => store.InsertAsync(s, probe, default))).ShouldBeTrue();
+        (await InTransaction(s => store.InsertAsync(s, new ProbeState { CorrelationId = probe.CorrelationId }, default))).ShouldBeFalse();
+
+        var loaded = await InTransaction(s => store.LoadAsync(s, probe.CorrelationId, default));
+        loaded.ShouldNotBeNull();
+        loaded.Count.ShouldBe(3);
+        loaded.Version.ShouldBe(1);
+
+        loaded.Count = 4;
+        await InTransaction(s => store.UpdateAsync(s, loaded, default));
+        loaded.Version.ShouldBe(2);
+
+        var stale = new ProbeState { CorrelationId = probe.CorrelationId, CurrentState = "Running", Count = 99, Version = 1 };
+        await Should.ThrowAsync<SagaConcurrencyException>(() => InTransaction(s => store.UpdateAsync(s, stale, default)));
+
+        var found = await InTransaction(s => store.QueryAsync(s, x => x.CurrentState == "Running" && x.Count == 4, default));
+        found.Select(x => x.CorrelationId).ShouldBe([probe.CorrelationId]);
+
+        await InTransaction(s => store.DeleteAsync(s, loaded, default));
+        (await InTransaction(s => store.LoadAsync(s, probe.CorrelationId, default))).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Should_let_only_one_of_two_concurrent_updates_win()
+    {
+        var store = Sagas();
+        var id = NewId.NextGuid();
+        await InTransaction(s => store.InsertAsync(s, new ProbeState { CorrelationId = id, CurrentState = "Running" }, default));
+
+        var first = (await InTransaction(s => store.LoadAsync(s, id, default)))!;
+        var second = (await InTransaction(s => store.LoadAsync(s, id, default)))!;
+        first.Count = 1;
+        second.Count = 2;
+
+        await InTransaction(s => store.UpdateAsync(s, first, default));
+        await Should.ThrowAsync<SagaConcurrencyException>(() => InTransaction(s => store.UpdateAsync(s, second, default)));
+        (await InTransaction(s => store.LoadAsync(s, id, default)))!.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_count_receipts_and_remember_consumption_in_the_inbox()
+    {
+        var store = new OutboxStore(Storage);
+        var (messageId, consumerId) = (NewId.NextGuid(), NewId.NextGuid());
+
+        var first = await InTransaction(s => store.ReceiveAsync(s, messageId, consumerId, 1000, default));
+        first.ShouldBe(new InboxState(null, null, 1));
+
+        await InTransaction(s => store.SetConsumedAsync(s, messageId, consumerId, 2000, delivered: false, default));
+        var second = await InTransaction(s => store.ReceiveAsync(s, messageId, consumerId, 3000, default));
+        second.ShouldBe(new InboxState(2000, null, 2));
+    }
+
+    [Fact]
+    public async Task Should_keep_outgoing_messages_in_order_until_delivered()
+    {
+        var store = new OutboxStore(Storage);
+        var (messageId, consumerId) = (NewId.NextGuid(), NewId.NextGuid());
+        await InTransaction(async s =>
+        {
+            await store.ReceiveAsync(s, messageId, consumerId, 1000, default);
+            await store.InsertAsync(s, [Message("""{"n":1}"""), Message("""{"n":2}""")], messageId, consumerId, null, default);
+            await store.SetConsumedAsync(s, messageId, consumerId, 1000, delivered: false, default);
+        });
+
+        await using var connection = await Storage.OpenConnectionAsync(default);
+        var loaded = await store.LoadForInboxAsync(connection, null, messageId, consumerId, default);
+        loaded.Select(m => m.Body).ShouldBe(["""{"n":1}""", """{"n":2}"""]);
+        loaded[0].DestinationAddress.ShouldBe(new Uri("queue:somewhere"));
+
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            (await store.ClaimOrphanAsync(connection, transaction, consumedBefore: 2000, default)).ShouldBe((messageId, consumerId));
+            await store.CompleteInboxDeliveryAsync(connection, transaction, messageId, consumerId, 2000, default);
+            await transaction.CommitAsync();
+        }
+
+        (await store.LoadForInboxAsync(connection, null, messageId, consumerId, default)).ShouldBeEmpty();
+        (await InTransaction(s => store.ReceiveAsync(s, messageId, consumerId, 3000, default))).Delivered.ShouldBe(2000);
+    }
+
+    [Fact]
+    public async Task Should_claim_each_bus_outbox_transaction_once()
+    {
+        var store = new OutboxStore(Storage);
+        var outboxId = NewId.NextGuid();
+        await InTransaction(async s =>
+        {
+            await store.InsertOutboxStateAsync(s, outboxId, 1000, default);
+            await store.InsertAsync(s, [Message("{}")], null, null, outboxId, default);
+        });
+
+        await using var connection = await Storage.OpenConnectionAsync(default);
+        await using var transaction = await connection.BeginTransactionAsync();
+        (await store.ClaimOutboxAsync(connection, transaction, default)).ShouldBe(outboxId);
+        (await store.LoadForOutboxAsync(connection, transaction, outboxId, default)).Count.ShouldBe(1);
+        await store.CompleteOutboxDeliveryAsync(connection, transaction, outboxId, default);
+        await transaction.CommitAsync();
+
+        await using var again = await connection.BeginTransactionAsync();
+        (await store.ClaimOutboxAsync(connection, again, default)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Should_send_only_due_schedules_and_never_a_cancelled_one()
+    {
+        var store = new SchedulerStore(Storage);
+        var (due, later, cancelled) = (NewId.NextGuid(), NewId.NextGuid(), NewId.NextGuid());
+
+        await InTransaction(async s =>
+        {
+            await store.ScheduleAsync(s, due, 1_000, Message("""{"v":"old"}"""), 0, default);
+            await store.ScheduleAsync(s, due, 2_000, Message("""{"v":"due"}"""), 0, default);
+            await store.ScheduleAsync(s, later, 9_000, Message("{}"), 0, default);
+            await store.CancelAsync(s, cancelled, 0, default);
+            await store.ScheduleAsync(s, cancelled, 1_000, Message("{}"), 0, default);
+        });
+
+        var claimed = await InTransaction(s => store.ClaimDueAsync(s, 5_000, 10, default));
+        claimed.Select(c => c.TokenId).ShouldBe([due]);
+        claimed[0].Message.Body.ShouldBe("""{"v":"due"}""");
+
+        await InTransaction(s => store.RemoveAsync(s, due, default));
+        (await store.NextDueAsync(default)).ShouldBe(9_000);
+        (await store.RemoveTombstonesAsync(1, default)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_forget_duplicates_after_the_detection_window()
+    {
+        var store = new OutboxStore(Storage);
+        var (old, recent) = (NewId.NextGuid(), NewId.NextGuid());
+        var consumer = NewId.NextGuid();
+        await InTransaction(async s =>
+        {
+            await store.ReceiveAsync(s, old, consumer, 0, default);
+            await store.SetConsumedAsync(s, old, consumer, 0, delivered: true, default);
+            await store.ReceiveAsync(s, recent, consumer, 0, default);
+            await store.SetConsumedAsync(s, recent, consumer, 100_000, delivered: true, default);
+        });
+
+        var time = new FixedTime(DateTimeOffset.FromUnixTimeMilliseconds(100_000) + TimeSpan.FromDays(7));
+        var cleanup = new InboxCleanup(store, Options.Create(new OutboxOptions()), time, NullLogger<InboxCleanup>.Instance);
+        (await cleanup.RunOnceAsync(default)).ShouldBe(1);
+        (await InTransaction(s => store.ReceiveAsync(s, recent, consumer, 0, default))).Consumed.ShouldBe(100_000);
+    }
+
+    sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+public sealed class On_PostgreSQL : StorageContract
+{
+    readonly string _schema = TestServers.NewSchema("contract");
+
+    protected override SqlStorage CreateStorage() => TestServers.Postgres(_schema);
+
+    public override Task DisposeAsync() => TestServers.DropSchemaAsync(_schema);
+}
+
+public sealed class On_SQLite : StorageContract
+{
+    readonly string _file = Path.Combine(Path.GetTempPath(), $"orchestration-contract-{Guid.NewGuid():N}.db");
+
+    protected override SqlStorage CreateStorage() => TestServers.Sqlite("contract", _file);
+
+    public override Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
+            File.Delete(file);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Orchestration.TestEndpoint.Contracts;
+
+public sealed record StartProbe(Guid ProbeId);
+public sealed record IncrementProbe(Guid ProbeId, int Amount);
+public sealed record ArmProbeTimeout(Guid ProbeId, int Seconds);
+public sealed record DisarmProbeTimeout(Guid ProbeId);
+public sealed record ProbeTimeoutExpired(Guid ProbeId);
+public sealed record ProbeIncremented(Guid ProbeId, int Count);
+public sealed record ProbeTimedOut(Guid ProbeId, int Count);
+
+public sealed record RecordEffect(Guid EffectId, bool CrashAfterCommit);
+public sealed record EffectRecorded(Guid EffectId);
+
+public sealed record AlwaysFail(Guid Id, bool Unrecoverable);
+
+public sealed class ProbeRuleViolation(string message) : Exception(message);
