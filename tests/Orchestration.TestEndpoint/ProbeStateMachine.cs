@@ -31,7 +31,7 @@ public sealed class ProbeStateMachine : MassTransitStateMachine<ProbeState>
         During(Running,
             When(Incremented)
                 .Then(x => x.Saga.Count += x.Message.Amount)
-                .PublishAsync(x => x.Init<ProbeIncremented>(new ProbeIncremented(x.Saga.CorrelationId, x.Saga.Count))),
+                .Publish(x => new ProbeIncremented(x.Saga.CorrelationId, x.Saga.Count)),
             When(Armed)
                 .Schedule(Timeout, x => new ProbeTimeoutExpired(x.Saga.CorrelationId), x => TimeSpan.FromSeconds(x.Message.Seconds)),
             When(Disarmed)

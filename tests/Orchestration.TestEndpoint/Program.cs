@@ -1,7 +1,9 @@
 using Orchestration.Platform.Hosting;
+using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Sagas;
 using Orchestration.Platform.Storage;
 using Orchestration.TestEndpoint;
+using Orchestration.TestEndpoint.Contracts;
 
 // An endpoint built from the platform exactly as product endpoints are, with probes whose effects tests can count.
 var builder = WebApplication.CreateBuilder(args);
@@ -17,4 +19,18 @@ builder.Services.AddOrchestrationEndpoint(builder.Configuration, "probe", x =>
 
 var app = builder.Build();
 app.MapOrchestrationHealth();
+
+// Code outside a consumer: its own row and the event it causes commit together through the bus outbox.
+app.MapPost("/effects/{id:guid}", async (Guid id, bool? crash, SqlSession session, BusOutbox outbox, CancellationToken cancellationToken) =>
+{
+    await session.BeginAsync(cancellationToken);
+    await using (var command = session.CreateCommand($"INSERT INTO {session.Storage.Table("effects")} (effect_id, kind) VALUES (@id, 'requested')"))
+        await command.With("@id", id).ExecuteNonQueryAsync(cancellationToken);
+    await outbox.Publish(new EffectRecorded(id), cancellationToken);
+    if (crash == true)
+        session.Committed += () => Environment.FailFast("Crash requested after commit");
+    await session.CommitAsync(cancellationToken);
+    return Results.Accepted();
+});
+
 app.Run();

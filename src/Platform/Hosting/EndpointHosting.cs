@@ -70,11 +70,12 @@ public static class EndpointHosting
 
             configure(x);
 
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 var recoverability = context.GetRequiredService<IOptions<RecoverabilityOptions>>().Value;
                 endpoint.UseRecoverability(recoverability);
-                endpoint.UseSqlOutbox(context);
+                if (name != scheduler.Queue)
+                    endpoint.UseSqlOutbox(context);
 
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && context.GetRequiredService<IOptions<BusOptions>>().Value.RabbitMq.QuorumQueues)
                     rabbit.SetQuorumQueue();

@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
+using MassTransit.Serialization;
 
 namespace Orchestration.Platform.Outbox;
 
@@ -17,6 +18,7 @@ public sealed class SqlOutboxConsumeContext<TMessage> : OutboxConsumeContextProx
     readonly TimeProvider _time;
     bool _consumed;
     bool _delivered;
+    bool _closed;
 
     public SqlOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider, SqlOutboxDelivery delivery,
         Guid messageId, InboxState state, List<StoredMessage> captured, TimeProvider time)
@@ -64,11 +66,24 @@ public sealed class SqlOutboxConsumeContext<TMessage> : OutboxConsumeContextProx
     // Delivered rows are removed together with marking the inbox row delivered (SetDelivered).
     public override Task RemoveOutboxMessages() => Task.CompletedTask;
 
-    public override Task AddSend<T>(SendContext<T> context)
+    /// <summary>
+    /// The transaction this context captured for has ended. MassTransit keeps routing the message's scheduler through
+    /// this context, and filters outside the outbox (scheduled redelivery of a failed message) still send with it:
+    /// those sends belong to no transaction and go straight to the broker.
+    /// </summary>
+    public void Close() => _closed = true;
+
+    public override async Task AddSend<T>(SendContext<T> context)
     {
         var message = StoredMessage.From(context, _time.GetUtcNow().UtcDateTime);
+        if (_closed)
+        {
+            var endpoint = await CapturedContext.GetSendEndpoint(message.DestinationAddress);
+            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), context.CancellationToken);
+            return;
+        }
+
         lock (_captured)
             _captured.Add(message);
-        return Task.CompletedTask;
     }
 }

@@ -19,6 +19,7 @@ public sealed class SqlOutboxContextFactory(SqlSession session, OutboxStore stor
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "The outbox needs a MessageId to detect duplicates.");
         var captured = new List<StoredMessage>();
         InboxState state;
+        SqlOutboxConsumeContext<T>? handling = null;
 
         await session.BeginAsync(context.CancellationToken);
         try
@@ -27,7 +28,7 @@ public sealed class SqlOutboxContextFactory(SqlSession session, OutboxStore stor
             state = await store.ReceiveAsync(session, messageId, options.ConsumerId, now, context.CancellationToken);
             if (state.Consumed is null)
             {
-                var handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
+                handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
                 await next.Send(handling);
 
                 // Nothing to deliver: the message is finished in the same transaction.
@@ -44,12 +45,28 @@ public sealed class SqlOutboxContextFactory(SqlSession session, OutboxStore stor
             await session.RollbackAsync();
             throw;
         }
+        finally
+        {
+            handling?.Close();
+        }
 
         if (state.Delivered is null)
-            await next.Send(new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time));
+            await Pass(state);
 
-        var done = state with { Delivered = state.Delivered ?? 0 };
-        await next.Send(new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, done, captured, time));
+        await Pass(state with { Delivered = state.Delivered ?? 0 });
+
+        async Task Pass(InboxState current)
+        {
+            var pass = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, current, captured, time);
+            try
+            {
+                await next.Send(pass);
+            }
+            finally
+            {
+                pass.Close();
+            }
+        }
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("outboxContextFactory").Add("provider", session.Storage.Dialect.Name);

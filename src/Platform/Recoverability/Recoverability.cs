@@ -22,11 +22,12 @@ public static class Recoverability
     {
         var unrecoverable = Unrecoverable(options);
 
-        if (options.DelayedRetries.Count > 0)
+        var delays = options.DelayedRetryIntervals();
+        if (delays.Length > 0)
         {
             endpoint.UseScheduledRedelivery(r =>
             {
-                r.Intervals(options.DelayedRetries.ToArray());
+                r.Intervals(delays);
                 r.Ignore<Exception>(e => IsUnrecoverable(e, unrecoverable));
             });
         }

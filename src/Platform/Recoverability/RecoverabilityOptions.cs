@@ -11,8 +11,18 @@ public sealed class RecoverabilityOptions
     /// <summary>Retries right after a failure, on the first delivery.</summary>
     public int ImmediateRetries { get; set; } = 5;
 
-    /// <summary>Delays of the delayed retries; each is one more attempt. Empty disables delayed retries.</summary>
-    public List<TimeSpan> DelayedRetries { get; set; } = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30)];
+    /// <summary>
+    /// Delays of the delayed retries, comma-separated (<c>00:00:10, 00:00:20, 00:00:30</c>); each is one more attempt.
+    /// Empty disables delayed retries. (A string, because configuration binding appends to a list's defaults.)
+    /// </summary>
+    public string DelayedRetries { get; set; } = "00:00:10, 00:00:20, 00:00:30";
+
+    public TimeSpan[] DelayedRetryIntervals() => DelayedRetries
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(value => TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var delay) && delay > TimeSpan.Zero
+            ? delay
+            : throw new ArgumentException($"Recoverability:DelayedRetries has '{value}', which is not a positive time span (hh:mm:ss)."))
+        .ToArray();
 
     /// <summary>
     /// Exception types (full names) that no retry can fix; such a message goes to the error queue after one attempt.

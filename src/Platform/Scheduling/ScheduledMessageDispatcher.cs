@@ -9,7 +9,7 @@ namespace Orchestration.Platform.Scheduling;
 
 /// <summary>
 /// Sends scheduled messages when they fall due. Each batch is claimed with row locks that other instances skip,
-/// sent, and deleted in one transaction: a crash mid-batch re-sends the batch, and the receivers' inbox drops the
+/// sent, and closed in one transaction: a crash mid-batch re-sends the batch, and the receivers' inbox drops the
 /// copies (the message id is kept). Rows survive restarts, so a timeout fires even if its process was down.
 /// </summary>
 public sealed class ScheduledMessageDispatcher(
@@ -74,7 +74,7 @@ public sealed class ScheduledMessageDispatcher(
             foreach (var (tokenId, message) in due)
             {
                 await delivery.SendAsync(message, cancellationToken);
-                await store.RemoveAsync(session, tokenId, cancellationToken);
+                await store.CloseAsync(session, tokenId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
                 logger.LogDebug("Sent scheduled message {MessageId} (token {TokenId}) to {Destination}", message.MessageId, tokenId, message.DestinationAddress);
             }
 

@@ -7,8 +7,10 @@ using Orchestration.Platform.Storage;
 namespace Orchestration.Platform.Scheduling;
 
 /// <summary>
-/// Stores a message to be sent later. Runs under the inbox/outbox, so the row commits with the duplicate-detection
-/// record and a redelivered <see cref="ScheduleMessage"/> is not stored twice.
+/// Stores a message to be sent later. Idempotent by its token: a repeated <see cref="ScheduleMessage"/> replaces the
+/// pending row, and one for a token already sent or cancelled finds a tombstone and is dropped. (The scheduler queue
+/// runs without the inbox: MassTransit stamps a redelivery's schedule request with the original message id, so
+/// message-id deduplication would drop the second delayed retry of the same message.)
 /// </summary>
 public sealed class ScheduleMessageConsumer(SqlSession session, SchedulerStore store, ScheduledMessageDispatcher dispatcher, TimeProvider time)
     : IConsumer<ScheduleMessage>
@@ -46,15 +48,20 @@ public sealed class ScheduleMessageConsumer(SqlSession session, SchedulerStore s
         message.SetHeader(TokenIdHeader, schedule.CorrelationId.ToString("N"));
 
         var dueAt = new DateTimeOffset(DateTime.SpecifyKind(schedule.ScheduledTime, DateTimeKind.Utc));
+        await session.BeginAsync(context.CancellationToken);
         await store.ScheduleAsync(session, schedule.CorrelationId, dueAt.ToUnixTimeMilliseconds(), message, now.ToUnixTimeMilliseconds(),
             context.CancellationToken);
-
-        session.Committed += () => dispatcher.WakeBy(dueAt);
+        await session.CommitAsync(context.CancellationToken);
+        dispatcher.WakeBy(dueAt);
     }
 }
 
 public sealed class CancelScheduledMessageConsumer(SqlSession session, SchedulerStore store, TimeProvider time) : IConsumer<CancelScheduledMessage>
 {
-    public Task Consume(ConsumeContext<CancelScheduledMessage> context) =>
-        store.CancelAsync(session, context.Message.TokenId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
+    public async Task Consume(ConsumeContext<CancelScheduledMessage> context)
+    {
+        await session.BeginAsync(context.CancellationToken);
+        await store.CancelAsync(session, context.Message.TokenId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
+    }
 }

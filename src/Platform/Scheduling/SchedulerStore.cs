@@ -5,7 +5,10 @@ namespace Orchestration.Platform.Scheduling;
 
 public sealed record DueMessage(Guid TokenId, StoredMessage Message);
 
-/// <summary>The SQL of the durable scheduler. A row is keyed by its scheduling token; a cancellation leaves a tombstone.</summary>
+/// <summary>
+/// The SQL of the durable scheduler. A row is keyed by its scheduling token. A sent or cancelled row stays as a
+/// tombstone (closed) for a while, so a repeated or late <c>ScheduleMessage</c> for the same token can never fire.
+/// </summary>
 public sealed class SchedulerStore(SqlStorage storage)
 {
     readonly string _table = storage.Table("scheduled_message");
@@ -20,21 +23,18 @@ public sealed class SchedulerStore(SqlStorage storage)
             INSERT INTO {_table} AS s (token_id, due_at, scheduled_at, {StoredMessage.Columns})
             VALUES (@token_id, @due_at, @now, {StoredMessage.Parameters})
             ON CONFLICT (token_id) DO UPDATE SET due_at = excluded.due_at, scheduled_at = excluded.scheduled_at, {updates}
-            WHERE s.cancelled_at IS NULL
+            WHERE s.closed_at IS NULL
             """).With("@token_id", tokenId).With("@due_at", dueAt).With("@now", now);
         message.AddParameters(command);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Cancels a token. A tombstone is kept even when nothing was scheduled yet, so a schedule that arrives after its
-    /// cancellation (or a redelivered copy of it) can never fire.
-    /// </summary>
+    /// <summary>Cancels a token, leaving a tombstone even when nothing was scheduled yet (the schedule may arrive later).</summary>
     public async Task CancelAsync(SqlSession session, Guid tokenId, long now, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            INSERT INTO {_table} (token_id, cancelled_at, scheduled_at) VALUES (@token_id, @now, @now)
-            ON CONFLICT (token_id) DO UPDATE SET cancelled_at = @now, due_at = NULL, body = NULL
+            INSERT INTO {_table} (token_id, closed_at, scheduled_at) VALUES (@token_id, @now, @now)
+            ON CONFLICT (token_id) DO UPDATE SET closed_at = @now, due_at = NULL, body = NULL
             """).With("@token_id", tokenId).With("@now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -44,7 +44,7 @@ public sealed class SchedulerStore(SqlStorage storage)
     {
         await using var command = session.CreateCommand($"""
             SELECT token_id, {StoredMessage.Columns} FROM {_table}
-            WHERE cancelled_at IS NULL AND due_at <= @now
+            WHERE closed_at IS NULL AND due_at <= @now
             ORDER BY due_at LIMIT @limit {storage.Dialect.ForUpdateSkipLocked}
             """).With("@now", now).With("@limit", limit);
         var due = new List<DueMessage>();
@@ -54,9 +54,11 @@ public sealed class SchedulerStore(SqlStorage storage)
         return due;
     }
 
-    public async Task RemoveAsync(SqlSession session, Guid tokenId, CancellationToken cancellationToken)
+    /// <summary>The message was sent: keep the token as a tombstone, without the message.</summary>
+    public async Task CloseAsync(SqlSession session, Guid tokenId, long now, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"DELETE FROM {_table} WHERE token_id = @token_id").With("@token_id", tokenId);
+        await using var command = session.CreateCommand($"UPDATE {_table} SET closed_at = @now, due_at = NULL, body = NULL, headers = NULL WHERE token_id = @token_id")
+            .With("@now", now).With("@token_id", tokenId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -65,16 +67,16 @@ public sealed class SchedulerStore(SqlStorage storage)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT MIN(due_at) FROM {_table} WHERE cancelled_at IS NULL";
+        command.CommandText = $"SELECT MIN(due_at) FROM {_table} WHERE closed_at IS NULL";
         return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
-    public async Task<int> RemoveTombstonesAsync(long cancelledBefore, CancellationToken cancellationToken)
+    public async Task<int> RemoveTombstonesAsync(long closedBefore, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM {_table} WHERE cancelled_at IS NOT NULL AND cancelled_at < @cutoff";
-        command.With("@cutoff", cancelledBefore);
+        command.CommandText = $"DELETE FROM {_table} WHERE closed_at IS NOT NULL AND closed_at < @cutoff";
+        command.With("@cutoff", closedBefore);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -42,11 +42,11 @@ public static class PlatformMigrations
             CREATE TABLE {s.Table("scheduled_message")} (
                 token_id {d.UuidType} PRIMARY KEY,
                 due_at bigint NULL,
-                cancelled_at bigint NULL,
+                closed_at bigint NULL,
                 scheduled_at bigint NOT NULL,
                 {MessageColumns(d).Replace("NOT NULL", "NULL", StringComparison.Ordinal)}
             );
-            CREATE INDEX {Index(s, "scheduled_message_due")} ON {s.Table("scheduled_message")} (due_at) WHERE cancelled_at IS NULL;
+            CREATE INDEX {Index(s, "scheduled_message_due")} ON {s.Table("scheduled_message")} (due_at) WHERE closed_at IS NULL;
             """;
     });
 

@@ -30,9 +30,7 @@ public sealed class EndpointProcess : IAsyncDisposable
             ["Storage__Schema"] = schema,
             ["Scheduler__Host"] = "true",
             ["Scheduler__PollInterval"] = "00:00:00.250",
-            ["Recoverability__DelayedRetries__0"] = "00:00:01",
-            ["Recoverability__DelayedRetries__1"] = "00:00:01",
-            ["Recoverability__DelayedRetries__2"] = "00:00:01",
+            ["Recoverability__DelayedRetries"] = "00:00:01, 00:00:01, 00:00:01",
             ["Recoverability__Unrecoverable__0"] = "Orchestration.TestEndpoint.Contracts.ProbeRuleViolation",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
@@ -50,9 +48,14 @@ public sealed class EndpointProcess : IAsyncDisposable
         }
     }
 
+    int _port;
+
+    /// <summary>The HTTP port of the running process.</summary>
+    public Task<int> PortAsync() => Task.FromResult(_port);
+
     public async Task StartAsync(IDictionary<string, string>? overrides = null)
     {
-        var port = FreePort();
+        var port = _port = FreePort();
         var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Orchestration.TestEndpoint.dll"))
         {
             RedirectStandardOutput = true,

@@ -201,9 +201,15 @@ public abstract class StorageContract : IAsyncLifetime
         claimed.Select(c => c.TokenId).ShouldBe([due]);
         claimed[0].Message.Body.ShouldBe("""{"v":"due"}""");
 
-        await InTransaction(s => store.RemoveAsync(s, due, default));
+        await InTransaction(s => store.CloseAsync(s, due, 6_000, default));
         (await store.NextDueAsync(default)).ShouldBe(9_000);
-        (await store.RemoveTombstonesAsync(1, default)).ShouldBe(1);
+        (await store.RemoveTombstonesAsync(5_000, default)).ShouldBe(1);
+
+        // A repeated request for a token already sent finds its tombstone and never fires again.
+        await InTransaction(s => store.ScheduleAsync(s, later, 1_000, Message("{}"), 0, default));
+        await InTransaction(s => store.CloseAsync(s, later, 6_000, default));
+        await InTransaction(s => store.ScheduleAsync(s, later, 1_000, Message("{}"), 0, default));
+        (await InTransaction(s => store.ClaimDueAsync(s, 10_000, 10, default))).ShouldBeEmpty();
     }
 
     [Fact]

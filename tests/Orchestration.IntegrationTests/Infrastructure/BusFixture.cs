@@ -1,0 +1,147 @@
+using System.Data.Common;
+using MassTransit;
+using Npgsql;
+using RabbitMQ.Client;
+
+namespace Orchestration.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One test's world on the real servers: a RabbitMQ virtual host, a PostgreSQL schema, the test endpoint as a child
+/// process, and a client bus to send it messages.
+/// </summary>
+public sealed class BusWorld : IAsyncDisposable
+{
+    IBusControl? _client;
+
+    BusWorld(string vhost, string schema, IDictionary<string, string>? settings)
+    {
+        VirtualHost = vhost;
+        Schema = schema;
+        Endpoint = new EndpointProcess(vhost, schema, settings);
+    }
+
+    public string VirtualHost { get; }
+    public string Schema { get; }
+    public EndpointProcess Endpoint { get; }
+
+    public static async Task<BusWorld> StartAsync(string name, IDictionary<string, string>? settings = null)
+    {
+        var world = new BusWorld(await TestServers.CreateVirtualHostAsync(name), TestServers.NewSchema(name.Replace('-', '_')), settings);
+        await world.Endpoint.StartAsync();
+        world._client = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(TestServers.RabbitHost, TestServers.RabbitPort, world.VirtualHost, h =>
+        {
+            h.Username(TestServers.RabbitUser);
+            h.Password(TestServers.RabbitPassword);
+        }));
+        await world._client.StartAsync();
+        return world;
+    }
+
+    public async Task SendAsync<T>(string queue, T message, Guid? messageId = null, IDictionary<string, object>? headers = null)
+        where T : class
+    {
+        var endpoint = await _client!.GetSendEndpoint(new Uri($"queue:{queue}"));
+        await endpoint.Send(message, context =>
+        {
+            if (messageId is { } id)
+                context.MessageId = id;
+            foreach (var (key, value) in headers ?? new Dictionary<string, object>())
+                context.Headers.Set(key, value);
+        });
+    }
+
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestServers.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql.Replace("{schema}", $"\"{Schema}\"", StringComparison.Ordinal), connection);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public Task<long> EffectsAsync(Guid id, string kind) =>
+        CountAsync("SELECT COUNT(*) FROM {schema}.effects WHERE effect_id = @id AND kind = @kind", ("id", id), ("kind", kind));
+
+    public async Task<string?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestServers.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql.Replace("{schema}", $"\"{Schema}\"", StringComparison.Ordinal), connection);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return (await command.ExecuteScalarAsync())?.ToString();
+    }
+
+    /// <summary>Takes every message waiting in a queue, with its headers and body.</summary>
+    public async Task<List<(IDictionary<string, object?> Headers, string Body)>> DrainAsync(string queue)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = TestServers.RabbitHost,
+            Port = TestServers.RabbitPort,
+            VirtualHost = VirtualHost,
+            UserName = TestServers.RabbitUser,
+            Password = TestServers.RabbitPassword,
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        var messages = new List<(IDictionary<string, object?>, string)>();
+        await using (var probe = await connection.CreateChannelAsync())
+        {
+            try
+            {
+                await probe.QueueDeclarePassiveAsync(queue);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                return messages; // the queue was never created: nothing ever went there
+            }
+        }
+
+        await using var channel = await connection.CreateChannelAsync();
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } result)
+        {
+            var headers = (result.BasicProperties.Headers ?? new Dictionary<string, object?>())
+                .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? (object?)System.Text.Encoding.UTF8.GetString(bytes) : h.Value);
+            messages.Add((headers, System.Text.Encoding.UTF8.GetString(result.Body.Span)));
+        }
+
+        return messages;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+            await _client.StopAsync();
+        await Endpoint.DisposeAsync();
+        if (Environment.GetEnvironmentVariable("KEEP_TEST_SCHEMA") is not null)
+            await File.WriteAllTextAsync($"/tmp/{Schema}.log", Endpoint.Output);
+        await TestServers.DeleteVirtualHostAsync(VirtualHost);
+        if (Environment.GetEnvironmentVariable("KEEP_TEST_SCHEMA") is null)
+            await TestServers.DropSchemaAsync(Schema);
+    }
+}
+
+public static class Eventually
+{
+    /// <summary>Polls until the condition holds; fails with the description after the timeout.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string description)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+                return;
+            await Task.Delay(100);
+        }
+
+        (await condition()).ShouldBeTrue($"Not true within {timeout.TotalSeconds} s: {description}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BusCollection
+{
+    // Endpoint processes are heavy on a two-core machine: bus tests run one class at a time.
+    public const string Name = "real RabbitMQ and PostgreSQL";
+}
