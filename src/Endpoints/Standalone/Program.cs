@@ -1,0 +1,12 @@
+using Orchestration.Endpoints.Standalone;
+using Orchestration.Platform.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddStandalone(builder.Configuration);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOrchestrationHealth();
+app.MapLeasingApi();
+app.Run();

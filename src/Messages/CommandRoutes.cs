@@ -1,0 +1,38 @@
+using Orchestration.Messages.Leasing;
+
+namespace Orchestration.Messages;
+
+/// <summary>
+/// The queue that owns each command. Commands are sent, never published, so each has exactly one handler; events
+/// are published to whoever subscribes.
+/// </summary>
+public static class CommandRoutes
+{
+    public const string LeaseSigning = "lease-signing-state";
+    public const string Screening = "leasing-screening";
+    public const string ESignature = "leasing-esignature";
+    public const string UnitHolds = "leasing-unit-holds";
+    public const string MoveInPayments = "billing-move-in-payments";
+    public const string DeviceCommands = "devices-commands";
+    public const string Notifications = "notifications";
+
+    public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
+    {
+        [typeof(SubmitLeaseApplication)] = LeaseSigning,
+        [typeof(CancelLease)] = LeaseSigning,
+        [typeof(RequestScreening)] = Screening,
+        [typeof(PrepareLeaseDocument)] = ESignature,
+        [typeof(RequestTenantSignature)] = ESignature,
+        [typeof(RequestLandlordCountersignature)] = ESignature,
+        [typeof(VoidLeaseSignatures)] = ESignature,
+        [typeof(HoldUnit)] = UnitHolds,
+        [typeof(ReleaseUnitHold)] = UnitHolds,
+        [typeof(RequestMoveInFunds)] = MoveInPayments,
+        [typeof(CancelMoveInFundsRequest)] = MoveInPayments,
+        [typeof(RefundMoveInFunds)] = MoveInPayments,
+        [typeof(IssueAccessCode)] = DeviceCommands,
+        [typeof(RevokeAccessCode)] = DeviceCommands,
+        [typeof(SendSignatureReminder)] = Notifications,
+        [typeof(SendMoveInPaymentFailedNotice)] = Notifications,
+    };
+}

@@ -1,0 +1,11 @@
+namespace Orchestration.Sagas.Leasing;
+
+public sealed class LeaseSigningOptions
+{
+    public TimeSpan SignatureReminderInterval { get; set; } = TimeSpan.FromHours(48);
+
+    public int MaxSignatureReminders { get; set; } = 3;
+
+    /// <summary>How long the applicant has to sign, counted from when the lease is sent for signature.</summary>
+    public TimeSpan OfferExpiry { get; set; } = TimeSpan.FromDays(7);
+}

@@ -1,0 +1,53 @@
+using MassTransit;
+
+namespace Orchestration.Sagas.Leasing;
+
+/// <summary>One lease on its way from application to move-in. Kept after activation as the lease record.</summary>
+public class LeaseSigningState : SagaStateMachineInstance, ISagaVersion
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = string.Empty;
+    public int Version { get; set; }
+
+    public Guid PropertyId { get; set; }
+    public Guid UnitId { get; set; }
+    public Guid ApplicantId { get; set; }
+    public string ApplicantName { get; set; } = string.Empty;
+    public string ApplicantEmail { get; set; } = string.Empty;
+
+    public decimal MonthlyRentAmount { get; set; }
+    public string MonthlyRentCurrency { get; set; } = string.Empty;
+    public decimal SecurityDepositAmount { get; set; }
+    public string SecurityDepositCurrency { get; set; } = string.Empty;
+    public DateOnly LeaseStart { get; set; }
+    public DateOnly LeaseEnd { get; set; }
+
+    public string? ScreeningId { get; set; }
+    public Guid? DocumentId { get; set; }
+    public string? EnvelopeId { get; set; }
+    public Guid? SignatureReminderTokenId { get; set; }
+    public Guid? OfferExpiryTokenId { get; set; }
+    public int SignatureRemindersSent { get; set; }
+    public string? CountersignedBy { get; set; }
+    public int FailedMoveInPayments { get; set; }
+    public string? LastMoveInPaymentFailure { get; set; }
+    public string? MoveInPaymentId { get; set; }
+    public decimal? MoveInFundsAmount { get; set; }
+    public string? MoveInFundsCurrency { get; set; }
+    public Guid? AccessCodeId { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+    public DateTimeOffset? ScreenedAt { get; set; }
+    public DateTimeOffset? DocumentPreparedAt { get; set; }
+    public DateTimeOffset? SentForSignatureAt { get; set; }
+    public DateTimeOffset? OfferExpiresAt { get; set; }
+    public DateTimeOffset? TenantSignedAt { get; set; }
+    public DateTimeOffset? CountersignedAt { get; set; }
+    public DateTimeOffset? MoveInFundsRequestedAt { get; set; }
+    public DateTimeOffset? LastMoveInPaymentFailedAt { get; set; }
+    public DateTimeOffset? MoveInFundsReceivedAt { get; set; }
+    public DateTimeOffset? AccessCodeRequestedAt { get; set; }
+    public DateTimeOffset? AccessCodeIssuedAt { get; set; }
+    public DateTimeOffset? ActivatedAt { get; set; }
+    public DateTimeOffset? LastTransitionAt { get; set; }
+}

@@ -1,0 +1,410 @@
+using MassTransit;
+using Orchestration.Messages;
+using Orchestration.Messages.Leasing;
+
+namespace Orchestration.Sagas.Leasing;
+
+/// <summary>
+/// Takes a lease from application to move-in: screening, the signed lease, the move-in funds and the access code.
+/// A declined screening, an offer the applicant lets expire, or a staff cancellation undoes exactly what has been
+/// done so far. An active lease stays as the record of the lease.
+/// </summary>
+public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSigningState>
+{
+    readonly LeaseSigningOptions _options;
+    readonly TimeProvider _time;
+
+    public LeaseSigningStateMachine(LeaseSigningOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.SignatureReminderInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxSignatureReminders);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.OfferExpiry, TimeSpan.Zero);
+
+        _options = options;
+        _time = timeProvider;
+
+        InstanceState(x => x.CurrentState);
+
+        Event(() => ApplicationSubmitted, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => ScreeningFinished, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => DocumentReady, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => EnvelopeSent, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => SignedByTenant, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => SignedByLandlord, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => FundsReceived, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => PaymentFailed, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => AccessGranted, e => e.CorrelateById(m => m.Message.LeaseId));
+        Event(() => CancellationRequested, e => e.CorrelateById(m => m.Message.LeaseId));
+
+        Schedule(() => SignatureReminder, x => x.SignatureReminderTokenId, s =>
+        {
+            s.Delay = options.SignatureReminderInterval;
+            s.Received = e => e.CorrelateById(m => m.Message.LeaseId);
+        });
+        Schedule(() => OfferDeadline, x => x.OfferExpiryTokenId, s =>
+        {
+            s.Delay = options.OfferExpiry;
+            s.Received = e => e.CorrelateById(m => m.Message.LeaseId);
+        });
+
+        BeforeEnterAny(x => x.Then(context => context.Saga.LastTransitionAt = Now));
+
+        Initially(
+            When(ApplicationSubmitted)
+                .Then(context => RecordApplication(context.Saga, context.Message))
+                .Send(context => new HoldUnit
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                })
+                .Send(context => new RequestScreening
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    ApplicantName = context.Saga.ApplicantName,
+                    ApplicantEmail = context.Saga.ApplicantEmail,
+                })
+                .Publish(context => new LeaseApplicationSubmitted
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    ApplicantName = context.Saga.ApplicantName,
+                    MonthlyRent = context.Message.MonthlyRent,
+                    SecurityDeposit = context.Message.SecurityDeposit,
+                    LeaseStart = context.Saga.LeaseStart,
+                    LeaseEnd = context.Saga.LeaseEnd,
+                    SubmittedAt = context.Saga.SubmittedAt.GetValueOrDefault(),
+                })
+                .TransitionTo(AwaitingScreening));
+
+        During(AwaitingScreening,
+            When(ScreeningFinished, context => context.Message.Approved)
+                .Then(context => RecordScreening(context.Saga, context.Message))
+                .Send(context => new PrepareLeaseDocument
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    ApplicantName = context.Saga.ApplicantName,
+                    MonthlyRent = MonthlyRent(context.Saga),
+                    SecurityDeposit = SecurityDeposit(context.Saga),
+                    LeaseStart = context.Saga.LeaseStart,
+                    LeaseEnd = context.Saga.LeaseEnd,
+                })
+                .TransitionTo(AwaitingLeaseDocument),
+            When(ScreeningFinished, context => !context.Message.Approved)
+                .Then(context => RecordScreening(context.Saga, context.Message))
+                .Send(context => ReleaseUnitHold(context.Saga, "Screening declined"))
+                .Publish(context => new LeaseApplicationDeclined
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    ScreeningId = context.Message.ScreeningId,
+                    Reason = context.Message.Reason,
+                    DeclinedAt = context.Saga.ScreenedAt.GetValueOrDefault(),
+                })
+                .Finalize());
+
+        During(AwaitingLeaseDocument,
+            When(DocumentReady)
+                .Then(context =>
+                {
+                    var now = Now;
+                    context.Saga.DocumentId = context.Message.DocumentId;
+                    context.Saga.DocumentPreparedAt = now;
+                    context.Saga.SentForSignatureAt = now;
+                    context.Saga.OfferExpiresAt = now + _options.OfferExpiry;
+                })
+                .Send(context => new RequestTenantSignature
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    DocumentId = context.Message.DocumentId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    ApplicantName = context.Saga.ApplicantName,
+                    ApplicantEmail = context.Saga.ApplicantEmail,
+                    OfferExpiresAt = context.Saga.OfferExpiresAt.GetValueOrDefault(),
+                })
+                .Schedule(OfferDeadline, context => new LeaseOfferExpired { LeaseId = context.Saga.CorrelationId })
+                .If(_ => _options.MaxSignatureReminders > 0, x => x
+                    .Schedule(SignatureReminder, context => new SignatureReminderDue { LeaseId = context.Saga.CorrelationId }))
+                .TransitionTo(AwaitingTenantSignature));
+
+        During(AwaitingTenantSignature,
+            When(EnvelopeSent)
+                .Then(context => context.Saga.EnvelopeId = context.Message.EnvelopeId),
+            When(SignatureReminder.Received, context => context.Saga.SignatureRemindersSent < _options.MaxSignatureReminders)
+                .Then(context => context.Saga.SignatureRemindersSent++)
+                .Send(context => new SendSignatureReminder
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    ApplicantName = context.Saga.ApplicantName,
+                    ApplicantEmail = context.Saga.ApplicantEmail,
+                    ReminderNumber = context.Saga.SignatureRemindersSent,
+                    OfferExpiresAt = context.Saga.OfferExpiresAt.GetValueOrDefault(),
+                })
+                .If(context => context.Saga.SignatureRemindersSent < _options.MaxSignatureReminders, x => x
+                    .Schedule(SignatureReminder, context => new SignatureReminderDue { LeaseId = context.Saga.CorrelationId })),
+            When(OfferDeadline.Received)
+                .Send(context => VoidLeaseSignatures(context.Saga, "Offer expired before the applicant signed"))
+                .Send(context => ReleaseUnitHold(context.Saga, "Offer expired before the applicant signed"))
+                .Publish(context => new LeaseOfferLapsed
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    RemindersSent = context.Saga.SignatureRemindersSent,
+                    LapsedAt = Now,
+                })
+                .Finalize(),
+            When(SignedByTenant)
+                .Then(context =>
+                {
+                    context.Saga.EnvelopeId = context.Message.EnvelopeId;
+                    context.Saga.TenantSignedAt = context.Message.SignedAt;
+                })
+                .Send(context => new RequestLandlordCountersignature
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                    DocumentId = context.Saga.DocumentId.GetValueOrDefault(),
+                    EnvelopeId = context.Saga.EnvelopeId,
+                })
+                .TransitionTo(AwaitingCountersignature));
+
+        // Both timeouts belong to the signature stage only, so leaving it by any route (signed, expired, cancelled)
+        // stops them; a timeout already on its way is discarded because its token no longer matches.
+        WhenLeave(AwaitingTenantSignature, x => x
+            .Unschedule(SignatureReminder)
+            .Unschedule(OfferDeadline));
+
+        During(AwaitingCountersignature,
+            When(SignedByLandlord)
+                .Then(context =>
+                {
+                    context.Saga.CountersignedBy = context.Message.CountersignedBy;
+                    context.Saga.CountersignedAt = context.Message.CountersignedAt;
+                    context.Saga.MoveInFundsRequestedAt = Now;
+                })
+                .Send(context => new RequestMoveInFunds
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    ApplicantName = context.Saga.ApplicantName,
+                    ApplicantEmail = context.Saga.ApplicantEmail,
+                    SecurityDeposit = SecurityDeposit(context.Saga),
+                    FirstMonthRent = MonthlyRent(context.Saga),
+                    DueOn = context.Saga.LeaseStart,
+                    IdempotencyKey = MoveInFundsKey(context.Saga.CorrelationId),
+                })
+                .TransitionTo(AwaitingMoveInFunds));
+
+        During(AwaitingMoveInFunds,
+            When(PaymentFailed)
+                .Then(context =>
+                {
+                    context.Saga.FailedMoveInPayments++;
+                    context.Saga.LastMoveInPaymentFailure = context.Message.Reason;
+                    context.Saga.LastMoveInPaymentFailedAt = context.Message.FailedAt;
+                })
+                .Send(context => new SendMoveInPaymentFailedNotice
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    ApplicantName = context.Saga.ApplicantName,
+                    ApplicantEmail = context.Saga.ApplicantEmail,
+                    Reason = context.Message.Reason,
+                    FailedAttempts = context.Saga.FailedMoveInPayments,
+                }),
+            When(FundsReceived)
+                .Then(context =>
+                {
+                    context.Saga.MoveInPaymentId = context.Message.PaymentId;
+                    context.Saga.MoveInFundsAmount = context.Message.Amount.Amount;
+                    context.Saga.MoveInFundsCurrency = context.Message.Amount.Currency;
+                    context.Saga.MoveInFundsReceivedAt = context.Message.ReceivedAt;
+                    context.Saga.AccessCodeRequestedAt = Now;
+                })
+                .Send(context => new IssueAccessCode
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                    TenantId = context.Saga.ApplicantId,
+                    ValidFrom = context.Saga.LeaseStart,
+                    ValidThrough = context.Saga.LeaseEnd,
+                })
+                .TransitionTo(AwaitingAccessCode));
+
+        During(AwaitingAccessCode,
+            When(AccessGranted)
+                .Then(context =>
+                {
+                    context.Saga.AccessCodeId = context.Message.AccessCodeId;
+                    context.Saga.AccessCodeIssuedAt = context.Message.IssuedAt;
+                    context.Saga.ActivatedAt = Now;
+                })
+                .Publish(context => new LeaseActivated
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                    TenantId = context.Saga.ApplicantId,
+                    MonthlyRent = MonthlyRent(context.Saga),
+                    SecurityDeposit = SecurityDeposit(context.Saga),
+                    LeaseStart = context.Saga.LeaseStart,
+                    LeaseEnd = context.Saga.LeaseEnd,
+                    ActivatedAt = context.Saga.ActivatedAt.GetValueOrDefault(),
+                })
+                .TransitionTo(Active));
+
+        // What a cancellation undoes follows from what the lease has been through, not from the stage it is in,
+        // so a later stage can never forget an earlier step's compensation.
+        During([AwaitingScreening, AwaitingLeaseDocument, AwaitingTenantSignature, AwaitingCountersignature, AwaitingMoveInFunds, AwaitingAccessCode],
+            When(CancellationRequested)
+                .If(context => context.Saga.SentForSignatureAt.HasValue, x => x
+                    .Send(context => VoidLeaseSignatures(context.Saga, context.Message.Reason)))
+                .If(context => context.Saga.MoveInFundsRequestedAt.HasValue && !context.Saga.MoveInFundsReceivedAt.HasValue, x => x
+                    .Send(context => new CancelMoveInFundsRequest
+                    {
+                        LeaseId = context.Saga.CorrelationId,
+                        IdempotencyKey = MoveInFundsKey(context.Saga.CorrelationId),
+                        Reason = context.Message.Reason,
+                    }))
+                .If(context => context.Saga.MoveInFundsReceivedAt.HasValue, x => x
+                    .Send(context => RefundMoveInFunds(context.Saga, context.Message.Reason)))
+                .If(context => context.Saga.AccessCodeRequestedAt.HasValue, x => x
+                    .Send(context => new RevokeAccessCode
+                    {
+                        LeaseId = context.Saga.CorrelationId,
+                        PropertyId = context.Saga.PropertyId,
+                        UnitId = context.Saga.UnitId,
+                        AccessCodeId = context.Saga.AccessCodeId,
+                        Reason = context.Message.Reason,
+                    }))
+                .Send(context => ReleaseUnitHold(context.Saga, context.Message.Reason))
+                .Publish(context => new LeaseCancelled
+                {
+                    LeaseId = context.Saga.CorrelationId,
+                    PropertyId = context.Saga.PropertyId,
+                    UnitId = context.Saga.UnitId,
+                    ApplicantId = context.Saga.ApplicantId,
+                    Reason = context.Message.Reason,
+                    CancelledBy = context.Message.CancelledBy,
+                    CancelledDuring = context.Saga.CurrentState,
+                    CancelledAt = Now,
+                })
+                .Finalize());
+
+        // Delivery is at least once and providers retry their webhooks, so duplicates and replies that arrive after
+        // the lease has moved on are normal; a stage with no use for a message drops it.
+        DuringAny(
+            Ignore(ApplicationSubmitted),
+            Ignore(ScreeningFinished),
+            Ignore(DocumentReady),
+            Ignore(EnvelopeSent),
+            Ignore(SignedByTenant),
+            Ignore(SignedByLandlord),
+            Ignore(FundsReceived),
+            Ignore(PaymentFailed),
+            Ignore(AccessGranted),
+            Ignore(CancellationRequested),
+            Ignore(SignatureReminder.Received),
+            Ignore(OfferDeadline.Received));
+
+        SetCompletedWhenFinalized();
+    }
+
+    public State AwaitingScreening { get; private set; } = null!;
+    public State AwaitingLeaseDocument { get; private set; } = null!;
+    public State AwaitingTenantSignature { get; private set; } = null!;
+    public State AwaitingCountersignature { get; private set; } = null!;
+    public State AwaitingMoveInFunds { get; private set; } = null!;
+    public State AwaitingAccessCode { get; private set; } = null!;
+    public State Active { get; private set; } = null!;
+
+    public Event<SubmitLeaseApplication> ApplicationSubmitted { get; private set; } = null!;
+    public Event<ScreeningCompleted> ScreeningFinished { get; private set; } = null!;
+    public Event<LeaseDocumentPrepared> DocumentReady { get; private set; } = null!;
+    public Event<TenantSignatureRequested> EnvelopeSent { get; private set; } = null!;
+    public Event<TenantSigned> SignedByTenant { get; private set; } = null!;
+    public Event<LandlordCountersigned> SignedByLandlord { get; private set; } = null!;
+    public Event<MoveInFundsReceived> FundsReceived { get; private set; } = null!;
+    public Event<MoveInPaymentFailed> PaymentFailed { get; private set; } = null!;
+    public Event<AccessCodeIssued> AccessGranted { get; private set; } = null!;
+    public Event<CancelLease> CancellationRequested { get; private set; } = null!;
+
+    public Schedule<LeaseSigningState, SignatureReminderDue> SignatureReminder { get; private set; } = null!;
+    public Schedule<LeaseSigningState, LeaseOfferExpired> OfferDeadline { get; private set; } = null!;
+
+    DateTimeOffset Now => _time.GetUtcNow();
+
+    void RecordApplication(LeaseSigningState lease, SubmitLeaseApplication application)
+    {
+        lease.PropertyId = application.PropertyId;
+        lease.UnitId = application.UnitId;
+        lease.ApplicantId = application.ApplicantId;
+        lease.ApplicantName = application.ApplicantName;
+        lease.ApplicantEmail = application.ApplicantEmail;
+        lease.MonthlyRentAmount = application.MonthlyRent.Amount;
+        lease.MonthlyRentCurrency = application.MonthlyRent.Currency;
+        lease.SecurityDepositAmount = application.SecurityDeposit.Amount;
+        lease.SecurityDepositCurrency = application.SecurityDeposit.Currency;
+        lease.LeaseStart = application.LeaseStart;
+        lease.LeaseEnd = application.LeaseEnd;
+        lease.SubmittedAt = Now;
+    }
+
+    void RecordScreening(LeaseSigningState lease, ScreeningCompleted screening)
+    {
+        lease.ScreeningId = screening.ScreeningId;
+        lease.ScreenedAt = Now;
+    }
+
+    static Money MonthlyRent(LeaseSigningState lease) => new(lease.MonthlyRentAmount, lease.MonthlyRentCurrency);
+
+    static Money SecurityDeposit(LeaseSigningState lease) => new(lease.SecurityDepositAmount, lease.SecurityDepositCurrency);
+
+    // Derived from the lease id, so every retry of the request, and its cancellation, name the same payment.
+    static string MoveInFundsKey(Guid leaseId) => $"lease-{leaseId:N}-move-in";
+
+    static ReleaseUnitHold ReleaseUnitHold(LeaseSigningState lease, string reason) => new()
+    {
+        LeaseId = lease.CorrelationId,
+        PropertyId = lease.PropertyId,
+        UnitId = lease.UnitId,
+        Reason = reason,
+    };
+
+    static VoidLeaseSignatures VoidLeaseSignatures(LeaseSigningState lease, string reason) => new()
+    {
+        LeaseId = lease.CorrelationId,
+        EnvelopeId = lease.EnvelopeId,
+        Reason = reason,
+    };
+
+    static RefundMoveInFunds RefundMoveInFunds(LeaseSigningState lease, string reason)
+    {
+        if (lease.MoveInPaymentId is not { } paymentId || lease.MoveInFundsAmount is not { } amount || lease.MoveInFundsCurrency is not { } currency)
+            throw new InvalidOperationException($"Lease {lease.CorrelationId} has no move-in payment to refund.");
+
+        return new RefundMoveInFunds
+        {
+            LeaseId = lease.CorrelationId,
+            PaymentId = paymentId,
+            Amount = new Money(amount, currency),
+            IdempotencyKey = $"{MoveInFundsKey(lease.CorrelationId)}-refund",
+            Reason = reason,
+        };
+    }
+}

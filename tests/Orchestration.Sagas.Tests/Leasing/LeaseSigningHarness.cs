@@ -1,0 +1,284 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Messages;
+using Orchestration.Messages.Leasing;
+using Orchestration.Sagas.Leasing;
+
+namespace Orchestration.Sagas.Tests.Leasing;
+
+/// <summary>
+/// One lease on the MassTransit test harness: the state machine on an in-memory bus with the harness's delayed
+/// scheduler, a fixed clock for the saga's timestamps, and steps that play the other endpoints' replies.
+/// </summary>
+public sealed class LeaseSigningHarness : IAsyncDisposable
+{
+    public const string SagaQueue = "lease-signing";
+    public const string EnvelopeId = "env_93ab";
+    public const string PaymentId = "pi_3Qx7";
+
+    public static readonly DateTimeOffset Now = new(2030, 3, 1, 9, 30, 0, TimeSpan.Zero);
+    public static readonly DateOnly LeaseStart = new(2030, 4, 1);
+    public static readonly DateOnly LeaseEnd = new(2031, 3, 31);
+    public static readonly Money MonthlyRent = Money.Of(1850m, "USD");
+    public static readonly Money SecurityDeposit = Money.Of(2775m, "USD");
+
+    /// <summary>Timeouts far beyond any test, for tests that are not about them.</summary>
+    public static LeaseSigningOptions TimeoutsOutOfTheWay => new()
+    {
+        SignatureReminderInterval = TimeSpan.FromHours(1),
+        MaxSignatureReminders = 3,
+        OfferExpiry = TimeSpan.FromHours(2),
+    };
+
+    static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(10);
+
+    // Cancelled from the start: the harness lists then return what has been recorded so far instead of waiting
+    // for more, which is what "was not sent" assertions need.
+    static readonly CancellationToken SoFar = new(canceled: true);
+
+    static readonly Lock RoutesLock = new();
+    static bool _routesMapped;
+
+    readonly ServiceProvider _provider;
+
+    LeaseSigningHarness(ServiceProvider provider, LeaseSigningOptions options)
+    {
+        _provider = provider;
+        Options = options;
+        Harness = provider.GetRequiredService<ITestHarness>();
+        Saga = Harness.GetSagaStateMachineHarness<LeaseSigningStateMachine, LeaseSigningState>();
+    }
+
+    public Guid LeaseId { get; } = NewId.NextGuid();
+    public Guid PropertyId { get; } = NewId.NextGuid();
+    public Guid UnitId { get; } = NewId.NextGuid();
+    public Guid ApplicantId { get; } = NewId.NextGuid();
+    public Guid DocumentId { get; } = NewId.NextGuid();
+    public Guid AccessCodeId { get; } = NewId.NextGuid();
+    public LeaseSigningOptions Options { get; }
+    public ITestHarness Harness { get; }
+    public ISagaStateMachineTestHarness<LeaseSigningStateMachine, LeaseSigningState> Saga { get; }
+    LeaseSigningStateMachine Machine => Saga.StateMachine;
+
+    public static async Task<LeaseSigningHarness> Start(LeaseSigningOptions? options = null)
+    {
+        MapCommandRoutes();
+
+        options ??= TimeoutsOutOfTheWay;
+
+        var provider = new ServiceCollection()
+            .AddSingleton(options)
+            .AddSingleton<TimeProvider>(new FixedTimeProvider(Now))
+            .AddMassTransitTestHarness(x =>
+            {
+                x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(30), testInactivityTimeout: TimeSpan.FromSeconds(10));
+                x.AddSagaStateMachine<LeaseSigningStateMachine, LeaseSigningState>()
+                    .Endpoint(e => e.Name = SagaQueue);
+            })
+            .BuildServiceProvider(validateScopes: true);
+
+        var harness = new LeaseSigningHarness(provider, options);
+        await harness.Harness.Start();
+        return harness;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await _provider.DisposeAsync();
+    }
+
+    public LeaseSigningState? Lease => Saga.Sagas.Select(x => x.CorrelationId == LeaseId, SoFar).FirstOrDefault()?.Saga;
+
+    public async Task ShouldBeIn(Func<LeaseSigningStateMachine, State> state)
+    {
+        var found = await Saga.Exists(LeaseId, state, StateTimeout);
+        found.ShouldBe(LeaseId, $"lease never reached {state(Machine).Name}; it is in {Lease?.CurrentState ?? "no state"}");
+    }
+
+    public async Task ShouldBeFinished()
+    {
+        var remaining = await Saga.NotExists(LeaseId, StateTimeout);
+        remaining.ShouldBeNull("the lease saga should have been finalized and removed");
+    }
+
+    public IReadOnlyList<T> Sent<T>() where T : class =>
+        Harness.Sent.Select<T>(SoFar).Select(x => x.Context.Message).ToList();
+
+    public IReadOnlyList<T> Published<T>() where T : class =>
+        Harness.Published.Select<T>(SoFar).Select(x => x.Context.Message).ToList();
+
+    public void NoMessageShouldHaveFaulted()
+    {
+        var faults = Harness.Consumed.Select(x => x.Exception is not null, SoFar)
+            .Select(x => $"{x.MessageType.Name}: {x.Exception.Message}")
+            .ToList();
+        faults.ShouldBeEmpty();
+    }
+
+    public async Task Submit()
+    {
+        await Harness.Bus.Send(new SubmitLeaseApplication
+        {
+            LeaseId = LeaseId,
+            PropertyId = PropertyId,
+            UnitId = UnitId,
+            ApplicantId = ApplicantId,
+            ApplicantName = "Dana Whitfield",
+            ApplicantEmail = "dana.whitfield@example.com",
+            MonthlyRent = MonthlyRent,
+            SecurityDeposit = SecurityDeposit,
+            LeaseStart = LeaseStart,
+            LeaseEnd = LeaseEnd,
+        });
+        await ShouldBeIn(x => x.AwaitingScreening);
+    }
+
+    public async Task PassScreening()
+    {
+        await Harness.Bus.Publish(Screening(approved: true));
+        await ShouldBeIn(x => x.AwaitingLeaseDocument);
+    }
+
+    public ScreeningCompleted Screening(bool approved) => new()
+    {
+        LeaseId = LeaseId,
+        Approved = approved,
+        Reason = approved ? null : "Insufficient verifiable income",
+        ScreeningId = "scr_4821",
+    };
+
+    public async Task PrepareDocument()
+    {
+        await Harness.Bus.Publish(new LeaseDocumentPrepared { LeaseId = LeaseId, DocumentId = DocumentId });
+        await ShouldBeIn(x => x.AwaitingTenantSignature);
+    }
+
+    public async Task ConfirmEnvelopeSent()
+    {
+        await Deliver(new TenantSignatureRequested { LeaseId = LeaseId, EnvelopeId = EnvelopeId });
+    }
+
+    public async Task TenantSigns()
+    {
+        await Harness.Bus.Publish(new TenantSigned { LeaseId = LeaseId, EnvelopeId = EnvelopeId, SignedAt = Now.AddHours(5) });
+        await ShouldBeIn(x => x.AwaitingCountersignature);
+    }
+
+    public async Task LandlordCountersigns()
+    {
+        await Harness.Bus.Publish(new LandlordCountersigned
+        {
+            LeaseId = LeaseId,
+            CountersignedBy = "pm.rivera",
+            CountersignedAt = Now.AddHours(8),
+        });
+        await ShouldBeIn(x => x.AwaitingMoveInFunds);
+    }
+
+    public async Task PaymentFails(string reason)
+    {
+        await Deliver(new MoveInPaymentFailed { LeaseId = LeaseId, PaymentId = "pi_declined", Reason = reason, FailedAt = Now.AddDays(1) });
+    }
+
+    public static Money MoveInTotal => MonthlyRent with { Amount = MonthlyRent.Amount + SecurityDeposit.Amount };
+
+    public async Task FundsArrive()
+    {
+        await Harness.Bus.Publish(new MoveInFundsReceived
+        {
+            LeaseId = LeaseId,
+            PaymentId = PaymentId,
+            Amount = MoveInTotal,
+            ReceivedAt = Now.AddDays(2),
+        });
+        await ShouldBeIn(x => x.AwaitingAccessCode);
+    }
+
+    public async Task AccessCodeIssued()
+    {
+        await Harness.Bus.Publish(new AccessCodeIssued { LeaseId = LeaseId, AccessCodeId = AccessCodeId, IssuedAt = Now.AddDays(3) });
+        await ShouldBeIn(x => x.Active);
+    }
+
+    public async Task Cancel(string reason)
+    {
+        await Harness.Bus.Send(new CancelLease { LeaseId = LeaseId, Reason = reason, CancelledBy = "ops.kim" });
+    }
+
+    /// <summary>Plays the process forward until the lease is in <paramref name="stage"/>.</summary>
+    public async Task AdvanceTo(string stage)
+    {
+        var steps = new (string Stage, Func<Task> Step)[]
+        {
+            (nameof(LeaseSigningStateMachine.AwaitingScreening), Submit),
+            (nameof(LeaseSigningStateMachine.AwaitingLeaseDocument), PassScreening),
+            (nameof(LeaseSigningStateMachine.AwaitingTenantSignature), PrepareDocument),
+            (nameof(LeaseSigningStateMachine.AwaitingCountersignature), TenantSigns),
+            (nameof(LeaseSigningStateMachine.AwaitingMoveInFunds), LandlordCountersigns),
+            (nameof(LeaseSigningStateMachine.AwaitingAccessCode), FundsArrive),
+            (nameof(LeaseSigningStateMachine.Active), AccessCodeIssued),
+        };
+
+        foreach (var (reached, step) in steps)
+        {
+            await step();
+            if (reached == stage)
+                return;
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(stage), stage, "not a stage of the lease-signing process");
+    }
+
+    /// <summary>
+    /// Delivers a message that does not move the lease on, as its sender would (commands sent to their route,
+    /// events published), and waits until the saga has consumed it.
+    /// </summary>
+    public async Task Deliver<T>(T message) where T : class
+    {
+        var messageId = NewId.NextGuid();
+        if (EndpointConvention.TryGetDestinationAddress<T>(out var route))
+            await (await Harness.Bus.GetSendEndpoint(route)).Send(message, context => context.MessageId = messageId);
+        else
+            await Harness.Bus.Publish(message, context => context.MessageId = messageId);
+
+        var consumed = await Saga.Consumed.Any<T>(x => x.Context.MessageId == messageId);
+        consumed.ShouldBeTrue($"the saga did not consume {typeof(T).Name}");
+    }
+
+    static void MapCommandRoutes()
+    {
+        lock (RoutesLock)
+        {
+            if (_routesMapped)
+                return;
+
+            Route<SubmitLeaseApplication>(SagaQueue);
+            Route<CancelLease>(SagaQueue);
+            Route<HoldUnit>("leasing-units");
+            Route<ReleaseUnitHold>("leasing-units");
+            Route<RequestScreening>("leasing-screening");
+            Route<PrepareLeaseDocument>("leasing-documents");
+            Route<RequestTenantSignature>("leasing-esign");
+            Route<VoidLeaseSignatures>("leasing-esign");
+            Route<RequestLandlordCountersignature>("leasing-esign");
+            Route<SendSignatureReminder>("notifications");
+            Route<SendMoveInPaymentFailedNotice>("notifications");
+            Route<RequestMoveInFunds>("billing");
+            Route<CancelMoveInFundsRequest>("billing");
+            Route<RefundMoveInFunds>("billing");
+            Route<IssueAccessCode>("devices");
+            Route<RevokeAccessCode>("devices");
+
+            _routesMapped = true;
+        }
+    }
+
+    static void Route<T>(string queue) where T : class => EndpointConvention.Map<T>(new Uri($"queue:{queue}"));
+
+    sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

@@ -1,0 +1,64 @@
+using Orchestration.Messages.Leasing;
+using Orchestration.Sagas.Leasing;
+
+namespace Orchestration.Sagas.Tests.Leasing;
+
+public class When_a_move_in_payment_fails(When_a_move_in_payment_fails.Scenario scenario) : IClassFixture<When_a_move_in_payment_fails.Scenario>
+{
+    public sealed class Scenario : LeaseScenario
+    {
+        protected override async Task Play(LeaseSigningHarness lease)
+        {
+            await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingMoveInFunds));
+            await lease.PaymentFails("card_declined");
+            await lease.PaymentFails("insufficient_funds");
+        }
+    }
+
+    readonly LeaseSigningHarness _lease = scenario.Lease;
+
+    [Fact]
+    public async Task Should_keep_waiting_for_the_funds()
+    {
+        await _lease.ShouldBeIn(x => x.AwaitingMoveInFunds);
+        var record = _lease.Lease.ShouldNotBeNull();
+        record.FailedMoveInPayments.ShouldBe(2);
+        record.LastMoveInPaymentFailure.ShouldBe("insufficient_funds");
+        _lease.Sent<IssueAccessCode>().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Should_tell_the_tenant_about_each_failure()
+    {
+        var notices = _lease.Sent<SendMoveInPaymentFailedNotice>();
+        notices.Select(x => (x.FailedAttempts, x.Reason)).ShouldBe([(1, "card_declined"), (2, "insufficient_funds")], ignoreOrder: true);
+        notices.ShouldAllBe(x => x.ApplicantEmail == "dana.whitfield@example.com");
+    }
+
+    [Fact]
+    public void Should_not_ask_for_the_funds_again()
+    {
+        _lease.Sent<RequestMoveInFunds>().ShouldHaveSingleItem();
+    }
+}
+
+public class When_a_move_in_payment_succeeds_after_failing
+{
+    [Fact]
+    public async Task Should_accept_it_and_activate_the_lease()
+    {
+        await using var lease = await LeaseSigningHarness.Start();
+        await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingMoveInFunds));
+        await lease.PaymentFails("card_declined");
+
+        await lease.FundsArrive();
+        lease.Sent<IssueAccessCode>().ShouldHaveSingleItem();
+
+        await lease.AccessCodeIssued();
+        lease.Published<LeaseActivated>().ShouldHaveSingleItem();
+        var record = lease.Lease.ShouldNotBeNull();
+        record.MoveInPaymentId.ShouldBe(LeaseSigningHarness.PaymentId);
+        record.FailedMoveInPayments.ShouldBe(1);
+        lease.NoMessageShouldHaveFaulted();
+    }
+}

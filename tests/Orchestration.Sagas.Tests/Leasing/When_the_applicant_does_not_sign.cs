@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Orchestration.Messages.Leasing;
+using Orchestration.Sagas.Leasing;
+
+namespace Orchestration.Sagas.Tests.Leasing;
+
+public class When_the_applicant_does_not_sign(When_the_applicant_does_not_sign.Scenario scenario) : IClassFixture<When_the_applicant_does_not_sign.Scenario>
+{
+    public sealed class Scenario : LeaseScenario
+    {
+        protected override LeaseSigningOptions Options => QuickOffer;
+
+        protected override async Task Play(LeaseSigningHarness lease)
+        {
+            await lease.Submit();
+            await lease.PassScreening();
+            await lease.PrepareDocument();
+            await lease.ConfirmEnvelopeSent();
+            await lease.ShouldBeFinished();
+        }
+    }
+
+    // Three reminders are due by 1.5 s; the offer expires at 3.5 s, well after the last of them.
+    static readonly LeaseSigningOptions QuickOffer = new()
+    {
+        SignatureReminderInterval = TimeSpan.FromMilliseconds(500),
+        MaxSignatureReminders = 3,
+        OfferExpiry = TimeSpan.FromSeconds(3.5),
+    };
+
+    readonly LeaseSigningHarness _lease = scenario.Lease;
+
+    [Fact]
+    public void Should_remind_the_applicant_no_more_than_the_maximum()
+    {
+        var reminders = _lease.Sent<SendSignatureReminder>();
+        reminders.Count.ShouldBe(3);
+        reminders.Select(x => x.ReminderNumber).ShouldBe([1, 2, 3], ignoreOrder: true);
+        reminders.ShouldAllBe(x => x.ApplicantEmail == "dana.whitfield@example.com");
+        reminders.ShouldAllBe(x => x.OfferExpiresAt == LeaseSigningHarness.Now + QuickOffer.OfferExpiry);
+    }
+
+    [Fact]
+    public void Should_void_the_envelope_and_release_the_unit_when_the_offer_expires()
+    {
+        _lease.Sent<VoidLeaseSignatures>().ShouldHaveSingleItem().EnvelopeId.ShouldBe(LeaseSigningHarness.EnvelopeId);
+        _lease.Sent<ReleaseUnitHold>().ShouldHaveSingleItem().UnitId.ShouldBe(_lease.UnitId);
+    }
+
+    [Fact]
+    public void Should_announce_that_the_offer_lapsed()
+    {
+        var lapsed = _lease.Published<LeaseOfferLapsed>().ShouldHaveSingleItem();
+        lapsed.RemindersSent.ShouldBe(3);
+        lapsed.ApplicantId.ShouldBe(_lease.ApplicantId);
+    }
+
+    [Fact]
+    public void Should_not_go_on_to_countersignature()
+    {
+        _lease.Sent<RequestLandlordCountersignature>().ShouldBeEmpty();
+        _lease.NoMessageShouldHaveFaulted();
+    }
+}
+
+public class When_the_applicant_signs_after_a_reminder
+{
+    [Fact]
+    public async Task Should_stop_reminding_and_never_expire_the_offer()
+    {
+        var options = new LeaseSigningOptions
+        {
+            SignatureReminderInterval = TimeSpan.FromMilliseconds(500),
+            MaxSignatureReminders = 3,
+            OfferExpiry = TimeSpan.FromSeconds(2.5),
+        };
+        await using var lease = await LeaseSigningHarness.Start(options);
+        await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingLeaseDocument));
+
+        var sentForSignature = Stopwatch.StartNew();
+        await lease.PrepareDocument();
+        (await lease.Harness.Sent.Any<SendSignatureReminder>()).ShouldBeTrue();
+        await lease.TenantSigns();
+
+        // Past the offer's expiry: every remaining reminder and the expiry would have fired by now had signing not stopped them.
+        var pastExpiry = options.OfferExpiry + TimeSpan.FromMilliseconds(500) - sentForSignature.Elapsed;
+        if (pastExpiry > TimeSpan.Zero)
+            await Task.Delay(pastExpiry);
+
+        lease.Sent<SendSignatureReminder>().ShouldHaveSingleItem();
+        lease.Sent<VoidLeaseSignatures>().ShouldBeEmpty();
+        lease.Published<LeaseOfferLapsed>().ShouldBeEmpty();
+        await lease.ShouldBeIn(x => x.AwaitingCountersignature);
+        lease.NoMessageShouldHaveFaulted();
+    }
+}
