@@ -11,12 +11,22 @@ namespace Orchestration.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class EndpointProcess : IAsyncDisposable
 {
+    readonly string _assembly;
     readonly Dictionary<string, string> _settings;
     readonly StringBuilder _output = new();
     Process? _process;
 
+    /// <summary>Any endpoint host of the solution, by its built assembly, with the given settings.</summary>
+    public EndpointProcess(string assembly, Dictionary<string, string> settings)
+    {
+        _assembly = assembly;
+        _settings = settings;
+    }
+
+    /// <summary>The test endpoint on RabbitMQ and PostgreSQL, in its own virtual host and schema.</summary>
     public EndpointProcess(string vhost, string schema, IDictionary<string, string>? settings = null)
     {
+        _assembly = Path.Combine(AppContext.BaseDirectory, "Orchestration.TestEndpoint.dll");
         _settings = new Dictionary<string, string>
         {
             ["Bus__Transport"] = "RabbitMq",
@@ -56,18 +66,19 @@ public sealed class EndpointProcess : IAsyncDisposable
     public async Task StartAsync(IDictionary<string, string>? overrides = null)
     {
         var port = _port = FreePort();
-        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Orchestration.TestEndpoint.dll"))
+        var start = new ProcessStartInfo("dotnet", _assembly)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(_assembly)!,
         };
         foreach (var (key, value) in _settings)
             start.Environment[key] = value;
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
             start.Environment[key] = value;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("The test endpoint did not start.");

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Orchestration.IntegrationTests.Infrastructure;
+
+namespace Orchestration.IntegrationTests.Messaging;
+
+/// <summary>The standalone host as a user runs it: one process, SQLite, in-memory transport, spoken to over HTTP only.</summary>
+[Collection(BusCollection.Name)]
+public sealed class When_the_platform_runs_standalone : IAsyncLifetime
+{
+    readonly string _database = Path.Combine(Path.GetTempPath(), $"orchestration-standalone-{Guid.NewGuid():N}.db");
+    EndpointProcess _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        // tests/Orchestration.IntegrationTests/bin/<Configuration>/net10.0 → src/Endpoints/Standalone/bin/<Configuration>/net10.0
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = output.Parent!.Name;
+        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var assembly = Path.Combine(root, "src", "Endpoints", "Standalone", "bin", configuration, "net10.0", "Orchestration.Endpoints.Standalone.dll");
+
+        _host = new EndpointProcess(assembly, new Dictionary<string, string>
+        {
+            ["Storage__ConnectionString"] = $"Data Source={_database}",
+        });
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+            File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Should_take_an_application_and_start_the_lease_signing_saga()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{await _host.PortAsync()}") };
+        (await http.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var response = await http.PostAsJsonAsync("/api/lease-applications", new
+        {
+            propertyId = Guid.NewGuid(),
+            unitId = Guid.NewGuid(),
+            applicantName = "Ada Lovelace",
+            applicantEmail = "ada@example.com",
+            monthlyRent = 1850.00m,
+            securityDeposit = 1850.00m,
+            currency = "USD",
+            leaseStart = "2027-01-01",
+            leaseEnd = "2027-12-31",
+        });
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var leaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leaseId").GetGuid();
+
+        await Eventually.HoldsAsync(async () =>
+        {
+            var lease = await http.GetAsync($"/api/leases/{leaseId}");
+            return lease.IsSuccessStatusCode &&
+                   (await lease.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString() == "AwaitingScreening";
+        }, TimeSpan.FromSeconds(20), "the lease waits for screening");
+    }
+
+    [Fact]
+    public async Task Should_reject_an_invalid_application_with_problem_details()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{await _host.PortAsync()}") };
+
+        var response = await http.PostAsJsonAsync("/api/lease-applications", new { applicantEmail = "not-an-address", monthlyRent = -1 });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.TryGetProperty("applicantEmail", out _).ShouldBeTrue();
+        errors.TryGetProperty("monthlyRent", out _).ShouldBeTrue();
+        (await http.GetAsync($"/api/leases/{Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}
