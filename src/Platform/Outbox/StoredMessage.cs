@@ -140,13 +140,8 @@ public sealed class StoredMessage : OutboxMessageContext
         .With("@sent_time", new DateTimeOffset(DateTime.SpecifyKind(SentTime, DateTimeKind.Utc)).ToUnixTimeMilliseconds())
         .With("@expiration_time", ExpirationTime is { } expires ? new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)).ToUnixTimeMilliseconds() : null);
 
-    /// <summary>Adds or replaces one header (the scheduler stamps its token this way).</summary>
-    public void SetHeader(string key, object value)
-    {
-        var values = Serializer.DeserializeDictionary<object?>(HeadersJson) ?? new Dictionary<string, object?>();
-        values[key] = value;
-        SetHeaders(Serializer.SerializeDictionary(values.Where(kv => kv.Value is not null).Select(kv => new KeyValuePair<string, object>(kv.Key, kv.Value!))));
-    }
+    /// <summary>Replaces the headers (the scheduler stamps the original envelope's headers and its token this way).</summary>
+    public void ReplaceHeaders(IEnumerable<KeyValuePair<string, object>> headers) => SetHeaders(Serializer.SerializeDictionary(headers));
 
     void SetHeaders(string? json)
     {

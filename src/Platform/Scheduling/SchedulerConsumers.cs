@@ -43,9 +43,9 @@ public sealed class ScheduleMessageConsumer(SqlSession session, SchedulerStore s
             SentTime = now.UtcDateTime,
             ExpirationTime = context.ExpirationTime,
         };
-        foreach (var header in context.Headers.GetAll())
-            message.SetHeader(header.Key, header.Value);
-        message.SetHeader(TokenIdHeader, schedule.CorrelationId.ToString("N"));
+        var headers = context.Headers.GetAll().Where(h => h.Key != TokenIdHeader).ToList();
+        headers.Add(new KeyValuePair<string, object>(TokenIdHeader, schedule.CorrelationId.ToString("N")));
+        message.ReplaceHeaders(headers);
 
         var dueAt = new DateTimeOffset(DateTime.SpecifyKind(schedule.ScheduledTime, DateTimeKind.Utc));
         await session.BeginAsync(context.CancellationToken);
