@@ -47,3 +47,15 @@ public sealed class AlwaysFailConsumer(SqlStorage storage) : IConsumer<AlwaysFai
         throw new InvalidOperationException($"Probe {context.Message.Id} always fails");
     }
 }
+
+/// <summary>The work of one chain step: one row written, one event back, in one transaction.</summary>
+public sealed class DoChainStepConsumer(SqlSession session) : IConsumer<DoChainStep>
+{
+    public async Task Consume(ConsumeContext<DoChainStep> context)
+    {
+        await using (var command = session.CreateCommand($"INSERT INTO {session.Storage.Table("effects")} (effect_id, kind) VALUES (@id, @kind)"))
+            await command.With("@id", context.Message.ChainId).With("@kind", $"step-{context.Message.Step}").ExecuteNonQueryAsync(context.CancellationToken);
+
+        await context.Publish(new ChainStepDone(context.Message.ChainId, context.Message.Step, context.Message.RequestedAt));
+    }
+}

@@ -14,3 +14,8 @@ public sealed record EffectRecorded(Guid EffectId);
 public sealed record AlwaysFail(Guid Id, bool Unrecoverable);
 
 public sealed class ProbeRuleViolation(string message) : Exception(message);
+
+public sealed record StartChain(Guid ChainId, int Steps);
+public sealed record DoChainStep(Guid ChainId, int Step, DateTimeOffset RequestedAt);
+public sealed record ChainStepDone(Guid ChainId, int Step, DateTimeOffset RequestedAt);
+public sealed record ChainCompleted(Guid ChainId, int Steps);

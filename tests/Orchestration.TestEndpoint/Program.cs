@@ -6,15 +6,30 @@ using Orchestration.TestEndpoint;
 using Orchestration.TestEndpoint.Contracts;
 
 // An endpoint built from the platform exactly as product endpoints are, with probes whose effects tests can count.
+// Role: "all" (default), "sagas" (probe and chain sagas, the scheduler) or "workers" (the consumers).
 var builder = WebApplication.CreateBuilder(args);
+var role = builder.Configuration["Role"] ?? "all";
+var sagas = role is "all" or "sagas";
+var workers = role is "all" or "workers";
+
 builder.Services.AddSingleton(new SchemaMigration("test_effects_0001", s =>
     $"CREATE TABLE {s.Table("effects")} (effect_id {s.Dialect.UuidType} NOT NULL, kind text NOT NULL)"));
+CommandRouting.Map(new Dictionary<Type, string> { [typeof(DoChainStep)] = "do-chain-step" });
 builder.Services.AddOrchestrationEndpoint(builder.Configuration, "probe", x =>
 {
-    x.AddSagaStateMachine<ProbeStateMachine, ProbeState>().SqlRepository();
-    x.AddConsumer<RecordEffectConsumer>();
-    x.AddConsumer<EffectRecordedConsumer>();
-    x.AddConsumer<AlwaysFailConsumer>();
+    if (sagas)
+    {
+        x.AddSagaStateMachine<ProbeStateMachine, ProbeState>().SqlRepository();
+        x.AddSagaStateMachine<ChainStateMachine, ChainState>().SqlRepository();
+    }
+
+    if (workers)
+    {
+        x.AddConsumer<RecordEffectConsumer>();
+        x.AddConsumer<EffectRecordedConsumer>();
+        x.AddConsumer<AlwaysFailConsumer>();
+        x.AddConsumer<DoChainStepConsumer>();
+    }
 });
 
 var app = builder.Build();
