@@ -1,5 +1,5 @@
 using MassTransit;
-using Orchestration.IntegrationTests.Infrastructure;
+using Orchestration.Testing;
 using Orchestration.TestEndpoint.Contracts;
 
 namespace Orchestration.IntegrationTests.Messaging;

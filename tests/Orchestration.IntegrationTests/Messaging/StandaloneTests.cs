@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orchestration.IntegrationTests.Infrastructure;
+using Orchestration.Testing;
 
 namespace Orchestration.IntegrationTests.Messaging;
 

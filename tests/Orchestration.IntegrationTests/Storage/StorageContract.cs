@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Orchestration.IntegrationTests.Infrastructure;
+using Orchestration.Testing;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Sagas;
 using Orchestration.Platform.Scheduling;

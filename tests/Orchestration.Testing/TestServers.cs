@@ -1,9 +1,10 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using Npgsql;
 using Orchestration.Platform.Storage;
 
-namespace Orchestration.IntegrationTests.Infrastructure;
+namespace Orchestration.Testing;
 
 /// <summary>The real PostgreSQL and RabbitMQ the suite runs against, from the same variables scripts/test.sh exports.</summary>
 public static class TestServers
@@ -50,6 +51,16 @@ public static class TestServers
         (await client.PutAsync($"/api/permissions/{vhost}/{Uri.EscapeDataString(RabbitUser)}",
             new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
         return vhost;
+    }
+
+    /// <summary>Every queue of a virtual host with the messages it holds (ready and unacknowledged).</summary>
+    public static async Task<Dictionary<string, long>> QueueDepthsAsync(string vhost)
+    {
+        using var client = RabbitManagementClient();
+        var queues = await client.GetFromJsonAsync<List<System.Text.Json.JsonElement>>($"/api/queues/{Uri.EscapeDataString(vhost)}") ?? [];
+        return queues.ToDictionary(
+            q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("messages", out var messages) && messages.ValueKind == System.Text.Json.JsonValueKind.Number ? messages.GetInt64() : 0);
     }
 
     public static async Task DeleteVirtualHostAsync(string vhost)

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Orchestration.IntegrationTests.Infrastructure;
+namespace Orchestration.Testing;
 
 /// <summary>
 /// The test endpoint as a real child process on RabbitMQ and PostgreSQL, so tests can stop it, kill it and start it

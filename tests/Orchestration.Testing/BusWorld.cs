@@ -3,7 +3,7 @@ using MassTransit;
 using Npgsql;
 using RabbitMQ.Client;
 
-namespace Orchestration.IntegrationTests.Infrastructure;
+namespace Orchestration.Testing;
 
 /// <summary>
 /// One test's world on the real servers: a RabbitMQ virtual host, a PostgreSQL schema, the test endpoint as a child
@@ -130,18 +130,19 @@ public static class Eventually
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (await condition())
-                return;
+            try
+            {
+                if (await condition())
+                    return;
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or HttpRequestException or IOException)
+            {
+                // A server the test itself is restarting: look again.
+            }
+
             await Task.Delay(100);
         }
 
         (await condition()).ShouldBeTrue($"Not true within {timeout.TotalSeconds} s: {description}");
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class BusCollection
-{
-    // Endpoint processes are heavy on a two-core machine: bus tests run one class at a time.
-    public const string Name = "real RabbitMQ and PostgreSQL";
 }
