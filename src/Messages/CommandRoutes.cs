@@ -1,4 +1,5 @@
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Notifications;
 
 namespace Orchestration.Messages;
 
@@ -34,5 +35,6 @@ public static class CommandRoutes
         [typeof(RevokeAccessCode)] = DeviceCommands,
         [typeof(SendSignatureReminder)] = Notifications,
         [typeof(SendMoveInPaymentFailedNotice)] = Notifications,
+        [typeof(SendTenantEmail)] = Notifications,
     };
 }

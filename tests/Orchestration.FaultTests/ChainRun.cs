@@ -65,8 +65,16 @@ public sealed class ChainRun : IAsyncDisposable
     public async Task ShouldCompleteExactlyOnceAsync(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        await Eventually.HoldsAsync(async () => await DoneAsync() == Chains.Count, timeout,
-            $"all {Chains.Count} chains done (sagas:\n{Tail(Sagas.Output)}\nworkers:\n{Tail(Workers.Output)})");
+        try
+        {
+            await Eventually.HoldsAsync(async () => await DoneAsync() == Chains.Count, timeout, $"all {Chains.Count} chains done");
+        }
+        catch (ShouldAssertException)
+        {
+            var holding = string.Join(", ", (await TestServers.QueueDepthsAsync(_world.VirtualHost)).Where(q => q.Value > 0).Select(q => $"{q.Key}={q.Value}"));
+            throw new ShouldAssertException(
+                $"{await DoneAsync()} of {Chains.Count} chains done; queues holding messages: [{holding}]\nsagas:\n{Tail(Sagas.Output)}\nworkers:\n{Tail(Workers.Output)}");
+        }
 
         (await StepsRecordedAsync()).ShouldBe(Chains.Count * Steps, "each step's effect written once");
         (await _world.CountAsync("""

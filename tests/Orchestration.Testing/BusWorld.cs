@@ -116,7 +116,8 @@ public sealed class BusWorld : IAsyncDisposable
         await Endpoint.DisposeAsync();
         if (Environment.GetEnvironmentVariable("KEEP_TEST_SCHEMA") is not null)
             await File.WriteAllTextAsync($"/tmp/{Schema}.log", Endpoint.Output);
-        await TestServers.DeleteVirtualHostAsync(VirtualHost);
+        if (Environment.GetEnvironmentVariable("KEEP_TEST_SCHEMA") is null)
+            await TestServers.DeleteVirtualHostAsync(VirtualHost);
         if (Environment.GetEnvironmentVariable("KEEP_TEST_SCHEMA") is null)
             await TestServers.DropSchemaAsync(Schema);
     }

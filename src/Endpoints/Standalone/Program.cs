@@ -1,3 +1,4 @@
+using Orchestration.Endpoints.Notifications;
 using Orchestration.Endpoints.Standalone;
 using Orchestration.Platform.Hosting;
 
@@ -9,4 +10,5 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOrchestrationHealth();
 app.MapLeasingApi();
+app.MapNotificationsApi();
 app.Run();

@@ -6,6 +6,7 @@ using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Sagas;
 using Orchestration.Platform.Storage;
+using Orchestration.Endpoints.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Endpoints.Standalone;
@@ -18,9 +19,11 @@ public static class StandaloneExtensions
         services.AddProblemDetails();
         services.AddSingleton(configuration.GetSection("Leasing").Get<LeaseSigningOptions>() ?? new LeaseSigningOptions());
         CommandRouting.Map(CommandRoutes.Queues);
+        services.AddNotificationsServices(configuration);
         services.AddOrchestrationEndpoint(configuration, "standalone", x =>
         {
             x.AddSagaStateMachine<LeaseSigningStateMachine, LeaseSigningState>().SqlRepository();
+            x.AddNotifications();
         });
         return services;
     }

@@ -73,9 +73,15 @@ public static class EndpointHosting
             x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 var recoverability = context.GetRequiredService<IOptions<RecoverabilityOptions>>().Value;
-                endpoint.UseRecoverability(recoverability);
-                if (name != scheduler.Queue)
+                if (name == scheduler.Queue)
+                {
+                    endpoint.UseSchedulerRecoverability(recoverability);
+                }
+                else
+                {
+                    endpoint.UseRecoverability(recoverability);
                     endpoint.UseSqlOutbox(context);
+                }
 
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && context.GetRequiredService<IOptions<BusOptions>>().Value.RabbitMq.QuorumQueues)
                     rabbit.SetQuorumQueue();

@@ -39,6 +39,21 @@ public static class Recoverability
         });
     }
 
+    /// <summary>
+    /// The scheduler's policy. Delayed retries go through the scheduler itself, so while its database is away a
+    /// redelivery would loop back into the same failure with no delay and exhaust its count at once. Instead the
+    /// message stays on the scheduler queue and is retried in process with growing pauses (about five minutes in all).
+    /// </summary>
+    public static void UseSchedulerRecoverability(this IReceiveEndpointConfigurator endpoint, RecoverabilityOptions options)
+    {
+        var unrecoverable = Unrecoverable(options);
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Exponential(20, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
+            r.Ignore<Exception>(e => IsUnrecoverable(e, unrecoverable));
+        });
+    }
+
     public static bool IsUnrecoverable(Exception exception, IReadOnlyCollection<Type> unrecoverable) =>
         unrecoverable.Any(type => type.IsInstanceOfType(exception)) ||
         (exception.InnerException is { } inner && IsUnrecoverable(inner, unrecoverable));

@@ -1,0 +1,75 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orchestration.Endpoints.Notifications.Sending;
+using Orchestration.Endpoints.Notifications.Templates;
+using Orchestration.Messages;
+using Orchestration.Platform.Recoverability;
+
+namespace Orchestration.Endpoints.Notifications;
+
+/// <summary>
+/// The Notifications endpoint's wiring, for its own host and for the standalone host alike:
+/// <c>services.AddNotificationsServices(configuration)</c>, <c>x.AddNotifications()</c> inside
+/// <c>AddOrchestrationEndpoint</c>, and <c>app.MapNotificationsApi()</c>.
+/// </summary>
+public static class NotificationsExtensions
+{
+    /// <summary>Failures of the command itself, or permanent refusals by the provider: no retry can help.</summary>
+    public static readonly IReadOnlyList<Type> Unrecoverable = [typeof(MissingTemplateValueException), typeof(EmailRejectedException)];
+
+    /// <summary>The consumer of <see cref="Messages.Notifications.SendTenantEmail"/>, on the <c>notifications</c> queue.</summary>
+    public static IBusRegistrationConfigurator AddNotifications(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<SendTenantEmailConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+        return x;
+    }
+
+    /// <summary>Templates, the provider chosen by <c>Notifications:Provider</c>, the endpoint's tables, and its unrecoverable exceptions.</summary>
+    public static IServiceCollection AddNotificationsServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NotificationsOptions>().Bind(configuration.GetSection(NotificationsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidation>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton(NotificationsMigrations.Deliveries);
+        services.AddSingleton<NotificationsStore>();
+
+        services.AddScoped<PickupEmailSender>();
+        services.AddSingleton<SmtpEmailSender>();
+        services.AddHttpClient<SendGridClient>((sp, client) =>
+            SendGridClient.Configure(client, sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.SendGrid));
+        services.AddScoped<IEmailSender>(sp => sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.Provider.ToLowerInvariant() switch
+        {
+            "sendgrid" => sp.GetRequiredService<SendGridClient>(),
+            "smtp" => sp.GetRequiredService<SmtpEmailSender>(),
+            _ => sp.GetRequiredService<PickupEmailSender>(),
+        });
+
+        // Listed here as well as in appsettings.json, so a host that embeds Notifications (Standalone) gets the same policy.
+        services.PostConfigure<RecoverabilityOptions>(recoverability =>
+        {
+            foreach (var type in Unrecoverable)
+            {
+                if (!recoverability.Unrecoverable.Contains(type.FullName!))
+                    recoverability.Unrecoverable.Add(type.FullName!);
+            }
+        });
+
+        return services;
+    }
+
+    /// <summary><c>GET /api/notifications/emails?leaseId=</c>: what the Pickup provider "sent", newest 100, oldest first.</summary>
+    public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/notifications/emails", async (Guid? leaseId, NotificationsStore store, CancellationToken cancellationToken) =>
+            Results.Ok(await store.ListPickupAsync(leaseId, 100, cancellationToken)));
+        return endpoints;
+    }
+}
+
+sealed class NotificationsOptionsValidation : IValidateOptions<NotificationsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NotificationsOptions options) =>
+        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,134 @@
+using System.Net.Mail;
+using System.Text.Json;
+using Orchestration.Endpoints.Notifications;
+using Orchestration.Endpoints.Notifications.Sending;
+using Orchestration.Endpoints.Notifications.Templates;
+using Orchestration.Messages.Notifications;
+using Orchestration.Notifications.Tests.Infrastructure;
+using Orchestration.Platform.Recoverability;
+
+namespace Orchestration.Notifications.Tests;
+
+/// <summary>The SendGrid client against a real HTTP server standing in for SendGrid's Mail Send endpoint.</summary>
+public sealed class When_sendgrid_is_called : IAsyncLifetime
+{
+    static readonly OutgoingEmail Email = TenantEmailRenderer.Render(
+        TestEmails.Command(TenantEmail.MoveInFundsReceived, recipientName: "Zoë O'Brien"), new MailAddress("no-reply@leases.example.com", "Property Management"));
+
+    FakeSendGrid _sendGrid = null!;
+
+    public async Task InitializeAsync() => _sendGrid = await FakeSendGrid.StartAsync();
+
+    public async Task DisposeAsync() => await _sendGrid.DisposeAsync();
+
+    Senders SendGrid(int maxAttempts = 4) => new(new Dictionary<string, string?>
+    {
+        ["Notifications:Provider"] = "SendGrid",
+        ["Notifications:SendGrid:BaseUrl"] = _sendGrid.BaseUrl,
+        ["Notifications:SendGrid:ApiKey"] = "SG.test-key",
+        ["Notifications:SendGrid:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Notifications:SendGrid:BaseDelay"] = "00:00:00.050",
+        ["Notifications:SendGrid:MaxDelay"] = "00:00:05",
+    });
+
+    [Fact]
+    public async Task Should_post_the_documented_mail_send_request()
+    {
+        await using var senders = SendGrid();
+        senders.Sender.ShouldBeOfType<SendGridClient>();
+
+        var providerId = await senders.Sender.SendAsync(Email, CancellationToken.None);
+
+        providerId.ShouldBe("sg-1");
+        var call = _sendGrid.Calls.ShouldHaveSingleItem();
+        call.Authorization.ShouldBe("Bearer SG.test-key");
+        var body = call.Body;
+        var to = body.GetProperty("personalizations")[0].GetProperty("to")[0];
+        to.GetProperty("email").GetString().ShouldBe("ada@example.com");
+        to.GetProperty("name").GetString().ShouldBe("Zoë O'Brien");
+        body.GetProperty("from").GetProperty("email").GetString().ShouldBe("no-reply@leases.example.com");
+        body.GetProperty("from").GetProperty("name").GetString().ShouldBe("Property Management");
+        body.GetProperty("subject").GetString().ShouldBe("We received your move-in payment");
+        var content = body.GetProperty("content");
+        content[0].GetProperty("type").GetString().ShouldBe("text/plain");
+        content[0].GetProperty("value").GetString().ShouldBe(Email.Text);
+        content[1].GetProperty("type").GetString().ShouldBe("text/html");
+        content[1].GetProperty("value").GetString().ShouldBe(Email.Html);
+        body.GetProperty("headers").GetProperty("Message-ID").GetString().ShouldBe(Email.MessageId);
+        body.GetProperty("custom_args").GetProperty("dedup_key").GetString().ShouldBe(Email.DeduplicationKey);
+        body.GetProperty("custom_args").GetProperty("lease_id").GetString().ShouldBe(Email.LeaseId.ToString());
+    }
+
+    [Fact]
+    public async Task Should_wait_as_long_as_retry_after_says_and_send_again()
+    {
+        _sendGrid.Then(429, retryAfter: "1");
+        await using var senders = SendGrid();
+
+        var providerId = await senders.Sender.SendAsync(Email, CancellationToken.None);
+
+        providerId.ShouldBe("sg-2");
+        var calls = _sendGrid.Calls.ToArray();
+        calls.Length.ShouldBe(2);
+        (calls[1].At - calls[0].At).ShouldBeGreaterThan(TimeSpan.FromMilliseconds(950));
+        calls[1].Body.GetProperty("custom_args").GetProperty("dedup_key").GetString().ShouldBe(Email.DeduplicationKey);
+    }
+
+    [Fact]
+    public async Task Should_back_off_and_retry_server_errors()
+    {
+        _sendGrid.Then(503).Then(500);
+        await using var senders = SendGrid();
+
+        (await senders.Sender.SendAsync(Email, CancellationToken.None)).ShouldBe("sg-3");
+
+        _sendGrid.Calls.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Should_give_up_after_the_configured_attempts_and_leave_the_rest_to_the_retry_policy()
+    {
+        _sendGrid.Then(503).Then(503).Then(503);
+        await using var senders = SendGrid(maxAttempts: 3);
+
+        var failure = await Should.ThrowAsync<EmailProviderUnavailableException>(senders.Sender.SendAsync(Email, CancellationToken.None));
+
+        _sendGrid.Calls.Count.ShouldBe(3);
+        failure.Message.ShouldContain("503");
+        Recoverability.IsUnrecoverable(failure, NotificationsExtensions.Unrecoverable).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Should_not_hold_the_message_longer_than_allowed_when_told_to_come_back_later()
+    {
+        _sendGrid.Then(429, retryAfter: "120");
+        await using var senders = SendGrid();
+
+        await Should.ThrowAsync<EmailProviderUnavailableException>(senders.Sender.SendAsync(Email, CancellationToken.None));
+
+        _sendGrid.Calls.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_fail_for_good_with_sendgrids_messages_on_a_client_error()
+    {
+        _sendGrid.Then(400, json: JsonSerializer.Serialize(new
+        {
+            errors = new[]
+            {
+                new { message = "The from address does not match a verified Sender Identity.", field = "from", help = (string?)null },
+                new { message = "Invalid type. Expected: string.", field = "subject", help = (string?)null },
+            },
+        }));
+        await using var senders = SendGrid();
+
+        var failure = await Should.ThrowAsync<EmailRejectedException>(senders.Sender.SendAsync(Email, CancellationToken.None));
+
+        _sendGrid.Calls.Count.ShouldBe(1);
+        failure.Message.ShouldContain("400");
+        failure.Message.ShouldContain("from: The from address does not match a verified Sender Identity.");
+        failure.Message.ShouldContain("subject: Invalid type. Expected: string.");
+        failure.Message.ShouldNotContain("SG.test-key");
+        Recoverability.IsUnrecoverable(failure, NotificationsExtensions.Unrecoverable).ShouldBeTrue();
+    }
+}
