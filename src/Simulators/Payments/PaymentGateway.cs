@@ -1,0 +1,183 @@
+using Orchestration.Simulators.Hosting;
+using Orchestration.Simulators.Http;
+
+namespace Orchestration.Simulators.Payments;
+
+internal sealed record NewPaymentIntent(
+    long Amount, string Currency, Dictionary<string, string> Metadata, bool Confirm, string? PaymentMethod, string? Customer, string? Description);
+
+internal sealed record NewRefund(string PaymentIntentId, long? Amount, string? Reason, Dictionary<string, string> Metadata);
+
+/// <summary>
+/// The simulated gateway's books: payment intents, their charges and refunds, the state transitions Stripe documents
+/// (requires_payment_method / requires_confirmation → processing → succeeded, or back to requires_payment_method with
+/// <c>last_payment_error</c>), and the webhook each outcome causes.
+/// </summary>
+internal sealed class PaymentGateway(
+    PaymentsSimulatorOptions options,
+    PaymentWebhooks webhooks,
+    BackgroundWork backgroundWork,
+    TimeProvider timeProvider,
+    ILogger<PaymentGateway> logger)
+{
+    readonly Lock gate = new();
+    readonly Dictionary<string, PaymentIntent> intents = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Refund> refunds = new(StringComparer.Ordinal);
+
+    public RecordedResponse CreateIntent(NewPaymentIntent request, StripeEventRequest cause)
+    {
+        var intent = new PaymentIntent(ResourceId.New("pi"), request.Amount, request.Currency, request.Metadata, timeProvider.GetUtcNow())
+        {
+            Customer = request.Customer,
+            Description = request.Description,
+            PaymentMethod = request.PaymentMethod,
+            Status = request.PaymentMethod is null ? PaymentIntentStatus.RequiresPaymentMethod : PaymentIntentStatus.RequiresConfirmation,
+        };
+        PaymentIntentResource created;
+        lock (gate)
+        {
+            intents.Add(intent.Id, intent);
+            created = intent.ToResource();
+        }
+        logger.LogInformation("Payment intent {PaymentIntentId} created for {Amount} {Currency}", intent.Id, intent.Amount, intent.Currency);
+
+        return request.Confirm ? Confirm(intent.Id, paymentMethod: null, cause) : Ok(created);
+    }
+
+    public RecordedResponse Retrieve(string id)
+    {
+        lock (gate)
+        {
+            return intents.TryGetValue(id, out var intent)
+                ? Ok(intent.ToResource())
+                : StripeError.NoSuch("payment_intent", id, "intent").ToResponse(StatusCodes.Status404NotFound);
+        }
+    }
+
+    public RecordedResponse Confirm(string id, string? paymentMethod, StripeEventRequest cause)
+    {
+        PaymentIntentResource processing;
+        lock (gate)
+        {
+            if (!intents.TryGetValue(id, out var intent))
+                return StripeError.NoSuch("payment_intent", id, "intent").ToResponse(StatusCodes.Status404NotFound);
+            if (intent.Status is not (PaymentIntentStatus.RequiresPaymentMethod or PaymentIntentStatus.RequiresConfirmation))
+            {
+                return StripeError.InvalidRequest(
+                    $"You cannot confirm this PaymentIntent because it has a status of {intent.Status}.",
+                    "payment_intent_unexpected_state").ToResponse(StatusCodes.Status400BadRequest);
+            }
+
+            intent.PaymentMethod = paymentMethod ?? intent.PaymentMethod;
+            if (intent.PaymentMethod is null)
+            {
+                return StripeError.InvalidRequest(
+                    "You cannot confirm this PaymentIntent because it's missing a payment method.",
+                    "parameter_missing", "payment_method").ToResponse(StatusCodes.Status400BadRequest);
+            }
+
+            intent.Status = PaymentIntentStatus.Processing;
+            intent.LastFailure = null;
+            processing = intent.ToResource();
+        }
+
+        if (options.SettlementDelay <= TimeSpan.Zero)
+            return SettledResponse(Settle(id, cause));
+
+        webhooks.Publish("payment_intent.processing", processing, cause);
+        // Stripe's later events carry no request: nothing the client sent caused them directly.
+        backgroundWork.RunAfter(options.SettlementDelay, () => Settle(id, new StripeEventRequest(null, null)));
+        return Ok(processing);
+    }
+
+    public RecordedResponse Refund(NewRefund request, StripeEventRequest cause)
+    {
+        RefundResource refunded;
+        ChargeResource charge;
+        lock (gate)
+        {
+            if (!intents.TryGetValue(request.PaymentIntentId, out var intent))
+                return StripeError.NoSuch("payment_intent", request.PaymentIntentId, "payment_intent").ToResponse(StatusCodes.Status400BadRequest);
+            if (intent.Status != PaymentIntentStatus.Succeeded || intent.LatestCharge is not { Paid: true } paid)
+            {
+                return StripeError.InvalidRequest(
+                    "This PaymentIntent does not have a successful charge to refund.",
+                    "payment_intent_unexpected_state", "payment_intent").ToResponse(StatusCodes.Status400BadRequest);
+            }
+            if (paid.Refundable == 0)
+            {
+                return StripeError.InvalidRequest($"Charge {paid.Id} has already been refunded.", "charge_already_refunded")
+                    .ToResponse(StatusCodes.Status400BadRequest);
+            }
+
+            var amount = request.Amount ?? paid.Refundable;
+            if (amount > paid.Refundable)
+            {
+                return StripeError.InvalidRequest(
+                    $"Refund amount ({amount}) is greater than unrefunded amount on charge ({paid.Refundable})",
+                    "amount_too_large", "amount").ToResponse(StatusCodes.Status400BadRequest);
+            }
+
+            var refund = new Refund(ResourceId.New("re"), amount, paid, request.Reason, request.Metadata, timeProvider.GetUtcNow());
+            refunds.Add(refund.Id, refund);
+            paid.AmountRefunded += amount;
+            refunded = refund.ToResource();
+            charge = paid.ToResource();
+        }
+
+        logger.LogInformation("Refund {RefundId} of {Amount} for payment intent {PaymentIntentId}", refunded.Id, refunded.Amount, refunded.PaymentIntent);
+        webhooks.Publish("charge.refunded", charge, cause);
+        return Ok(refunded);
+    }
+
+    public RecordedResponse RetrieveRefund(string id)
+    {
+        lock (gate)
+        {
+            return refunds.TryGetValue(id, out var refund)
+                ? Ok(refund.ToResource())
+                : StripeError.NoSuch("refund", id, "id").ToResponse(StatusCodes.Status404NotFound);
+        }
+    }
+
+    Settlement Settle(string id, StripeEventRequest cause)
+    {
+        Settlement settlement;
+        lock (gate)
+        {
+            var intent = intents[id];
+            var failure = PaymentOutcomes.For(intent.Amount, intent.PaymentMethod!);
+            var charge = new Charge(ResourceId.New("ch"), intent, failure, timeProvider.GetUtcNow());
+            intent.LatestCharge = charge;
+            intent.LastFailure = failure;
+            intent.Status = failure is null ? PaymentIntentStatus.Succeeded : PaymentIntentStatus.RequiresPaymentMethod;
+            settlement = new Settlement(intent.ToResource(), charge.Id, failure);
+        }
+
+        if (settlement.Failure is null)
+        {
+            logger.LogInformation("Payment intent {PaymentIntentId} succeeded", id);
+            webhooks.Publish("payment_intent.succeeded", settlement.Intent, cause);
+        }
+        else
+        {
+            logger.LogInformation("Payment intent {PaymentIntentId} failed: {FailureCode}", id, settlement.Failure.DeclineCode ?? settlement.Failure.Code);
+            webhooks.Publish("payment_intent.payment_failed", settlement.Intent, cause);
+        }
+        return settlement;
+    }
+
+    // A card failure on confirmation is an HTTP 402 carrying the intent, as Stripe answers it.
+    static RecordedResponse SettledResponse(Settlement settlement) => settlement.Failure is null
+        ? Ok(settlement.Intent)
+        : new StripeError("card_error", settlement.Failure.Message, settlement.Failure.Code)
+        {
+            DeclineCode = settlement.Failure.DeclineCode,
+            Charge = settlement.ChargeId,
+            PaymentIntent = settlement.Intent,
+        }.ToResponse(StatusCodes.Status402PaymentRequired);
+
+    static RecordedResponse Ok(object resource) => RecordedResponse.Json(StatusCodes.Status200OK, resource, SimulatorJson.SnakeCase);
+
+    sealed record Settlement(PaymentIntentResource Intent, string ChargeId, PaymentFailure? Failure);
+}

@@ -1,0 +1,72 @@
+namespace Orchestration.Simulators.Payments;
+
+// The gateway's mutable records; only PaymentGateway touches them, under its lock, and hands out resource snapshots.
+
+internal static class PaymentIntentStatus
+{
+    public const string RequiresPaymentMethod = "requires_payment_method";
+    public const string RequiresConfirmation = "requires_confirmation";
+    public const string Processing = "processing";
+    public const string Succeeded = "succeeded";
+}
+
+internal sealed class PaymentIntent(string id, long amount, string currency, IReadOnlyDictionary<string, string> metadata, DateTimeOffset created)
+{
+    public string Id { get; } = id;
+    public long Amount { get; } = amount;
+    public string Currency { get; } = currency;
+    public IReadOnlyDictionary<string, string> Metadata { get; } = metadata;
+    public DateTimeOffset Created { get; } = created;
+    public string ClientSecret { get; } = $"{id}_secret_{Guid.NewGuid():N}";
+    public string? Customer { get; init; }
+    public string? Description { get; init; }
+    public string? PaymentMethod { get; set; }
+    public string Status { get; set; } = PaymentIntentStatus.RequiresPaymentMethod;
+    public PaymentFailure? LastFailure { get; set; }
+    public Charge? LatestCharge { get; set; }
+
+    public PaymentIntentResource ToResource() => new(
+        Id, Amount,
+        AmountCapturable: 0,
+        AmountReceived: Status == PaymentIntentStatus.Succeeded ? Amount : 0,
+        CaptureMethod: "automatic",
+        ClientSecret,
+        ConfirmationMethod: "automatic",
+        Created.ToUnixTimeSeconds(),
+        Currency, Customer, Description,
+        LastFailure is null ? null : new PaymentErrorResource("card_error", LastFailure.Code, LastFailure.DeclineCode, LastFailure.Message,
+            LatestCharge?.Id, $"https://stripe.com/docs/error-codes/{LastFailure.Code.Replace('_', '-')}"),
+        LatestCharge?.Id,
+        Livemode: false,
+        Metadata, PaymentMethod, ["card"], Status);
+}
+
+internal sealed class Charge(string id, PaymentIntent intent, PaymentFailure? failure, DateTimeOffset created)
+{
+    public string Id { get; } = id;
+    public PaymentIntent Intent { get; } = intent;
+    public PaymentFailure? Failure { get; } = failure;
+    public DateTimeOffset Created { get; } = created;
+    public long AmountRefunded { get; set; }
+    public bool Paid => Failure is null;
+    public long Refundable => Paid ? Intent.Amount - AmountRefunded : 0;
+
+    public ChargeResource ToResource() => new(
+        Id, Intent.Amount,
+        AmountCaptured: Paid ? Intent.Amount : 0,
+        AmountRefunded,
+        Captured: Paid,
+        Created.ToUnixTimeSeconds(),
+        Intent.Currency,
+        Failure?.Code, Failure?.Message,
+        Livemode: false,
+        Intent.Metadata, Paid, Intent.Id, Intent.PaymentMethod,
+        Refunded: Paid && AmountRefunded == Intent.Amount,
+        Paid ? "succeeded" : "failed");
+}
+
+internal sealed record Refund(string Id, long Amount, Charge Charge, string? Reason, IReadOnlyDictionary<string, string> Metadata, DateTimeOffset Created)
+{
+    public RefundResource ToResource() => new(
+        Id, Amount, Charge.Id, Created.ToUnixTimeSeconds(), Charge.Intent.Currency, Metadata, Charge.Intent.Id, Reason, "succeeded");
+}

@@ -1,0 +1,50 @@
+using Orchestration.Simulators.Http;
+using Orchestration.Simulators.Webhooks;
+
+namespace Orchestration.Simulators.Payments;
+
+/// <summary>
+/// A Stripe-compatible payment gateway: payment intents, refunds, <c>Idempotency-Key</c>, Stripe errors, and
+/// <c>Stripe-Signature</c>-signed webhooks. See <see cref="PaymentOutcomes"/> for how the amount picks the outcome.
+/// </summary>
+internal static class PaymentsSimulator
+{
+    public const string Name = "Payments";
+
+    public static void AddServices(IServiceCollection services, PaymentsSimulatorOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(new WebhookChannel("Stripe-Signature", EventIdHeader: null, "Stripe/1.0 (+https://stripe.com/docs/webhooks)", options.Webhook));
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<PaymentWebhooks>();
+        services.AddSingleton<PaymentGateway>();
+    }
+
+    public static void Map(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<PaymentsSimulatorOptions>();
+
+        // Every Stripe response names its request; events caused by a request carry the same id.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers["Request-Id"] = ResourceId.New("req", 14);
+            return next(context);
+        });
+
+        var api = app.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
+        {
+            var result = ApiKeyCheck.Check(context.HttpContext.Request, options.SecretKey, allowBasic: true);
+            return result == ApiKeyResult.Valid
+                ? await next(context)
+                : StripeError.Unauthorized(result).ToResponse(StatusCodes.Status401Unauthorized);
+        });
+        api.MapPost("/payment_intents", PaymentsApi.CreatePaymentIntent);
+        api.MapGet("/payment_intents/{id}", (PaymentGateway gateway, string id) => gateway.Retrieve(id));
+        api.MapPost("/payment_intents/{id}/confirm", PaymentsApi.ConfirmPaymentIntent);
+        api.MapPost("/refunds", PaymentsApi.CreateRefund);
+        api.MapGet("/refunds/{id}", (PaymentGateway gateway, string id) => gateway.RetrieveRefund(id));
+
+        WebhookControls.Map(app);
+    }
+}

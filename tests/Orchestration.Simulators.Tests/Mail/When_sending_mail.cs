@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Orchestration.Simulators.Tests.Infrastructure;
+
+namespace Orchestration.Simulators.Tests.Mail;
+
+public sealed class When_sending_mail : IAsyncLifetime
+{
+    const string Valid = """
+        {
+          "personalizations": [{ "to": [{ "email": "ada@example.com", "name": "Ada" }], "cc": [{ "email": "grace@example.com" }] }],
+          "from": { "email": "leasing@example.com", "name": "Leasing" },
+          "subject": "Your lease is ready to sign",
+          "content": [{ "type": "text/plain", "value": "Sign here." }, { "type": "text/html", "value": "<p>Sign here.</p>" }],
+          "custom_args": { "notification_id": "n-42" }
+        }
+        """;
+
+    Harness harness = null!;
+
+    public async Task InitializeAsync() => harness = await Harness.StartAsync(o => o.Mail.Enabled = true);
+
+    public async Task DisposeAsync() => await harness.DisposeAsync();
+
+    [Fact]
+    public async Task Should_accept_a_valid_message_with_202_and_a_message_id_and_keep_it()
+    {
+        using var response = await Send(harness.Mail, Valid);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await response.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
+        var messageId = response.Headers.GetValues("X-Message-Id").ShouldHaveSingleItem();
+        var stored = (await harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages?to=ada@example.com")).EnumerateArray().ShouldHaveSingleItem();
+        stored.Text("messageId").ShouldBe(messageId);
+        stored.Text("subject").ShouldBe("Your lease is ready to sign");
+        stored.GetProperty("recipients").EnumerateArray().Select(r => r.GetString()).ShouldBe(["ada@example.com", "grace@example.com"]);
+        stored.Text("request.custom_args.notification_id").ShouldBe("n-42");
+    }
+
+    [Fact]
+    public async Task Should_keep_every_accepted_request_even_a_repeat()
+    {
+        using var first = await Send(harness.Mail, Valid);
+        using var repeat = await Send(harness.Mail, Valid);
+
+        var stored = (await harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).EnumerateArray().ToList();
+        stored.Count.ShouldBe(2);
+        stored.Select(m => m.Text("messageId")).Distinct().Count().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Should_accept_a_template_without_subject_or_content()
+    {
+        using var response = await Send(harness.Mail, """
+            { "personalizations": [{ "to": [{ "email": "ada@example.com" }], "dynamic_template_data": { "name": "Ada" } }],
+              "from": { "email": "leasing@example.com" }, "template_id": "d-0123456789abcdef" }
+            """);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Theory]
+    [InlineData("""{ "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }] }""", "personalizations")]
+    [InlineData("""{ "personalizations": [{ "to": [] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }] }""", "personalizations.0.to")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }, { "email": "not-an-address" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }] }""", "personalizations.0.to.1.email")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }], "bcc": [{ "email": "ADA@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }] }""", "personalizations.0")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "subject": "s", "content": [{ "type": "text/plain", "value": "v" }] }""", "from.email")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "content": [{ "type": "text/plain", "value": "v" }] }""", "subject")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s" }""", "content")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "" }] }""", "content.0.value")]
+    public async Task Should_refuse_what_sendgrid_refuses_naming_the_field(string body, string field)
+    {
+        using var response = await Send(harness.Mail, body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var error = (await response.JsonAsync()).GetProperty("errors").EnumerateArray().ShouldHaveSingleItem();
+        error.Text("field").ShouldBe(field);
+        error.Text("message").ShouldNotBeNullOrEmpty();
+        error.Text("help").ShouldStartWith("http://sendgrid.com/docs/");
+        (await harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Should_report_every_problem_of_a_request_at_once()
+    {
+        using var response = await Send(harness.Mail, """{ "personalizations": [{ "to": [{ "email": "x" }] }] }""");
+
+        var fields = (await response.JsonAsync()).GetProperty("errors").EnumerateArray().Select(e => e.Text("field"));
+        fields.ShouldBe(["personalizations.0.to.0.email", "from.email", "subject", "content"]);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_body_that_is_not_json()
+    {
+        using var response = await Send(harness.Mail, "personalizations=1");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.JsonAsync()).GetProperty("errors")[0].Text("message").ShouldBe("Bad Request");
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_missing_or_wrong_key()
+    {
+        using var anonymous = TestSimulators.Client(harness.Simulators.Mail!);
+        using var wrongKey = TestSimulators.Client(harness.Simulators.Mail!, "SG.wrong");
+
+        using var missing = await Send(anonymous, Valid);
+        using var wrong = await Send(wrongKey, Valid);
+
+        missing.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await wrong.JsonAsync()).GetProperty("errors")[0].Text("message").ShouldContain("authorization grant is invalid");
+    }
+
+    [Fact]
+    public async Task Should_throttle_the_next_requests_with_429_and_retry_after_when_asked()
+    {
+        (await harness.Mail.PostAsync("/_sim/mail/throttle?count=2&retryAfterSeconds=3", null)).EnsureSuccessStatusCode();
+
+        using var first = await Send(harness.Mail, Valid);
+        using var second = await Send(harness.Mail, Valid);
+        using var third = await Send(harness.Mail, Valid);
+
+        foreach (var throttled in new[] { first, second })
+        {
+            throttled.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+            throttled.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(3));
+            throttled.Headers.GetValues("X-RateLimit-Remaining").ShouldBe(["0"]);
+        }
+        third.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).GetArrayLength().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_fail_with_a_server_error_when_asked()
+    {
+        (await harness.Mail.PostAsync("/_sim/mail/fail?count=1&status=503", null)).EnsureSuccessStatusCode();
+
+        using var failed = await Send(harness.Mail, Valid);
+        using var recovered = await Send(harness.Mail, Valid);
+
+        failed.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await failed.JsonAsync()).GetProperty("errors").GetArrayLength().ShouldBe(1);
+        recovered.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    static async Task<HttpResponseMessage> Send(HttpClient client, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await client.PostAsync("/v3/mail/send", content);
+    }
+}
