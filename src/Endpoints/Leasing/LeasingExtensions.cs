@@ -1,0 +1,66 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orchestration.Endpoints.Leasing.ESignature;
+using Orchestration.Endpoints.Leasing.Providers;
+using Orchestration.Endpoints.Leasing.Screening;
+using Orchestration.Endpoints.Leasing.UnitHolds;
+using Orchestration.Messages;
+using Orchestration.Platform.Recoverability;
+
+namespace Orchestration.Endpoints.Leasing;
+
+/// <summary>
+/// The Leasing endpoint's wiring, for its own host and for the standalone host alike:
+/// <c>services.AddLeasingServices(configuration)</c> and <c>x.AddLeasingConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
+/// </summary>
+public static class LeasingExtensions
+{
+    /// <summary>Refusals by a provider and commands that can never succeed: no retry can help.</summary>
+    public static readonly IReadOnlyList<Type> Unrecoverable =
+        [typeof(ProviderRejectedException), typeof(UnitAlreadyHeldException), typeof(LeaseDocumentMissingException), typeof(EnvelopeMissingException)];
+
+    /// <summary>The consumers of the lease-signing saga's screening, e-signature and unit-hold commands, on their <see cref="CommandRoutes"/> queues.</summary>
+    public static IBusRegistrationConfigurator AddLeasingConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<RequestScreeningConsumer>().Endpoint(e => e.Name = CommandRoutes.Screening);
+        x.AddConsumer<PrepareLeaseDocumentConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
+        x.AddConsumer<RequestTenantSignatureConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
+        x.AddConsumer<RequestLandlordCountersignatureConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
+        x.AddConsumer<VoidLeaseSignaturesConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
+        x.AddConsumer<UnitHoldConsumer>().Endpoint(e => e.Name = CommandRoutes.UnitHolds);
+        return x;
+    }
+
+    /// <summary>The provider clients, the endpoint's tables, and its unrecoverable exceptions.</summary>
+    public static IServiceCollection AddLeasingServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LeasingOptions>().Bind(configuration.GetSection(LeasingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LeasingOptions>, LeasingOptionsValidation>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton(LeasingMigrations.Tables);
+        services.AddSingleton<LeasingStore>();
+
+        services.AddHttpClient<ScreeningClient>((sp, client) => ScreeningClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
+        services.AddHttpClient<ESignatureClient>((sp, client) => ESignatureClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
+
+        // Listed here as well as in appsettings.json, so a host that embeds Leasing (Standalone) gets the same policy.
+        services.PostConfigure<RecoverabilityOptions>(recoverability =>
+        {
+            foreach (var type in Unrecoverable)
+            {
+                if (!recoverability.Unrecoverable.Contains(type.FullName!))
+                    recoverability.Unrecoverable.Add(type.FullName!);
+            }
+        });
+
+        return services;
+    }
+}
+
+sealed class LeasingOptionsValidation : IValidateOptions<LeasingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LeasingOptions options) =>
+        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,34 @@
+using MassTransit;
+using Orchestration.Messages.Leasing;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Leasing.Screening;
+
+/// <summary>
+/// Asks the screening provider to check the applicant, and records the provider's screening id against the lease. A
+/// lease already recorded calls nothing. A copy that arrives after the provider accepted but before this transaction
+/// committed (a crash, a failed commit) calls again with the same <c>Idempotency-Key</c> and gets the same screening back.
+/// </summary>
+public sealed class RequestScreeningConsumer(
+    SqlSession session,
+    LeasingStore store,
+    ScreeningClient screening,
+    TimeProvider time,
+    ILogger<RequestScreeningConsumer> logger) : IConsumer<RequestScreening>
+{
+    public async Task Consume(ConsumeContext<RequestScreening> context)
+    {
+        var command = context.Message;
+        if (await store.FindScreeningAsync(session, command.LeaseId, context.CancellationToken) is { } existing)
+        {
+            logger.LogInformation("Lease {LeaseId} already has screening {ScreeningId}; not requesting another", command.LeaseId, existing);
+            return;
+        }
+
+        var screeningId = await screening.RequestAsync(command.ApplicantName, command.ApplicantEmail, LeaseReference.Of(command.LeaseId),
+            LeaseReference.IdempotencyKey(command.LeaseId, "screening"), context.CancellationToken);
+        await store.RecordScreeningAsync(session, command.LeaseId, screeningId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
+
+        logger.LogInformation("Requested screening {ScreeningId} for lease {LeaseId}", screeningId, command.LeaseId);
+    }
+}
