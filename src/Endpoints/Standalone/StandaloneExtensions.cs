@@ -6,8 +6,10 @@ using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Sagas;
 using Orchestration.Platform.Storage;
+using Orchestration.Endpoints.Leasing;
 using Orchestration.Endpoints.Notifications;
 using Orchestration.Sagas.Leasing;
+using Orchestration.Simulators.Hosting;
 
 namespace Orchestration.Endpoints.Standalone;
 
@@ -19,10 +21,15 @@ public static class StandaloneExtensions
         services.AddProblemDetails();
         services.AddSingleton(configuration.GetSection("Leasing").Get<LeaseSigningOptions>() ?? new LeaseSigningOptions());
         CommandRouting.Map(CommandRoutes.Queues);
+
+        // The third parties first, so they answer before the first message is handled.
+        services.AddSimulators(configuration);
+        services.AddLeasingServices(configuration);
         services.AddNotificationsServices(configuration);
         services.AddOrchestrationEndpoint(configuration, "standalone", x =>
         {
             x.AddSagaStateMachine<LeaseSigningStateMachine, LeaseSigningState>().SqlRepository();
+            x.AddLeasingConsumers();
             x.AddNotifications();
         });
         return services;
