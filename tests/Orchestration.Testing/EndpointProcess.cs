@@ -17,11 +17,14 @@ public sealed class EndpointProcess : IAsyncDisposable
     Process? _process;
 
     /// <summary>Any endpoint host of the solution, by its built assembly, with the given settings.</summary>
-    public EndpointProcess(string assembly, Dictionary<string, string> settings)
+    public EndpointProcess(string assembly, Dictionary<string, string> settings, int? port = null)
     {
         _assembly = assembly;
         _settings = settings;
+        _fixedPort = port;
     }
+
+    readonly int? _fixedPort;
 
     /// <summary>The test endpoint on RabbitMQ and PostgreSQL, in its own virtual host and schema.</summary>
     public EndpointProcess(string vhost, string schema, IDictionary<string, string>? settings = null)
@@ -65,7 +68,7 @@ public sealed class EndpointProcess : IAsyncDisposable
 
     public async Task StartAsync(IDictionary<string, string>? overrides = null)
     {
-        var port = _port = FreePort();
+        var port = _port = _fixedPort ?? FreePort();
         var start = new ProcessStartInfo("dotnet", _assembly)
         {
             RedirectStandardOutput = true,
@@ -143,7 +146,7 @@ public sealed class EndpointProcess : IAsyncDisposable
             _output.AppendLine(line);
     }
 
-    static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -20,10 +20,23 @@ public sealed class When_the_platform_runs_standalone : IAsyncLifetime
         var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
         var assembly = Path.Combine(root, "src", "Endpoints", "Standalone", "bin", configuration, "net10.0", "Orchestration.Endpoints.Standalone.dll");
 
+        // Every port free and chosen here, so providers, simulators and webhooks find each other.
+        var port = EndpointProcess.FreePort();
+        var (payments, esign, screening, mail) = (EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort());
         _host = new EndpointProcess(assembly, new Dictionary<string, string>
         {
             ["Storage__ConnectionString"] = $"Data Source={_database}",
-        });
+            ["Simulators__Payments__Url"] = $"http://127.0.0.1:{payments}",
+            ["Simulators__Payments__Webhook__Url"] = $"http://127.0.0.1:{port}/webhooks/payments",
+            ["Simulators__ESignature__Url"] = $"http://127.0.0.1:{esign}",
+            ["Simulators__ESignature__Webhook__Url"] = $"http://127.0.0.1:{port}/webhooks/esign",
+            ["Simulators__Screening__Url"] = $"http://127.0.0.1:{screening}",
+            ["Simulators__Screening__Webhook__Url"] = $"http://127.0.0.1:{port}/webhooks/screening",
+            ["Simulators__Mail__Url"] = $"http://127.0.0.1:{mail}",
+            ["Leasing__Screening__BaseUrl"] = $"http://127.0.0.1:{screening}",
+            ["Leasing__ESignature__BaseUrl"] = $"http://127.0.0.1:{esign}",
+            ["Billing__Payments__BaseUrl"] = $"http://127.0.0.1:{payments}",
+        }, port);
         await _host.StartAsync();
     }
 
