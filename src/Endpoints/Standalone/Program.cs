@@ -1,3 +1,4 @@
+using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Notifications;
 using Orchestration.Endpoints.Standalone;
 using Orchestration.Platform.Hosting;
@@ -8,7 +9,9 @@ builder.Services.AddStandalone(builder.Configuration);
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 app.MapOrchestrationHealth();
+app.MapWebhooks();
 app.MapLeasingApi();
 app.MapNotificationsApi();
 app.Run();

@@ -6,6 +6,7 @@ using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Sagas;
 using Orchestration.Platform.Storage;
+using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Leasing;
 using Orchestration.Endpoints.Notifications;
 using Orchestration.Sagas.Leasing;
@@ -24,6 +25,7 @@ public static class StandaloneExtensions
 
         // The third parties first, so they answer before the first message is handled.
         services.AddSimulators(configuration);
+        services.AddGatewayWebhooks(configuration);
         services.AddLeasingServices(configuration);
         services.AddNotificationsServices(configuration);
         services.AddOrchestrationEndpoint(configuration, "standalone", x =>

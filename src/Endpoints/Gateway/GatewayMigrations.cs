@@ -1,0 +1,21 @@
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Gateway;
+
+/// <summary>
+/// The tables the Gateway owns in its schema. <c>webhook_receipts</c> holds every webhook delivery accepted, once per
+/// provider event id, with its raw body; a redelivery finds its row and causes nothing. Times are Unix milliseconds (UTC).
+/// </summary>
+public static class GatewayMigrations
+{
+    public static readonly SchemaMigration WebhookReceipts = new("gateway_0001_webhook_receipts", s => $"""
+        CREATE TABLE {s.Table("webhook_receipts")} (
+            provider text NOT NULL,
+            event_id text NOT NULL,
+            type text NOT NULL,
+            received_at bigint NOT NULL,
+            payload text NOT NULL,
+            PRIMARY KEY (provider, event_id)
+        );
+        """);
+}

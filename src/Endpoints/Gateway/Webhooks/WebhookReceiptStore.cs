@@ -1,0 +1,25 @@
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Gateway.Webhooks;
+
+public sealed class WebhookReceiptStore(SqlStorage storage)
+{
+    readonly string _insert = $"""
+        INSERT INTO {storage.Table("webhook_receipts")} (provider, event_id, type, received_at, payload)
+        VALUES (@provider, @eventId, @type, @receivedAt, @payload)
+        ON CONFLICT (provider, event_id) DO NOTHING
+        """;
+
+    /// <summary>Records the delivery in the session's transaction; false when the event had been received before.</summary>
+    public async Task<bool> TryRecordAsync(SqlSession session, string provider, string eventId, string type, DateTimeOffset receivedAt, string payload,
+        CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand(_insert)
+            .With("@provider", provider)
+            .With("@eventId", eventId)
+            .With("@type", type)
+            .With("@receivedAt", receivedAt.ToUnixTimeMilliseconds())
+            .With("@payload", payload);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+}
