@@ -6,6 +6,8 @@ using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Sagas;
 using Orchestration.Platform.Storage;
+using Orchestration.Endpoints.Billing;
+using Orchestration.Endpoints.Devices;
 using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Leasing;
 using Orchestration.Endpoints.Notifications;
@@ -27,11 +29,15 @@ public static class StandaloneExtensions
         services.AddSimulators(configuration);
         services.AddGatewayWebhooks(configuration);
         services.AddLeasingServices(configuration);
+        services.AddBillingServices(configuration);
+        services.AddDevicesServices(configuration);
         services.AddNotificationsServices(configuration);
         services.AddOrchestrationEndpoint(configuration, "standalone", x =>
         {
             x.AddSagaStateMachine<LeaseSigningStateMachine, LeaseSigningState>().SqlRepository();
             x.AddLeasingConsumers();
+            x.AddBillingConsumers();
+            x.AddDevicesConsumers();
             x.AddNotifications();
         });
         return services;

@@ -77,6 +77,43 @@ public sealed class When_the_platform_runs_standalone : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_take_a_lease_from_application_to_active_through_the_simulated_third_parties()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{await _host.PortAsync()}") };
+        var response = await http.PostAsJsonAsync("/api/lease-applications", new
+        {
+            propertyId = Guid.NewGuid(),
+            unitId = Guid.NewGuid(),
+            applicantName = "Grace Hopper",
+            applicantEmail = "grace@example.com",
+            monthlyRent = 2100.00m,
+            securityDeposit = 2100.00m,
+            currency = "USD",
+            leaseStart = "2027-02-01",
+            leaseEnd = "2028-01-31",
+        });
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var leaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leaseId").GetGuid();
+
+        // Screening decision, tenant signature, countersignature, move-in payment and access code all arrive
+        // from the simulators through signed webhooks and the endpoints' consumers.
+        string? state = null;
+        try
+        {
+            await Eventually.HoldsAsync(async () =>
+            {
+                var lease = await http.GetAsync($"/api/leases/{leaseId}");
+                state = lease.IsSuccessStatusCode ? (await lease.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString() : null;
+                return state == "Active";
+            }, TimeSpan.FromSeconds(60), "the lease became active");
+        }
+        catch (ShouldAssertException)
+        {
+            throw new ShouldAssertException($"The lease stopped in {state}:\n{_host.Output}");
+        }
+    }
+
+    [Fact]
     public async Task Should_reject_an_invalid_application_with_problem_details()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{await _host.PortAsync()}") };

@@ -1,0 +1,38 @@
+namespace Orchestration.Endpoints.Billing;
+
+/// <summary>The payment gateway Billing charges through (<c>Billing:Payments</c>).</summary>
+public sealed class BillingOptions
+{
+    public const string Section = "Billing";
+
+    public PaymentGatewayOptions Payments { get; set; } = new();
+
+    /// <summary>Startup checks; a gateway without a URL or key stops the endpoint before it takes a message.</summary>
+    public IEnumerable<string> Problems() => Payments.Problems("Billing:Payments");
+}
+
+public sealed class PaymentGatewayOptions
+{
+    public string BaseUrl { get; set; } = "http://127.0.0.1:5090";
+
+    /// <summary>Sent as a bearer token. From the environment or a secret store; never logged.</summary>
+    public string SecretKey { get; set; } = "";
+
+    /// <summary>The payment method confirmed with each move-in intent (a saved card's <c>pm_...</c>).</summary>
+    public string PaymentMethod { get; set; } = "pm_card_visa";
+
+    /// <summary>Time allowed for one call; past it the call fails and the recoverability policy retries it.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<string> Problems(string section)
+    {
+        if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out _))
+            yield return $"{section}:BaseUrl '{BaseUrl}' is not an absolute URL.";
+        if (string.IsNullOrWhiteSpace(SecretKey))
+            yield return $"{section}:SecretKey is required (set it from the environment: {section.Replace(":", "__", StringComparison.Ordinal)}__SecretKey).";
+        if (!PaymentMethod.StartsWith("pm_", StringComparison.Ordinal))
+            yield return $"{section}:PaymentMethod '{PaymentMethod}' is not a payment method id (pm_...).";
+        if (Timeout <= TimeSpan.Zero)
+            yield return $"{section}:Timeout must be positive.";
+    }
+}

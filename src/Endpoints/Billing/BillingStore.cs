@@ -1,0 +1,87 @@
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Billing;
+
+/// <summary>
+/// A move-in funds request as Billing knows it: charged (the intent and its status when created), cancelled, or both.
+/// A cancellation that arrives before the request leaves a row without an intent, so the late request charges nothing.
+/// </summary>
+public sealed record PaymentRecord(
+    string IdempotencyKey, Guid LeaseId, string? PaymentIntentId, long? Amount, string? Currency, string? IntentStatus, string? FailureCode,
+    DateTimeOffset? CancelledAt);
+
+public sealed record RefundRecord(string IdempotencyKey, Guid LeaseId, string PaymentIntentId, string RefundId, long Amount, string Status);
+
+/// <summary>
+/// The SQL of Billing, in one place. Every method runs on the handler's <see cref="SqlSession"/>, inside the
+/// transaction that also marks the incoming message handled and stores what it publishes.
+/// </summary>
+public sealed class BillingStore(SqlStorage storage)
+{
+    readonly string _payments = storage.Table("payments");
+    readonly string _refunds = storage.Table("refunds");
+
+    public async Task<PaymentRecord?> FindPaymentAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at
+            FROM {_payments} WHERE idempotency_key = @key
+            """).With("@key", idempotencyKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new PaymentRecord(reader.GetString(0), reader.GetGuid(1), reader.GetNullableString(2), reader.GetNullableInt64(3), reader.GetNullableString(4),
+                reader.GetNullableString(5), reader.GetNullableString(6),
+                reader.GetNullableInt64(7) is { } cancelled ? DateTimeOffset.FromUnixTimeMilliseconds(cancelled) : null)
+            : null;
+    }
+
+    public async Task RecordIntentAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentIntent intent, long now,
+        CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_payments} (idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, requested_at)
+            VALUES (@key, @lease_id, @intent_id, @amount, @currency, @status, @failure_code, @now)
+            ON CONFLICT (idempotency_key) DO UPDATE SET payment_intent_id = @intent_id, amount = @amount, currency = @currency,
+                intent_status = @status, failure_code = @failure_code, requested_at = @now
+            """)
+            .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@intent_id", intent.Id).With("@amount", intent.Amount)
+            .With("@currency", intent.Currency).With("@status", intent.Status).With("@failure_code", intent.FailureCode).With("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks the request cancelled (the first cancellation's time and reason stay), creating the row when no request has arrived yet.</summary>
+    public async Task MarkCancelledAsync(SqlSession session, string idempotencyKey, Guid leaseId, string reason, long now, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_payments} (idempotency_key, lease_id, cancelled_at, cancel_reason) VALUES (@key, @lease_id, @now, @reason)
+            ON CONFLICT (idempotency_key) DO UPDATE SET cancelled_at = @now, cancel_reason = @reason
+            WHERE {_payments}.cancelled_at IS NULL
+            """)
+            .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@reason", reason).With("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<RefundRecord?> FindRefundAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT idempotency_key, lease_id, payment_intent_id, refund_id, amount, refund_status FROM {_refunds} WHERE idempotency_key = @key
+            """).With("@key", idempotencyKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RefundRecord(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5))
+            : null;
+    }
+
+    public async Task RecordRefundAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentRefund refund, string reason, long now,
+        CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_refunds} (idempotency_key, lease_id, payment_intent_id, refund_id, amount, refund_status, reason, refunded_at)
+            VALUES (@key, @lease_id, @intent_id, @refund_id, @amount, @status, @reason, @now)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """)
+            .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@intent_id", refund.PaymentIntentId).With("@refund_id", refund.Id)
+            .With("@amount", refund.Amount).With("@status", refund.Status).With("@reason", reason).With("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

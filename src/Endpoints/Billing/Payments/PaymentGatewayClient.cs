@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace Orchestration.Endpoints.Billing.Payments;
+
+/// <summary>A payment intent as the gateway reported it. <see cref="FailureCode"/> is set when the card was declined.</summary>
+public sealed record PaymentIntent(string Id, string Status, long Amount, string Currency, string? FailureCode)
+{
+    public bool Succeeded => Status == "succeeded";
+}
+
+public sealed record PaymentRefund(string Id, string PaymentIntentId, long Amount, string Status);
+
+/// <summary>
+/// The Stripe-compatible payment gateway: form-encoded POSTs with a bearer secret key and an <c>Idempotency-Key</c>,
+/// so a repeated call with the same key gets the first answer back instead of a second charge. A card decline (402)
+/// is an answer, not a failure: it comes back as the declined intent. A 5xx, 408, 429, a dropped connection or a
+/// timeout is <see cref="PaymentGatewayUnavailableException"/> (retried); any other 4xx is
+/// <see cref="PaymentGatewayRejectedException"/> (unrecoverable: the same request would be refused again).
+/// </summary>
+public sealed class PaymentGatewayClient(HttpClient http, IOptions<BillingOptions> options)
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static void Configure(HttpClient client, BillingOptions settings)
+    {
+        client.BaseAddress = new Uri(settings.Payments.BaseUrl.TrimEnd('/') + "/");
+        client.Timeout = settings.Payments.Timeout;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Payments.SecretKey);
+    }
+
+    /// <summary>Creates and confirms an intent with the configured payment method; the metadata goes with its webhooks.</summary>
+    public async Task<PaymentIntent> ChargeAsync(long amount, string currency, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("amount", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("currency", currency.ToLowerInvariant()),
+            new("confirm", "true"),
+            new("payment_method", options.Value.Payments.PaymentMethod),
+        };
+        form.AddRange(metadata.Select(entry => new KeyValuePair<string, string>($"metadata[{entry.Key}]", entry.Value)));
+
+        var (status, body) = await SendAsync(HttpMethod.Post, "v1/payment_intents", form, idempotencyKey, cancellationToken);
+        if (status == HttpStatusCode.PaymentRequired && Read<ErrorResponse>(body)?.Error is { PaymentIntent: { } declined } error)
+            return declined.ToIntent(error.DeclineCode ?? error.Code ?? "card_declined");
+        return Succeeded<IntentResource>(status, body, "POST v1/payment_intents").ToIntent(null);
+    }
+
+    public async Task<PaymentIntent> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken)
+    {
+        var path = $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}";
+        var (status, body) = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
+        return Succeeded<IntentResource>(status, body, $"GET {path}").ToIntent(null);
+    }
+
+    /// <summary>Refunds the intent's charge, all of it when <paramref name="amount"/> is null.</summary>
+    public async Task<PaymentRefund> RefundAsync(string paymentIntentId, long? amount, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("payment_intent", paymentIntentId) };
+        if (amount is { } value)
+            form.Add(new("amount", value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        form.AddRange(metadata.Select(entry => new KeyValuePair<string, string>($"metadata[{entry.Key}]", entry.Value)));
+
+        var (status, body) = await SendAsync(HttpMethod.Post, "v1/refunds", form, idempotencyKey, cancellationToken);
+        var refund = Succeeded<RefundResource>(status, body, "POST v1/refunds");
+        return new PaymentRefund(refund.Id, refund.PaymentIntent, refund.Amount, refund.Status);
+    }
+
+    async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, List<KeyValuePair<string, string>>? form,
+        string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (form is not null)
+            request.Content = new FormUrlEncodedContent(form);
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new PaymentGatewayUnavailableException($"{method} {path}: {exception.HttpRequestError}", exception);
+        }
+        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new PaymentGatewayUnavailableException($"{method} {path}: no answer within {http.Timeout}", exception);
+        }
+    }
+
+    static T Succeeded<T>(HttpStatusCode status, string body, string call)
+        where T : class
+    {
+        var code = (int)status;
+        if (code is >= 200 and < 300)
+            return Read<T>(body) ?? throw new PaymentGatewayUnavailableException($"{call}: unreadable answer");
+        if (code >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+            throw new PaymentGatewayUnavailableException($"{call}: {code} {status}");
+
+        var error = Read<ErrorResponse>(body)?.Error;
+        throw new PaymentGatewayRejectedException(code, error?.Code ?? error?.Type, $"{call}: {code} {error?.Message ?? (body.Length > 500 ? body[..500] : body)}");
+    }
+
+    static T? Read<T>(string body)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    sealed record IntentResource(string Id, string Status, long Amount, string Currency, LastPaymentError? LastPaymentError)
+    {
+        public PaymentIntent ToIntent(string? failureCode) =>
+            new(Id, Status, Amount, Currency, failureCode ?? LastPaymentError?.DeclineCode ?? LastPaymentError?.Code);
+    }
+
+    sealed record LastPaymentError(string? Code, string? DeclineCode);
+
+    sealed record RefundResource(string Id, long Amount, string PaymentIntent, string Status);
+
+    sealed record ErrorResponse(ErrorBody? Error);
+
+    sealed record ErrorBody(string? Type, string? Code, string? DeclineCode, string? Message,
+        [property: JsonPropertyName("payment_intent")] IntentResource? PaymentIntent);
+}
+
+/// <summary>The gateway refused the request (a 4xx other than 402, 408 and 429): retrying the same request cannot help.</summary>
+public sealed class PaymentGatewayRejectedException(int status, string? code, string message)
+    : Exception($"The payment gateway refused the request: {message}")
+{
+    public int Status { get; } = status;
+
+    /// <summary>The gateway's error code, such as <c>payment_intent_unexpected_state</c> or <c>idempotency_error</c>.</summary>
+    public string? Code { get; } = code;
+}
+
+/// <summary>The gateway did not answer usefully (5xx, timeout, connection failure); the recoverability policy retries.</summary>
+public sealed class PaymentGatewayUnavailableException(string message, Exception? inner = null)
+    : Exception($"The payment gateway is unavailable: {message}", inner);

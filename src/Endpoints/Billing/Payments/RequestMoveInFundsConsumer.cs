@@ -1,0 +1,47 @@
+using MassTransit;
+using Orchestration.Messages.Leasing;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Billing.Payments;
+
+/// <summary>
+/// Charges the security deposit and the first month's rent as one payment intent, under the command's
+/// <c>IdempotencyKey</c>, with the lease in <c>metadata[lease_id]</c> for the webhook that reports the outcome (the
+/// Gateway publishes <see cref="MoveInFundsReceived"/> or <see cref="MoveInPaymentFailed"/> from it, not this consumer).
+/// A request already charged, or cancelled before it arrived, calls nothing. A card decline is recorded and is not a
+/// failure of this command: the tenant can pay again.
+/// </summary>
+public sealed class RequestMoveInFundsConsumer(
+    SqlSession session,
+    BillingStore store,
+    PaymentGatewayClient gateway,
+    TimeProvider time,
+    ILogger<RequestMoveInFundsConsumer> logger) : IConsumer<RequestMoveInFunds>
+{
+    public async Task Consume(ConsumeContext<RequestMoveInFunds> context)
+    {
+        var command = context.Message;
+        switch (await store.FindPaymentAsync(session, command.IdempotencyKey, context.CancellationToken))
+        {
+            case { CancelledAt: not null }:
+                logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} was cancelled; not charging", command.IdempotencyKey,
+                    command.LeaseId);
+                return;
+            case { PaymentIntentId: { } existing }:
+                logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} already charged as {PaymentIntentId}",
+                    command.IdempotencyKey, command.LeaseId, existing);
+                return;
+        }
+
+        var amount = MinorUnits.Total(command.SecurityDeposit, command.FirstMonthRent);
+        var metadata = new Dictionary<string, string> { ["lease_id"] = command.LeaseId.ToString() };
+        var intent = await gateway.ChargeAsync(amount, command.SecurityDeposit.Currency, metadata, command.IdempotencyKey, context.CancellationToken);
+        await store.RecordIntentAsync(session, command.IdempotencyKey, command.LeaseId, intent, time.GetUtcNow().ToUnixTimeMilliseconds(),
+            context.CancellationToken);
+
+        if (intent.FailureCode is { } failure)
+            logger.LogWarning("Move-in payment {PaymentIntentId} of lease {LeaseId} was declined: {FailureCode}", intent.Id, command.LeaseId, failure);
+        else
+            logger.LogInformation("Move-in payment {PaymentIntentId} of lease {LeaseId} created: {Status}", intent.Id, command.LeaseId, intent.Status);
+    }
+}

@@ -1,0 +1,45 @@
+using MassTransit;
+using Orchestration.Messages.Leasing;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Devices.AccessCodes;
+
+/// <summary>
+/// Keeps one access code per lease in <c>access_codes</c> and announces it with <see cref="AccessCodeIssued"/>. Issuing
+/// again for a lease that has a code stores nothing and announces the same <c>AccessCodeId</c>, so a saga that missed
+/// the first event still gets it. A lease whose code was revoked (even before it was issued) gets no code. The code is
+/// stored only as a hash and never leaves this endpoint on the bus or in a log.
+/// </summary>
+public sealed class AccessCodeConsumer(SqlSession session, DevicesStore store, TimeProvider time, ILogger<AccessCodeConsumer> logger)
+    : IConsumer<IssueAccessCode>, IConsumer<RevokeAccessCode>
+{
+    public async Task Consume(ConsumeContext<IssueAccessCode> context)
+    {
+        var command = context.Message;
+        var existing = await store.FindAccessCodeAsync(session, command.LeaseId, context.CancellationToken);
+        if (existing is null)
+        {
+            var code = new NewAccessCode(command.LeaseId, NewId.NextGuid(), command.PropertyId, command.UnitId, command.TenantId,
+                AccessCode.Hash(AccessCode.NewCode()), command.ValidFrom, command.ValidThrough);
+            if (await store.TryIssueAsync(session, code, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken))
+                logger.LogInformation("Access code {AccessCodeId} issued for lease {LeaseId} on unit {UnitId}", code.AccessCodeId, command.LeaseId, command.UnitId);
+            existing = await store.FindAccessCodeAsync(session, command.LeaseId, context.CancellationToken);
+        }
+
+        if (existing is not { AccessCodeId: { } accessCodeId, IssuedAt: { } issuedAt, RevokedAt: null })
+        {
+            logger.LogInformation("Access code of lease {LeaseId} was revoked; not issuing one", command.LeaseId);
+            return;
+        }
+
+        await context.Publish(new AccessCodeIssued { LeaseId = command.LeaseId, AccessCodeId = accessCodeId, IssuedAt = issuedAt }, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<RevokeAccessCode> context)
+    {
+        var command = context.Message;
+        await store.MarkRevokedAsync(session, command.LeaseId, command.PropertyId, command.UnitId, command.Reason, time.GetUtcNow().ToUnixTimeMilliseconds(),
+            context.CancellationToken);
+        logger.LogInformation("Access code {AccessCodeId} of lease {LeaseId} revoked: {Reason}", command.AccessCodeId, command.LeaseId, command.Reason);
+    }
+}

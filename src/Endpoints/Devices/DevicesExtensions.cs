@@ -1,0 +1,29 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orchestration.Endpoints.Devices.AccessCodes;
+using Orchestration.Messages;
+
+namespace Orchestration.Endpoints.Devices;
+
+/// <summary>
+/// The Devices endpoint's wiring, for its own host and for the standalone host alike:
+/// <c>services.AddDevicesServices(configuration)</c> and <c>x.AddDevicesConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
+/// </summary>
+public static class DevicesExtensions
+{
+    /// <summary>The consumer of the lease-signing saga's access-code commands, on their <see cref="CommandRoutes"/> queue.</summary>
+    public static IBusRegistrationConfigurator AddDevicesConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<AccessCodeConsumer>().Endpoint(e => e.Name = CommandRoutes.DeviceCommands);
+        return x;
+    }
+
+    /// <summary>The endpoint's tables. <paramref name="configuration"/> is for the lock integration to come.</summary>
+    public static IServiceCollection AddDevicesServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(DevicesMigrations.Tables);
+        services.AddSingleton<DevicesStore>();
+        return services;
+    }
+}

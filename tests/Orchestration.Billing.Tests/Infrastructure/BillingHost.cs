@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Endpoints.Billing;
+using Orchestration.Endpoints.Devices;
+using Orchestration.Messages;
+using Orchestration.Messages.Leasing;
+using Orchestration.Platform.Hosting;
+using Orchestration.Platform.Storage;
+using Orchestration.Simulators.Hosting;
+
+namespace Orchestration.Billing.Tests.Infrastructure;
+
+/// <summary>
+/// The Billing and Devices endpoints as their hosts build them (AddOrchestrationEndpoint, inbox/outbox, recoverability)
+/// in one process on the in-memory transport and a SQLite file of their own, charging through the real payment gateway
+/// simulator on a free port. A probe queue records the events the consumers publish.
+/// </summary>
+public sealed class BillingHost : IAsyncDisposable
+{
+    public const string SecretKey = "sk_test_simulator";
+
+    readonly WebApplication _app;
+    readonly RunningSimulators _simulators;
+    readonly string _database;
+    readonly Consumed _consumed = new();
+
+    BillingHost(WebApplication app, RunningSimulators simulators, string database)
+    {
+        _app = app;
+        _simulators = simulators;
+        _database = database;
+        app.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumed);
+    }
+
+    public Uri Payments => _simulators.Payments!;
+
+    public PublishedEvents Published => _app.Services.GetRequiredService<PublishedEvents>();
+
+    public static async Task<BillingHost> StartAsync()
+    {
+        var simulators = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Payments = { Url = "http://127.0.0.1:0", SecretKey = SecretKey },
+            ESignature = { Enabled = false },
+            Screening = { Enabled = false },
+            Mail = { Enabled = false },
+        }, CancellationToken.None);
+
+        var database = Path.Combine(Path.GetTempPath(), $"billing-tests-{Guid.NewGuid():N}.db");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test", ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "InMemory",
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:ConnectionString"] = $"Data Source={database}",
+            ["Storage:Schema"] = "billing",
+            ["Recoverability:ImmediateRetries"] = "0",
+            ["Recoverability:DelayedRetries"] = "",
+            ["Billing:Payments:BaseUrl"] = simulators.Payments!.ToString(),
+            ["Billing:Payments:SecretKey"] = SecretKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        builder.Services.AddSingleton<PublishedEvents>();
+        builder.Services.AddOrchestrationEndpoint(builder.Configuration, "billing", x =>
+        {
+            x.AddBillingConsumers();
+            x.AddDevicesConsumers();
+            x.AddConsumer<PublishedEventsProbe>().Endpoint(e => e.Name = "billing-tests-events");
+        });
+        builder.Services.AddBillingServices(builder.Configuration);
+        builder.Services.AddDevicesServices(builder.Configuration);
+
+        var app = builder.Build();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await simulators.DisposeAsync();
+            throw;
+        }
+
+        return new BillingHost(app, simulators, database);
+    }
+
+    /// <summary>Sends the command to its queue and waits until the endpoint has finished with it: null when handled, else the exception.</summary>
+    public async Task<Exception?> SendAsync<T>(T command, Guid? messageId = null)
+        where T : class
+    {
+        var id = messageId ?? NewId.NextGuid();
+        var handled = _consumed.Expect(id);
+        var endpoint = await _app.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{CommandRoutes.Queues[typeof(T)]}"));
+        await endpoint.Send(command, context => context.MessageId = id);
+        return await handled.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>Reads the endpoint's tables through its own store, in a transaction that is rolled back.</summary>
+    public async Task<T> ReadAsync<TStore, T>(Func<TStore, SqlSession, CancellationToken, Task<T>> read)
+        where TStore : notnull
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<SqlSession>();
+        await session.BeginAsync(CancellationToken.None);
+        try
+        {
+            return await read(scope.ServiceProvider.GetRequiredService<TStore>(), session, CancellationToken.None);
+        }
+        finally
+        {
+            await session.RollbackAsync();
+        }
+    }
+
+    public Task<PaymentRecord?> PaymentAsync(string idempotencyKey) =>
+        ReadAsync<BillingStore, PaymentRecord?>((store, session, ct) => store.FindPaymentAsync(session, idempotencyKey, ct));
+
+    public Task<RefundRecord?> RefundAsync(string idempotencyKey) =>
+        ReadAsync<BillingStore, RefundRecord?>((store, session, ct) => store.FindRefundAsync(session, idempotencyKey, ct));
+
+    public Task<AccessCodeRecord?> AccessCodeAsync(Guid leaseId) =>
+        ReadAsync<DevicesStore, AccessCodeRecord?>((store, session, ct) => store.FindAccessCodeAsync(session, leaseId, ct));
+
+    /// <summary>A client for the payment gateway simulator's API (with its key) and test controls.</summary>
+    public HttpClient Gateway() => new()
+    {
+        BaseAddress = Payments,
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", SecretKey) },
+    };
+
+    /// <summary>The webhook events of a type the gateway has raised that mention the text (a lease id).</summary>
+    public async Task<List<JsonElement>> EventsAsync(string type, string mentioning)
+    {
+        using var gateway = Gateway();
+        return (await gateway.GetFromJsonAsync<List<JsonElement>>($"_sim/webhooks/events?type={type}"))!
+            .Where(e => e.GetProperty("payload").GetRawText().Contains(mentioning, StringComparison.Ordinal))
+            .ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _simulators.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+            File.Delete(file);
+    }
+
+    /// <summary>Completes when the endpoint has finished a message: null when handled, the exception when it failed.</summary>
+    sealed class Consumed : IConsumeObserver
+    {
+        readonly ConcurrentDictionary<Guid, TaskCompletionSource<Exception?>> _waiting = new();
+
+        public Task<Exception?> Expect(Guid messageId) =>
+            _waiting.GetOrAdd(messageId, _ => new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public Task PreConsume<T>(ConsumeContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context)
+            where T : class => Complete(context, null);
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
+            where T : class => Complete(context, exception);
+
+        Task Complete(ConsumeContext context, Exception? exception)
+        {
+            if (context.MessageId is { } id && _waiting.TryGetValue(id, out var waiting))
+                waiting.TrySetResult(exception);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>The events the Billing and Devices consumers published, as a subscriber receives them.</summary>
+public sealed class PublishedEvents
+{
+    readonly ConcurrentQueue<object> _events = new();
+
+    internal void Add(object message) => _events.Enqueue(message);
+
+    public IReadOnlyList<T> All<T>(Func<T, bool> match) => _events.OfType<T>().Where(match).ToList();
+
+    /// <summary>Waits until at least <paramref name="count"/> matching events have arrived.</summary>
+    public async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<T, bool> match, int count = 1)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (All(match) is var found && found.Count < count)
+            await Task.Delay(25, timeout.Token);
+        return All(match);
+    }
+}
+
+sealed class PublishedEventsProbe(PublishedEvents events) : IConsumer<AccessCodeIssued>, IConsumer<MoveInFundsReceived>, IConsumer<MoveInPaymentFailed>
+{
+    public Task Consume(ConsumeContext<AccessCodeIssued> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<MoveInFundsReceived> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<MoveInPaymentFailed> context) => Record(context.Message);
+
+    Task Record(object message)
+    {
+        events.Add(message);
+        return Task.CompletedTask;
+    }
+}
