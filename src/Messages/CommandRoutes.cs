@@ -33,8 +33,6 @@ public static class CommandRoutes
         [typeof(RefundMoveInFunds)] = MoveInPayments,
         [typeof(IssueAccessCode)] = DeviceCommands,
         [typeof(RevokeAccessCode)] = DeviceCommands,
-        [typeof(SendSignatureReminder)] = Notifications,
-        [typeof(SendMoveInPaymentFailedNotice)] = Notifications,
         [typeof(SendTenantEmail)] = Notifications,
     };
 }

@@ -38,6 +38,7 @@ public sealed class When_the_tenant_is_asked_to_sign(LeasingFixture fixture)
         var stored = (await _host.ReadAsync((store, session, ct) => store.FindEnvelopeAsync(session, lease.LeaseId, ct))).ShouldNotBeNull();
         stored.EnvelopeId.ShouldBe(requested.EnvelopeId);
         stored.SigningUrl.ShouldNotBeNull().ShouldStartWith(_host.Simulators.ESignature!.ToString().TrimEnd('/'));
+        requested.SigningUrl.ShouldBe(stored.SigningUrl);
 
         using var simulator = LeasingHost.Client(_host.Simulators.ESignature!, LeasingHost.ESignatureKey);
         var envelope = await simulator.GetFromJsonAsync<JsonElement>($"v1/envelopes/{requested.EnvelopeId}");
@@ -57,5 +58,6 @@ public sealed class When_the_tenant_is_asked_to_sign(LeasingFixture fixture)
 
         var requested = await _host.Published.WaitForAsync<TenantSignatureRequested>(e => e.LeaseId == lease.LeaseId, count: 2);
         requested.Select(e => e.EnvelopeId).Distinct().ShouldHaveSingleItem();
+        requested.Select(e => e.SigningUrl).Distinct().ShouldHaveSingleItem().ShouldNotBeNullOrWhiteSpace();
     }
 }

@@ -37,16 +37,6 @@ public sealed record MoveInPaymentFailed
     public required DateTimeOffset FailedAt { get; init; }
 }
 
-public sealed record SendMoveInPaymentFailedNotice
-{
-    public required Guid LeaseId { get; init; }
-    public required Guid ApplicantId { get; init; }
-    public required string ApplicantName { get; init; }
-    public required string ApplicantEmail { get; init; }
-    public required string Reason { get; init; }
-    public required int FailedAttempts { get; init; }
-}
-
 /// <summary>
 /// Withdraws an open move-in funds request (same <see cref="IdempotencyKey"/> as the request). A payment that
 /// succeeds after the withdrawal is refunded by Billing, because the lease no longer exists to take it.

@@ -37,6 +37,9 @@ public sealed record TenantSignatureRequested
 
     /// <summary>The e-signature provider's reference for the envelope holding the lease.</summary>
     public required string EnvelopeId { get; init; }
+
+    /// <summary>The absolute link where the applicant reviews and signs the lease.</summary>
+    public required string SigningUrl { get; init; }
 }
 
 public sealed record TenantSigned
@@ -50,19 +53,6 @@ public sealed record TenantSigned
 public sealed record SignatureReminderDue
 {
     public required Guid LeaseId { get; init; }
-}
-
-public sealed record SendSignatureReminder
-{
-    public required Guid LeaseId { get; init; }
-    public required Guid ApplicantId { get; init; }
-    public required string ApplicantName { get; init; }
-    public required string ApplicantEmail { get; init; }
-
-    /// <summary>1 for the first reminder of this offer, 2 for the second, and so on.</summary>
-    public required int ReminderNumber { get; init; }
-
-    public required DateTimeOffset OfferExpiresAt { get; init; }
 }
 
 /// <summary>Timeout: the applicant did not sign before the offer expired.</summary>

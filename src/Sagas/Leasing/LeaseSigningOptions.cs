@@ -8,4 +8,10 @@ public sealed class LeaseSigningOptions
 
     /// <summary>How long the applicant has to sign, counted from when the lease is sent for signature.</summary>
     public TimeSpan OfferExpiry { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Where tenants pay their move-in funds; the lease id (32 hex digits) is appended as the last path segment.
+    /// Must be an absolute http(s) URL.
+    /// </summary>
+    public string PaymentPortalUrl { get; set; } = "http://localhost:5080/pay";
 }

@@ -25,6 +25,7 @@ public class LeaseSigningState : SagaStateMachineInstance, ISagaVersion
     public string? ScreeningId { get; set; }
     public Guid? DocumentId { get; set; }
     public string? EnvelopeId { get; set; }
+    public string? SigningUrl { get; set; }
     public Guid? SignatureReminderTokenId { get; set; }
     public Guid? OfferExpiryTokenId { get; set; }
     public int SignatureRemindersSent { get; set; }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using MassTransit;
 using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Notifications;
 
 namespace Orchestration.Sagas.Leasing;
 
@@ -21,6 +23,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.SignatureReminderInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxSignatureReminders);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.OfferExpiry, TimeSpan.Zero);
+        if (!Uri.TryCreate(options.PaymentPortalUrl, UriKind.Absolute, out var portal) || (portal.Scheme != Uri.UriSchemeHttp && portal.Scheme != Uri.UriSchemeHttps))
+            throw new ArgumentException($"'{options.PaymentPortalUrl}' is not an absolute http(s) URL.", nameof(options));
 
         _options = options;
         _time = timeProvider;
@@ -138,21 +142,34 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                 .TransitionTo(AwaitingTenantSignature));
 
         During(AwaitingTenantSignature,
-            When(EnvelopeSent)
-                .Then(context => context.Saga.EnvelopeId = context.Message.EnvelopeId),
-            When(SignatureReminder.Received, context => context.Saga.SignatureRemindersSent < _options.MaxSignatureReminders)
-                .Then(context => context.Saga.SignatureRemindersSent++)
-                .Send(context => new SendSignatureReminder
+            // The provider announces an envelope again when asked again; the link goes out once, with the first announcement.
+            When(EnvelopeSent, context => context.Saga.SigningUrl is null)
+                .Then(context =>
                 {
-                    LeaseId = context.Saga.CorrelationId,
-                    ApplicantId = context.Saga.ApplicantId,
-                    ApplicantName = context.Saga.ApplicantName,
-                    ApplicantEmail = context.Saga.ApplicantEmail,
-                    ReminderNumber = context.Saga.SignatureRemindersSent,
-                    OfferExpiresAt = context.Saga.OfferExpiresAt.GetValueOrDefault(),
+                    context.Saga.EnvelopeId = context.Message.EnvelopeId;
+                    context.Saga.SigningUrl = context.Message.SigningUrl;
                 })
+                .Send(context => TenantEmailFor(context.Saga, TenantEmail.SigningLink, "signing-link", new Dictionary<string, string>
+                {
+                    ["SigningUrl"] = context.Saga.SigningUrl!,
+                    ["OfferExpiresOn"] = IsoDate(context.Saga.OfferExpiresAt.GetValueOrDefault()),
+                })),
+            When(EnvelopeSent, context => context.Saga.SigningUrl is not null)
+                .Then(context => context.Saga.EnvelopeId = context.Message.EnvelopeId),
+            When(SignatureReminder.Received, context => context.Saga.SignatureRemindersSent < _options.MaxSignatureReminders && context.Saga.SigningUrl is not null)
+                .Then(context => context.Saga.SignatureRemindersSent++)
+                .Send(context => TenantEmailFor(context.Saga, TenantEmail.SignatureReminder, $"reminder-{context.Saga.SignatureRemindersSent}",
+                    new Dictionary<string, string>
+                    {
+                        ["SigningUrl"] = context.Saga.SigningUrl!,
+                        ["OfferExpiresOn"] = IsoDate(context.Saga.OfferExpiresAt.GetValueOrDefault()),
+                    }))
                 .If(context => context.Saga.SignatureRemindersSent < _options.MaxSignatureReminders, x => x
                     .Schedule(SignatureReminder, context => new SignatureReminderDue { LeaseId = context.Saga.CorrelationId })),
+            // A reminder is due before the provider has confirmed the envelope, so there is no link to remind with yet:
+            // try again one interval later without counting this one.
+            When(SignatureReminder.Received, context => context.Saga.SignatureRemindersSent < _options.MaxSignatureReminders && context.Saga.SigningUrl is null)
+                .Schedule(SignatureReminder, context => new SignatureReminderDue { LeaseId = context.Saga.CorrelationId }),
             When(OfferDeadline.Received)
                 .Send(context => VoidLeaseSignatures(context.Saga, "Offer expired before the applicant signed"))
                 .Send(context => ReleaseUnitHold(context.Saga, "Offer expired before the applicant signed"))
@@ -207,6 +224,13 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     DueOn = context.Saga.LeaseStart,
                     IdempotencyKey = MoveInFundsKey(context.Saga.CorrelationId),
                 })
+                .Send(context => TenantEmailFor(context.Saga, TenantEmail.LeaseCountersigned, "countersigned", new Dictionary<string, string>
+                {
+                    ["LeaseStart"] = IsoDate(context.Saga.LeaseStart),
+                    ["AmountDue"] = MoveInAmountDue(context.Saga),
+                    ["DueOn"] = IsoDate(context.Saga.LeaseStart),
+                    ["PaymentUrl"] = PaymentUrl(context.Saga),
+                }))
                 .TransitionTo(AwaitingMoveInFunds));
 
         During(AwaitingMoveInFunds,
@@ -217,15 +241,13 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     context.Saga.LastMoveInPaymentFailure = context.Message.Reason;
                     context.Saga.LastMoveInPaymentFailedAt = context.Message.FailedAt;
                 })
-                .Send(context => new SendMoveInPaymentFailedNotice
-                {
-                    LeaseId = context.Saga.CorrelationId,
-                    ApplicantId = context.Saga.ApplicantId,
-                    ApplicantName = context.Saga.ApplicantName,
-                    ApplicantEmail = context.Saga.ApplicantEmail,
-                    Reason = context.Message.Reason,
-                    FailedAttempts = context.Saga.FailedMoveInPayments,
-                }),
+                .Send(context => TenantEmailFor(context.Saga, TenantEmail.MoveInPaymentFailed, $"payment-failed-{context.Saga.FailedMoveInPayments}",
+                    new Dictionary<string, string>
+                    {
+                        ["AmountDue"] = MoveInAmountDue(context.Saga),
+                        ["Reason"] = context.Message.Reason,
+                        ["PaymentUrl"] = PaymentUrl(context.Saga),
+                    })),
             When(FundsReceived)
                 .Then(context =>
                 {
@@ -244,6 +266,11 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     ValidFrom = context.Saga.LeaseStart,
                     ValidThrough = context.Saga.LeaseEnd,
                 })
+                .Send(context => TenantEmailFor(context.Saga, TenantEmail.MoveInFundsReceived, "funds-received", new Dictionary<string, string>
+                {
+                    ["Amount"] = Format(context.Message.Amount),
+                    ["LeaseStart"] = IsoDate(context.Saga.LeaseStart),
+                }))
                 .TransitionTo(AwaitingAccessCode));
 
         During(AwaitingAccessCode,
@@ -266,6 +293,11 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     LeaseEnd = context.Saga.LeaseEnd,
                     ActivatedAt = context.Saga.ActivatedAt.GetValueOrDefault(),
                 })
+                .Send(context => TenantEmailFor(context.Saga, TenantEmail.Welcome, "welcome", new Dictionary<string, string>
+                {
+                    ["LeaseStart"] = IsoDate(context.Saga.LeaseStart),
+                    ["AccessInstructions"] = AccessInstructions(context.Saga),
+                }))
                 .TransitionTo(Active));
 
         // What a cancellation undoes follows from what the lease has been through, not from the stage it is in,
@@ -304,6 +336,10 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     CancelledDuring = context.Saga.CurrentState,
                     CancelledAt = Now,
                 })
+                .Send(context => TenantEmailFor(context.Saga, TenantEmail.LeaseCancelled, "cancelled", new Dictionary<string, string>
+                {
+                    ["Reason"] = context.Message.Reason,
+                }))
                 .Finalize());
 
         // Delivery is at least once and providers retry their webhooks, so duplicates and replies that arrive after
@@ -377,6 +413,36 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
 
     // Derived from the lease id, so every retry of the request, and its cancellation, name the same payment.
     static string MoveInFundsKey(Guid leaseId) => $"lease-{leaseId:N}-move-in";
+
+    static SendTenantEmail TenantEmailFor(LeaseSigningState lease, TenantEmail email, string fact, IReadOnlyDictionary<string, string> values) => new()
+    {
+        LeaseId = lease.CorrelationId,
+        Email = email,
+        RecipientEmail = lease.ApplicantEmail,
+        RecipientName = lease.ApplicantName,
+        DeduplicationKey = $"lease-{lease.CorrelationId:N}-{fact}",
+        Values = values,
+    };
+
+    static string IsoDate(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    static string IsoDate(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    static string Format(decimal amount, string currency) => $"{amount.ToString("N2", CultureInfo.InvariantCulture)} {currency}";
+
+    static string Format(Money money) => Format(money.Amount, money.Currency);
+
+    // The deposit and the first month's rent, as one total when they are in the same currency.
+    static string MoveInAmountDue(LeaseSigningState lease) =>
+        lease.SecurityDepositCurrency == lease.MonthlyRentCurrency
+            ? Format(lease.SecurityDepositAmount + lease.MonthlyRentAmount, lease.MonthlyRentCurrency)
+            : $"{Format(SecurityDeposit(lease))} + {Format(MonthlyRent(lease))}";
+
+    string PaymentUrl(LeaseSigningState lease) => $"{_options.PaymentPortalUrl.TrimEnd('/')}/{lease.CorrelationId:N}";
+
+    // The code itself reaches the tenant from Devices only; the email says when and where, never what.
+    static string AccessInstructions(LeaseSigningState lease) =>
+        $"Your access code will be active from {IsoDate(lease.LeaseStart)}; collect it at the leasing office.";
 
     static ReleaseUnitHold ReleaseUnitHold(LeaseSigningState lease, string reason) => new()
     {

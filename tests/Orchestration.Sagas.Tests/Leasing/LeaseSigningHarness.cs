@@ -3,6 +3,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
@@ -16,6 +17,9 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
     public const string SagaQueue = "lease-signing";
     public const string EnvelopeId = "env_93ab";
     public const string PaymentId = "pi_3Qx7";
+    public const string SigningUrl = "https://sign.example.com/envelopes/env_93ab?token=t0k3n";
+    public const string ApplicantName = "Dana Whitfield";
+    public const string ApplicantEmail = "dana.whitfield@example.com";
 
     public static readonly DateTimeOffset Now = new(2030, 3, 1, 9, 30, 0, TimeSpan.Zero);
     public static readonly DateOnly LeaseStart = new(2030, 4, 1);
@@ -109,6 +113,24 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
     public IReadOnlyList<T> Published<T>() where T : class =>
         Harness.Published.Select<T>(SoFar).Select(x => x.Context.Message).ToList();
 
+    public IReadOnlyList<SendTenantEmail> Emails(TenantEmail email) => Sent<SendTenantEmail>().Where(x => x.Email == email).ToList();
+
+    /// <summary>
+    /// Asserts that <paramref name="email"/> went to the applicant exactly once, under the key naming <paramref name="fact"/>,
+    /// with a non-empty value for every name in <paramref name="values"/>; returns the command for further checks.
+    /// </summary>
+    public SendTenantEmail ShouldHaveEmailedOnce(TenantEmail email, string fact, params string[] values)
+    {
+        var sent = Emails(email).ShouldHaveSingleItem($"expected one {email} email");
+        sent.LeaseId.ShouldBe(LeaseId);
+        sent.DeduplicationKey.ShouldBe($"lease-{LeaseId:N}-{fact}");
+        sent.RecipientEmail.ShouldBe(ApplicantEmail);
+        sent.RecipientName.ShouldBe(ApplicantName);
+        foreach (var name in values)
+            sent.Values.GetValueOrDefault(name).ShouldNotBeNullOrWhiteSpace($"{email} needs {name}");
+        return sent;
+    }
+
     public void NoMessageShouldHaveFaulted()
     {
         var faults = Harness.Consumed.Select(x => x.Exception is not null, SoFar)
@@ -125,8 +147,8 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
             PropertyId = PropertyId,
             UnitId = UnitId,
             ApplicantId = ApplicantId,
-            ApplicantName = "Dana Whitfield",
-            ApplicantEmail = "dana.whitfield@example.com",
+            ApplicantName = ApplicantName,
+            ApplicantEmail = ApplicantEmail,
             MonthlyRent = MonthlyRent,
             SecurityDeposit = SecurityDeposit,
             LeaseStart = LeaseStart,
@@ -157,7 +179,7 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
 
     public async Task ConfirmEnvelopeSent()
     {
-        await Deliver(new TenantSignatureRequested { LeaseId = LeaseId, EnvelopeId = EnvelopeId });
+        await Deliver(new TenantSignatureRequested { LeaseId = LeaseId, EnvelopeId = EnvelopeId, SigningUrl = SigningUrl });
     }
 
     public async Task TenantSigns()
@@ -263,8 +285,7 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
             Route<RequestTenantSignature>("leasing-esign");
             Route<VoidLeaseSignatures>("leasing-esign");
             Route<RequestLandlordCountersignature>("leasing-esign");
-            Route<SendSignatureReminder>("notifications");
-            Route<SendMoveInPaymentFailedNotice>("notifications");
+            Route<SendTenantEmail>("notifications");
             Route<RequestMoveInFunds>("billing");
             Route<CancelMoveInFundsRequest>("billing");
             Route<RefundMoveInFunds>("billing");

@@ -1,4 +1,5 @@
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
@@ -30,9 +31,13 @@ public class When_a_move_in_payment_fails(When_a_move_in_payment_fails.Scenario 
     [Fact]
     public void Should_tell_the_tenant_about_each_failure()
     {
-        var notices = _lease.Sent<SendMoveInPaymentFailedNotice>();
-        notices.Select(x => (x.FailedAttempts, x.Reason)).ShouldBe([(1, "card_declined"), (2, "insufficient_funds")], ignoreOrder: true);
-        notices.ShouldAllBe(x => x.ApplicantEmail == "dana.whitfield@example.com");
+        var notices = _lease.Emails(TenantEmail.MoveInPaymentFailed);
+        notices.Select(x => (x.DeduplicationKey, x.Values["Reason"]))
+            .ShouldBe([($"lease-{_lease.LeaseId:N}-payment-failed-1", "card_declined"), ($"lease-{_lease.LeaseId:N}-payment-failed-2", "insufficient_funds")],
+                ignoreOrder: true);
+        notices.ShouldAllBe(x => x.RecipientEmail == LeaseSigningHarness.ApplicantEmail);
+        notices.ShouldAllBe(x => x.Values["AmountDue"] == "4,625.00 USD");
+        notices.ShouldAllBe(x => x.Values["PaymentUrl"] == $"http://localhost:5080/pay/{_lease.LeaseId:N}");
     }
 
     [Fact]

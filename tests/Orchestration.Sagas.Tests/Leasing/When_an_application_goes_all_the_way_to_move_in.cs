@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
@@ -89,6 +90,7 @@ public class When_an_application_goes_all_the_way_to_move_in(When_an_application
         var record = _lease.Lease.ShouldNotBeNull();
         record.CurrentState.ShouldBe(nameof(LeaseSigningStateMachine.Active));
         record.EnvelopeId.ShouldBe(LeaseSigningHarness.EnvelopeId);
+        record.SigningUrl.ShouldBe(LeaseSigningHarness.SigningUrl);
         record.MoveInPaymentId.ShouldBe(LeaseSigningHarness.PaymentId);
         record.MoveInFundsAmount.ShouldBe(LeaseSigningHarness.MoveInTotal.Amount);
         record.AccessCodeId.ShouldBe(_lease.AccessCodeId);
@@ -115,10 +117,52 @@ public class When_an_application_goes_all_the_way_to_move_in(When_an_application
         record.SignatureReminderTokenId.ShouldBeNull();
         record.OfferExpiryTokenId.ShouldBeNull();
 
-        _lease.Sent<SendSignatureReminder>().ShouldBeEmpty();
+        _lease.Emails(TenantEmail.SignatureReminder).ShouldBeEmpty();
         _lease.Sent<VoidLeaseSignatures>().ShouldBeEmpty();
         _lease.Sent<ReleaseUnitHold>().ShouldBeEmpty();
         _lease.Sent<RefundMoveInFunds>().ShouldBeEmpty();
         _lease.NoMessageShouldHaveFaulted();
+    }
+
+    [Fact]
+    public void Should_email_the_signing_link_once()
+    {
+        var email = _lease.ShouldHaveEmailedOnce(TenantEmail.SigningLink, "signing-link", "SigningUrl", "OfferExpiresOn");
+        email.Values["SigningUrl"].ShouldBe(LeaseSigningHarness.SigningUrl);
+        email.Values["OfferExpiresOn"].ShouldBe("2030-03-01");
+    }
+
+    [Fact]
+    public void Should_email_the_amount_due_and_where_to_pay_once_countersigned()
+    {
+        var email = _lease.ShouldHaveEmailedOnce(TenantEmail.LeaseCountersigned, "countersigned", "LeaseStart", "AmountDue", "DueOn", "PaymentUrl");
+        email.Values["LeaseStart"].ShouldBe("2030-04-01");
+        email.Values["AmountDue"].ShouldBe("4,625.00 USD");
+        email.Values["DueOn"].ShouldBe("2030-04-01");
+        email.Values["PaymentUrl"].ShouldBe($"http://localhost:5080/pay/{_lease.LeaseId:N}");
+    }
+
+    [Fact]
+    public void Should_confirm_the_move_in_payment_once()
+    {
+        var email = _lease.ShouldHaveEmailedOnce(TenantEmail.MoveInFundsReceived, "funds-received", "Amount", "LeaseStart");
+        email.Values["Amount"].ShouldBe("4,625.00 USD");
+        email.Values["LeaseStart"].ShouldBe("2030-04-01");
+    }
+
+    [Fact]
+    public void Should_welcome_the_tenant_once_without_the_access_code()
+    {
+        var email = _lease.ShouldHaveEmailedOnce(TenantEmail.Welcome, "welcome", "LeaseStart", "AccessInstructions");
+        email.Values["LeaseStart"].ShouldBe("2030-04-01");
+        email.Values["AccessInstructions"].ShouldContain("2030-04-01");
+        email.Values.Values.ShouldAllBe(value => !value.Contains(_lease.AccessCodeId.ToString("N")) && !value.Contains(_lease.AccessCodeId.ToString()));
+    }
+
+    [Fact]
+    public void Should_send_no_other_tenant_email()
+    {
+        _lease.Sent<SendTenantEmail>().Select(x => x.Email).ShouldBe(
+            [TenantEmail.SigningLink, TenantEmail.LeaseCountersigned, TenantEmail.MoveInFundsReceived, TenantEmail.Welcome], ignoreOrder: true);
     }
 }

@@ -1,4 +1,5 @@
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
@@ -68,10 +69,27 @@ public class When_messages_arrive_twice_or_late
         await lease.ShouldBeIn(x => x.Active);
         lease.Sent<RequestLandlordCountersignature>().ShouldHaveSingleItem();
         lease.Sent<IssueAccessCode>().ShouldHaveSingleItem();
-        lease.Sent<SendMoveInPaymentFailedNotice>().ShouldBeEmpty();
-        lease.Sent<SendSignatureReminder>().ShouldBeEmpty();
+        lease.Emails(TenantEmail.MoveInPaymentFailed).ShouldBeEmpty();
+        lease.Emails(TenantEmail.SignatureReminder).ShouldBeEmpty();
+        lease.Emails(TenantEmail.MoveInFundsReceived).ShouldHaveSingleItem();
+        lease.Emails(TenantEmail.Welcome).ShouldHaveSingleItem();
         lease.Sent<VoidLeaseSignatures>().ShouldBeEmpty();
         lease.Published<LeaseActivated>().ShouldHaveSingleItem();
+        lease.NoMessageShouldHaveFaulted();
+    }
+
+    [Fact]
+    public async Task Should_send_the_signing_link_once_however_often_the_envelope_is_announced()
+    {
+        await using var lease = await LeaseSigningHarness.Start();
+        await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingTenantSignature));
+
+        await lease.ConfirmEnvelopeSent();
+        await lease.ConfirmEnvelopeSent();
+
+        await lease.ShouldBeIn(x => x.AwaitingTenantSignature);
+        lease.ShouldHaveEmailedOnce(TenantEmail.SigningLink, "signing-link", "SigningUrl", "OfferExpiresOn");
+        lease.Lease.ShouldNotBeNull().SigningUrl.ShouldBe(LeaseSigningHarness.SigningUrl);
         lease.NoMessageShouldHaveFaulted();
     }
 

@@ -1,4 +1,5 @@
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
@@ -49,6 +50,8 @@ public class When_staff_cancel_a_lease
         cancelled.Reason.ShouldBe(Reason);
         cancelled.CancelledBy.ShouldBe("ops.kim");
         cancelled.CancelledAt.ShouldBe(LeaseSigningHarness.Now);
+
+        lease.ShouldHaveEmailedOnce(TenantEmail.LeaseCancelled, "cancelled", "Reason").Values["Reason"].ShouldBe(Reason);
 
         lease.Published<LeaseActivated>().ShouldBeEmpty();
         lease.NoMessageShouldHaveFaulted();
@@ -114,6 +117,7 @@ public class When_staff_cancel_a_lease
 
         await lease.ShouldBeIn(x => x.Active);
         lease.Published<LeaseCancelled>().ShouldBeEmpty();
+        lease.Emails(TenantEmail.LeaseCancelled).ShouldBeEmpty();
         lease.Sent<ReleaseUnitHold>().ShouldBeEmpty();
         lease.Sent<RefundMoveInFunds>().ShouldBeEmpty();
         lease.NoMessageShouldHaveFaulted();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
@@ -33,11 +34,21 @@ public class When_the_applicant_does_not_sign(When_the_applicant_does_not_sign.S
     [Fact]
     public void Should_remind_the_applicant_no_more_than_the_maximum()
     {
-        var reminders = _lease.Sent<SendSignatureReminder>();
+        var reminders = _lease.Emails(TenantEmail.SignatureReminder);
         reminders.Count.ShouldBe(3);
-        reminders.Select(x => x.ReminderNumber).ShouldBe([1, 2, 3], ignoreOrder: true);
-        reminders.ShouldAllBe(x => x.ApplicantEmail == "dana.whitfield@example.com");
-        reminders.ShouldAllBe(x => x.OfferExpiresAt == LeaseSigningHarness.Now + QuickOffer.OfferExpiry);
+        reminders.Select(x => x.DeduplicationKey)
+            .ShouldBe([$"lease-{_lease.LeaseId:N}-reminder-1", $"lease-{_lease.LeaseId:N}-reminder-2", $"lease-{_lease.LeaseId:N}-reminder-3"], ignoreOrder: true);
+        reminders.ShouldAllBe(x => x.RecipientEmail == LeaseSigningHarness.ApplicantEmail);
+        reminders.ShouldAllBe(x => x.Values["SigningUrl"] == LeaseSigningHarness.SigningUrl);
+        reminders.ShouldAllBe(x => x.Values["OfferExpiresOn"] == "2030-03-01");
+    }
+
+    [Fact]
+    public void Should_send_the_signing_link_once()
+    {
+        var link = _lease.ShouldHaveEmailedOnce(TenantEmail.SigningLink, "signing-link", "SigningUrl", "OfferExpiresOn");
+        link.Values["SigningUrl"].ShouldBe(LeaseSigningHarness.SigningUrl);
+        link.Values["OfferExpiresOn"].ShouldBe("2030-03-01");
     }
 
     [Fact]
@@ -79,7 +90,8 @@ public class When_the_applicant_signs_after_a_reminder
 
         var sentForSignature = Stopwatch.StartNew();
         await lease.PrepareDocument();
-        (await lease.Harness.Sent.Any<SendSignatureReminder>()).ShouldBeTrue();
+        await lease.ConfirmEnvelopeSent();
+        (await lease.Harness.Sent.Any<SendTenantEmail>(x => x.Context.Message.Email == TenantEmail.SignatureReminder)).ShouldBeTrue();
         await lease.TenantSigns();
 
         // Past the offer's expiry: every remaining reminder and the expiry would have fired by now had signing not stopped them.
@@ -87,10 +99,37 @@ public class When_the_applicant_signs_after_a_reminder
         if (pastExpiry > TimeSpan.Zero)
             await Task.Delay(pastExpiry);
 
-        lease.Sent<SendSignatureReminder>().ShouldHaveSingleItem();
+        lease.ShouldHaveEmailedOnce(TenantEmail.SignatureReminder, "reminder-1", "SigningUrl", "OfferExpiresOn");
         lease.Sent<VoidLeaseSignatures>().ShouldBeEmpty();
         lease.Published<LeaseOfferLapsed>().ShouldBeEmpty();
         await lease.ShouldBeIn(x => x.AwaitingCountersignature);
+        lease.NoMessageShouldHaveFaulted();
+    }
+}
+
+public class When_a_reminder_is_due_before_the_envelope_is_confirmed
+{
+    [Fact]
+    public async Task Should_wait_for_the_signing_link_and_not_count_the_missed_reminder()
+    {
+        var options = new LeaseSigningOptions
+        {
+            SignatureReminderInterval = TimeSpan.FromMilliseconds(300),
+            MaxSignatureReminders = 1,
+            OfferExpiry = TimeSpan.FromMinutes(5),
+        };
+        await using var lease = await LeaseSigningHarness.Start(options);
+        await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingTenantSignature));
+
+        (await lease.Saga.Consumed.Any<SignatureReminderDue>()).ShouldBeTrue();
+        lease.Emails(TenantEmail.SignatureReminder).ShouldBeEmpty();
+        lease.Lease.ShouldNotBeNull().SignatureRemindersSent.ShouldBe(0);
+
+        await lease.ConfirmEnvelopeSent();
+        (await lease.Harness.Sent.Any<SendTenantEmail>(x => x.Context.Message.Email == TenantEmail.SignatureReminder)).ShouldBeTrue();
+
+        var reminder = lease.ShouldHaveEmailedOnce(TenantEmail.SignatureReminder, "reminder-1", "SigningUrl", "OfferExpiresOn");
+        reminder.Values["SigningUrl"].ShouldBe(LeaseSigningHarness.SigningUrl);
         lease.NoMessageShouldHaveFaulted();
     }
 }

@@ -27,6 +27,7 @@ public sealed class RequestTenantSignatureConsumer(
         }
 
         var envelopeId = existing?.EnvelopeId;
+        var signingUrl = existing?.SigningUrl;
         if (envelopeId is null)
         {
             var document = await store.FindDocumentAsync(session, command.DocumentId, context.CancellationToken)
@@ -36,10 +37,15 @@ public sealed class RequestTenantSignatureConsumer(
             await store.RecordEnvelopeAsync(session, command.LeaseId, envelope.EnvelopeId, envelope.SigningUrl, time.GetUtcNow().ToUnixTimeMilliseconds(),
                 context.CancellationToken);
             envelopeId = envelope.EnvelopeId;
+            signingUrl = envelope.SigningUrl;
             logger.LogInformation("Sent envelope {EnvelopeId} of lease {LeaseId} for signature", envelopeId, command.LeaseId);
         }
 
-        await context.Publish(new TenantSignatureRequested { LeaseId = command.LeaseId, EnvelopeId = envelopeId }, context.CancellationToken);
+        if (signingUrl is null)
+            throw new InvalidOperationException($"Envelope {envelopeId} of lease {command.LeaseId} has no signing URL on record.");
+
+        await context.Publish(new TenantSignatureRequested { LeaseId = command.LeaseId, EnvelopeId = envelopeId, SigningUrl = signingUrl },
+            context.CancellationToken);
     }
 }
 
