@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Measures the saga platform on this machine: builds tests/Orchestration.Benchmarks in Release, makes sure
+# PostgreSQL and RabbitMQ run (scripts/services.sh), then in one run measures the raw floors of both servers
+# and N chain sagas x K steps on the platform (saga and worker endpoints as two processes, outbox on), and
+# prints the table. Results: bench/results/<timestamp>.json and bench/results/latest.json.
+#
+# Usage: scripts/bench.sh [OPTION]...      (scripts/bench.sh --help lists the options)
+#   e.g. scripts/bench.sh --chains 256 --steps 100 --duration 30 --timeout 300
+#        scripts/bench.sh --prefetch 64 --limit 16 --label prefetch64-limit16 --skip-floors
+#        scripts/bench.sh --set DOTNET_gcServer=0
+#
+# Environment: BENCH_* variables stand for the options (see --help); BENCH_WALL_TIMEOUT bounds the whole
+# benchmark process in seconds (default 900). The defaults finish in about two minutes on two cores.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1
+# No MSBuild node or build server outlives the script.
+export MSBUILDDISABLENODEREUSE=1
+export DOTNET_CLI_USE_MSBUILD_SERVER=0
+
+PROJECT=tests/Orchestration.Benchmarks
+BENCH_DLL="$PROJECT/bin/Release/net10.0/Orchestration.Benchmarks.dll"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+case "${1:-}" in
+  -h|--help)
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+    echo
+    if [ -f "$BENCH_DLL" ]; then dotnet "$BENCH_DLL" --help; fi
+    exit 0 ;;
+esac
+
+# Sourced from a function so that services.sh does not see this script's arguments.
+start_services() {
+  # shellcheck source=services.sh
+  source "$ROOT/scripts/services.sh"
+  services_start
+}
+start_services
+
+log "building $PROJECT (Release)"
+dotnet build "$PROJECT" -c Release -nologo -v quiet -clp:NoSummary -clp:ErrorsOnly
+
+log "running (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+exec timeout --signal=INT --kill-after=30 "${BENCH_WALL_TIMEOUT:-900}" dotnet "$BENCH_DLL" "$@"
