@@ -9,8 +9,10 @@
 #        scripts/bench.sh --prefetch 64 --limit 16 --label prefetch64-limit16 --skip-floors
 #        scripts/bench.sh --set DOTNET_gcServer=0
 #
-# Environment: BENCH_* variables stand for the options (see --help); BENCH_WALL_TIMEOUT bounds the whole
-# benchmark process in seconds (default 900). The defaults finish in about two minutes on two cores.
+# Environment: BENCH_* variables stand for the options (see --help); BENCH_WAIT_QUIET here defaults to 30
+# (wait up to 30 s for an idle machine: two cores leave no headroom for a build or a test suite running
+# alongside); BENCH_WALL_TIMEOUT bounds the whole benchmark process in seconds (default 900). The
+# defaults finish in about two minutes on two cores.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,5 +50,6 @@ start_services
 log "building $PROJECT (Release)"
 dotnet build "$PROJECT" -c Release -nologo -v quiet -clp:NoSummary -clp:ErrorsOnly
 
+export BENCH_WAIT_QUIET="${BENCH_WAIT_QUIET:-30}"
 log "running (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 exec timeout --signal=INT --kill-after=30 "${BENCH_WALL_TIMEOUT:-900}" dotnet "$BENCH_DLL" "$@"

@@ -53,6 +53,14 @@ public static class BenchmarkReport
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{Environment.ProcessorCount} cores; prefetch {settings.Prefetch}, concurrent message limit {settings.Limit?.ToString(CultureInfo.InvariantCulture) ?? "unset"} " +
             $"(= {settings.PlatformConcurrency} messages at once per receive endpoint); raw floors at {settings.Concurrency} lanes");
+        if (settings.ConnectionOptions.Length > 0)
+            text.AppendLine(CultureInfo.InvariantCulture, $"Npgsql connection options of the endpoints and the PostgreSQL floor: {settings.ConnectionOptions}");
+        foreach (var (scope, environment) in new[] { ("both endpoints", settings.EndpointEnvironment), ("sagas", settings.SagasEnvironment), ("workers", settings.WorkersEnvironment) })
+        {
+            if (environment.Count > 0)
+                text.AppendLine(CultureInfo.InvariantCulture, $"Environment of {scope}: {string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}"))}");
+        }
+
         if (result.BusyBefore is { } load)
             text.AppendLine(CultureInfo.InvariantCulture, $"WARNING: the machine was busy when the run started ({load}); figures are not comparable.");
         text.AppendLine();

@@ -30,7 +30,7 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, Servers servers)
                 progress($"raw RabbitMQ floor: {settings.Concurrency} lanes for {settings.FloorDuration.TotalSeconds} s");
                 rabbit = await new RabbitFloor(servers).RunAsync(settings.Concurrency, settings.FloorDuration, cancellationToken);
                 progress($"raw PostgreSQL floor: {settings.Concurrency} lanes for {settings.FloorDuration.TotalSeconds} s");
-                postgres = await new PostgresFloor(servers).RunAsync(settings.Concurrency, settings.FloorDuration, cancellationToken);
+                postgres = await new PostgresFloor(servers, settings.ConnectionOptions).RunAsync(settings.Concurrency, settings.FloorDuration, cancellationToken);
             }
 
             await platform.RunAsync(progress, cancellationToken);
@@ -55,7 +55,6 @@ public sealed class BenchmarkRun(BenchmarkSettings settings, Servers servers)
             LoadAverageBefore = loadBefore,
             LoadAverageAfter = LoadAverage(),
         };
-
 
         return new BenchmarkResult(timestamp, settings.Label, machine, settings.Describe(), rabbit, postgres, platform.Result, ratio, lower?.Name,
             BenchmarkReport.Targets(platform.Result, ratio), busyBefore, error);

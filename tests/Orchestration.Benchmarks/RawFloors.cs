@@ -125,9 +125,9 @@ public sealed class RabbitFloor(Servers servers)
 /// <summary>
 /// Plain Npgsql, the SQL of one saga step: in one transaction lock the saga row (SELECT ... FOR UPDATE), update it
 /// (JSON data, version), insert one outbox row (~1 KB body and headers), commit. Each lane owns one saga row and takes
-/// a pooled connection per transaction, as a handler does.
+/// a pooled connection per transaction, as a handler does, with the endpoints' connection options.
 /// </summary>
-public sealed class PostgresFloor(Servers servers)
+public sealed class PostgresFloor(Servers servers, string connectionOptions)
 {
     public async Task<FloorResult> RunAsync(int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -140,7 +140,8 @@ public sealed class PostgresFloor(Servers servers)
                 destination_address text NOT NULL, headers text NULL, body text NOT NULL, sent_time bigint NOT NULL);
             """, cancellationToken);
 
-        await using var dataSource = NpgsqlDataSource.Create(servers.PostgresConnectionString(maxPoolSize: Math.Max(100, concurrency + 10)));
+        // The endpoints' connection options (SSL, statement preparation) apply to the floor too, so the two compare.
+        await using var dataSource = NpgsqlDataSource.Create(servers.PostgresConnectionString(connectionOptions, Math.Max(100, concurrency + 10)));
         var ids = Enumerable.Range(0, concurrency).Select(_ => Guid.NewGuid()).ToArray();
         var data = SagaData();
         await using (var insert = dataSource.CreateCommand(
