@@ -25,5 +25,5 @@ public sealed class RabbitMqOptions
     public bool QuorumQueues { get; set; }
 
     /// <summary>Unacknowledged messages the broker hands each receive endpoint ahead of time.</summary>
-    public ushort PrefetchCount { get; set; } = 32;
+    public ushort PrefetchCount { get; set; } = 64;
 }

@@ -26,7 +26,7 @@ public sealed class SqlStorage
             throw new ArgumentException($"Schema '{schema}' must be lower-case letters, digits and underscores (Storage:Schema).", nameof(schema));
 
         Dialect = dialect;
-        ConnectionString = connectionString;
+        ConnectionString = dialect.WithDefaults(connectionString);
         Schema = schema;
     }
 
