@@ -45,6 +45,7 @@ public static class EndpointHosting
         // Migrations first: hosted services start in registration order, and the bus must not consume before its tables exist.
         services.AddHostedService<SchemaMigrator>();
         services.AddHostedService<OutboxSweeper>();
+        services.AddHostedService<DeliveredMarker>();
         services.AddHostedService<InboxCleanup>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
 

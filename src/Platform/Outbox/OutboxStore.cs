@@ -96,6 +96,29 @@ public sealed class OutboxStore(SqlStorage storage)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Marks many consumed messages delivered in one statement pair (one commit for the batch).</summary>
+    public async Task CompleteInboxDeliveriesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(Guid MessageId, Guid ConsumerId)> messages,
+        long now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var outboxKeys = new List<string>(messages.Count);
+        var inboxKeys = new List<string>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            outboxKeys.Add($"(inbox_message_id = @m{i} AND inbox_consumer_id = @c{i})");
+            inboxKeys.Add($"(message_id = @m{i} AND consumer_id = @c{i})");
+            command.With($"@m{i}", messages[i].MessageId).With($"@c{i}", messages[i].ConsumerId);
+        }
+
+        command.CommandText = $"""
+            DELETE FROM {_outbox} WHERE {string.Join(" OR ", outboxKeys)};
+            UPDATE {_inbox} SET delivered = @now WHERE delivered IS NULL AND ({string.Join(" OR ", inboxKeys)});
+            """;
+        command.With("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task CompleteOutboxDeliveryAsync(DbConnection connection, DbTransaction transaction, Guid outboxId, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

@@ -49,10 +49,11 @@ public sealed class SqlOutboxConsumeContext<TMessage> : OutboxConsumeContextProx
         return Task.CompletedTask;
     }
 
-    public override async Task SetDelivered()
+    public override Task SetDelivered()
     {
-        await _delivery.CompleteInboxAsync(_messageId, ConsumerId, CancellationToken);
+        _delivery.MarkDelivered(_messageId, ConsumerId);
         _delivered = true;
+        return Task.CompletedTask;
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Serialization;
@@ -10,6 +11,7 @@ namespace Orchestration.Platform.Outbox;
 public sealed class SqlOutboxDelivery(OutboxStore store, IBus bus, IOptions<OutboxOptions> options, TimeProvider time)
 {
     readonly SemaphoreSlim _signal = new(0);
+    readonly Channel<(Guid MessageId, Guid ConsumerId)> _delivered = Channel.CreateUnbounded<(Guid, Guid)>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Wakes the sweeper: a bus-outbox transaction committed messages.</summary>
     public void Notify()
@@ -34,11 +36,20 @@ public sealed class SqlOutboxDelivery(OutboxStore store, IBus bus, IOptions<Outb
         return await store.LoadForInboxAsync(connection, null, messageId, consumerId, cancellationToken);
     }
 
-    public async Task CompleteInboxAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that a consumed message's outgoing messages reached the broker. The marks are written in batches
+    /// (<see cref="DeliveredMarker"/>), one commit for many messages; if the process dies first, the sweeper finds
+    /// the rows still undelivered and sends them again, and the receivers' inbox drops the copies.
+    /// </summary>
+    public void MarkDelivered(Guid messageId, Guid consumerId) => _delivered.Writer.TryWrite((messageId, consumerId));
+
+    internal ChannelReader<(Guid MessageId, Guid ConsumerId)> DeliveredMarks => _delivered.Reader;
+
+    internal async Task CompleteInboxesAsync(IReadOnlyList<(Guid MessageId, Guid ConsumerId)> messages, CancellationToken cancellationToken)
     {
         await using var connection = await store.Storage.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await store.CompleteInboxDeliveryAsync(connection, transaction, messageId, consumerId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        await store.CompleteInboxDeliveriesAsync(connection, transaction, messages, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
