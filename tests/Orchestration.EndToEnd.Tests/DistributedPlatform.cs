@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.Json;
+using Orchestration.EndToEnd.Tests.Infrastructure;
+using Orchestration.Testing;
+
+namespace Orchestration.EndToEnd.Tests;
+
+/// <summary>
+/// One distributed run shared by the tests of a class: started through scripts/run-distributed.sh with every email going
+/// to maildev, and one lease taken from application to Active through the Gateway's API, once, whichever test asks first.
+/// </summary>
+public sealed class DistributedPlatform : IAsyncLifetime
+{
+    readonly Lazy<Task<ActiveLease>> _lease;
+    DistributedRun? _run;
+
+    public DistributedPlatform() => _lease = new Lazy<Task<ActiveLease>>(TakeALeaseToActiveAsync);
+
+    public DistributedRun Run => _run ?? throw new InvalidOperationException("The run has not started.");
+
+    public async Task InitializeAsync()
+    {
+        _run = await DistributedRun.CreateAsync(withMailDev: true);
+        try
+        {
+            _run.Start();
+            await _run.WaitUntilReadyAsync(TimeSpan.FromMinutes(4));
+        }
+        catch
+        {
+            await _run.DisposeAsync();
+            _run = null;
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_run is not null)
+            await _run.DisposeAsync();
+    }
+
+    /// <summary>The lease this run took to Active, with everything the API answered on the way.</summary>
+    public Task<ActiveLease> ActiveLeaseAsync() => _lease.Value;
+
+    async Task<ActiveLease> TakeALeaseToActiveAsync()
+    {
+        var password = (await File.ReadAllTextAsync(Run.AdminPasswordFile)).Trim();
+        using var staff = await StaffClient.SignInAsync(Run.Url("gateway"), Run.AdminEmail, password);
+
+        var property = await staff.PostAsync("/api/properties", new
+        {
+            name = "Harbour View",
+            addressLine1 = "12 Quay Street",
+            city = "Portland",
+            region = "ME",
+            postalCode = "04101",
+            country = "US",
+        }, HttpStatusCode.Created);
+        var propertyId = property.GetProperty("id").GetGuid();
+
+        var unit = await staff.PostAsync($"/api/properties/{propertyId}/units", new
+        {
+            label = "4B",
+            bedrooms = 2,
+            bathrooms = 1,
+            squareFeet = 840,
+            marketRent = new { amount = 1850.00m, currency = "USD" },
+        }, HttpStatusCode.Created);
+        var unitId = unit.GetProperty("id").GetGuid();
+
+        var applicantName = "Ada Lovelace";
+        var applicantEmail = $"ada.{Guid.NewGuid():N}@example.com";
+        var application = await staff.PostAsync("/api/lease-applications", new
+        {
+            propertyId,
+            unitId,
+            applicantName,
+            applicantEmail,
+            monthlyRent = 1850.00m,
+            securityDeposit = 1850.00m,
+            currency = "USD",
+            leaseStart = "2027-01-01",
+            leaseEnd = "2027-12-31",
+        }, HttpStatusCode.Accepted);
+        var leaseId = application.GetProperty("leaseId").GetGuid();
+
+        // Screening, both signatures, the move-in payment and the access code each cross several processes: the
+        // simulators, their webhooks into the Gateway, the saga in Leasing, and Billing, Devices and Notifications.
+        JsonElement? lease = null;
+        try
+        {
+            await Eventually.HoldsAsync(async () =>
+            {
+                lease = await staff.GetAsync($"/api/leases/{leaseId}");
+                return lease?.GetProperty("state").GetString() == "Active";
+            }, TimeSpan.FromMinutes(2), $"lease {leaseId} became Active");
+        }
+        catch (ShouldAssertException exception)
+        {
+            throw new ShouldAssertException($"{exception.Message}\nThe lease last read: {lease}\n{Run.Describe()}");
+        }
+
+        return new ActiveLease(leaseId, applicantName, applicantEmail, lease!.Value);
+    }
+}
+
+public sealed record ActiveLease(Guid LeaseId, string ApplicantName, string ApplicantEmail, JsonElement Lease);

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Orchestration.EndToEnd.Tests.Infrastructure;
+
+namespace Orchestration.EndToEnd.Tests;
+
+/// <summary>scripts/run-distributed.sh itself: its syntax, its help, its arguments.</summary>
+public sealed class When_run_distributed_is_started
+{
+    [Fact]
+    public async Task Should_be_valid_bash()
+    {
+        var (exitCode, output) = await BashAsync("-n", Repository.Script("run-distributed.sh"));
+
+        exitCode.ShouldBe(0, output);
+    }
+
+    [Fact]
+    public async Task Should_describe_its_options_with_help()
+    {
+        var (exitCode, output) = await BashAsync(Repository.Script("run-distributed.sh"), "--help");
+
+        exitCode.ShouldBe(0, output);
+        output.ShouldStartWith("Runs the platform in distributed mode");
+        foreach (var option in new[]
+                 {
+                     "--no-build", "PGHOST", "RABBITMQ_HOST", "RABBITMQ_VHOST", "ORCHESTRATION_ADMIN_EMAIL", "ORCHESTRATION_ADMIN_PASSWORD",
+                     "ORCHESTRATION_RUN_DIR", "ORCHESTRATION_<NAME>_PORT", "ORCHESTRATION_SCALE", "MAILDEV", "http://127.0.0.1:5080",
+                 })
+            output.ShouldContain(option);
+        output.ShouldNotContain("set -euo");
+    }
+
+    [Fact]
+    public async Task Should_refuse_an_unknown_argument_with_its_usage()
+    {
+        var (exitCode, output) = await BashAsync(Repository.Script("run-distributed.sh"), "--bogus");
+
+        exitCode.ShouldBe(2);
+        output.ShouldContain("unknown argument: --bogus");
+        output.ShouldContain("Usage: scripts/run-distributed.sh [--no-build] [--help]");
+    }
+
+    static async Task<(int ExitCode, string Output)> BashAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var bash = Process.Start(start)!;
+        var stdout = bash.StandardOutput.ReadToEndAsync();
+        var stderr = bash.StandardError.ReadToEndAsync();
+        await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return (bash.ExitCode, await stdout + await stderr);
+    }
+}
+
+/// <summary>An endpoint that cannot start (its port is taken): the script says which, stops the others and fails.</summary>
+public sealed class When_an_endpoint_dies_at_startup
+{
+    [Fact]
+    public async Task Should_stop_every_other_process_and_exit_with_an_error()
+    {
+        await using var run = await DistributedRun.CreateAsync(withMailDev: false);
+        using var squatter = new TcpListener(IPAddress.Loopback, run.Ports["leasing"]);
+        squatter.Start();
+
+        run.Start();
+        var exitCode = await run.ExitCodeAsync(TimeSpan.FromMinutes(4));
+
+        exitCode.ShouldNotBe(0, run.Output);
+        run.Output.ShouldContain("leasing exited during start-up");
+        run.Output.ShouldNotContain("Ready.");
+        foreach (var (name, port) in run.Ports.Where(p => p.Key != "leasing"))
+            Listening(port).ShouldBeFalse($"{name} still listens on {port} after the script ended:\n{run.Output}");
+    }
+
+    static bool Listening(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
