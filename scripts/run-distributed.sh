@@ -33,6 +33,8 @@
 #   ORCHESTRATION_AUTO_SIGN_AFTER the simulated tenant signs this long after the lease is sent (default
 #                                 00:00:03); "off" leaves signing to the link in the signing email
 #   ORCHESTRATION_READY_TIMEOUT   seconds to wait for every process to be ready (default 180)
+#   ORCHESTRATION_STOP_WITH_PID   stop everything when the process with this id ends (for a test or a
+#                                 supervisor that starts this script: nothing outlives it, even if it is killed)
 #   MAILDEV            host:port of an SMTP server without TLS or authentication, such as maildev
 #                      (tests/peers/node_modules/.bin/maildev --ip 127.0.0.1: SMTP on :1025, inbox on
 #                      http://127.0.0.1:1080): Notifications sends every email through it. Unset: Notifications
@@ -69,6 +71,7 @@ READY_TIMEOUT="${ORCHESTRATION_READY_TIMEOUT:-180}"
 ADMIN_EMAIL="${ORCHESTRATION_ADMIN_EMAIL:-admin@orchestration.localhost}"
 AUTO_SIGN_AFTER="${ORCHESTRATION_AUTO_SIGN_AFTER:-00:00:03}"
 VHOST="${RABBITMQ_VHOST:-/}"
+STOP_WITH_PID="${ORCHESTRATION_STOP_WITH_PID:-}"
 
 log() { printf '[run] %s\n' "$*" >&2; }
 fail() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -122,6 +125,10 @@ if [ -n "${MAILDEV:-}" ]; then
   [[ "$MAILDEV" =~ ^[^:]+:[0-9]+$ ]] || fail "MAILDEV='$MAILDEV' is not host:port"
 fi
 if [ "$AUTO_SIGN_AFTER" = off ]; then AUTO_SIGN_AFTER=""; fi
+[ -z "$STOP_WITH_PID" ] || [[ "$STOP_WITH_PID" =~ ^[1-9][0-9]*$ ]] || fail "ORCHESTRATION_STOP_WITH_PID='$STOP_WITH_PID' is not a process id"
+
+# True while the process this run belongs to (ORCHESTRATION_STOP_WITH_PID) is alive, or when there is none.
+owner_alive() { [ -z "$STOP_WITH_PID" ] || kill -0 "$STOP_WITH_PID" 2>/dev/null; }
 
 # ---------------------------------------------------------------------------
 # Stopping: every child on the way out, whatever the way out is
@@ -414,6 +421,7 @@ while [ "${#READY[@]}" -lt "${#PIDS[@]}" ]; do
     fi
   done
   if [ "${#READY[@]}" -lt "${#PIDS[@]}" ]; then
+    owner_alive || { log "process $STOP_WITH_PID has ended; stopping"; exit 1; }
     if [ "$SECONDS" -ge "$deadline" ]; then
       for instance in "${!PIDS[@]}"; do
         [ -n "${READY[$instance]:-}" ] || log "$instance is not ready after $READY_TIMEOUT s (see $LOG_DIR/$instance.log)"
@@ -463,8 +471,9 @@ done
   echo "Ready."
 }
 
-# Until a signal: report any process that ends by itself.
+# Until a signal (or the end of ORCHESTRATION_STOP_WITH_PID): report any process that ends by itself.
 while [ "${#PIDS[@]}" -gt 0 ]; do
+  owner_alive || { log "process $STOP_WITH_PID has ended; stopping"; exit 0; }
   for instance in "${!PIDS[@]}"; do
     if ! kill -0 "${PIDS[$instance]}" 2>/dev/null; then
       rc=0

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Npgsql;
 using Orchestration.Testing;
@@ -111,6 +113,8 @@ public sealed class DistributedRun : IAsyncDisposable
             ["ORCHESTRATION_RUN_DIR"] = RunDirectory,
             ["ORCHESTRATION_ADMIN_EMAIL"] = AdminEmail,
             ["ORCHESTRATION_READY_TIMEOUT"] = "150",
+            // Should this test host be killed, the script stops everything it started rather than leave it running.
+            ["ORCHESTRATION_STOP_WITH_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (name, port) in Ports)
             settings[$"ORCHESTRATION_{name.ToUpperInvariant()}_PORT"] = port.ToString(CultureInfo.InvariantCulture);
@@ -145,6 +149,21 @@ public sealed class DistributedRun : IAsyncDisposable
         catch (TimeoutException)
         {
             throw new TimeoutException($"run-distributed.sh was not ready within {timeout.TotalSeconds} s:\n{Describe()}");
+        }
+    }
+
+    /// <summary>True when something accepts connections on the port (a process of the run still listening).</summary>
+    public static bool Listening(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 
