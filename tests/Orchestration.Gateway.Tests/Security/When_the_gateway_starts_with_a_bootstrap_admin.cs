@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Gateway.Tests.Infrastructure;
+using Orchestration.Platform.Hosting;
+using Orchestration.Platform.Storage;
 
 namespace Orchestration.Gateway.Tests.Security;
 
@@ -49,6 +54,20 @@ public sealed class When_the_gateway_starts_with_a_bootstrap_admin
         second.Logs.Text.ShouldNotContain(BootstrapPassword);
         await (await second.Browser().LoginAsync("root@orchestration.test", BootstrapPassword)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         (await second.Browser().LoginAsync("root@orchestration.test", "chosen by the admin later")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public void Should_insist_on_being_registered_after_the_storage_whose_migrations_it_needs()
+    {
+        var services = new ServiceCollection();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Bootstrap()).Build();
+
+        Should.Throw<InvalidOperationException>(() => services.AddGatewaySecurity(configuration)).Message.ShouldContain("AddOrchestrationEndpoint");
+
+        services.AddOrchestrationEndpoint(configuration, "gateway", _ => { });
+        services.AddGatewaySecurity(configuration);
+        var hosted = services.Where(s => s.ServiceType == typeof(IHostedService)).Select(s => s.ImplementationType).ToList();
+        hosted.IndexOf(typeof(BootstrapAdministrator)).ShouldBeGreaterThan(hosted.IndexOf(typeof(SchemaMigrator)));
     }
 
     [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
