@@ -24,7 +24,7 @@
 #   CONFIGURATION      build configuration (default Release)
 #   ORCHESTRATION_RUN_DIR         logs and the admin password file (default .run in the repository)
 #   ORCHESTRATION_ADMIN_EMAIL     the bootstrap administrator (default admin@orchestration.localhost)
-#   ORCHESTRATION_ADMIN_PASSWORD  their password; when unset one is generated and written to
+#   ORCHESTRATION_ADMIN_PASSWORD  their password (12 characters or more); when unset one is generated and written to
 #                                 $ORCHESTRATION_RUN_DIR/admin-password (mode 0600), whose path is printed
 #   ORCHESTRATION_<NAME>_PORT     port of a process: GATEWAY, OPERATIONS, NOTIFICATIONS, LEASING, BILLING,
 #                                 DEVICES, and the simulators PAYMENTS, ESIGNATURE, SCREENING, MAIL
@@ -255,6 +255,8 @@ cs_value() {
 
 ADMIN_PASSWORD_FILE=""
 if [ -n "${ORCHESTRATION_ADMIN_PASSWORD:-}" ]; then
+  # The Gateway's own rule for staff passwords; checked here so that the run does not fail half-started.
+  [ "${#ORCHESTRATION_ADMIN_PASSWORD}" -ge 12 ] || fail "ORCHESTRATION_ADMIN_PASSWORD needs at least 12 characters"
   ADMIN_PASSWORD="$ORCHESTRATION_ADMIN_PASSWORD"
 else
   ADMIN_PASSWORD="$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
