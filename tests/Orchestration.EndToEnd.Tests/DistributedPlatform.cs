@@ -57,7 +57,7 @@ public sealed class DistributedPlatform : IAsyncLifetime
             postalCode = "04101",
             country = "US",
         }, HttpStatusCode.Created);
-        var propertyId = property.GetProperty("id").GetGuid();
+        var propertyId = property.GetProperty("propertyId").GetGuid();
 
         var unit = await staff.PostAsync($"/api/properties/{propertyId}/units", new
         {
@@ -67,7 +67,7 @@ public sealed class DistributedPlatform : IAsyncLifetime
             squareFeet = 840,
             marketRent = new { amount = 1850.00m, currency = "USD" },
         }, HttpStatusCode.Created);
-        var unitId = unit.GetProperty("id").GetGuid();
+        var unitId = unit.GetProperty("unitId").GetGuid();
 
         var applicantName = "Ada Lovelace";
         var applicantEmail = $"ada.{Guid.NewGuid():N}@example.com";

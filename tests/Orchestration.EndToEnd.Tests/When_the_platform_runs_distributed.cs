@@ -18,9 +18,16 @@ public sealed class When_the_platform_runs_distributed(DistributedPlatform platf
     /// <summary>The emails a lease that goes straight to Active sends its applicant, one per step.</summary>
     static readonly TenantEmail[] StepEmails = [TenantEmail.SigningLink, TenantEmail.LeaseCountersigned, TenantEmail.MoveInFundsReceived, TenantEmail.Welcome];
 
+    /// <summary>The states a lease passes through from application to move-in.</summary>
+    static readonly string[] SagaPath =
+        ["AwaitingScreening", "AwaitingLeaseDocument", "AwaitingTenantSignature", "AwaitingCountersignature", "AwaitingMoveInFunds", "AwaitingAccessCode", "Active"];
+
     /// <summary>The queues of the endpoints' commands and the saga; each must have its endpoint consuming it.</summary>
     static readonly string[] CommandQueues =
-        ["lease-signing-state", "leasing-screening", "leasing-esignature", "leasing-unit-holds", "billing-move-in-payments", "devices-commands", "notifications", "scheduler"];
+        [
+            "lease-signing-state", "leasing-screening", "leasing-esignature", "leasing-unit-holds", "billing-move-in-payments", "devices-commands",
+            "notifications", "scheduler", "gateway-lease-projection",
+        ];
 
     [Fact]
     public async Task Should_take_a_lease_to_active_and_email_the_applicant_once_at_every_step()
@@ -29,8 +36,11 @@ public sealed class When_the_platform_runs_distributed(DistributedPlatform platf
 
         lease.Lease.GetProperty("leaseId").GetGuid().ShouldBe(lease.LeaseId);
         var timeline = lease.Lease.GetProperty("timeline").EnumerateArray().ToList();
-        timeline.ShouldNotBeEmpty();
-        timeline[^1].GetProperty("state").GetString().ShouldBe("Active");
+        var sequences = timeline.Select(step => step.GetProperty("sequence").GetInt32()).ToList();
+        sequences.ShouldBe(sequences.Order().Distinct().ToList(), $"timeline sequences in order, once each: {string.Join(", ", sequences)}");
+        var states = timeline.Select(step => step.GetProperty("state").GetString()).ToList();
+        StatesInOrder(states, SagaPath).ShouldBeTrue($"the timeline walks {string.Join(" → ", SagaPath)}; it has {string.Join(" → ", states)}");
+        states[^1].ShouldBe("Active");
 
         var mailDev = platform.Run.MailDev!;
         var subjects = StepEmails.ToDictionary(email => email, email => SubjectOf(email, lease.ApplicantName));
@@ -98,6 +108,19 @@ public sealed class When_the_platform_runs_distributed(DistributedPlatform platf
         using var management = TestServers.RabbitManagementClient();
         var connections = await management.GetFromJsonAsync<List<JsonElement>>($"/api/vhosts/{Uri.EscapeDataString(platform.Run.VirtualHost)}/connections");
         connections!.Count.ShouldBeGreaterThanOrEqualTo(DistributedRun.Endpoints.Count);
+    }
+
+    /// <summary>Whether <paramref name="expected"/> appears in <paramref name="states"/> in that order (other steps may come between).</summary>
+    static bool StatesInOrder(List<string?> states, IReadOnlyList<string> expected)
+    {
+        var next = 0;
+        foreach (var state in states)
+        {
+            if (next < expected.Count && state == expected[next])
+                next++;
+        }
+
+        return next == expected.Count;
     }
 
     static string SubjectOf(TenantEmail email, string recipientName) =>
