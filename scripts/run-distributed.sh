@@ -76,7 +76,7 @@ STOP_WITH_PID="${ORCHESTRATION_STOP_WITH_PID:-}"
 log() { printf '[run] %s\n' "$*" >&2; }
 fail() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# The processes: name, project folder, assembly, port variable, default port.
+# The processes by name: project folder, assembly, what it hosts; their ports follow.
 ENDPOINTS=(gateway operations notifications leasing billing devices)
 declare -A PROJECT=(
   [gateway]=src/Endpoints/Gateway [operations]=src/Endpoints/Operations [notifications]=src/Endpoints/Notifications
@@ -125,6 +125,11 @@ if [ -n "${MAILDEV:-}" ]; then
   [[ "$MAILDEV" =~ ^[^:]+:[0-9]+$ ]] || fail "MAILDEV='$MAILDEV' is not host:port"
 fi
 if [ "$AUTO_SIGN_AFTER" = off ]; then AUTO_SIGN_AFTER=""; fi
+# The Gateway's own rule for staff passwords, checked before anything starts.
+if [ -n "${ORCHESTRATION_ADMIN_PASSWORD:-}" ] && [ "${#ORCHESTRATION_ADMIN_PASSWORD}" -lt 12 ]; then
+  fail "ORCHESTRATION_ADMIN_PASSWORD needs at least 12 characters"
+fi
+[[ "$READY_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || fail "ORCHESTRATION_READY_TIMEOUT='$READY_TIMEOUT' is not a number of seconds"
 [ -z "$STOP_WITH_PID" ] || [[ "$STOP_WITH_PID" =~ ^[1-9][0-9]*$ ]] || fail "ORCHESTRATION_STOP_WITH_PID='$STOP_WITH_PID' is not a process id"
 
 # True while the process this run belongs to (ORCHESTRATION_STOP_WITH_PID) is alive, or when there is none.
@@ -255,8 +260,6 @@ cs_value() {
 
 ADMIN_PASSWORD_FILE=""
 if [ -n "${ORCHESTRATION_ADMIN_PASSWORD:-}" ]; then
-  # The Gateway's own rule for staff passwords; checked here so that the run does not fail half-started.
-  [ "${#ORCHESTRATION_ADMIN_PASSWORD}" -ge 12 ] || fail "ORCHESTRATION_ADMIN_PASSWORD needs at least 12 characters"
   ADMIN_PASSWORD="$ORCHESTRATION_ADMIN_PASSWORD"
 else
   ADMIN_PASSWORD="$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"

@@ -42,7 +42,35 @@ public sealed class When_run_distributed_is_started
         output.ShouldContain("Usage: scripts/run-distributed.sh [--no-build] [--help]");
     }
 
-    static async Task<(int ExitCode, string Output)> BashAsync(params string[] arguments)
+    [Theory]
+    [InlineData("ORCHESTRATION_ADMIN_PASSWORD", "too-short", "ORCHESTRATION_ADMIN_PASSWORD needs at least 12 characters")]
+    [InlineData("ORCHESTRATION_GATEWAY_PORT", "80800", "ORCHESTRATION_GATEWAY_PORT='80800' is not a port")]
+    [InlineData("ORCHESTRATION_SCALE", "ledger=2", "ORCHESTRATION_SCALE: unknown endpoint 'ledger'")]
+    [InlineData("MAILDEV", "localhost", "MAILDEV='localhost' is not host:port")]
+    public async Task Should_refuse_a_setting_it_cannot_use_before_starting_anything(string variable, string value, string complaint)
+    {
+        var runDirectory = Directory.CreateTempSubdirectory("orchestration-e2e-").FullName;
+        try
+        {
+            var (exitCode, output) = await BashAsync(
+                new Dictionary<string, string> { [variable] = value, ["ORCHESTRATION_RUN_DIR"] = runDirectory },
+                Repository.Script("run-distributed.sh"), "--no-build");
+
+            exitCode.ShouldBe(1, output);
+            output.ShouldContain($"ERROR: {complaint}");
+            output.ShouldNotContain("PostgreSQL", customMessage: "it reached the servers");
+            Directory.Exists(Path.Combine(runDirectory, "logs")).ShouldBeTrue();
+            Directory.EnumerateFiles(Path.Combine(runDirectory, "logs")).ShouldBeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(runDirectory, recursive: true);
+        }
+    }
+
+    static Task<(int ExitCode, string Output)> BashAsync(params string[] arguments) => BashAsync(new Dictionary<string, string>(), arguments);
+
+    static async Task<(int ExitCode, string Output)> BashAsync(IDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -53,6 +81,10 @@ public sealed class When_run_distributed_is_started
         };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var inherited in new[] { "ORCHESTRATION_ADMIN_PASSWORD", "ORCHESTRATION_SCALE", "MAILDEV" })
+            start.Environment.Remove(inherited);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
         using var bash = Process.Start(start)!;
         var stdout = bash.StandardOutput.ReadToEndAsync();
         var stderr = bash.StandardError.ReadToEndAsync();
