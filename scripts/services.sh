@@ -318,6 +318,9 @@ _svc_pg_start() (
 listen_addresses = '127.0.0.1'
 port = $_SVC_PG_PORT
 max_connections = $_SVC_PG_MAX_CONNECTIONS
+# Loopback only, so no TLS: it would cost both sides CPU on every round trip
+# and protect nothing. Servers reached over a network use TLS (see README).
+ssl = off
 "
   have="$(cat "$conf_file" 2>/dev/null || true)"
   local changed=0

@@ -12,14 +12,14 @@ public sealed class BenchmarkSettings
         Orchestration.Benchmarks [options]
 
           --chains N            chain sagas per platform phase (BENCH_CHAINS, default 128)
-          --steps K             steps per chain (BENCH_STEPS, default 40)
+          --steps K             steps per chain (BENCH_STEPS, default 60)
           --prefetch P          Bus:RabbitMq:PrefetchCount of both endpoints (BENCH_PREFETCH, default 32)
           --limit L             Bus:ConcurrentMessageLimit of both endpoints (BENCH_LIMIT, default unset = the prefetch count)
           --concurrency C       lanes of the raw floors (BENCH_CONCURRENCY, default = limit, else prefetch)
           --duration S          seconds each raw floor measures, after one second of warm-up (BENCH_DURATION, default 8)
           --timeout S           upper bound of each platform phase, seconds (BENCH_TIMEOUT, default 90)
           --warmup-chains N     chains run before measuring, so the endpoints' code is compiled (BENCH_WARMUP_CHAINS, default 2 x concurrency)
-          --warmup-steps K      steps per warm-up chain (BENCH_WARMUP_STEPS, default 60)
+          --warmup-steps K      steps per warm-up chain (BENCH_WARMUP_STEPS, default 200: tiered compilation keeps recompiling hot code for the first several thousand messages)
           --set KEY=VALUE       extra environment of both endpoint processes (repeatable), e.g. --set DOTNET_gcServer=0
           --sagas-set KEY=VALUE extra environment of the saga endpoint only (repeatable)
           --workers-set KEY=VALUE extra environment of the worker endpoint only (repeatable)
@@ -34,14 +34,14 @@ public sealed class BenchmarkSettings
         """;
 
     public int Chains { get; private set; } = Env("BENCH_CHAINS", 128);
-    public int Steps { get; private set; } = Env("BENCH_STEPS", 40);
+    public int Steps { get; private set; } = Env("BENCH_STEPS", 60);
     public int Prefetch { get; private set; } = Env("BENCH_PREFETCH", 32);
     public int? Limit { get; private set; } = EnvOrNull("BENCH_LIMIT");
     int? _concurrency = EnvOrNull("BENCH_CONCURRENCY");
     public TimeSpan FloorDuration { get; private set; } = TimeSpan.FromSeconds(Env("BENCH_DURATION", 8));
     public TimeSpan PhaseTimeout { get; private set; } = TimeSpan.FromSeconds(Env("BENCH_TIMEOUT", 90));
     int? _warmupChains = EnvOrNull("BENCH_WARMUP_CHAINS");
-    public int WarmupSteps { get; private set; } = Env("BENCH_WARMUP_STEPS", 60);
+    public int WarmupSteps { get; private set; } = Env("BENCH_WARMUP_STEPS", 200);
     public Dictionary<string, string> EndpointEnvironment { get; } = [];
     public Dictionary<string, string> SagasEnvironment { get; } = [];
     public Dictionary<string, string> WorkersEnvironment { get; } = [];

@@ -29,6 +29,11 @@ builder.Services.AddOrchestrationEndpoint(builder.Configuration, "probe", x =>
         x.AddConsumer<EffectRecordedConsumer>();
         x.AddConsumer<AlwaysFailConsumer>();
         x.AddConsumer<DoChainStepConsumer>();
+
+        // Their effects are all rows in the handler's transaction.
+        x.ClaimInboxAtCommit<RecordEffectConsumer>();
+        x.ClaimInboxAtCommit<EffectRecordedConsumer>();
+        x.ClaimInboxAtCommit<DoChainStepConsumer>();
     }
 });
 

@@ -38,6 +38,7 @@ public static class EndpointHosting
         services.AddScoped<SqlSession>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<SqlOutboxDelivery>();
+        services.AddSingleton<InboxClaimPolicy>();
         services.AddScoped<BusOutbox>();
         services.AddScoped<IOutboxContextFactory<SqlSession>, SqlOutboxContextFactory>();
         services.AddSingleton(PlatformMigrations.Messaging);

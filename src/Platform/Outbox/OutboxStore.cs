@@ -5,6 +5,9 @@ namespace Orchestration.Platform.Outbox;
 
 public sealed record InboxState(long? Consumed, long? Delivered, int ReceiveCount);
 
+/// <summary>Another copy of the message was consumed first; the transaction that handled this copy is rolled back.</summary>
+public sealed class InboxConflictException(Guid messageId) : Exception($"Message {messageId} was already consumed by another copy.");
+
 /// <summary>The SQL of the inbox and outbox, in one place.</summary>
 public sealed class OutboxStore(SqlStorage storage)
 {
@@ -30,12 +33,46 @@ public sealed class OutboxStore(SqlStorage storage)
         return new InboxState(reader.GetNullableInt64(0), reader.GetNullableInt64(1), reader.GetInt32(2));
     }
 
-    public async Task SetConsumedAsync(SqlSession session, Guid messageId, Guid consumerId, long now, bool delivered, CancellationToken cancellationToken)
+    /// <summary>
+    /// The handler's outgoing messages and the consumed mark of a message received with <see cref="ReceiveAsync"/>,
+    /// written with the commit.
+    /// </summary>
+    public void DeferConsumed(SqlSession session, IReadOnlyList<StoredMessage> messages, Guid messageId, Guid consumerId, long now, bool delivered)
     {
-        await using var command = session.CreateCommand(
-                $"UPDATE {_inbox} SET consumed = @now, delivered = @delivered WHERE message_id = @message_id AND consumer_id = @consumer_id")
+        DeferInsert(session, messages, messageId, consumerId);
+        session.Defer($"UPDATE {_inbox} SET consumed = @now, delivered = @delivered WHERE message_id = @message_id AND consumer_id = @consumer_id")
             .With("@now", now).With("@delivered", delivered ? now : null).With("@message_id", messageId).With("@consumer_id", consumerId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A first delivery, handled without claiming the inbox row up front: the row is inserted already consumed, with the
+    /// handler's writes, just before the commit. If a copy of the message was consumed first (or is being consumed: the
+    /// insert waits for that transaction), the insert affects no row and <see cref="InboxConflictException"/> rolls the
+    /// whole transaction back.
+    /// </summary>
+    public void DeferClaimConsumed(SqlSession session, IReadOnlyList<StoredMessage> messages, Guid messageId, Guid consumerId, long now, bool delivered)
+    {
+        session.Defer($"""
+            INSERT INTO {_inbox} (message_id, consumer_id, received, receive_count, consumed, delivered) VALUES (@message_id, @consumer_id, @now, 1, @now, @delivered)
+            ON CONFLICT (message_id, consumer_id) DO NOTHING
+            """, rows =>
+            {
+                if (rows == 0)
+                    throw new InboxConflictException(messageId);
+            }).With("@message_id", messageId).With("@consumer_id", consumerId).With("@now", now).With("@delivered", delivered ? now : null);
+        DeferInsert(session, messages, messageId, consumerId);
+    }
+
+    void DeferInsert(SqlSession session, IReadOnlyList<StoredMessage> messages, Guid messageId, Guid consumerId)
+    {
+        foreach (var message in messages)
+        {
+            var insert = session.Defer($"""
+                INSERT INTO {_outbox} (inbox_message_id, inbox_consumer_id, outbox_id, {StoredMessage.Columns})
+                VALUES (@inbox_message_id, @inbox_consumer_id, @outbox_id, {StoredMessage.Parameters})
+                """).With("@inbox_message_id", messageId).With("@inbox_consumer_id", consumerId).With("@outbox_id", null);
+            message.AddParameters(insert);
+        }
     }
 
     public async Task InsertAsync(SqlSession session, IReadOnlyList<StoredMessage> messages, Guid? inboxMessageId, Guid? inboxConsumerId, Guid? outboxId,

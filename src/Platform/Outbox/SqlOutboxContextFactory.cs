@@ -10,7 +10,8 @@ namespace Orchestration.Platform.Outbox;
 /// every message it sends, publishes or schedules is stored; after the commit those messages go to the broker and
 /// are then forgotten. A crash between commit and delivery is finished by the redelivered message or by the sweeper.
 /// </summary>
-public sealed class SqlOutboxContextFactory(SqlSession session, OutboxStore store, SqlOutboxDelivery delivery, IServiceProvider provider, TimeProvider time)
+public sealed class SqlOutboxContextFactory(
+    SqlSession session, OutboxStore store, SqlOutboxDelivery delivery, InboxClaimPolicy claims, IServiceProvider provider, TimeProvider time)
     : IOutboxContextFactory<SqlSession>
 {
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
@@ -18,36 +19,62 @@ public sealed class SqlOutboxContextFactory(SqlSession session, OutboxStore stor
     {
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "The outbox needs a MessageId to detect duplicates.");
         var captured = new List<StoredMessage>();
+        var claimAtCommit = claims.ClaimsAtCommit(options.ConsumerType) && IsFirstDelivery(context);
         InboxState state;
-        SqlOutboxConsumeContext<T>? handling = null;
 
-        await session.BeginAsync(context.CancellationToken);
-        try
+        while (true)
         {
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            state = await store.ReceiveAsync(session, messageId, options.ConsumerId, now, context.CancellationToken);
-            if (state.Consumed is null)
+            SqlOutboxConsumeContext<T>? handling = null;
+            await session.BeginAsync(context.CancellationToken);
+            try
             {
-                handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
-                await next.Send(handling);
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (claimAtCommit)
+                {
+                    // Most messages arrive once: handle first, claim the inbox row with the handler's writes.
+                    state = new InboxState(null, null, 1);
+                    handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
+                    await next.Send(handling);
 
-                // Nothing to deliver: the message is finished in the same transaction.
-                var nothingToSend = captured.Count == 0;
-                await store.InsertAsync(session, captured, messageId, options.ConsumerId, null, context.CancellationToken);
-                await store.SetConsumedAsync(session, messageId, options.ConsumerId, now, nothingToSend, context.CancellationToken);
-                state = state with { Consumed = now, Delivered = nothingToSend ? now : null };
+                    var nothingToSend = captured.Count == 0;
+                    store.DeferClaimConsumed(session, captured, messageId, options.ConsumerId, now, nothingToSend);
+                    state = state with { Consumed = now, Delivered = nothingToSend ? now : null };
+                }
+                else
+                {
+                    state = await store.ReceiveAsync(session, messageId, options.ConsumerId, now, context.CancellationToken);
+                    if (state.Consumed is null)
+                    {
+                        handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
+                        await next.Send(handling);
+
+                        // Nothing to deliver: the message is finished in the same transaction.
+                        var nothingToSend = captured.Count == 0;
+                        store.DeferConsumed(session, captured, messageId, options.ConsumerId, now, nothingToSend);
+                        state = state with { Consumed = now, Delivered = nothingToSend ? now : null };
+                    }
+                }
+
+                await session.CommitAsync(context.CancellationToken);
+                break;
             }
-
-            await session.CommitAsync(context.CancellationToken);
-        }
-        catch
-        {
-            await session.RollbackAsync();
-            throw;
-        }
-        finally
-        {
-            handling?.Close();
+            catch (InboxConflictException)
+            {
+                // Another copy was consumed first: everything this copy did is rolled back; look again the safe way,
+                // which finds the copy consumed and only finishes delivering its messages if that is still needed.
+                await session.RollbackAsync();
+                captured.Clear();
+                claimAtCommit = false;
+            }
+            catch
+            {
+                await session.RollbackAsync();
+                throw;
+            }
+            finally
+            {
+                handling?.Close();
+            }
         }
 
         if (state.Delivered is null)
@@ -68,6 +95,10 @@ public sealed class SqlOutboxContextFactory(SqlSession session, OutboxStore stor
             }
         }
     }
+
+    // A redelivered message or a retry may well have been consumed already: claim its inbox row before handling it.
+    static bool IsFirstDelivery(ConsumeContext context) =>
+        !context.ReceiveContext.Redelivered && context.GetRetryAttempt() == 0 && context.GetRedeliveryCount() == 0;
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("outboxContextFactory").Add("provider", session.Storage.Dialect.Name);
 }

@@ -122,23 +122,29 @@ public sealed class StoredMessage : OutboxMessageContext
         return message;
     }
 
-    public void AddParameters(DbCommand command) => command
-        .With("@message_id", MessageId)
-        .With("@content_type", ContentType)
-        .With("@message_type", MessageType)
-        .With("@body", Body)
-        .With("@headers", HeadersJson)
-        .With("@properties", PropertiesJson)
-        .With("@conversation_id", ConversationId)
-        .With("@correlation_id", CorrelationId)
-        .With("@initiator_id", InitiatorId)
-        .With("@request_id", RequestId)
-        .With("@source_address", SourceAddress?.ToString())
-        .With("@destination_address", DestinationAddress.ToString())
-        .With("@response_address", ResponseAddress?.ToString())
-        .With("@fault_address", FaultAddress?.ToString())
-        .With("@sent_time", new DateTimeOffset(DateTime.SpecifyKind(SentTime, DateTimeKind.Utc)).ToUnixTimeMilliseconds())
-        .With("@expiration_time", ExpirationTime is { } expires ? new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)).ToUnixTimeMilliseconds() : null);
+    public void AddParameters(DbCommand command) => AddParameters((name, value) => command.With(name, value));
+
+    public void AddParameters(DeferredWrite write) => AddParameters((name, value) => write.With(name, value));
+
+    void AddParameters(Action<string, object?> add)
+    {
+        add("@message_id", MessageId);
+        add("@content_type", ContentType);
+        add("@message_type", MessageType);
+        add("@body", Body);
+        add("@headers", HeadersJson);
+        add("@properties", PropertiesJson);
+        add("@conversation_id", ConversationId);
+        add("@correlation_id", CorrelationId);
+        add("@initiator_id", InitiatorId);
+        add("@request_id", RequestId);
+        add("@source_address", SourceAddress?.ToString());
+        add("@destination_address", DestinationAddress.ToString());
+        add("@response_address", ResponseAddress?.ToString());
+        add("@fault_address", FaultAddress?.ToString());
+        add("@sent_time", new DateTimeOffset(DateTime.SpecifyKind(SentTime, DateTimeKind.Utc)).ToUnixTimeMilliseconds());
+        add("@expiration_time", ExpirationTime is { } expires ? new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)).ToUnixTimeMilliseconds() : null);
+    }
 
     /// <summary>Replaces the headers (the scheduler stamps the original envelope's headers and its token this way).</summary>
     public void ReplaceHeaders(IEnumerable<KeyValuePair<string, object>> headers) => SetHeaders(Serializer.SerializeDictionary(headers));

@@ -5,6 +5,7 @@ using MassTransit.Middleware;
 using MassTransit.Saga;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Sagas;
@@ -155,6 +156,7 @@ public static class SqlSagaRepositoryExtensions
             r.TryAddSingleton(new SagaTable<TSaga>(name));
             r.TryAddSingleton<SqlSagaStore<TSaga>>();
             r.AddSingleton(SqlSagaStore<TSaga>.Migration(name));
+            r.AddSingleton(InboxClaimAtCommit.For<TSaga>());
             r.RegisterLoadSagaRepository<TSaga, SqlSagaRepositoryContextFactory<TSaga>>();
             r.RegisterQuerySagaRepository<TSaga, SqlSagaRepositoryContextFactory<TSaga>>();
             r.RegisterSagaRepository<TSaga, SqlSession, SagaConsumeContextFactory<SqlSession, TSaga>, SqlSagaRepositoryContextFactory<TSaga>>();

@@ -80,28 +80,39 @@ public sealed class SqlSagaStore<TSaga>
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task UpdateAsync(SqlSession session, TSaga instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the instance with the commit (see <see cref="SqlSession.Defer"/>). The version check runs then: a stale
+    /// instance fails the commit with <see cref="SagaConcurrencyException"/> and the whole transaction rolls back.
+    /// </summary>
+    public Task UpdateAsync(SqlSession session, TSaga instance, CancellationToken cancellationToken)
     {
         var expected = instance.Version;
         instance.Version = expected + 1;
-        await using var command = session.CreateCommand($"""
+        session.Defer($"""
             UPDATE {TableName} SET current_state = @state, data = {_storage.Dialect.JsonValue("@data")}, version = @version, updated_at = @now
             WHERE correlation_id = @id AND version = @expected
-            """).With("@state", ReadState(instance)).With("@data", Serialize(instance)).With("@version", instance.Version)
+            """, rows =>
+            {
+                if (rows == 0)
+                {
+                    instance.Version = expected;
+                    throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, expected);
+                }
+            }).With("@state", ReadState(instance)).With("@data", Serialize(instance)).With("@version", instance.Version)
             .With("@now", _time.GetUtcNow().ToUnixTimeMilliseconds()).With("@id", instance.CorrelationId).With("@expected", expected);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-        {
-            instance.Version = expected;
-            throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, expected);
-        }
+        return Task.CompletedTask;
     }
 
-    public async Task DeleteAsync(SqlSession session, TSaga instance, CancellationToken cancellationToken)
+    /// <summary>Removes the instance with the commit, under the same version check as <see cref="UpdateAsync"/>.</summary>
+    public Task DeleteAsync(SqlSession session, TSaga instance, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"DELETE FROM {TableName} WHERE correlation_id = @id AND version = @expected")
-            .With("@id", instance.CorrelationId).With("@expected", instance.Version);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-            throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, instance.Version);
+        var expected = instance.Version;
+        session.Defer($"DELETE FROM {TableName} WHERE correlation_id = @id AND version = @expected", rows =>
+            {
+                if (rows == 0)
+                    throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, expected);
+            }).With("@id", instance.CorrelationId).With("@expected", expected);
+        return Task.CompletedTask;
     }
 
     static TSaga Read(DbDataReader reader)

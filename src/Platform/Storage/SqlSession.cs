@@ -8,6 +8,7 @@ namespace Orchestration.Platform.Storage;
 /// </summary>
 public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
 {
+    readonly List<DeferredWrite> _deferred = [];
     DbConnection? _connection;
     DbTransaction? _transaction;
 
@@ -31,8 +32,70 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
         _transaction = await _connection.BeginTransactionAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A write whose result nothing later in the transaction reads (a saga update, an outgoing message, the inbox
+    /// mark). Deferred writes go to the server together, in the order they were added, in one round trip just before
+    /// the commit; <paramref name="check"/> sees the rows each one affected and may throw to roll everything back.
+    /// </summary>
+    public DeferredWrite Defer(string sql, Action<int>? check = null)
+    {
+        _ = Transaction;
+        var write = new DeferredWrite(sql, check);
+        _deferred.Add(write);
+        return write;
+    }
+
+    /// <summary>Sends the deferred writes now (the commit does this itself).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_deferred.Count == 0)
+            return;
+
+        var writes = _deferred.ToArray();
+        _deferred.Clear();
+        var affected = new int[writes.Length];
+        if (Connection.CanCreateBatch)
+        {
+            await using var batch = Connection.CreateBatch();
+            batch.Transaction = Transaction;
+            foreach (var write in writes)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = write.Sql;
+                foreach (var (name, value) in write.Parameters)
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = value ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            for (var i = 0; i < writes.Length; i++)
+                affected[i] = batch.BatchCommands[i].RecordsAffected;
+        }
+        else
+        {
+            // SQLite runs in-process: a round trip costs nothing, so the writes simply run one by one.
+            for (var i = 0; i < writes.Length; i++)
+            {
+                await using var command = CreateCommand(writes[i].Sql);
+                foreach (var (name, value) in writes[i].Parameters)
+                    command.With(name, value);
+                affected[i] = await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        for (var i = 0; i < writes.Length; i++)
+            writes[i].Check?.Invoke(affected[i]);
+    }
+
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
+        await FlushAsync(cancellationToken);
         var transaction = Transaction;
         _transaction = null;
         try
@@ -49,6 +112,7 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
 
     public async Task RollbackAsync()
     {
+        _deferred.Clear();
         if (_transaction is not { } transaction)
             return;
 
@@ -83,5 +147,23 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
             await _connection.DisposeAsync();
             _connection = null;
         }
+    }
+}
+
+/// <summary>A write queued with <see cref="SqlSession.Defer"/>.</summary>
+public sealed class DeferredWrite(string sql, Action<int>? check)
+{
+    readonly List<(string Name, object? Value)> _parameters = [];
+
+    public string Sql { get; } = sql;
+
+    public Action<int>? Check { get; } = check;
+
+    public IReadOnlyList<(string Name, object? Value)> Parameters => _parameters;
+
+    public DeferredWrite With(string name, object? value)
+    {
+        _parameters.Add((name, value));
+        return this;
     }
 }

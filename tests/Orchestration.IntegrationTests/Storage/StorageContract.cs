@@ -127,9 +127,36 @@ public abstract class StorageContract : IAsyncLifetime
         var first = await InTransaction(s => store.ReceiveAsync(s, messageId, consumerId, 1000, default));
         first.ShouldBe(new InboxState(null, null, 1));
 
-        await InTransaction(s => store.SetConsumedAsync(s, messageId, consumerId, 2000, delivered: false, default));
+        await InTransaction(s =>
+        {
+            store.DeferConsumed(s, [], messageId, consumerId, 2000, delivered: false);
+            return Task.CompletedTask;
+        });
         var second = await InTransaction(s => store.ReceiveAsync(s, messageId, consumerId, 3000, default));
         second.ShouldBe(new InboxState(2000, null, 2));
+    }
+
+    [Fact]
+    public async Task Should_let_only_one_copy_claim_a_first_delivery_at_commit()
+    {
+        var store = new OutboxStore(Storage);
+        var (messageId, consumerId) = (NewId.NextGuid(), NewId.NextGuid());
+        await InTransaction(s =>
+        {
+            store.DeferClaimConsumed(s, [Message("{}")], messageId, consumerId, 1000, delivered: false);
+            return Task.CompletedTask;
+        });
+
+        // The second copy's writes roll back with its claim: no second outgoing message.
+        await Should.ThrowAsync<InboxConflictException>(() => InTransaction(s =>
+        {
+            store.DeferClaimConsumed(s, [Message("{}")], messageId, consumerId, 2000, delivered: false);
+            return Task.CompletedTask;
+        }));
+
+        (await InTransaction(s => store.ReceiveAsync(s, messageId, consumerId, 3000, default))).ShouldBe(new InboxState(1000, null, 2));
+        await using var connection = await Storage.OpenConnectionAsync(default);
+        (await store.LoadForInboxAsync(connection, null, messageId, consumerId, default)).Count.ShouldBe(1);
     }
 
     [Fact]
@@ -140,8 +167,7 @@ public abstract class StorageContract : IAsyncLifetime
         await InTransaction(async s =>
         {
             await store.ReceiveAsync(s, messageId, consumerId, 1000, default);
-            await store.InsertAsync(s, [Message("""{"n":1}"""), Message("""{"n":2}""")], messageId, consumerId, null, default);
-            await store.SetConsumedAsync(s, messageId, consumerId, 1000, delivered: false, default);
+            store.DeferConsumed(s, [Message("""{"n":1}"""), Message("""{"n":2}""")], messageId, consumerId, 1000, delivered: false);
         });
 
         await using var connection = await Storage.OpenConnectionAsync(default);
@@ -221,9 +247,9 @@ public abstract class StorageContract : IAsyncLifetime
         await InTransaction(async s =>
         {
             await store.ReceiveAsync(s, old, consumer, 0, default);
-            await store.SetConsumedAsync(s, old, consumer, 0, delivered: true, default);
+            store.DeferConsumed(s, [], old, consumer, 0, delivered: true);
             await store.ReceiveAsync(s, recent, consumer, 0, default);
-            await store.SetConsumedAsync(s, recent, consumer, 100_000, delivered: true, default);
+            store.DeferConsumed(s, [], recent, consumer, 100_000, delivered: true);
         });
 
         var time = new FixedTime(DateTimeOffset.FromUnixTimeMilliseconds(100_000) + TimeSpan.FromDays(7));
