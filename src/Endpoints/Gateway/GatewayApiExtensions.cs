@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestration.Endpoints.Gateway.Api;
 using Orchestration.Endpoints.Gateway.Portal;
 using Orchestration.Endpoints.Gateway.Security;
+using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Endpoints.Gateway;
 
@@ -24,6 +25,8 @@ public static class GatewayApiExtensions
         services.AddSingleton(PortalMigrations.Tables);
         services.AddSingleton<PortalStore>();
         services.AddSingleton<LeaseFollowUp>();
+        // Every effect of a projection is in its transaction, so a duplicate copy that loses the race simply rolls back.
+        services.ClaimInboxAtCommit<LeaseProjectionConsumer>();
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddGatewayOpenApi();
         return services;
