@@ -1,0 +1,248 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Gateway.Security;
+
+/// <summary>A staff member as the Gateway knows them. The password hash never leaves <see cref="StaffDirectory"/>.</summary>
+public sealed record StaffUser(
+    Guid Id,
+    string Email,
+    string DisplayName,
+    IReadOnlyList<string> Roles,
+    string SecurityStamp,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DisabledAt)
+{
+    public bool Disabled => DisabledAt is not null;
+}
+
+public enum SignInFailure
+{
+    UnknownEmail,
+    WrongPassword,
+    Disabled,
+}
+
+/// <summary>The outcome of a password check: the user when it passed, otherwise why not (for the log, never for the caller).</summary>
+public sealed record PasswordCheck(StaffUser? User, SignInFailure? Failure);
+
+/// <summary>
+/// The staff users table: creation, lookup, roles, disabling, and password checks. Passwords are hashed with ASP.NET Core
+/// Identity's <see cref="PasswordHasher{TUser}"/> (v3: PBKDF2 with HMAC-SHA512, 100,000 iterations, a random 128-bit salt
+/// per hash). A check for an email nobody has still verifies a password against a decoy hash, so that the time taken
+/// does not tell which addresses have accounts.
+/// </summary>
+public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogger<StaffDirectory> logger)
+{
+    static readonly PasswordHasher<StaffUser> Hasher = new(Options.Create(new PasswordHasherOptions
+    {
+        CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3,
+        IterationCount = 100_000,
+    }));
+
+    // A stand-in for the hasher's user argument, which the v3 format does not use.
+    static readonly StaffUser Nobody = new(Guid.Empty, "", "", [], "", DateTimeOffset.UnixEpoch, null);
+
+    readonly string _decoyHash = Hasher.HashPassword(Nobody, RandomNumberGenerator.GetHexString(32));
+
+    readonly string _users = storage.Table("users");
+    readonly string _tokens = storage.Table("api_tokens");
+
+    /// <summary>The columns <see cref="Read"/> expects, in order, for a users table aliased <paramref name="alias"/>.</summary>
+    internal static string Columns(string alias) =>
+        string.Join(", ", new[] { "id", "email", "display_name", "roles", "security_stamp", "created_at", "disabled_at" }.Select(c => $"{alias}.{c}"));
+
+    internal const int ColumnCount = 7;
+
+    internal static StaffUser Read(DbDataReader reader, int offset) => new(
+        reader.GetGuid(offset),
+        reader.GetString(offset + 1),
+        reader.GetString(offset + 2),
+        StaffRoles.Parse(reader.GetString(offset + 3)),
+        reader.GetString(offset + 4),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(offset + 5)),
+        reader.GetNullableInt64(offset + 6) is { } disabledAt ? DateTimeOffset.FromUnixTimeMilliseconds(disabledAt) : null);
+
+    /// <summary>The form in which an email is unique: trimmed and lower-cased.</summary>
+    public static string EmailKey(string email) => email.Trim().ToLowerInvariant();
+
+    public async Task<StaffUser?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        (await FindRowAsync(id, cancellationToken))?.User;
+
+    public async Task<StaffUser?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        (await FindRowByEmailAsync(email, cancellationToken))?.User;
+
+    public async Task<IReadOnlyList<StaffUser>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await QueryAsync($"SELECT {Columns("u")}, u.password_hash FROM {_users} u ORDER BY u.email_key", _ => { }, cancellationToken)).Select(r => r.User)];
+
+    /// <summary>Creates the user; null when another user already has the email (in any letter case).</summary>
+    public async Task<StaffUser?> CreateAsync(string email, string displayName, string password, IEnumerable<string> roles, CancellationToken cancellationToken)
+    {
+        var user = new StaffUser(Guid.CreateVersion7(time.GetUtcNow()), email.Trim(), displayName.Trim(), StaffRoles.Normalize(roles), NewStamp(),
+            DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()), null);
+        var hash = Hasher.HashPassword(user, password);
+
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = $"""
+            INSERT INTO {_users} (id, email, email_key, display_name, password_hash, roles, security_stamp, created_at, disabled_at)
+            VALUES (@id, @email, @emailKey, @displayName, @hash, @roles, @stamp, @createdAt, NULL)
+            ON CONFLICT (email_key) DO NOTHING
+            """;
+        insert.With("@id", user.Id).With("@email", user.Email).With("@emailKey", EmailKey(email)).With("@displayName", user.DisplayName)
+            .With("@hash", hash).With("@roles", StaffRoles.Format(user.Roles)).With("@stamp", user.SecurityStamp)
+            .With("@createdAt", user.CreatedAt.ToUnixTimeMilliseconds());
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            return null;
+
+        logger.LogInformation("Created staff user {UserId} with roles {Roles}", user.Id, user.Roles);
+        return user;
+    }
+
+    /// <summary>
+    /// Creates the user unless one with this email exists; an existing user is returned as it is (its password, roles and
+    /// disabled state are not touched). For start-up and demo seeding; throws <see cref="ArgumentException"/> on input the
+    /// users API would refuse.
+    /// </summary>
+    public async Task<StaffUser> EnsureUserAsync(string email, string displayName, string password, IEnumerable<string> roles,
+        CancellationToken cancellationToken = default)
+    {
+        var roleList = roles.ToList();
+        var errors = StaffRules.ValidateNewUser(email, displayName, password, roleList);
+        if (errors.Count > 0)
+            throw new ArgumentException("Invalid staff user: " + string.Join(" ", errors.SelectMany(e => e.Value)));
+
+        return await FindByEmailAsync(email, cancellationToken)
+            ?? await CreateAsync(email, displayName, password, roleList, cancellationToken)
+            // Another instance created it between the lookup and the insert.
+            ?? await FindByEmailAsync(email, cancellationToken)
+            ?? throw new InvalidOperationException("The staff user was neither found nor created.");
+    }
+
+    /// <summary>Checks an email and password. Takes about as long whether or not the email belongs to anyone.</summary>
+    public async Task<PasswordCheck> CheckPasswordAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        var found = await FindRowByEmailAsync(email, cancellationToken);
+        if (found is null)
+        {
+            Hasher.VerifyHashedPassword(Nobody, _decoyHash, password);
+            return new PasswordCheck(null, SignInFailure.UnknownEmail);
+        }
+
+        var (user, hash) = found.Value;
+        var verified = Hasher.VerifyHashedPassword(user, hash, password);
+        if (verified == PasswordVerificationResult.Failed)
+            return new PasswordCheck(user, SignInFailure.WrongPassword);
+        if (user.Disabled)
+            return new PasswordCheck(user, SignInFailure.Disabled);
+
+        if (verified == PasswordVerificationResult.SuccessRehashNeeded)
+            await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash WHERE id = @id",
+                c => c.With("@hash", Hasher.HashPassword(user, password)).With("@id", user.Id), cancellationToken);
+        return new PasswordCheck(user, null);
+    }
+
+    /// <summary>
+    /// Sets a new password when the current one is right, and a new security stamp, which ends every portal session the
+    /// user had. Null when the user is unknown, disabled, or the current password is wrong.
+    /// </summary>
+    public async Task<StaffUser?> ChangePasswordAsync(Guid id, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        if (await FindRowAsync(id, cancellationToken) is not { } row)
+            return null;
+
+        var (user, hash) = row;
+        if (Hasher.VerifyHashedPassword(user, hash, currentPassword) == PasswordVerificationResult.Failed || user.Disabled)
+            return null;
+
+        var stamp = NewStamp();
+        await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash, security_stamp = @stamp WHERE id = @id",
+            c => c.With("@hash", Hasher.HashPassword(user, newPassword)).With("@stamp", stamp).With("@id", id), cancellationToken);
+        logger.LogInformation("Staff user {UserId} changed their password", id);
+        return user with { SecurityStamp = stamp };
+    }
+
+    /// <summary>Replaces the user's roles; null when there is no such user. Sessions and tokens see the change on their next request.</summary>
+    public async Task<StaffUser?> SetRolesAsync(Guid id, IEnumerable<string> roles, CancellationToken cancellationToken)
+    {
+        var normalized = StaffRoles.Normalize(roles);
+        var changed = await ExecuteAsync($"UPDATE {_users} SET roles = @roles WHERE id = @id",
+            c => c.With("@roles", StaffRoles.Format(normalized)).With("@id", id), cancellationToken);
+        return changed == 0 ? null : await FindAsync(id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Disables the user, ends their portal sessions (new security stamp) and revokes every API token they own, in one
+    /// transaction. False when there is no such user.
+    /// </summary>
+    public async Task<bool> DisableAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await using (var disable = connection.CreateCommand())
+        {
+            disable.Transaction = transaction;
+            disable.CommandText = $"UPDATE {_users} SET disabled_at = COALESCE(disabled_at, @now), security_stamp = @stamp WHERE id = @id";
+            disable.With("@now", now).With("@stamp", NewStamp()).With("@id", id);
+            if (await disable.ExecuteNonQueryAsync(cancellationToken) == 0)
+                return false;
+        }
+
+        await using (var revoke = connection.CreateCommand())
+        {
+            revoke.Transaction = transaction;
+            revoke.CommandText = $"UPDATE {_tokens} SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL";
+            revoke.With("@now", now).With("@id", id);
+            await revoke.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Lets a disabled user sign in again. Their old sessions and tokens stay ended. False when there is no such user.</summary>
+    public async Task<bool> EnableAsync(Guid id, CancellationToken cancellationToken) =>
+        await ExecuteAsync($"UPDATE {_users} SET disabled_at = NULL WHERE id = @id", c => c.With("@id", id), cancellationToken) == 1;
+
+    async Task<(StaffUser User, string Hash)?> FindRowAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync($"SELECT {Columns("u")}, u.password_hash FROM {_users} u WHERE u.id = @id", c => c.With("@id", id), cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    async Task<(StaffUser User, string Hash)?> FindRowByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync($"SELECT {Columns("u")}, u.password_hash FROM {_users} u WHERE u.email_key = @emailKey",
+            c => c.With("@emailKey", EmailKey(email)), cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    async Task<List<(StaffUser User, string Hash)>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<(StaffUser, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add((Read(reader, 0), reader.GetString(ColumnCount)));
+        return rows;
+    }
+
+    async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    static string NewStamp() => RandomNumberGenerator.GetHexString(32, lowercase: true);
+}

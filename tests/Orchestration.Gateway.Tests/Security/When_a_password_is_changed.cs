@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Http.Json;
+using Orchestration.Endpoints.Gateway.Security;
+using Orchestration.Gateway.Tests.Infrastructure;
+
+namespace Orchestration.Gateway.Tests.Security;
+
+public sealed class When_a_password_is_changed
+{
+    const string OldPassword = "the old password, long enough";
+    const string NewPassword = "the new password, long enough";
+
+    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    public async Task Should_end_the_users_other_sessions_and_keep_this_one(string provider)
+    {
+        await using var gateway = await StaffGatewayHost.StartAsync(provider);
+        var user = await gateway.SeedUserAsync("changer@orchestration.test", OldPassword, GatewayRoles.Accountant);
+        var laptop = gateway.Browser();
+        var phone = gateway.Browser();
+        (await laptop.LoginAsync(user.Email, OldPassword)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await phone.LoginAsync(user.Email, OldPassword)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var changed = await laptop.PostAsJsonAsync("/api/auth/password", new { currentPassword = OldPassword, newPassword = NewPassword });
+
+        changed.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await laptop.GetAsync("/api/auth/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await phone.GetAsync("/api/auth/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await gateway.Browser().LoginAsync(user.Email, OldPassword)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        (await gateway.Browser().LoginAsync(user.Email, NewPassword)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    public async Task Should_refuse_a_wrong_current_password_or_a_short_new_one(string provider)
+    {
+        await using var gateway = await StaffGatewayHost.StartAsync(provider);
+        var user = await gateway.SeedUserAsync("careful@orchestration.test", OldPassword, GatewayRoles.Accountant);
+        var browser = gateway.Browser();
+        (await browser.LoginAsync(user.Email, OldPassword)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var wrong = await browser.PostAsJsonAsync("/api/auth/password", new { currentPassword = "not the current one", newPassword = NewPassword });
+        (await wrong.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("currentPassword", out _).ShouldBeTrue();
+        var tooShort = await browser.PostAsJsonAsync("/api/auth/password", new { currentPassword = OldPassword, newPassword = "short" });
+        (await tooShort.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("newPassword", out _).ShouldBeTrue();
+
+        (await browser.GetAsync("/api/auth/me")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await gateway.Browser().LoginAsync(user.Email, OldPassword)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+}

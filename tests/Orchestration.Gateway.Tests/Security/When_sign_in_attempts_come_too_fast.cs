@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Orchestration.Endpoints.Gateway.Security;
+using Orchestration.Gateway.Tests.Infrastructure;
+
+namespace Orchestration.Gateway.Tests.Security;
+
+public sealed class When_sign_in_attempts_come_too_fast
+{
+    const string Password = "a long enough password";
+
+    [Fact]
+    public void Should_count_each_email_and_each_address_in_its_own_window()
+    {
+        var clock = new TestClock();
+        var options = new GatewaySecurityOptions { LoginRateLimit = { PerEmail = 2, PerAddress = 3, Window = TimeSpan.FromMinutes(1) } };
+        var throttle = new LoginThrottle(Options.Create(options), clock);
+
+        throttle.TryAttempt("10.0.0.1", "a@x.test").ShouldBeNull();
+        clock.Advance(TimeSpan.FromSeconds(20));
+        throttle.TryAttempt("10.0.0.1", "a@x.test").ShouldBeNull();
+        throttle.TryAttempt("10.0.0.1", "a@x.test").ShouldBe(TimeSpan.FromSeconds(40));
+        throttle.TryAttempt("10.0.0.2", "a@x.test").ShouldBe(TimeSpan.FromSeconds(40));
+
+        throttle.TryAttempt("10.0.0.1", "b@x.test").ShouldBeNull();
+        throttle.TryAttempt("10.0.0.1", "c@x.test").ShouldBe(TimeSpan.FromSeconds(40));
+
+        clock.Advance(TimeSpan.FromSeconds(40));
+        throttle.TryAttempt("10.0.0.1", "a@x.test").ShouldBeNull();
+        throttle.TryAttempt("10.0.0.1", "c@x.test").ShouldBeNull();
+    }
+
+    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    public async Task Should_refuse_the_sixth_attempt_for_an_email_within_a_minute_with_retry_after(string provider)
+    {
+        await using var gateway = await StaffGatewayHost.StartAsync(provider);
+        await gateway.SeedUserAsync("target@orchestration.test", Password, GatewayRoles.Admin);
+        var browser = gateway.Browser();
+
+        for (var attempt = 1; attempt <= 5; attempt++)
+            (await browser.LoginAsync("target@orchestration.test", $"guess number {attempt:00}")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        gateway.Clock.Advance(TimeSpan.FromSeconds(15));
+
+        // Even the right password is not checked once the limit is reached.
+        var sixth = await browser.LoginAsync("TARGET@orchestration.test", Password);
+        await sixth.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        var retryAfter = int.Parse(sixth.Headers.GetValues("Retry-After").ShouldHaveSingleItem(), System.Globalization.CultureInfo.InvariantCulture);
+        retryAfter.ShouldBeInRange(44, 45);
+        sixth.Headers.Contains("Set-Cookie").ShouldBeFalse();
+
+        gateway.Clock.Advance(TimeSpan.FromSeconds(retryAfter));
+        (await browser.LoginAsync("target@orchestration.test", Password)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    public async Task Should_refuse_attempts_beyond_the_configured_limit_for_one_client_address(string provider)
+    {
+        await using var gateway = await StaffGatewayHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Gateway:Security:LoginRateLimit:PerAddress"] = "4",
+            ["Gateway:Security:LoginRateLimit:Window"] = "00:10:00",
+        });
+        await gateway.SeedUserAsync("real@orchestration.test", Password, GatewayRoles.Operator);
+        var browser = gateway.Browser();
+
+        for (var account = 1; account <= 4; account++)
+            (await browser.LoginAsync($"account{account}@orchestration.test", Password)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        var fifth = await browser.LoginAsync("real@orchestration.test", Password);
+        await fifth.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        int.Parse(fifth.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture).ShouldBeInRange(599, 600);
+        gateway.Logs.Entries.ShouldContain(e => e.Contains("too many attempts", StringComparison.Ordinal));
+    }
+}
