@@ -48,7 +48,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         command.GetProperty("unitId").GetGuid().ShouldBe(unitId);
         command.GetProperty("applicantId").GetGuid().ShouldBe(tenantId);
         command.GetProperty("applicantEmail").GetString().ShouldBe("grace@example.com");
-        command.GetProperty("monthlyRent").GetProperty("amount").GetDecimal().ShouldBe(2400m);
+        decimal.Parse(command.GetProperty("monthlyRent").GetProperty("amount").ToString(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(2400m);
     }
 
     [Fact]
@@ -77,12 +77,12 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
 
         var second = await staff.ApplyAsync(PortalRequests.Application(propertyId, unitId, "someone.else@example.com"));
 
-        (await second.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain(holder.ToString());
+        (await second.ShouldAnswerProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain(holder.ToString());
         await _gateway.SettledCommandsForLeaseAsync(nameof(SubmitLeaseApplication), holder);
         (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE unit_id = @unit", ("unit", unitId))).ShouldBe(1);
         (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.tenants WHERE email = @email", ("email", "someone.else@example.com"))).ShouldBe(0);
         (await _gateway.CommandsToLeaseSigningAsync())
-            .Count(c => c.GetProperty("message").GetProperty("unitId").GetGuid() == unitId).ShouldBe(1);
+            .Count(c => c.GetProperty("message").TryGetProperty("unitId", out var unit) && unit.GetGuid() == unitId).ShouldBe(1);
         (await staff.GetJsonAsync($"/api/units/{unitId}")).GetProperty("leaseId").GetGuid().ShouldBe(holder);
     }
 
@@ -94,8 +94,8 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         var otherProperty = await staff.CreatePropertyAsync("Riverside Lofts");
         var otherUnit = await staff.AddUnitAsync(otherProperty);
 
-        await (await staff.ApplyAsync(PortalRequests.Application(propertyId, Guid.NewGuid()))).ShouldBeProblemAsync(HttpStatusCode.Conflict);
-        await (await staff.ApplyAsync(PortalRequests.Application(propertyId, otherUnit))).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await staff.ApplyAsync(PortalRequests.Application(propertyId, Guid.NewGuid()))).ShouldAnswerProblemAsync(HttpStatusCode.Conflict);
+        await (await staff.ApplyAsync(PortalRequests.Application(propertyId, otherUnit))).ShouldAnswerProblemAsync(HttpStatusCode.Conflict);
 
         (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE property_id = @property", ("property", propertyId))).ShouldBe(0);
         (await staff.GetJsonAsync($"/api/units/{otherUnit}")).GetProperty("status").GetString().ShouldBe("vacant");
@@ -108,7 +108,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
 
         var response = await staff.ApplyAsync(new { applicantEmail = "not-an-address", monthlyRent = -1, currency = "dollars" }, idempotencyKey: "k-invalid");
 
-        var errors = (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        var errors = (await response.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         errors.EnumerateObject().Select(e => e.Name).ShouldBe(
             ["propertyId", "unitId", "applicantName", "applicantEmail", "monthlyRent", "currency", "leaseStart", "leaseEnd"], ignoreOrder: true);
         (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.idempotency_keys WHERE idempotency_key = 'k-invalid'")).ShouldBe(0);
@@ -150,7 +150,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
 
         var reused = await staff.ApplyAsync(PortalRequests.Application(propertyId, unitId, monthlyRent: 2500m), key);
 
-        await reused.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await reused.ShouldAnswerProblemAsync(HttpStatusCode.UnprocessableEntity);
         (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE unit_id = @unit", ("unit", unitId))).ShouldBe(1);
         (await staff.GetJsonAsync($"/api/leases/{leaseId}")).GetProperty("monthlyRent").GetProperty("amount").GetDecimal().ShouldBe(2400m);
     }
@@ -179,7 +179,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         var unitId = await staff.AddUnitAsync(propertyId);
         var leaseId = await staff.AppliedAsync(propertyId, unitId);
 
-        (await (await staff.PostAsJsonAsync($"/api/leases/{leaseId}/cancel", new { reason = "" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest))
+        (await (await staff.PostAsJsonAsync($"/api/leases/{leaseId}/cancel", new { reason = "" })).ShouldAnswerProblemAsync(HttpStatusCode.BadRequest))
             .GetProperty("errors").TryGetProperty("reason", out _).ShouldBeTrue();
 
         var declined = Guid.NewGuid();
@@ -192,7 +192,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
 
         var response = await staff.PostAsJsonAsync($"/api/leases/{leaseId}/cancel", new { reason = "Applicant withdrew" });
 
-        (await response.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("Declined");
+        (await response.ShouldAnswerProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("Declined");
         (await _gateway.CommandsForLeaseAsync(nameof(CancelLease), leaseId)).ShouldBeEmpty();
     }
 }

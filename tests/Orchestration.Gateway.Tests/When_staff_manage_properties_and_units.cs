@@ -89,7 +89,7 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
 
         var again = await staff.PostAsJsonAsync($"/api/properties/{propertyId}/units", PortalRequests.Unit("101"));
 
-        (await again.ShouldBeProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("101");
+        (await again.ShouldAnswerProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("101");
         (await staff.GetJsonAsync($"/api/properties/{propertyId}/units")).GetArrayLength().ShouldBe(1);
     }
 
@@ -100,17 +100,17 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
         var propertyId = await staff.CreatePropertyAsync();
 
         var property = await staff.PostAsJsonAsync("/api/properties", new { name = " ", city = "Seattle", postalCode = "98101", country = "USA" });
-        var propertyErrors = (await property.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        var propertyErrors = (await property.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         propertyErrors.EnumerateObject().Select(e => e.Name).ShouldBe(["name", "addressLine1", "country"], ignoreOrder: true);
 
         var unit = await staff.PostAsJsonAsync($"/api/properties/{propertyId}/units",
             new { label = "3C", bedrooms = -1, bathrooms = 1.25m, squareFeet = 0, marketRent = new { amount = 0m, currency = "dollars" } });
-        var unitErrors = (await unit.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+        var unitErrors = (await unit.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         unitErrors.EnumerateObject().Select(e => e.Name)
             .ShouldBe(["bedrooms", "bathrooms", "squareFeet", "marketRent.amount", "marketRent.currency"], ignoreOrder: true);
 
         var paging = await staff.GetAsync("/api/properties?limit=0&offset=-1");
-        (await paging.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(e => e.Name)
+        (await paging.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(e => e.Name)
             .ShouldBe(["limit", "offset"], ignoreOrder: true);
 
         (await staff.GetJsonAsync($"/api/properties/{propertyId}/units")).GetArrayLength().ShouldBe(0);
@@ -124,11 +124,11 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
 
         foreach (var path in new[] { $"/api/properties/{unknown}", $"/api/properties/{unknown}/units", $"/api/units/{unknown}", $"/api/tenants/{unknown}",
                      $"/api/leases/{unknown}" })
-            (await (await staff.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.NotFound)).GetProperty("detail").GetString()!.ShouldContain(unknown.ToString());
+            (await (await staff.GetAsync(path)).ShouldAnswerProblemAsync(HttpStatusCode.NotFound)).GetProperty("detail").GetString()!.ShouldContain(unknown.ToString());
 
-        await (await staff.PutAsJsonAsync($"/api/properties/{unknown}", PortalRequests.Property())).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await staff.PostAsJsonAsync($"/api/properties/{unknown}/units", PortalRequests.Unit("1"))).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await staff.PostAsJsonAsync($"/api/leases/{unknown}/cancel", new { reason = "Duplicate" })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await staff.PutAsJsonAsync($"/api/properties/{unknown}", PortalRequests.Property())).ShouldAnswerProblemAsync(HttpStatusCode.NotFound);
+        await (await staff.PostAsJsonAsync($"/api/properties/{unknown}/units", PortalRequests.Unit("1"))).ShouldAnswerProblemAsync(HttpStatusCode.NotFound);
+        await (await staff.PostAsJsonAsync($"/api/leases/{unknown}/cancel", new { reason = "Duplicate" })).ShouldAnswerProblemAsync(HttpStatusCode.NotFound);
         (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.units WHERE property_id = @id", ("id", unknown))).ShouldBe(0);
     }
 }

@@ -21,12 +21,12 @@ public sealed class When_the_api_is_called_without_the_right_role(GatewayApiFixt
         foreach (var path in new[] { "/api/properties", $"/api/properties/{propertyId}", $"/api/properties/{propertyId}/units", $"/api/units/{unitId}",
                      "/api/tenants", "/api/leases", $"/api/leases/{leaseId}" })
         {
-            var problem = await (await stranger.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+            var problem = await (await stranger.GetAsync(path)).ShouldAnswerProblemAsync(HttpStatusCode.Unauthorized);
             problem.ToString().ShouldNotContain(leaseId.ToString());
         }
 
-        await (await stranger.PostAsJsonAsync("/api/properties", PortalRequests.Property())).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        await (await stranger.ApplyAsync(PortalRequests.Application(propertyId, unitId))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await stranger.PostAsJsonAsync("/api/properties", PortalRequests.Property())).ShouldAnswerProblemAsync(HttpStatusCode.Unauthorized);
+        await (await stranger.ApplyAsync(PortalRequests.Application(propertyId, unitId))).ShouldAnswerProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -41,12 +41,12 @@ public sealed class When_the_api_is_called_without_the_right_role(GatewayApiFixt
         (await accountant.GetJsonAsync($"/api/leases/{leaseId}")).GetProperty("state").GetString().ShouldBe("Submitted");
         (await accountant.GetJsonAsync($"/api/properties/{propertyId}/units")).GetArrayLength().ShouldBe(2);
 
-        await (await accountant.PostAsJsonAsync("/api/properties", PortalRequests.Property())).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await accountant.PutAsJsonAsync($"/api/properties/{propertyId}", PortalRequests.Property("Renamed"))).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await accountant.PostAsJsonAsync($"/api/properties/{propertyId}/units", PortalRequests.Unit("9Z"))).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await accountant.ApplyAsync(PortalRequests.Application(propertyId, unitId))).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await accountant.PostAsJsonAsync("/api/properties", PortalRequests.Property())).ShouldAnswerProblemAsync(HttpStatusCode.Forbidden);
+        await (await accountant.PutAsJsonAsync($"/api/properties/{propertyId}", PortalRequests.Property("Renamed"))).ShouldAnswerProblemAsync(HttpStatusCode.Forbidden);
+        await (await accountant.PostAsJsonAsync($"/api/properties/{propertyId}/units", PortalRequests.Unit("9Z"))).ShouldAnswerProblemAsync(HttpStatusCode.Forbidden);
+        await (await accountant.ApplyAsync(PortalRequests.Application(propertyId, unitId))).ShouldAnswerProblemAsync(HttpStatusCode.Forbidden);
         await (await accountant.PostAsJsonAsync($"/api/leases/{leaseId}/cancel", new { reason = "Not mine to cancel" }))
-            .ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+            .ShouldAnswerProblemAsync(HttpStatusCode.Forbidden);
 
         (await admin.GetJsonAsync($"/api/properties/{propertyId}")).GetProperty("name").GetString().ShouldBe("Harbor View Apartments");
         (await admin.GetJsonAsync($"/api/units/{unitId}")).GetProperty("status").GetString().ShouldBe("vacant");

@@ -46,41 +46,62 @@ public static class GatewayApiExtensions
         var api = endpoints.MapGroup("/api");
 
         var properties = api.MapGroup("/properties").WithTags("Properties");
-        properties.MapGet("/", PropertiesApi.ListAsync).WithName("ListProperties").WithSummary("Lists properties by name (limit, offset).")
+        properties.MapGet("/", PropertiesApi.ListAsync)
+            .WithName("ListProperties").WithSummary("Lists properties by name (limit, offset).")
             .RequireAuthorization(GatewayPolicies.Staff);
-        properties.MapGet("/{id:guid}", PropertiesApi.GetAsync).WithName("GetProperty").WithSummary("Gets a property.")
+        properties.MapGet("/{id:guid}", PropertiesApi.GetAsync)
+            .WithName("GetProperty").WithSummary("Gets a property.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(GatewayPolicies.Staff);
-        properties.MapPost("/", PropertiesApi.CreateAsync).WithName("CreateProperty").WithSummary("Adds a property; 201 with its Location.")
+        properties.MapPost("/", PropertiesApi.CreateAsync)
+            .WithName("CreateProperty").WithSummary("Adds a property; 201 with its Location.")
             .RequireAuthorization(GatewayPolicies.Leasing);
-        properties.MapPut("/{id:guid}", PropertiesApi.UpdateAsync).WithName("UpdateProperty").WithSummary("Replaces a property's name and address.")
+        properties.MapPut("/{id:guid}", PropertiesApi.UpdateAsync)
+            .WithName("UpdateProperty").WithSummary("Replaces a property's name and address.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(GatewayPolicies.Leasing);
 
         var units = api.MapGroup("").WithTags("Units");
-        units.MapGet("/properties/{id:guid}/units", PropertiesApi.ListUnitsAsync).WithName("ListUnits").WithSummary("Lists a property's units by label.")
+        units.MapGet("/properties/{id:guid}/units", PropertiesApi.ListUnitsAsync)
+            .WithName("ListUnits").WithSummary("Lists a property's units by label.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(GatewayPolicies.Staff);
-        units.MapPost("/properties/{id:guid}/units", PropertiesApi.AddUnitAsync).WithName("AddUnit").WithSummary("Adds a vacant unit to a property; 201 with its Location.")
+        units.MapPost("/properties/{id:guid}/units", PropertiesApi.AddUnitAsync)
+            .WithName("AddUnit").WithSummary("Adds a vacant unit to a property; 201 with its Location.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(GatewayPolicies.Leasing);
-        units.MapGet("/units/{id:guid}", PropertiesApi.GetUnitAsync).WithName("GetUnit").WithSummary("Gets a unit with its occupancy (vacant, held or leased).")
+        units.MapGet("/units/{id:guid}", PropertiesApi.GetUnitAsync)
+            .WithName("GetUnit").WithSummary("Gets a unit with its occupancy (vacant, held or leased) and the lease behind it.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(GatewayPolicies.Staff);
 
         var tenants = api.MapGroup("/tenants").WithTags("Tenants");
-        tenants.MapGet("/", TenantsApi.ListAsync).WithName("ListTenants").WithSummary("Lists tenants and applicants by name (status, limit, offset).")
+        tenants.MapGet("/", TenantsApi.ListAsync)
+            .WithName("ListTenants").WithSummary("Lists tenants and applicants by name (status, limit, offset).")
             .RequireAuthorization(GatewayPolicies.Staff);
-        tenants.MapGet("/{id:guid}", TenantsApi.GetAsync).WithName("GetTenant").WithSummary("Gets a tenant with their leases.")
+        tenants.MapGet("/{id:guid}", TenantsApi.GetAsync)
+            .WithName("GetTenant").WithSummary("Gets a tenant with their leases.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(GatewayPolicies.Staff);
 
         var leases = api.MapGroup("").WithTags("Leases");
-        leases.MapPost("/lease-applications", LeasesApi.SubmitApplicationAsync).WithName("SubmitLeaseApplication")
-            .WithSummary("Applies for a vacant unit and starts lease signing; 202 with the lease id and Location.")
+        leases.MapPost("/lease-applications", LeasesApi.SubmitApplicationAsync)
+            .WithName("SubmitLeaseApplication").WithSummary("Applies for a vacant unit and starts lease signing; 202 with the lease id and Location.")
             .WithDescription($"Send an `{LeasesApi.IdempotencyKeyHeader}` header to make retries safe: a retry with the same key and body answers " +
-                             "with the same lease and creates nothing; the same key with a different body is refused with 422.")
+                             "with the same lease and creates nothing; the same key with a different body is refused with 422. A unit that does not " +
+                             "exist, belongs to another property or is not vacant is refused with 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireAuthorization(GatewayPolicies.Leasing);
-        leases.MapGet("/leases", LeasesApi.ListAsync).WithName("ListLeases").WithSummary("Lists leases, newest first (state, propertyId, limit, offset).")
+        leases.MapGet("/leases", LeasesApi.ListAsync)
+            .WithName("ListLeases").WithSummary("Lists leases, newest first (state, propertyId, limit, offset).")
             .RequireAuthorization(GatewayPolicies.Staff);
-        leases.MapGet("/leases/{id:guid}", LeasesApi.GetAsync).WithName("GetLease").WithSummary("Gets a lease with its state and timeline.")
+        leases.MapGet("/leases/{id:guid}", LeasesApi.GetAsync)
+            .WithName("GetLease").WithSummary("Gets a lease with its state and timeline.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(GatewayPolicies.Staff);
-        leases.MapPost("/leases/{id:guid}/cancel", LeasesApi.CancelAsync).WithName("CancelLease")
-            .WithSummary("Withdraws a lease that is not active yet; 202, the saga undoes what was done so far.")
+        leases.MapPost("/leases/{id:guid}/cancel", LeasesApi.CancelAsync)
+            .WithName("CancelLease").WithSummary("Withdraws a lease that is not active yet; 202, and the saga undoes what was done so far.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(GatewayPolicies.Leasing);
 
         return endpoints;

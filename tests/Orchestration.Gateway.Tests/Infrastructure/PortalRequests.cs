@@ -77,7 +77,7 @@ public static class PortalRequests
     }
 
     /// <summary>Asserts an RFC 9457 problem with this status, and returns its body.</summary>
-    public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
+    public static async Task<JsonElement> ShouldAnswerProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(status, body);
