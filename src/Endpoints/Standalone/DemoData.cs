@@ -1,16 +1,33 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Messages;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Standalone;
 
 /// <summary>
-/// Something to look at and apply for on a first run: three properties with vacant units and one applicant who has not
-/// applied yet. Every row has a fixed id and is added only when missing, so a restart adds nothing and changes nothing
-/// staff have changed since.
+/// Something to sign in to, look at and apply for on a first run: a property manager and an administrator, three
+/// properties with vacant units, and one applicant who has not applied yet. Every row has a fixed id or email and is
+/// added only when missing, so a restart adds nothing and changes nothing staff have changed since. The demo users'
+/// password is <c>Demo:Password</c> when configured; otherwise a new one is made at every start.
 /// </summary>
-sealed class DemoData(IServiceScopeFactory scopes, PortalStore store, TimeProvider time, ILogger<DemoData> logger) : IHostedService
+sealed class DemoData(
+    IServiceScopeFactory scopes,
+    PortalStore store,
+    StaffDirectory staff,
+    IConfiguration configuration,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<DemoData> logger) : IHostedService
 {
+    public const string ManagerEmail = "manager@example.test";
+    public const string AdminEmail = "admin@example.test";
+    public const string PasswordSetting = "Demo:Password";
+
     public static readonly Guid ApplicantId = new("5d1a0c2e-7b3f-4e8a-9c61-0a4b7e2f3d11");
 
     static readonly (PropertyRecord Property, (Guid Id, string Label, int Bedrooms, decimal Bathrooms, int SquareFeet, decimal Rent)[] Units)[] Properties =
@@ -36,6 +53,40 @@ sealed class DemoData(IServiceScopeFactory scopes, PortalStore store, TimeProvid
     ];
 
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await AddPortalDataAsync(cancellationToken);
+        await AddStaffAsync(cancellationToken);
+    }
+
+    async Task AddStaffAsync(CancellationToken cancellationToken)
+    {
+        var configured = configuration[PasswordSetting];
+        var password = string.IsNullOrEmpty(configured) ? RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20) : configured;
+
+        var keptEarlierPassword = new List<string>();
+        foreach (var (email, name, role) in new[] { (ManagerEmail, "Demo Property Manager", GatewayRoles.PropertyManager), (AdminEmail, "Demo Administrator", GatewayRoles.Admin) })
+        {
+            await staff.EnsureUserAsync(email, name, password, [role], cancellationToken);
+            if ((await staff.CheckPasswordAsync(email, password, cancellationToken)).Failure is not null)
+                keptEarlierPassword.Add(email);
+        }
+
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "this host";
+            if (keptEarlierPassword.Count > 0)
+                logger.LogWarning("Demo users {Emails} were created by an earlier run and keep the password they were given then; sign in at {Address} with " +
+                    "that password, or start on a new database", keptEarlierPassword, address);
+            else if (string.IsNullOrEmpty(configured))
+                // The one secret ever logged: a throwaway password for a local demo, made up at this start and useless once it
+                // stops. A password from configuration (Demo:Password) is never logged.
+                logger.LogInformation("Sign in at {Address} as {Email} with password {Password}", address, ManagerEmail, password);
+            else
+                logger.LogInformation("Sign in at {Address} as {Email} with the password configured in {Setting}", address, ManagerEmail, PasswordSetting);
+        });
+    }
+
+    async Task AddPortalDataAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<SqlSession>();
