@@ -109,6 +109,9 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
         unitErrors.EnumerateObject().Select(e => e.Name)
             .ShouldBe(["bedrooms", "bathrooms", "squareFeet", "marketRent.amount", "marketRent.currency"], ignoreOrder: true);
 
+        var malformed = await staff.PostAsync("/api/properties", new StringContent("{ \"name\": ", System.Text.Encoding.UTF8, "application/json"));
+        await malformed.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest);
+
         var paging = await staff.GetAsync("/api/properties?limit=0&offset=-1");
         (await paging.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(e => e.Name)
             .ShouldBe(["limit", "offset"], ignoreOrder: true);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Gateway.Tests.Infrastructure;
 
 namespace Orchestration.Gateway.Tests;
@@ -41,6 +42,7 @@ public sealed class When_the_openapi_document_is_requested(GatewayApiFixture fix
         var cookie = schemes.GetProperty("cookie");
         cookie.GetProperty("type").GetString().ShouldBe("apiKey");
         cookie.GetProperty("in").GetString().ShouldBe("cookie");
+        cookie.GetProperty("name").GetString().ShouldBe(new GatewaySecurityOptions().CookieName);
         cookie.GetProperty("description").GetString()!.ShouldContain("X-Requested-With");
         var bearer = schemes.GetProperty("bearer");
         bearer.GetProperty("type").GetString().ShouldBe("http");

@@ -1,4 +1,5 @@
 using Orchestration.Messages;
+using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Endpoints.Gateway.Portal;
 
@@ -37,7 +38,7 @@ public sealed record UnitRecord(
         var mine = LeaseId == lease.LeaseId;
         return lease.State switch
         {
-            Messages.Leasing.LeaseSigningStates.Active when mine || Status != UnitStatus.Leased => this with { Status = UnitStatus.Leased, LeaseId = lease.LeaseId },
+            LeaseSigningStates.Active when mine || Status != UnitStatus.Leased => this with { Status = UnitStatus.Leased, LeaseId = lease.LeaseId },
             _ when LeaseRecord.HasEnded(lease.State) => mine ? this with { Status = UnitStatus.Vacant, LeaseId = null } : this,
             _ when LeaseId is null && Status == UnitStatus.Vacant => this with { Status = UnitStatus.Held, LeaseId = lease.LeaseId },
             _ => this,
@@ -76,9 +77,9 @@ public static class TenantStatus
     public static (string Status, Guid? CurrentLeaseId) From(IReadOnlyList<LeaseRecord> leases)
     {
         var newestFirst = leases.OrderByDescending(l => l.SubmittedAt ?? l.UpdatedAt).ToList();
-        if (newestFirst.FirstOrDefault(l => l.State == Messages.Leasing.LeaseSigningStates.Active) is { } active)
+        if (newestFirst.FirstOrDefault(l => l.State == LeaseSigningStates.Active) is { } active)
             return (Active, active.LeaseId);
-        if (newestFirst.FirstOrDefault(l => !Messages.Leasing.LeaseSigningStates.IsFinal(l.State)) is { } applying)
+        if (newestFirst.FirstOrDefault(l => !LeaseSigningStates.IsFinal(l.State)) is { } applying)
             return (Applicant, applying.LeaseId);
         return (newestFirst.Count > 0 ? Former : Prospect, null);
     }

@@ -146,7 +146,7 @@ public sealed class PortalStore(SqlStorage storage)
     /// <summary>Newest first; <paramref name="state"/> and <paramref name="propertyId"/> narrow the list when given.</summary>
     public async Task<Page<LeaseRecord>> ListLeasesAsync(SqlSession session, string? state, Guid? propertyId, Paging paging, CancellationToken cancellationToken)
     {
-        // Two fixed statements per filter combination keep the SQL plain and every value a parameter.
+        // One fixed statement per combination of filters keeps the SQL plain and every value a parameter.
         var where = (state, propertyId) switch
         {
             (null, null) => "",
