@@ -16,6 +16,6 @@ app.UseGatewaySecurity();
 app.MapOrchestrationHealth();
 app.MapWebhooks();
 app.MapAuthApi();
-app.MapLeasingApi();
+app.MapGatewayApi();
 app.MapNotificationsApi();
 app.Run();

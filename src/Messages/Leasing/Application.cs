@@ -22,6 +22,10 @@ public sealed record LeaseApplicationSubmitted
     public required Guid UnitId { get; init; }
     public required Guid ApplicantId { get; init; }
     public required string ApplicantName { get; init; }
+
+    /// <summary>Absent from events published before it was added.</summary>
+    public string? ApplicantEmail { get; init; }
+
     public required Money MonthlyRent { get; init; }
     public required Money SecurityDeposit { get; init; }
     public required DateOnly LeaseStart { get; init; }

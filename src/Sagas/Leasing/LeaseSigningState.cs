@@ -9,6 +9,9 @@ public class LeaseSigningState : SagaStateMachineInstance, ISagaVersion
     public string CurrentState { get; set; } = string.Empty;
     public int Version { get; set; }
 
+    /// <summary>Steps announced so far; the next <c>LeaseSigningProgressed</c> carries this plus one.</summary>
+    public int ProgressSequence { get; set; }
+
     public Guid PropertyId { get; set; }
     public Guid UnitId { get; set; }
     public Guid ApplicantId { get; set; }

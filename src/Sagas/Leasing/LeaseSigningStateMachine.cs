@@ -78,13 +78,15 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     UnitId = context.Saga.UnitId,
                     ApplicantId = context.Saga.ApplicantId,
                     ApplicantName = context.Saga.ApplicantName,
+                    ApplicantEmail = context.Saga.ApplicantEmail,
                     MonthlyRent = context.Message.MonthlyRent,
                     SecurityDeposit = context.Message.SecurityDeposit,
                     LeaseStart = context.Saga.LeaseStart,
                     LeaseEnd = context.Saga.LeaseEnd,
                     SubmittedAt = context.Saga.SubmittedAt.GetValueOrDefault(),
                 })
-                .TransitionTo(AwaitingScreening));
+                .TransitionTo(AwaitingScreening)
+                .Progressed(context => Progress(context.Saga, "ApplicationSubmitted")));
 
         During(AwaitingScreening,
             When(ScreeningFinished, context => context.Message.Approved)
@@ -101,7 +103,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     LeaseStart = context.Saga.LeaseStart,
                     LeaseEnd = context.Saga.LeaseEnd,
                 })
-                .TransitionTo(AwaitingLeaseDocument),
+                .TransitionTo(AwaitingLeaseDocument)
+                .Progressed(context => Progress(context.Saga, "ScreeningPassed")),
             When(ScreeningFinished, context => !context.Message.Approved)
                 .Then(context => RecordScreening(context.Saga, context.Message))
                 .Send(context => ReleaseUnitHold(context.Saga, "Screening declined"))
@@ -115,6 +118,7 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     Reason = context.Message.Reason,
                     DeclinedAt = context.Saga.ScreenedAt.GetValueOrDefault(),
                 })
+                .Progressed(context => Progress(context.Saga, "ScreeningDeclined", context.Message.Reason, LeaseSigningStates.Declined))
                 .Finalize());
 
         During(AwaitingLeaseDocument,
@@ -139,7 +143,9 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                 .Schedule(OfferDeadline, context => new LeaseOfferExpired { LeaseId = context.Saga.CorrelationId })
                 .If(_ => _options.MaxSignatureReminders > 0, x => x
                     .Schedule(SignatureReminder, context => new SignatureReminderDue { LeaseId = context.Saga.CorrelationId }))
-                .TransitionTo(AwaitingTenantSignature));
+                .TransitionTo(AwaitingTenantSignature)
+                .Progressed(context => Progress(context.Saga, "SentForSignature",
+                    $"The offer stands until {IsoDate(context.Saga.OfferExpiresAt.GetValueOrDefault())}")));
 
         During(AwaitingTenantSignature,
             // The provider announces an envelope again when asked again; the link goes out once, with the first announcement.
@@ -153,7 +159,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                 {
                     ["SigningUrl"] = context.Saga.SigningUrl!,
                     ["OfferExpiresOn"] = IsoDate(context.Saga.OfferExpiresAt.GetValueOrDefault()),
-                })),
+                }))
+                .Progressed(context => Progress(context.Saga, "SigningLinkSent")),
             When(EnvelopeSent, context => context.Saga.SigningUrl is not null)
                 .Then(context => context.Saga.EnvelopeId = context.Message.EnvelopeId),
             When(SignatureReminder.Received, context => context.Saga.SignatureRemindersSent < _options.MaxSignatureReminders && context.Saga.SigningUrl is not null)
@@ -164,6 +171,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                         ["SigningUrl"] = context.Saga.SigningUrl!,
                         ["OfferExpiresOn"] = IsoDate(context.Saga.OfferExpiresAt.GetValueOrDefault()),
                     }))
+                .Progressed(context => Progress(context.Saga, "ReminderSent",
+                    $"Reminder {context.Saga.SignatureRemindersSent} of {_options.MaxSignatureReminders}"))
                 .If(context => context.Saga.SignatureRemindersSent < _options.MaxSignatureReminders, x => x
                     .Schedule(SignatureReminder, context => new SignatureReminderDue { LeaseId = context.Saga.CorrelationId })),
             // A reminder is due before the provider has confirmed the envelope, so there is no link to remind with yet:
@@ -182,6 +191,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     RemindersSent = context.Saga.SignatureRemindersSent,
                     LapsedAt = Now,
                 })
+                .Progressed(context => Progress(context.Saga, "OfferLapsed",
+                    $"Not signed before the offer expired; {context.Saga.SignatureRemindersSent} reminder(s) sent", LeaseSigningStates.Lapsed))
                 .Finalize(),
             When(SignedByTenant)
                 .Then(context =>
@@ -197,7 +208,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     DocumentId = context.Saga.DocumentId.GetValueOrDefault(),
                     EnvelopeId = context.Saga.EnvelopeId,
                 })
-                .TransitionTo(AwaitingCountersignature));
+                .TransitionTo(AwaitingCountersignature)
+                .Progressed(context => Progress(context.Saga, "TenantSigned")));
 
         // Both timeouts belong to the signature stage only, so leaving it by any route (signed, expired, cancelled)
         // stops them; a timeout already on its way is discarded because its token no longer matches.
@@ -231,7 +243,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     ["DueOn"] = IsoDate(context.Saga.LeaseStart),
                     ["PaymentUrl"] = PaymentUrl(context.Saga),
                 }))
-                .TransitionTo(AwaitingMoveInFunds));
+                .TransitionTo(AwaitingMoveInFunds)
+                .Progressed(context => Progress(context.Saga, "LandlordCountersigned", $"Countersigned by {context.Saga.CountersignedBy}")));
 
         During(AwaitingMoveInFunds,
             When(PaymentFailed)
@@ -247,7 +260,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                         ["AmountDue"] = MoveInAmountDue(context.Saga),
                         ["Reason"] = context.Message.Reason,
                         ["PaymentUrl"] = PaymentUrl(context.Saga),
-                    })),
+                    }))
+                .Progressed(context => Progress(context.Saga, "MoveInPaymentFailed", context.Message.Reason)),
             When(FundsReceived)
                 .Then(context =>
                 {
@@ -271,7 +285,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     ["Amount"] = Format(context.Message.Amount),
                     ["LeaseStart"] = IsoDate(context.Saga.LeaseStart),
                 }))
-                .TransitionTo(AwaitingAccessCode));
+                .TransitionTo(AwaitingAccessCode)
+                .Progressed(context => Progress(context.Saga, "MoveInFundsReceived", Format(context.Message.Amount))));
 
         During(AwaitingAccessCode,
             When(AccessGranted)
@@ -298,7 +313,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                     ["LeaseStart"] = IsoDate(context.Saga.LeaseStart),
                     ["AccessInstructions"] = AccessInstructions(context.Saga),
                 }))
-                .TransitionTo(Active));
+                .TransitionTo(Active)
+                .Progressed(context => Progress(context.Saga, "LeaseActivated")));
 
         // What a cancellation undoes follows from what the lease has been through, not from the stage it is in,
         // so a later stage can never forget an earlier step's compensation.
@@ -340,6 +356,7 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                 {
                     ["Reason"] = context.Message.Reason,
                 }))
+                .Progressed(context => Progress(context.Saga, "LeaseCancelled", context.Message.Reason, LeaseSigningStates.Cancelled))
                 .Finalize());
 
         // Delivery is at least once and providers retry their webhooks, so duplicates and replies that arrive after
@@ -384,6 +401,19 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
     public Schedule<LeaseSigningState, LeaseOfferExpired> OfferDeadline { get; private set; } = null!;
 
     DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>The step just counted by <see cref="LeaseProgress.Progressed"/>; <paramref name="outcome"/> names the stage a lease ends in.</summary>
+    LeaseSigningProgressed Progress(LeaseSigningState lease, string step, string? detail = null, string? outcome = null) => new()
+    {
+        LeaseId = lease.CorrelationId,
+        PropertyId = lease.PropertyId,
+        UnitId = lease.UnitId,
+        State = outcome ?? lease.CurrentState,
+        Step = step,
+        Sequence = lease.ProgressSequence,
+        OccurredAt = Now,
+        Detail = detail,
+    };
 
     void RecordApplication(LeaseSigningState lease, SubmitLeaseApplication application)
     {

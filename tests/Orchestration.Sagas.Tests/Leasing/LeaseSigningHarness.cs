@@ -113,6 +113,23 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
     public IReadOnlyList<T> Published<T>() where T : class =>
         Harness.Published.Select<T>(SoFar).Select(x => x.Context.Message).ToList();
 
+    /// <summary>The steps the saga announced for this lease, in the order it counted them.</summary>
+    public IReadOnlyList<LeaseSigningProgressed> Progress() =>
+        Published<LeaseSigningProgressed>().Where(x => x.LeaseId == LeaseId).OrderBy(x => x.Sequence).ToList();
+
+    /// <summary>
+    /// Asserts that the saga announced exactly these steps, each once, numbered 1, 2, 3… without gaps, at the saga's
+    /// clock, for this lease's unit; returns them for further checks.
+    /// </summary>
+    public IReadOnlyList<LeaseSigningProgressed> ShouldHaveProgressedThrough(params (string Step, string State)[] steps)
+    {
+        var progress = Progress();
+        progress.Select(x => (x.Step, x.State)).ShouldBe(steps);
+        progress.Select(x => x.Sequence).ShouldBe(Enumerable.Range(1, steps.Length));
+        progress.ShouldAllBe(x => x.OccurredAt == Now && x.PropertyId == PropertyId && x.UnitId == UnitId);
+        return progress;
+    }
+
     public IReadOnlyList<SendTenantEmail> Emails(TenantEmail email) => Sent<SendTenantEmail>().Where(x => x.Email == email).ToList();
 
     /// <summary>

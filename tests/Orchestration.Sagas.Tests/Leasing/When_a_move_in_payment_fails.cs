@@ -41,6 +41,15 @@ public class When_a_move_in_payment_fails(When_a_move_in_payment_fails.Scenario 
     }
 
     [Fact]
+    public void Should_announce_each_failure_as_a_step_without_moving_on()
+    {
+        var failures = _lease.Progress().Where(x => x.Step == "MoveInPaymentFailed").ToList();
+        failures.Select(x => x.Detail).ShouldBe(["card_declined", "insufficient_funds"]);
+        failures.ShouldAllBe(x => x.State == "AwaitingMoveInFunds");
+        _lease.Progress().Select(x => x.Sequence).ShouldBe(Enumerable.Range(1, 7));
+    }
+
+    [Fact]
     public void Should_not_ask_for_the_funds_again()
     {
         _lease.Sent<RequestMoveInFunds>().ShouldHaveSingleItem();

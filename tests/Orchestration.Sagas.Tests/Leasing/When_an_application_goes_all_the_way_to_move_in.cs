@@ -85,6 +85,32 @@ public class When_an_application_goes_all_the_way_to_move_in(When_an_application
     }
 
     [Fact]
+    public void Should_announce_every_step_with_an_increasing_sequence()
+    {
+        var progress = _lease.ShouldHaveProgressedThrough(
+            ("ApplicationSubmitted", "AwaitingScreening"),
+            ("ScreeningPassed", "AwaitingLeaseDocument"),
+            ("SentForSignature", "AwaitingTenantSignature"),
+            ("SigningLinkSent", "AwaitingTenantSignature"),
+            ("TenantSigned", "AwaitingCountersignature"),
+            ("LandlordCountersigned", "AwaitingMoveInFunds"),
+            ("MoveInFundsReceived", "AwaitingAccessCode"),
+            ("LeaseActivated", LeaseSigningStates.Active));
+
+        // Published in the order they happened, so a reader that applies them as they come sees the sequence rise.
+        _lease.Published<LeaseSigningProgressed>().Select(x => x.Sequence).ShouldBe([1, 2, 3, 4, 5, 6, 7, 8]);
+        progress.Single(x => x.Step == "LandlordCountersigned").Detail.ShouldBe("Countersigned by pm.rivera");
+        progress.Single(x => x.Step == "MoveInFundsReceived").Detail.ShouldBe("4,625.00 USD");
+        _lease.Lease.ShouldNotBeNull().ProgressSequence.ShouldBe(8);
+    }
+
+    [Fact]
+    public void Should_tell_readers_the_applicants_email_on_submission()
+    {
+        _lease.Published<LeaseApplicationSubmitted>().ShouldHaveSingleItem().ApplicantEmail.ShouldBe(LeaseSigningHarness.ApplicantEmail);
+    }
+
+    [Fact]
     public void Should_keep_the_active_lease_as_the_lease_record()
     {
         var record = _lease.Lease.ShouldNotBeNull();

@@ -35,6 +35,13 @@ public class When_screening_is_declined(When_screening_is_declined.Scenario scen
     }
 
     [Fact]
+    public void Should_announce_the_decline_as_the_last_step()
+    {
+        var progress = _lease.ShouldHaveProgressedThrough(("ApplicationSubmitted", "AwaitingScreening"), ("ScreeningDeclined", LeaseSigningStates.Declined));
+        progress[^1].Detail.ShouldBe("Insufficient verifiable income");
+    }
+
+    [Fact]
     public void Should_not_prepare_a_lease_document()
     {
         _lease.Sent<PrepareLeaseDocument>().ShouldBeEmpty();

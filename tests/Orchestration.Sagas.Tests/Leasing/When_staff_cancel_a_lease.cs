@@ -57,6 +57,30 @@ public class When_staff_cancel_a_lease
         lease.NoMessageShouldHaveFaulted();
     }
 
+    public static TheoryData<string> CancellableStages => new(CompensationByStage.Select(row => (string)row[0]));
+
+    [Theory]
+    [MemberData(nameof(CancellableStages))]
+    public async Task Should_announce_the_cancellation_as_the_last_step(string stage)
+    {
+        await using var lease = await LeaseSigningHarness.Start();
+        await lease.AdvanceTo(stage);
+        var before = lease.Progress();
+
+        await lease.Cancel(Reason);
+        await lease.ShouldBeFinished();
+
+        var progress = lease.Progress();
+        progress.Count.ShouldBe(before.Count + 1);
+        progress.Select(x => x.Sequence).ShouldBe(Enumerable.Range(1, progress.Count));
+        progress[^2].State.ShouldBe(stage);
+        var cancelled = progress[^1];
+        cancelled.Step.ShouldBe("LeaseCancelled");
+        cancelled.State.ShouldBe(LeaseSigningStates.Cancelled);
+        cancelled.Detail.ShouldBe(Reason);
+        cancelled.OccurredAt.ShouldBe(LeaseSigningHarness.Now);
+    }
+
     [Fact]
     public async Task Should_refund_what_was_collected_and_revoke_the_code_for_the_lease()
     {
@@ -116,6 +140,7 @@ public class When_staff_cancel_a_lease
         (await lease.Saga.Consumed.Any<CancelLease>()).ShouldBeTrue();
 
         await lease.ShouldBeIn(x => x.Active);
+        lease.Progress()[^1].State.ShouldBe(LeaseSigningStates.Active);
         lease.Published<LeaseCancelled>().ShouldBeEmpty();
         lease.Emails(TenantEmail.LeaseCancelled).ShouldBeEmpty();
         lease.Sent<ReleaseUnitHold>().ShouldBeEmpty();

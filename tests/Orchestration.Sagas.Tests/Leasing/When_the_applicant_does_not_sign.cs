@@ -67,6 +67,21 @@ public class When_the_applicant_does_not_sign(When_the_applicant_does_not_sign.S
     }
 
     [Fact]
+    public void Should_announce_each_reminder_and_the_lapse_as_the_last_step()
+    {
+        var progress = _lease.ShouldHaveProgressedThrough(
+            ("ApplicationSubmitted", "AwaitingScreening"),
+            ("ScreeningPassed", "AwaitingLeaseDocument"),
+            ("SentForSignature", "AwaitingTenantSignature"),
+            ("SigningLinkSent", "AwaitingTenantSignature"),
+            ("ReminderSent", "AwaitingTenantSignature"),
+            ("ReminderSent", "AwaitingTenantSignature"),
+            ("ReminderSent", "AwaitingTenantSignature"),
+            ("OfferLapsed", LeaseSigningStates.Lapsed));
+        progress.Where(x => x.Step == "ReminderSent").Select(x => x.Detail).ShouldBe(["Reminder 1 of 3", "Reminder 2 of 3", "Reminder 3 of 3"]);
+    }
+
+    [Fact]
     public void Should_not_go_on_to_countersignature()
     {
         _lease.Sent<RequestLandlordCountersignature>().ShouldBeEmpty();

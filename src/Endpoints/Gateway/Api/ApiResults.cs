@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Messages;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Gateway.Api;
+
+/// <summary>The problem-details answers the API gives, so the same situation reads the same on every route.</summary>
+static class ApiProblems
+{
+    public static ProblemHttpResult NotFound(string what, Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found", detail: $"No {what.ToLowerInvariant()} {id} exists.");
+
+    public static ProblemHttpResult Conflict(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+
+    public static ProblemHttpResult Unprocessable(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
+
+    /// <summary>Checks <c>limit</c> (1 to <see cref="Paging.MaxLimit"/>, default <see cref="Paging.DefaultLimit"/>) and <c>offset</c> (0 or more).</summary>
+    public static Paging? Paging(int? limit, int? offset, Dictionary<string, string[]> errors)
+    {
+        if (limit is < 1 or > Portal.Paging.MaxLimit)
+            errors["limit"] = [$"The limit is from 1 to {Portal.Paging.MaxLimit}."];
+        if (offset is < 0)
+            errors["offset"] = ["The offset cannot be negative."];
+        return errors.Count > 0 ? null : new Portal.Paging(limit ?? Portal.Paging.DefaultLimit, offset ?? 0);
+    }
+}
+
+/// <summary>The staff member behind a request, as commands and idempotency keys name them.</summary>
+static class StaffMember
+{
+    public static string NameOf(ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+}
+
+static class Reading
+{
+    /// <summary>Runs the reads of one request in one transaction, so they see one moment of the data.</summary>
+    public static async Task<T> ReadAsync<T>(this SqlSession session, Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        await session.BeginAsync(cancellationToken);
+        var result = await read();
+        await session.CommitAsync(cancellationToken);
+        return result;
+    }
+}
+
+public sealed record TenantSummary(Guid? TenantId, string? Name, string? Email);
+
+public sealed record TimelineStep(int Sequence, string State, string Step, DateTimeOffset OccurredAt, string? Detail);
+
+/// <summary>A lease as the portal shows it; <see cref="Timeline"/> only on the lease's own page, not in lists.</summary>
+public sealed record LeaseResponse(
+    Guid LeaseId,
+    string State,
+    Guid PropertyId,
+    Guid UnitId,
+    TenantSummary Tenant,
+    Money? MonthlyRent,
+    Money? SecurityDeposit,
+    DateOnly? LeaseStart,
+    DateOnly? LeaseEnd,
+    DateTimeOffset? SubmittedAt,
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TimelineStep>? Timeline = null)
+{
+    public static LeaseResponse From(LeaseRecord lease, IReadOnlyList<TimelineEntry>? timeline = null) => new(
+        lease.LeaseId,
+        lease.State,
+        lease.PropertyId,
+        lease.UnitId,
+        new TenantSummary(lease.TenantId, lease.TenantName, lease.TenantEmail),
+        lease.MonthlyRent,
+        lease.SecurityDeposit,
+        lease.LeaseStart,
+        lease.LeaseEnd,
+        lease.SubmittedAt,
+        lease.UpdatedAt,
+        timeline?.Select(t => new TimelineStep(t.Sequence, t.State, t.Step, t.OccurredAt, t.Detail)).ToList());
+}
+
+public sealed record TenantDetails(
+    Guid TenantId,
+    string Name,
+    string? Email,
+    string Status,
+    Guid? CurrentLeaseId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<LeaseResponse> Leases);

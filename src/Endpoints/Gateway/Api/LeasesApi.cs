@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Messages;
+using Orchestration.Messages.Leasing;
+using Orchestration.Platform.Outbox;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Gateway.Api;
+
+/// <summary>
+/// Lease applications and leases. Reads come from the portal's read model; changes become commands to the
+/// lease-signing saga, sent through the bus outbox in the same transaction as the request's own rows, so an accepted
+/// request is never a lost command and a refused one leaves nothing behind.
+/// </summary>
+static class LeasesApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    const int MaxIdempotencyKeyLength = 200;
+
+    static readonly Uri LeaseSigning = new($"queue:{CommandRoutes.LeaseSigning}");
+
+    public static async Task<Results<Accepted<LeaseAccepted>, ValidationProblem, ProblemHttpResult>> SubmitApplicationAsync(
+        LeaseApplicationRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user,
+        SqlSession session,
+        BusOutbox outbox,
+        PortalStore store,
+        LeaseFollowUp followUp,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = request.Validate();
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(char.IsControl)))
+            errors[IdempotencyKeyHeader] = [$"An idempotency key is 1 to {MaxIdempotencyKeyLength} printable characters."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var leaseId = NewId.NextGuid();
+        var now = time.GetUtcNow();
+        await session.BeginAsync(cancellationToken);
+
+        // Claimed first: a retry racing the original waits here for it, then answers as the original did.
+        if (idempotencyKey is not null && !await store.ClaimIdempotencyKeyAsync(session, StaffMember.NameOf(user), idempotencyKey, request.Fingerprint(),
+                leaseId, now, cancellationToken))
+        {
+            var (fingerprint, earlierLeaseId) = await store.FindIdempotencyKeyAsync(session, StaffMember.NameOf(user), idempotencyKey, cancellationToken)
+                ?? throw new InvalidOperationException($"Idempotency key {idempotencyKey} was taken and is gone.");
+            await session.RollbackAsync();
+            return fingerprint == request.Fingerprint()
+                ? Accepted(earlierLeaseId)
+                : ApiProblems.Unprocessable("Idempotency key reused",
+                    $"The {IdempotencyKeyHeader} was used before for a different application; use a new key for a new application.");
+        }
+
+        var unit = await store.LockUnitAsync(session, request.UnitId, cancellationToken);
+        if (Unavailable(unit, request) is { } problem)
+            return problem;
+
+        var tenant = request.ApplicantId is { } applicantId
+            ? await store.FindTenantAsync(session, applicantId, cancellationToken)
+            : await store.FindTenantByEmailAsync(session, request.ApplicantEmail!.Trim(), cancellationToken);
+        var command = request.ToCommand(leaseId, tenant?.TenantId ?? request.ApplicantId ?? NewId.NextGuid());
+
+        var lease = new LeaseRecord(leaseId, command.PropertyId, command.UnitId, command.ApplicantId, command.ApplicantName, command.ApplicantEmail,
+            command.MonthlyRent, command.SecurityDeposit, command.LeaseStart, command.LeaseEnd, LeaseRecord.Submitted, 0, now, now);
+        await store.InsertLeaseAsync(session, lease, cancellationToken);
+        await followUp.ApplyAsync(session, lease, (command.ApplicantName, command.ApplicantEmail), now, cancellationToken);
+        await outbox.Send(LeaseSigning, command, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return Accepted(leaseId);
+    }
+
+    public static async Task<Results<Ok<Page<LeaseResponse>>, ValidationProblem>> ListAsync(string? state, Guid? propertyId, int? limit, int? offset,
+        SqlSession session, PortalStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (ApiProblems.Paging(limit, offset, errors) is not { } paging)
+            return TypedResults.ValidationProblem(errors);
+
+        var page = await session.ReadAsync(() => store.ListLeasesAsync(session, string.IsNullOrEmpty(state) ? null : state, propertyId, paging, cancellationToken),
+            cancellationToken);
+        return TypedResults.Ok(new Page<LeaseResponse>(page.Items.Select(lease => LeaseResponse.From(lease)).ToList(), page.Limit, page.Offset, page.Total));
+    }
+
+    public static async Task<Results<Ok<LeaseResponse>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PortalStore store,
+        CancellationToken cancellationToken)
+    {
+        var lease = await session.ReadAsync(async () => await store.FindLeaseAsync(session, id, cancellationToken) is { } found
+            ? LeaseResponse.From(found, await store.TimelineAsync(session, id, cancellationToken))
+            : null, cancellationToken);
+        return lease is null ? ApiProblems.NotFound("Lease", id) : TypedResults.Ok(lease);
+    }
+
+    public static async Task<Results<Accepted<LeaseAccepted>, ValidationProblem, ProblemHttpResult>> CancelAsync(Guid id, CancelLeaseRequest? request,
+        ClaimsPrincipal user, SqlSession session, BusOutbox outbox, PortalStore store, CancellationToken cancellationToken)
+    {
+        request ??= new CancelLeaseRequest(null);
+        var errors = request.Validate();
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        await session.BeginAsync(cancellationToken);
+        if (await store.LockLeaseAsync(session, id, cancellationToken) is not { } lease)
+            return ApiProblems.NotFound("Lease", id);
+        if (lease.IsFinal)
+            return ApiProblems.Conflict("Lease already ended", $"Lease {id} is {lease.State}; only a lease that is not active yet can be cancelled.");
+
+        await outbox.Send(LeaseSigning, new CancelLease { LeaseId = id, Reason = request.Reason!.Trim(), CancelledBy = StaffMember.NameOf(user) }, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return Accepted(id);
+    }
+
+    static Accepted<LeaseAccepted> Accepted(Guid leaseId) => TypedResults.Accepted($"/api/leases/{leaseId}", new LeaseAccepted(leaseId));
+
+    static ProblemHttpResult? Unavailable(UnitRecord? unit, LeaseApplicationRequest request) => unit switch
+    {
+        null => ApiProblems.Conflict("Unit not available", $"No unit {request.UnitId} exists."),
+        _ when unit.PropertyId != request.PropertyId => ApiProblems.Conflict("Unit not available",
+            $"Unit {unit.UnitId} belongs to property {unit.PropertyId}, not {request.PropertyId}."),
+        _ when unit.Status != UnitStatus.Vacant => ApiProblems.Conflict("Unit not available",
+            $"Unit {unit.UnitId} is {unit.Status}{(unit.LeaseId is { } holder ? $" by lease {holder}" : "")}; only a vacant unit takes an application."),
+        _ => null,
+    };
+}

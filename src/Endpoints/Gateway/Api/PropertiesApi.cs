@@ -1,0 +1,102 @@
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Gateway.Api;
+
+/// <summary>Properties and their units: reference data the Gateway owns.</summary>
+static class PropertiesApi
+{
+    public static async Task<Results<Ok<Page<PropertyRecord>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session, PortalStore store,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (ApiProblems.Paging(limit, offset, errors) is not { } paging)
+            return TypedResults.ValidationProblem(errors);
+        return TypedResults.Ok(await session.ReadAsync(() => store.ListPropertiesAsync(session, paging, cancellationToken), cancellationToken));
+    }
+
+    public static async Task<Results<Ok<PropertyRecord>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PortalStore store,
+        CancellationToken cancellationToken) =>
+        await session.ReadAsync(() => store.FindPropertyAsync(session, id, cancellationToken), cancellationToken) is { } property
+            ? TypedResults.Ok(property)
+            : ApiProblems.NotFound("Property", id);
+
+    public static async Task<Results<Created<PropertyRecord>, ValidationProblem>> CreateAsync(PropertyRequest request, SqlSession session, PortalStore store,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = request.Validate();
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var now = time.GetUtcNow();
+        var property = Record(NewId.NextGuid(), request, now, now);
+        await session.BeginAsync(cancellationToken);
+        await store.InsertPropertyAsync(session, property, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/properties/{property.PropertyId}", property);
+    }
+
+    public static async Task<Results<Ok<PropertyRecord>, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid id, PropertyRequest request,
+        SqlSession session, PortalStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = request.Validate();
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        await session.BeginAsync(cancellationToken);
+        if (await store.FindPropertyAsync(session, id, cancellationToken) is not { } known)
+            return ApiProblems.NotFound("Property", id);
+
+        var property = Record(id, request, known.CreatedAt, time.GetUtcNow());
+        await store.UpdatePropertyAsync(session, property, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return TypedResults.Ok(property);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<UnitRecord>>, ProblemHttpResult>> ListUnitsAsync(Guid id, SqlSession session, PortalStore store,
+        CancellationToken cancellationToken)
+    {
+        var units = await session.ReadAsync(async () => await store.FindPropertyAsync(session, id, cancellationToken) is null
+            ? null
+            : await store.ListUnitsAsync(session, id, cancellationToken), cancellationToken);
+        return units is null ? ApiProblems.NotFound("Property", id) : TypedResults.Ok(units);
+    }
+
+    public static async Task<Results<Created<UnitRecord>, ValidationProblem, ProblemHttpResult>> AddUnitAsync(Guid id, UnitRequest request,
+        SqlSession session, PortalStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = request.Validate();
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var unit = new UnitRecord(NewId.NextGuid(), id, request.Label!.Trim(), request.Bedrooms!.Value, request.Bathrooms!.Value, request.SquareFeet!.Value,
+            request.Rent, UnitStatus.Vacant, null, time.GetUtcNow());
+        await session.BeginAsync(cancellationToken);
+        if (await store.FindPropertyAsync(session, id, cancellationToken) is null)
+            return ApiProblems.NotFound("Property", id);
+        if (!await store.InsertUnitAsync(session, unit, cancellationToken))
+            return ApiProblems.Conflict("Unit label taken", $"Property {id} already has a unit labelled \"{unit.Label}\".");
+        await session.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/units/{unit.UnitId}", unit);
+    }
+
+    public static async Task<Results<Ok<UnitRecord>, ProblemHttpResult>> GetUnitAsync(Guid id, SqlSession session, PortalStore store,
+        CancellationToken cancellationToken) =>
+        await session.ReadAsync(() => store.FindUnitAsync(session, id, cancellationToken), cancellationToken) is { } unit
+            ? TypedResults.Ok(unit)
+            : ApiProblems.NotFound("Unit", id);
+
+    static PropertyRecord Record(Guid id, PropertyRequest request, DateTimeOffset createdAt, DateTimeOffset updatedAt) => new(
+        id,
+        request.Name!.Trim(),
+        request.AddressLine1!.Trim(),
+        PropertyRequest.Trimmed(request.AddressLine2),
+        request.City!.Trim(),
+        PropertyRequest.Trimmed(request.Region),
+        request.PostalCode!.Trim(),
+        request.Country!.ToUpperInvariant(),
+        createdAt,
+        updatedAt);
+}

@@ -1,0 +1,49 @@
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Endpoints.Gateway.Portal;
+
+/// <summary>
+/// Brings a lease's unit and tenant in line with the lease, for the application the Gateway accepts and for every
+/// event projected afterwards alike: the unit's occupancy follows the lease's state (<see cref="UnitRecord.Following"/>)
+/// and the tenant's status is derived again from all their leases (<see cref="TenantStatus.From"/>). Rows are taken
+/// unit then tenant, after the lease, in every writer, so two transactions never wait for each other in a circle.
+/// </summary>
+public sealed class LeaseFollowUp(PortalStore store)
+{
+    /// <param name="contact">The tenant's name and email as the application gave them; null when the event carries none.</param>
+    public async Task ApplyAsync(SqlSession session, LeaseRecord lease, (string Name, string? Email)? contact, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        // A lease for a unit the Gateway does not list has no occupancy to keep here.
+        if (await store.LockUnitAsync(session, lease.UnitId, cancellationToken) is { } unit && unit.Following(lease) is var following && following != unit)
+            await store.SaveUnitOccupancyAsync(session, following, cancellationToken);
+
+        if (lease.TenantId is { } tenantId)
+            await RefreshTenantAsync(session, tenantId, contact, now, cancellationToken);
+    }
+
+    async Task RefreshTenantAsync(SqlSession session, Guid tenantId, (string Name, string? Email)? contact, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var known = await store.LockTenantAsync(session, tenantId, cancellationToken);
+        if (known is null)
+        {
+            // Only the application names the tenant; until it arrives there is nobody to list.
+            if (contact is not { } first)
+                return;
+            await store.InsertTenantAsync(session, new TenantRecord(tenantId, first.Name, first.Email, null, TenantStatus.Prospect, now, now), cancellationToken);
+            known = await store.LockTenantAsync(session, tenantId, cancellationToken)
+                ?? throw new InvalidOperationException($"Tenant {tenantId} vanished while it was being added.");
+        }
+
+        var (status, currentLease) = TenantStatus.From(await store.ListLeasesOfTenantAsync(session, tenantId, cancellationToken));
+        var refreshed = known with
+        {
+            Name = contact?.Name ?? known.Name,
+            Email = contact?.Email ?? known.Email,
+            Status = status,
+            CurrentLeaseId = currentLease,
+        };
+        if (refreshed != known)
+            await store.SaveTenantAsync(session, refreshed with { UpdatedAt = now }, cancellationToken);
+    }
+}
