@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using Orchestration.EndToEnd.Tests.Infrastructure;
 using Orchestration.Endpoints.Notifications.Templates;
@@ -121,6 +122,21 @@ public sealed class When_the_platform_runs_distributed(DistributedPlatform platf
         }
 
         return next == expected.Count;
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task Should_keep_the_generated_admin_password_in_a_file_only_its_owner_can_read()
+    {
+        await platform.ActiveLeaseAsync();
+
+        File.GetUnixFileMode(platform.Run.AdminPasswordFile).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var password = (await File.ReadAllTextAsync(platform.Run.AdminPasswordFile)).Trim();
+        password.Length.ShouldBeGreaterThanOrEqualTo(12);
+        platform.Run.Output.ShouldContain(platform.Run.AdminPasswordFile);
+        platform.Run.Output.ShouldNotContain(password);
+        foreach (var process in DistributedRun.Endpoints.Append("simulators"))
+            platform.Run.Log(process).ShouldNotContain(password, customMessage: $"{process}.log");
     }
 
     static string SubjectOf(TenantEmail email, string recipientName) =>
