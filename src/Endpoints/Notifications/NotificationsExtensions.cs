@@ -59,13 +59,13 @@ public static class NotificationsExtensions
         return services;
     }
 
-    /// <summary><c>GET /api/notifications/emails?leaseId=</c>: what the Pickup provider "sent", newest 100, oldest first.</summary>
-    public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints)
-    {
+    /// <summary>
+    /// <c>GET /api/notifications/emails?leaseId=</c>: what the Pickup provider "sent", newest 100, oldest first. The emails
+    /// carry tenants' details: the host puts its staff authorization on the returned builder.
+    /// </summary>
+    public static RouteHandlerBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/notifications/emails", async (Guid? leaseId, NotificationsStore store, CancellationToken cancellationToken) =>
             Results.Ok(await store.ListPickupAsync(leaseId, 100, cancellationToken)));
-        return endpoints;
-    }
 }
 
 sealed class NotificationsOptionsValidation : IValidateOptions<NotificationsOptions>

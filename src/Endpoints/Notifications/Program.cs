@@ -7,6 +7,6 @@ builder.Services.AddOrchestrationEndpoint(builder.Configuration, "notifications"
 builder.Services.AddNotificationsServices(builder.Configuration);
 
 var app = builder.Build();
+// Health only: staff read what was sent through the Gateway, which signs them in; this process has no staff API.
 app.MapOrchestrationHealth();
-app.MapNotificationsApi();
 app.Run();

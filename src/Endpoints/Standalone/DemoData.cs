@@ -63,21 +63,18 @@ sealed class DemoData(
         var configured = configuration[PasswordSetting];
         var password = string.IsNullOrEmpty(configured) ? RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20) : configured;
 
-        var keptEarlierPassword = new List<string>();
         foreach (var (email, name, role) in new[] { (ManagerEmail, "Demo Property Manager", GatewayRoles.PropertyManager), (AdminEmail, "Demo Administrator", GatewayRoles.Admin) })
         {
-            await staff.EnsureUserAsync(email, name, password, [role], cancellationToken);
+            // Created by an earlier run: the demo users take this start's password, so the line below is always true.
+            var user = await staff.EnsureUserAsync(email, name, password, [role], cancellationToken);
             if ((await staff.CheckPasswordAsync(email, password, cancellationToken)).Failure is not null)
-                keptEarlierPassword.Add(email);
+                await staff.ResetPasswordAsync(user.Id, password, cancellationToken);
         }
 
         lifetime.ApplicationStarted.Register(() =>
         {
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "this host";
-            if (keptEarlierPassword.Count > 0)
-                logger.LogWarning("Demo users {Emails} were created by an earlier run and keep the password they were given then; sign in at {Address} with " +
-                    "that password, or start on a new database", keptEarlierPassword, address);
-            else if (string.IsNullOrEmpty(configured))
+            if (string.IsNullOrEmpty(configured))
                 // The one secret ever logged: a throwaway password for a local demo, made up at this start and useless once it
                 // stops. A password from configuration (Demo:Password) is never logged.
                 logger.LogInformation("Sign in at {Address} as {Email} with password {Password}", address, ManagerEmail, password);

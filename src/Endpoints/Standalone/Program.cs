@@ -17,5 +17,5 @@ app.MapOrchestrationHealth();
 app.MapWebhooks();
 app.MapAuthApi();
 app.MapGatewayApi();
-app.MapNotificationsApi();
+app.MapNotificationsApi().RequireAuthorization(GatewayPolicies.Staff);
 app.Run();

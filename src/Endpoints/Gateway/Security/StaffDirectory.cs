@@ -165,6 +165,23 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogge
         return user with { SecurityStamp = stamp };
     }
 
+    /// <summary>
+    /// Sets a new password without the current one (an administrator's reset, or the standalone demo's throwaway
+    /// password) and a new security stamp, ending every portal session the user had. Null when the user is unknown.
+    /// </summary>
+    public async Task<StaffUser?> ResetPasswordAsync(Guid id, string newPassword, CancellationToken cancellationToken)
+    {
+        if (await FindRowAsync(id, cancellationToken) is not { } row)
+            return null;
+
+        var user = row.User;
+        var stamp = NewStamp();
+        await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash, security_stamp = @stamp WHERE id = @id",
+            c => c.With("@hash", Hasher.HashPassword(user, newPassword)).With("@stamp", stamp).With("@id", id), cancellationToken);
+        logger.LogInformation("Staff user {UserId} had their password reset", id);
+        return user with { SecurityStamp = stamp };
+    }
+
     /// <summary>Replaces the user's roles; null when there is no such user. Sessions and tokens see the change on their next request.</summary>
     public async Task<StaffUser?> SetRolesAsync(Guid id, IEnumerable<string> roles, CancellationToken cancellationToken)
     {
