@@ -64,9 +64,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
 CONFIGURATION="${CONFIGURATION:-Release}"
-RUN_DIR="$(mkdir -p "${ORCHESTRATION_RUN_DIR:-$ROOT/.run}" && cd "${ORCHESTRATION_RUN_DIR:-$ROOT/.run}" && pwd)"
-LOG_DIR="$RUN_DIR/logs"
-mkdir -p "$LOG_DIR"
+RUN_DIR="${ORCHESTRATION_RUN_DIR:-$ROOT/.run}"
 READY_TIMEOUT="${ORCHESTRATION_READY_TIMEOUT:-180}"
 ADMIN_EMAIL="${ORCHESTRATION_ADMIN_EMAIL:-admin@orchestration.localhost}"
 AUTO_SIGN_AFTER="${ORCHESTRATION_AUTO_SIGN_AFTER:-00:00:03}"
@@ -131,6 +129,9 @@ if [ -n "${ORCHESTRATION_ADMIN_PASSWORD:-}" ] && [ "${#ORCHESTRATION_ADMIN_PASSW
 fi
 [[ "$READY_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || fail "ORCHESTRATION_READY_TIMEOUT='$READY_TIMEOUT' is not a number of seconds"
 [ -z "$STOP_WITH_PID" ] || [[ "$STOP_WITH_PID" =~ ^[1-9][0-9]*$ ]] || fail "ORCHESTRATION_STOP_WITH_PID='$STOP_WITH_PID' is not a process id"
+
+RUN_DIR="$(mkdir -p "$RUN_DIR/logs" && cd "$RUN_DIR" && pwd)"
+LOG_DIR="$RUN_DIR/logs"
 
 # True while the process this run belongs to (ORCHESTRATION_STOP_WITH_PID) is alive, or when there is none.
 owner_alive() { [ -z "$STOP_WITH_PID" ] || kill -0 "$STOP_WITH_PID" 2>/dev/null; }
