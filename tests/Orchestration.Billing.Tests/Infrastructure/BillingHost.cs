@@ -8,19 +8,23 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Endpoints.Billing;
+using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Endpoints.Devices;
 using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Storage;
 using Orchestration.Simulators.Hosting;
+using Orchestration.Simulators.Payments;
+using Orchestration.Testing;
 
 namespace Orchestration.Billing.Tests.Infrastructure;
 
 /// <summary>
 /// The Billing and Devices endpoints as their hosts build them (AddOrchestrationEndpoint, inbox/outbox, recoverability)
-/// in one process on the in-memory transport and a SQLite file of their own, charging through the real payment gateway
-/// simulator on a free port. A probe queue records the events the consumers publish.
+/// in one process on the in-memory transport and storage of their own (a SQLite file, or a PostgreSQL schema), charging
+/// through the real payment gateway simulator on a free port. A probe queue records the events the consumers publish,
+/// and <see cref="Tenant"/> can pay at the gateway at the moment Billing cancels.
 /// </summary>
 public sealed class BillingHost : IAsyncDisposable
 {
@@ -28,14 +32,14 @@ public sealed class BillingHost : IAsyncDisposable
 
     readonly WebApplication _app;
     readonly RunningSimulators _simulators;
-    readonly string _database;
+    readonly Func<Task> _dropStorage;
     readonly Consumed _consumed = new();
 
-    BillingHost(WebApplication app, RunningSimulators simulators, string database)
+    BillingHost(WebApplication app, RunningSimulators simulators, Func<Task> dropStorage)
     {
         _app = app;
         _simulators = simulators;
-        _database = database;
+        _dropStorage = dropStorage;
         app.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumed);
     }
 
@@ -43,31 +47,60 @@ public sealed class BillingHost : IAsyncDisposable
 
     public PublishedEvents Published => _app.Services.GetRequiredService<PublishedEvents>();
 
-    public static async Task<BillingHost> StartAsync()
+    public TenantAtTheGateway Tenant => _app.Services.GetRequiredService<TenantAtTheGateway>();
+
+    /// <summary>On a SQLite file of its own, as in the standalone mode.</summary>
+    /// <param name="settings">Configuration over the defaults (recoverability, <c>Billing:Payments:PaymentMethod</c>, ...).</param>
+    /// <param name="gateway">Changes to the payment gateway simulator's options (a settlement delay, ...).</param>
+    public static Task<BillingHost> StartAsync(IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null)
     {
-        var simulators = await SimulatorHost.StartAsync(new SimulatorOptions
+        var database = Path.Combine(Path.GetTempPath(), $"billing-tests-{Guid.NewGuid():N}.db");
+        return StartAsync("Sqlite", $"Data Source={database}", "billing", settings, gateway, () =>
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+                File.Delete(file);
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>On the PostgreSQL server the suite runs against (PGHOST, PGPORT, ...), in a schema of its own that is dropped at the end.</summary>
+    public static Task<BillingHost> StartOnPostgresAsync(IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null)
+    {
+        var schema = TestServers.NewSchema("billing_tests");
+        return StartAsync("Postgres", TestServers.PostgresConnectionString, schema, settings, gateway, () => TestServers.DropSchemaAsync(schema));
+    }
+
+    static async Task<BillingHost> StartAsync(string provider, string connectionString, string schema, IDictionary<string, string?>? settings,
+        Action<PaymentsSimulatorOptions>? gateway, Func<Task> dropStorage)
+    {
+        var options = new SimulatorOptions
         {
             Payments = { Url = "http://127.0.0.1:0", SecretKey = SecretKey },
             ESignature = { Enabled = false },
             Screening = { Enabled = false },
             Mail = { Enabled = false },
-        }, CancellationToken.None);
+        };
+        gateway?.Invoke(options.Payments);
+        var simulators = await SimulatorHost.StartAsync(options, CancellationToken.None);
 
-        var database = Path.Combine(Path.GetTempPath(), $"billing-tests-{Guid.NewGuid():N}.db");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Bus:Transport"] = "InMemory",
-            ["Storage:Provider"] = "Sqlite",
-            ["Storage:ConnectionString"] = $"Data Source={database}",
-            ["Storage:Schema"] = "billing",
+            ["Storage:Provider"] = provider,
+            ["Storage:ConnectionString"] = connectionString,
+            ["Storage:Schema"] = schema,
             ["Recoverability:ImmediateRetries"] = "0",
             ["Recoverability:DelayedRetries"] = "",
             ["Billing:Payments:BaseUrl"] = simulators.Payments!.ToString(),
             ["Billing:Payments:SecretKey"] = SecretKey,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            configuration[key] = value;
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
         builder.Services.AddSingleton<PublishedEvents>();
@@ -80,6 +113,10 @@ public sealed class BillingHost : IAsyncDisposable
         builder.Services.AddBillingServices(builder.Configuration);
         builder.Services.AddDevicesServices(builder.Configuration);
 
+        var tenant = new TenantAtTheGateway(simulators.Payments!, SecretKey);
+        builder.Services.AddSingleton(tenant);
+        builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(tenant.PaysFirst);
+
         var app = builder.Build();
         try
         {
@@ -89,10 +126,11 @@ public sealed class BillingHost : IAsyncDisposable
         {
             await app.DisposeAsync();
             await simulators.DisposeAsync();
+            await dropStorage();
             throw;
         }
 
-        return new BillingHost(app, simulators, database);
+        return new BillingHost(app, simulators, dropStorage);
     }
 
     /// <summary>Sends the command to its queue and waits until the endpoint has finished with it: null when handled, else the exception.</summary>
@@ -148,14 +186,19 @@ public sealed class BillingHost : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>The payment intent as the gateway reports it now.</summary>
+    public async Task<JsonElement> IntentAsync(string id)
+    {
+        using var gateway = Gateway();
+        return await gateway.GetFromJsonAsync<JsonElement>($"v1/payment_intents/{id}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _simulators.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
-            File.Delete(file);
+        await _dropStorage();
     }
 
     /// <summary>Completes when the endpoint has finished a message: null when handled, the exception when it failed.</summary>
