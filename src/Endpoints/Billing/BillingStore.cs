@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Billing;
@@ -35,13 +36,31 @@ public sealed class BillingStore(SqlStorage storage)
     readonly string _payments = storage.Table("payments");
     readonly string _refunds = storage.Table("refunds");
 
+    const string PaymentColumns =
+        "idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at, cancel_outcome, intent_canceled_at";
+
     public async Task<PaymentRecord?> FindPaymentAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
     {
+        await using var command = session.CreateCommand($"SELECT {PaymentColumns} FROM {_payments} WHERE idempotency_key = @key").With("@key", idempotencyKey);
+        return await ReadPaymentAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// The request's row, created when there is none, and locked until the transaction ends: a cancellation of the
+    /// same request waits until this one has committed, and then sees its charge, rather than passing it unseen.
+    /// </summary>
+    public async Task<PaymentRecord> ClaimPaymentAsync(SqlSession session, string idempotencyKey, Guid leaseId, CancellationToken cancellationToken)
+    {
         await using var command = session.CreateCommand($"""
-            SELECT idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at, cancel_outcome,
-                intent_canceled_at
-            FROM {_payments} WHERE idempotency_key = @key
-            """).With("@key", idempotencyKey);
+            INSERT INTO {_payments} (idempotency_key, lease_id) VALUES (@key, @lease_id)
+            ON CONFLICT (idempotency_key) DO UPDATE SET lease_id = {_payments}.lease_id
+            RETURNING {PaymentColumns}
+            """).With("@key", idempotencyKey).With("@lease_id", leaseId);
+        return await ReadPaymentAsync(command, cancellationToken) ?? throw new InvalidOperationException($"No payment row returned for {idempotencyKey}.");
+    }
+
+    static async Task<PaymentRecord?> ReadPaymentAsync(DbCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new PaymentRecord(reader.GetString(0), reader.GetGuid(1), reader.GetNullableString(2), reader.GetNullableInt64(3), reader.GetNullableString(4),
@@ -80,8 +99,8 @@ public sealed class BillingStore(SqlStorage storage)
     /// Records how the cancellation ended: the intent's status as the gateway last reported it (none when there was no
     /// intent), the outcome, and when the gateway cancelled the intent.
     /// </summary>
-    public async Task RecordCancelOutcomeAsync(SqlSession session, string idempotencyKey, string? intentStatus, string outcome, DateTimeOffset? intentCanceledAt,
-        CancellationToken cancellationToken)
+    public async Task RecordCancelOutcomeAsync(SqlSession session, string idempotencyKey, string? intentStatus, string outcome,
+        DateTimeOffset? intentCanceledAt, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
             UPDATE {_payments} SET intent_status = COALESCE(@status, intent_status), cancel_outcome = @outcome, intent_canceled_at = @canceled_at
