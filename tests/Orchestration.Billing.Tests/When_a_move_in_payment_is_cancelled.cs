@@ -1,6 +1,7 @@
 using System.Net;
 using Orchestration.Billing.Tests.Infrastructure;
 using Orchestration.Endpoints.Billing;
+using Orchestration.Testing;
 
 namespace Orchestration.Billing.Tests;
 
@@ -55,8 +56,8 @@ public abstract class When_a_move_in_payment_is_cancelled(BillingHost host)
         canceled.GetProperty("payload").GetProperty("request").GetProperty("idempotency_key").GetString().ShouldBe($"{lease.FundsKey}-cancel");
 
         using var tenant = host.Gateway();
-        using var later = await tenant.PostAsync($"v1/payment_intents/{intentId}/confirm",
-            new FormUrlEncodedContent([KeyValuePair.Create("payment_method", "pm_card_visa")]));
+        using var form = new FormUrlEncodedContent([KeyValuePair.Create("payment_method", "pm_card_visa")]);
+        using var later = await tenant.PostAsync($"v1/payment_intents/{intentId}/confirm", form);
         later.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await later.Content.ReadAsStringAsync()).ShouldContain("payment_intent_unexpected_state");
         (await host.IntentAsync(intentId)).GetProperty("amount_received").GetInt64().ShouldBe(0);
@@ -83,6 +84,23 @@ public abstract class When_a_move_in_payment_is_cancelled(BillingHost host)
         (await host.EventsAsync("charge.refunded", intentId)).Count.ShouldBe(1);
         (await host.EventsAsync("payment_intent.canceled", intentId)).ShouldBeEmpty();
         (await host.IntentAsync(intentId)).GetProperty("status").GetString().ShouldBe("succeeded");
+    }
+
+    [Fact]
+    public async Task Should_refund_a_payment_charged_while_the_cancellation_was_arriving()
+    {
+        var lease = new Leases();
+        host.LeaseCalledOffDuringTheCharge(lease, after: TimeSpan.FromMilliseconds(500));
+
+        (await host.SendAsync(lease.RequestMoveInFunds())).ShouldBeNull();
+
+        await Eventually.HoldsAsync(async () => (await host.PaymentAsync(lease.FundsKey))?.CancelOutcome is not null, TimeSpan.FromSeconds(10),
+            "the cancellation is carried out");
+        var payment = (await host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
+        var intentId = payment.PaymentIntentId.ShouldNotBeNull();
+        payment.CancelOutcome.ShouldBe(CancelOutcomes.Refunded);
+        (await host.RefundAsync($"{lease.FundsKey}-refund")).ShouldNotBeNull().Amount.ShouldBe(370000);
+        (await host.EventsAsync("charge.refunded", intentId)).Count.ShouldBe(1);
     }
 
     [Fact]

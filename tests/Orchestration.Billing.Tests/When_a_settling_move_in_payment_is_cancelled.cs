@@ -74,12 +74,12 @@ public sealed class When_a_settling_move_in_payment_is_cancelled(SettlingPayment
         var intentId = await ProcessingAsync(lease, rent: 1850.02m);
         await Eventually.HoldsAsync(async () => (await _host.IntentAsync(intentId)).GetProperty("status").GetString() == "requires_payment_method",
             Settled, "the first attempt is declined");
-        var tenantPaid = _host.Tenant.PaysJustBeforeTheCancellation(intentId, "pm_card_visa");
+        var tenantPaid = _host.TenantPaysJustBeforeTheCancellation(intentId, "pm_card_visa");
 
         await NotYetWithdrawnAsync(lease);
 
         // The tenant's attempt was under way when the cancellation arrived: refused, and kept under {key}-cancel.
-        (await tenantPaid).ShouldBe(new TenantAtTheGateway.Payment(HttpStatusCode.OK, "processing"));
+        (await tenantPaid).ShouldBe(new BillingHost.TenantPayment(HttpStatusCode.OK, "processing"));
         await WithdrawnAsync(lease, CancelOutcomes.IntentCanceled);
         var intent = await _host.IntentAsync(intentId);
         intent.GetProperty("status").GetString().ShouldBe("canceled");
@@ -103,11 +103,11 @@ public sealed class When_the_tenant_pays_as_the_cancellation_goes_out(DeclinedCa
         var declined = (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
         declined.IntentStatus.ShouldBe("requires_payment_method");
         var intentId = declined.PaymentIntentId.ShouldNotBeNull();
-        var tenantPaid = _host.Tenant.PaysJustBeforeTheCancellation(intentId, "pm_card_visa");
+        var tenantPaid = _host.TenantPaysJustBeforeTheCancellation(intentId, "pm_card_visa");
 
         (await _host.SendAsync(lease.CancelMoveInFundsRequest())).ShouldBeNull();
 
-        (await tenantPaid).ShouldBe(new TenantAtTheGateway.Payment(HttpStatusCode.OK, "succeeded"));
+        (await tenantPaid).ShouldBe(new BillingHost.TenantPayment(HttpStatusCode.OK, "succeeded"));
         var payment = (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
         payment.CancelOutcome.ShouldBe(CancelOutcomes.Refunded);
         payment.IntentStatus.ShouldBe("succeeded");

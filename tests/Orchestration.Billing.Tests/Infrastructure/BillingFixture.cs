@@ -1,6 +1,9 @@
 namespace Orchestration.Billing.Tests.Infrastructure;
 
-/// <summary>One Billing and Devices host with its own payment gateway simulator, shared by the tests of a class or collection; every test works on leases of its own.</summary>
+/// <summary>
+/// One Billing and Devices host with its own payment gateway simulator, shared by the tests of a class or collection;
+/// every test works on leases of its own.
+/// </summary>
 public abstract class BillingHostFixture(Func<Task<BillingHost>> start) : IAsyncLifetime
 {
     BillingHost? _host;

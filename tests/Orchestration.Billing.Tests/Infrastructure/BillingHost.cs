@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -24,7 +25,7 @@ namespace Orchestration.Billing.Tests.Infrastructure;
 /// The Billing and Devices endpoints as their hosts build them (AddOrchestrationEndpoint, inbox/outbox, recoverability)
 /// in one process on the in-memory transport and storage of their own (a SQLite file, or a PostgreSQL schema), charging
 /// through the real payment gateway simulator on a free port. A probe queue records the events the consumers publish,
-/// and <see cref="Tenant"/> can pay at the gateway at the moment Billing cancels.
+/// and <see cref="GatewayMoments"/> let the tenant or the saga act at the moment one of Billing's calls is on its way.
 /// </summary>
 public sealed class BillingHost : IAsyncDisposable
 {
@@ -47,7 +48,49 @@ public sealed class BillingHost : IAsyncDisposable
 
     public PublishedEvents Published => _app.Services.GetRequiredService<PublishedEvents>();
 
-    public TenantAtTheGateway Tenant => _app.Services.GetRequiredService<TenantAtTheGateway>();
+    GatewayMoments Moments => _app.Services.GetRequiredService<GatewayMoments>();
+
+    /// <summary>The tenant's confirmation of an intent: the gateway's status code and the intent's status after it.</summary>
+    public sealed record TenantPayment(HttpStatusCode StatusCode, string IntentStatus);
+
+    /// <summary>
+    /// The tenant confirms the intent with <paramref name="paymentMethod"/> through the gateway's API just before
+    /// Billing's next cancellation of it reaches the gateway. Completes with the gateway's answer to the tenant, or
+    /// fails when Billing does not try to cancel within 20 s.
+    /// </summary>
+    public Task<TenantPayment> TenantPaysJustBeforeTheCancellation(string intentId, string paymentMethod)
+    {
+        var paid = new TaskCompletionSource<TenantPayment>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Moments.Before(
+            request => request.Method == HttpMethod.Post
+                && request.RequestUri!.AbsolutePath.EndsWith($"/v1/payment_intents/{intentId}/cancel", StringComparison.Ordinal),
+            async cancellationToken =>
+            {
+                using var tenant = Gateway();
+                using var form = new FormUrlEncodedContent([KeyValuePair.Create("payment_method", paymentMethod)]);
+                using var response = await tenant.PostAsync($"v1/payment_intents/{intentId}/confirm", form, cancellationToken);
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                // A decline (402) carries the intent inside the error, as Stripe sends it.
+                var intent = body.TryGetProperty("error", out var error) ? error.GetProperty("payment_intent") : body;
+                paid.TrySetResult(new TenantPayment(response.StatusCode, intent.GetProperty("status").GetString()!));
+            });
+        return paid.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>
+    /// The saga calls the lease off while Billing's charge of its move-in funds is on its way: the cancellation is sent
+    /// when the charge goes out, and the charge reaches the gateway <paramref name="after"/> later, giving the
+    /// cancellation the time to be handled in between, if anything lets it.
+    /// </summary>
+    public void LeaseCalledOffDuringTheCharge(Leases lease, TimeSpan after) => Moments.Before(
+        request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/v1/payment_intents", StringComparison.Ordinal)
+            && request.Headers.TryGetValues("Idempotency-Key", out var keys) && keys.Contains(lease.FundsKey),
+        async cancellationToken =>
+        {
+            var endpoint = await _app.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{CommandRoutes.MoveInPayments}"));
+            await endpoint.Send(lease.CancelMoveInFundsRequest(), cancellationToken);
+            await Task.Delay(after, cancellationToken);
+        });
 
     /// <summary>On a SQLite file of its own, as in the standalone mode.</summary>
     /// <param name="settings">Configuration over the defaults (recoverability, <c>Billing:Payments:PaymentMethod</c>, ...).</param>
@@ -113,9 +156,9 @@ public sealed class BillingHost : IAsyncDisposable
         builder.Services.AddBillingServices(builder.Configuration);
         builder.Services.AddDevicesServices(builder.Configuration);
 
-        var tenant = new TenantAtTheGateway(simulators.Payments!, SecretKey);
-        builder.Services.AddSingleton(tenant);
-        builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(tenant.PaysFirst);
+        var moments = new GatewayMoments();
+        builder.Services.AddSingleton(moments);
+        builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(moments.Handler);
 
         var app = builder.Build();
         try

@@ -69,7 +69,8 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
         var intentId = (await declined.JsonAsync()).Text("error.payment_intent.id");
 
         using var cancel = await CancelAsync(harness.Payments, intentId);
-        using var confirm = await StripeRequests.PostAsync(harness.Payments, $"/v1/payment_intents/{intentId}/confirm", null, ("payment_method", "pm_card_visa"));
+        using var confirm = await StripeRequests.PostAsync(harness.Payments, $"/v1/payment_intents/{intentId}/confirm", null,
+            ("payment_method", "pm_card_visa"));
         using var refund = await StripeRequests.PostAsync(harness.Payments, "/v1/refunds", null, ("payment_intent", intentId));
 
         cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
