@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Orchestration.Billing.Tests.Infrastructure;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Messages;
@@ -11,12 +9,6 @@ namespace Orchestration.Billing.Tests;
 public sealed class When_move_in_funds_are_requested(BillingFixture fixture)
 {
     readonly BillingHost _host = fixture.Host;
-
-    async Task<JsonElement> IntentAsync(string id)
-    {
-        using var gateway = _host.Gateway();
-        return await gateway.GetFromJsonAsync<JsonElement>($"v1/payment_intents/{id}");
-    }
 
     [Fact]
     public async Task Should_charge_deposit_and_rent_once_as_one_intent_for_the_lease()
@@ -30,7 +22,7 @@ public sealed class When_move_in_funds_are_requested(BillingFixture fixture)
         payment.PaymentIntentId.ShouldNotBeNull().ShouldStartWith("pi_");
         payment.IntentStatus.ShouldBe("succeeded");
         payment.Amount.ShouldBe(369950);
-        var intent = await IntentAsync(payment.PaymentIntentId);
+        var intent = await _host.IntentAsync(payment.PaymentIntentId);
         intent.GetProperty("amount").GetInt64().ShouldBe(369950);
         intent.GetProperty("currency").GetString().ShouldBe("usd");
         intent.GetProperty("metadata").GetProperty("lease_id").GetString().ShouldBe(lease.LeaseId.ToString());

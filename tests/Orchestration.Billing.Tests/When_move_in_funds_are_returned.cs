@@ -29,46 +29,4 @@ public sealed class When_move_in_funds_are_returned(BillingFixture fixture)
         refund.Amount.ShouldBe(370000);
         (await _host.EventsAsync("charge.refunded", paymentId)).Count.ShouldBe(1);
     }
-
-    [Fact]
-    public async Task Should_refund_a_succeeded_payment_when_the_request_is_cancelled()
-    {
-        var lease = new Leases();
-        var paymentId = await ChargedAsync(lease);
-
-        (await _host.SendAsync(lease.CancelMoveInFundsRequest())).ShouldBeNull();
-        (await _host.SendAsync(lease.CancelMoveInFundsRequest())).ShouldBeNull();
-
-        (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().CancelledAt.ShouldNotBeNull();
-        var refund = (await _host.RefundAsync($"{lease.FundsKey}-refund")).ShouldNotBeNull();
-        refund.PaymentIntentId.ShouldBe(paymentId);
-        refund.Amount.ShouldBe(370000);
-        (await _host.EventsAsync("charge.refunded", paymentId)).Count.ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task Should_not_charge_a_request_that_was_cancelled_before_it_arrived()
-    {
-        var lease = new Leases();
-
-        (await _host.SendAsync(lease.CancelMoveInFundsRequest())).ShouldBeNull();
-        (await _host.SendAsync(lease.RequestMoveInFunds())).ShouldBeNull();
-
-        var payment = (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
-        payment.CancelledAt.ShouldNotBeNull();
-        payment.PaymentIntentId.ShouldBeNull();
-        (await _host.EventsAsync("payment_intent.succeeded", lease.LeaseId.ToString())).ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task Should_only_mark_a_declined_request_cancelled()
-    {
-        var lease = new Leases();
-        (await _host.SendAsync(lease.RequestMoveInFunds(1850.00m, 1850.02m))).ShouldBeNull();
-
-        (await _host.SendAsync(lease.CancelMoveInFundsRequest())).ShouldBeNull();
-
-        (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().CancelledAt.ShouldNotBeNull();
-        (await _host.RefundAsync($"{lease.FundsKey}-refund")).ShouldBeNull();
-    }
 }

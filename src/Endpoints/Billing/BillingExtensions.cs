@@ -33,6 +33,7 @@ public static class BillingExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(BillingMigrations.Tables);
+        services.AddSingleton(BillingMigrations.Cancellations);
         services.AddSingleton<BillingStore>();
         services.AddScoped<MoveInRefunds>();
 

@@ -39,4 +39,14 @@ public static class BillingMigrations
             CREATE INDEX {PlatformMigrations.Index(s, "refunds_lease")} ON {s.Table("refunds")} (lease_id);
             """;
     });
+
+    /// <summary>
+    /// How a cancelled request ended at the gateway: <c>cancel_outcome</c> is one of <see cref="CancelOutcomes"/>, and
+    /// <c>intent_canceled_at</c> is when the gateway cancelled the intent. <c>intent_status</c> follows the intent to
+    /// <c>canceled</c> or <c>succeeded</c>. Null while the request is not cancelled or its payment is still settling.
+    /// </summary>
+    public static readonly SchemaMigration Cancellations = new("billing_0002_payment_cancellations", s => $"""
+        ALTER TABLE {s.Table("payments")} ADD COLUMN cancel_outcome text NULL;
+        ALTER TABLE {s.Table("payments")} ADD COLUMN intent_canceled_at bigint NULL;
+        """);
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Billing;
@@ -5,10 +6,24 @@ namespace Orchestration.Endpoints.Billing;
 /// <summary>
 /// A move-in funds request as Billing knows it: charged (the intent and its status when created), cancelled, or both.
 /// A cancellation that arrives before the request leaves a row without an intent, so the late request charges nothing.
+/// Once the cancellation is carried out at the gateway, <see cref="CancelOutcome"/> says how (<see cref="CancelOutcomes"/>).
 /// </summary>
 public sealed record PaymentRecord(
     string IdempotencyKey, Guid LeaseId, string? PaymentIntentId, long? Amount, string? Currency, string? IntentStatus, string? FailureCode,
-    DateTimeOffset? CancelledAt);
+    DateTimeOffset? CancelledAt, string? CancelOutcome = null, DateTimeOffset? IntentCanceledAt = null);
+
+/// <summary>How a cancelled move-in funds request ended at the gateway.</summary>
+public static class CancelOutcomes
+{
+    /// <summary>No intent existed when the cancellation was carried out: nothing was charged.</summary>
+    public const string NotCharged = "not_charged";
+
+    /// <summary>The unpaid intent was cancelled at the gateway: it can no longer be paid.</summary>
+    public const string IntentCanceled = "intent_canceled";
+
+    /// <summary>The intent had been paid: the payment was refunded in full.</summary>
+    public const string Refunded = "refunded";
+}
 
 public sealed record RefundRecord(string IdempotencyKey, Guid LeaseId, string PaymentIntentId, string RefundId, long Amount, string Status);
 
@@ -21,17 +36,36 @@ public sealed class BillingStore(SqlStorage storage)
     readonly string _payments = storage.Table("payments");
     readonly string _refunds = storage.Table("refunds");
 
+    const string PaymentColumns =
+        "idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at, cancel_outcome, intent_canceled_at";
+
     public async Task<PaymentRecord?> FindPaymentAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
     {
+        await using var command = session.CreateCommand($"SELECT {PaymentColumns} FROM {_payments} WHERE idempotency_key = @key").With("@key", idempotencyKey);
+        return await ReadPaymentAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// The request's row, created when there is none, and locked until the transaction ends: a cancellation of the
+    /// same request waits until this one has committed, and then sees its charge, rather than passing it unseen.
+    /// </summary>
+    public async Task<PaymentRecord> ClaimPaymentAsync(SqlSession session, string idempotencyKey, Guid leaseId, CancellationToken cancellationToken)
+    {
         await using var command = session.CreateCommand($"""
-            SELECT idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at
-            FROM {_payments} WHERE idempotency_key = @key
-            """).With("@key", idempotencyKey);
+            INSERT INTO {_payments} (idempotency_key, lease_id) VALUES (@key, @lease_id)
+            ON CONFLICT (idempotency_key) DO UPDATE SET lease_id = {_payments}.lease_id
+            RETURNING {PaymentColumns}
+            """).With("@key", idempotencyKey).With("@lease_id", leaseId);
+        return await ReadPaymentAsync(command, cancellationToken) ?? throw new InvalidOperationException($"No payment row returned for {idempotencyKey}.");
+    }
+
+    static async Task<PaymentRecord?> ReadPaymentAsync(DbCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new PaymentRecord(reader.GetString(0), reader.GetGuid(1), reader.GetNullableString(2), reader.GetNullableInt64(3), reader.GetNullableString(4),
-                reader.GetNullableString(5), reader.GetNullableString(6),
-                reader.GetNullableInt64(7) is { } cancelled ? DateTimeOffset.FromUnixTimeMilliseconds(cancelled) : null)
+                reader.GetNullableString(5), reader.GetNullableString(6), Time(reader.GetNullableInt64(7)), reader.GetNullableString(8),
+                Time(reader.GetNullableInt64(9)))
             : null;
     }
 
@@ -61,6 +95,22 @@ public sealed class BillingStore(SqlStorage storage)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Records how the cancellation ended: the intent's status as the gateway last reported it (none when there was no
+    /// intent), the outcome, and when the gateway cancelled the intent.
+    /// </summary>
+    public async Task RecordCancelOutcomeAsync(SqlSession session, string idempotencyKey, string? intentStatus, string outcome,
+        DateTimeOffset? intentCanceledAt, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            UPDATE {_payments} SET intent_status = COALESCE(@status, intent_status), cancel_outcome = @outcome, intent_canceled_at = @canceled_at
+            WHERE idempotency_key = @key
+            """)
+            .With("@key", idempotencyKey).With("@status", intentStatus).With("@outcome", outcome)
+            .With("@canceled_at", intentCanceledAt?.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<RefundRecord?> FindRefundAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
@@ -84,4 +134,6 @@ public sealed class BillingStore(SqlStorage storage)
             .With("@amount", refund.Amount).With("@status", refund.Status).With("@reason", reason).With("@now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    static DateTimeOffset? Time(long? unixMilliseconds) => unixMilliseconds is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
 }

@@ -11,7 +11,8 @@ internal sealed record NewRefund(string PaymentIntentId, long? Amount, string? R
 /// <summary>
 /// The simulated gateway's books: payment intents, their charges and refunds, the state transitions Stripe documents
 /// (requires_payment_method / requires_confirmation → processing → succeeded, or back to requires_payment_method with
-/// <c>last_payment_error</c>), and the webhook each outcome causes.
+/// <c>last_payment_error</c>; requires_payment_method / requires_confirmation → canceled), and the webhook each outcome
+/// causes.
 /// </summary>
 internal sealed class PaymentGateway(
     PaymentsSimulatorOptions options,
@@ -88,6 +89,36 @@ internal sealed class PaymentGateway(
         // Stripe's later events carry no request: nothing the client sent caused them directly.
         backgroundWork.RunAfter(options.SettlementDelay, () => Settle(id, new StripeEventRequest(null, null)));
         return Ok(processing);
+    }
+
+    /// <summary>
+    /// Cancels an intent nobody has paid yet, so no later confirmation can take the money. Once an intent is processing
+    /// or has succeeded the refusal names its status, and the client has to wait for the outcome or refund instead.
+    /// </summary>
+    public RecordedResponse Cancel(string id, string? reason, StripeEventRequest cause)
+    {
+        PaymentIntentResource canceled;
+        lock (gate)
+        {
+            if (!intents.TryGetValue(id, out var intent))
+                return StripeError.NoSuch("payment_intent", id, "intent").ToResponse(StatusCodes.Status404NotFound);
+            if (!PaymentIntentStatus.IsCancellable(intent.Status))
+            {
+                return StripeError.InvalidRequest(
+                    $"You cannot cancel this PaymentIntent because it has a status of {intent.Status}. Only a PaymentIntent with one of the " +
+                    "following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action.",
+                    "payment_intent_unexpected_state").ToResponse(StatusCodes.Status400BadRequest);
+            }
+
+            intent.Status = PaymentIntentStatus.Canceled;
+            intent.CanceledAt = timeProvider.GetUtcNow();
+            intent.CancellationReason = reason;
+            canceled = intent.ToResource();
+        }
+
+        logger.LogInformation("Payment intent {PaymentIntentId} canceled ({CancellationReason})", id, reason ?? "no reason given");
+        webhooks.Publish("payment_intent.canceled", canceled, cause);
+        return Ok(canceled);
     }
 
     public RecordedResponse Refund(NewRefund request, StripeEventRequest cause)

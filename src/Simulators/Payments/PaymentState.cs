@@ -8,6 +8,14 @@ internal static class PaymentIntentStatus
     public const string RequiresConfirmation = "requires_confirmation";
     public const string Processing = "processing";
     public const string Succeeded = "succeeded";
+    public const string Canceled = "canceled";
+
+    /// <summary>
+    /// The states Stripe lets a client cancel from. Stripe also allows requires_action and requires_capture, which this
+    /// simulator never enters (no 3-D Secure, automatic capture only), and processing for a few bank debits, which it
+    /// treats as not cancellable.
+    /// </summary>
+    public static bool IsCancellable(string status) => status is RequiresPaymentMethod or RequiresConfirmation;
 }
 
 internal sealed class PaymentIntent(string id, long amount, string currency, IReadOnlyDictionary<string, string> metadata, DateTimeOffset created)
@@ -24,11 +32,15 @@ internal sealed class PaymentIntent(string id, long amount, string currency, IRe
     public string Status { get; set; } = PaymentIntentStatus.RequiresPaymentMethod;
     public PaymentFailure? LastFailure { get; set; }
     public Charge? LatestCharge { get; set; }
+    public DateTimeOffset? CanceledAt { get; set; }
+    public string? CancellationReason { get; set; }
 
     public PaymentIntentResource ToResource() => new(
         Id, Amount,
         AmountCapturable: 0,
         AmountReceived: Status == PaymentIntentStatus.Succeeded ? Amount : 0,
+        CanceledAt?.ToUnixTimeSeconds(),
+        CancellationReason,
         CaptureMethod: "automatic",
         ClientSecret,
         ConfirmationMethod: "automatic",

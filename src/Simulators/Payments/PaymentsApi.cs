@@ -6,6 +6,7 @@ namespace Orchestration.Simulators.Payments;
 internal static class PaymentsApi
 {
     static readonly string[] RefundReasons = ["duplicate", "fraudulent", "requested_by_customer"];
+    static readonly string[] CancellationReasons = ["duplicate", "fraudulent", "requested_by_customer", "abandoned"];
 
     public static Task<IResult> CreatePaymentIntent(HttpContext http, PaymentGateway gateway, IdempotencyStore idempotency) =>
         RespondAsync(http, idempotency, form =>
@@ -36,6 +37,20 @@ internal static class PaymentsApi
             form.AllowOnly("payment_method", "off_session", "return_url", "expand[");
             var paymentMethod = form.PaymentMethod("payment_method");
             return form.FirstError is { } error ? Refuse(error) : gateway.Confirm(id, paymentMethod, Cause(http));
+        });
+
+    public static Task<IResult> CancelPaymentIntent(HttpContext http, PaymentGateway gateway, IdempotencyStore idempotency, string id) =>
+        RespondAsync(http, idempotency, form =>
+        {
+            form.AllowOnly("cancellation_reason", "expand[");
+            var reason = form.String("cancellation_reason");
+            if (form.FirstError is { } error)
+                return Refuse(error);
+
+            return reason is not null && !CancellationReasons.Contains(reason)
+                ? Refuse(StripeError.InvalidRequest(
+                    $"Invalid cancellation_reason: must be one of {string.Join(", ", CancellationReasons)}", param: "cancellation_reason"))
+                : gateway.Cancel(id, reason, Cause(http));
         });
 
     public static Task<IResult> CreateRefund(HttpContext http, PaymentGateway gateway, IdempotencyStore idempotency) =>

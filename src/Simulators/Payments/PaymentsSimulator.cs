@@ -4,7 +4,7 @@ using Orchestration.Simulators.Webhooks;
 namespace Orchestration.Simulators.Payments;
 
 /// <summary>
-/// A Stripe-compatible payment gateway: payment intents, refunds, <c>Idempotency-Key</c>, Stripe errors, and
+/// A Stripe-compatible payment gateway: payment intents (created, confirmed, canceled), refunds, <c>Idempotency-Key</c>, Stripe errors, and
 /// <c>Stripe-Signature</c>-signed webhooks. See <see cref="PaymentOutcomes"/> for how the amount picks the outcome.
 /// </summary>
 internal static class PaymentsSimulator
@@ -42,6 +42,7 @@ internal static class PaymentsSimulator
         api.MapPost("/payment_intents", PaymentsApi.CreatePaymentIntent);
         api.MapGet("/payment_intents/{id}", (PaymentGateway gateway, string id) => gateway.Retrieve(id));
         api.MapPost("/payment_intents/{id}/confirm", PaymentsApi.ConfirmPaymentIntent);
+        api.MapPost("/payment_intents/{id}/cancel", PaymentsApi.CancelPaymentIntent);
         api.MapPost("/refunds", PaymentsApi.CreateRefund);
         api.MapGet("/refunds/{id}", (PaymentGateway gateway, string id) => gateway.RetrieveRefund(id));
 

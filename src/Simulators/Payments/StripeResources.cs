@@ -10,6 +10,8 @@ internal sealed record PaymentIntentResource(
     long Amount,
     long AmountCapturable,
     long AmountReceived,
+    long? CanceledAt,
+    string? CancellationReason,
     string CaptureMethod,
     string ClientSecret,
     string ConfirmationMethod,

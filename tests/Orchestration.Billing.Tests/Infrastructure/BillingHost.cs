@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -8,19 +9,23 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Endpoints.Billing;
+using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Endpoints.Devices;
 using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Storage;
 using Orchestration.Simulators.Hosting;
+using Orchestration.Simulators.Payments;
+using Orchestration.Testing;
 
 namespace Orchestration.Billing.Tests.Infrastructure;
 
 /// <summary>
 /// The Billing and Devices endpoints as their hosts build them (AddOrchestrationEndpoint, inbox/outbox, recoverability)
-/// in one process on the in-memory transport and a SQLite file of their own, charging through the real payment gateway
-/// simulator on a free port. A probe queue records the events the consumers publish.
+/// in one process on the in-memory transport and storage of their own (a SQLite file, or a PostgreSQL schema), charging
+/// through the real payment gateway simulator on a free port. A probe queue records the events the consumers publish,
+/// and <see cref="GatewayMoments"/> let the tenant or the saga act at the moment one of Billing's calls is on its way.
 /// </summary>
 public sealed class BillingHost : IAsyncDisposable
 {
@@ -28,14 +33,14 @@ public sealed class BillingHost : IAsyncDisposable
 
     readonly WebApplication _app;
     readonly RunningSimulators _simulators;
-    readonly string _database;
+    readonly Func<Task> _dropStorage;
     readonly Consumed _consumed = new();
 
-    BillingHost(WebApplication app, RunningSimulators simulators, string database)
+    BillingHost(WebApplication app, RunningSimulators simulators, Func<Task> dropStorage)
     {
         _app = app;
         _simulators = simulators;
-        _database = database;
+        _dropStorage = dropStorage;
         app.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumed);
     }
 
@@ -43,31 +48,102 @@ public sealed class BillingHost : IAsyncDisposable
 
     public PublishedEvents Published => _app.Services.GetRequiredService<PublishedEvents>();
 
-    public static async Task<BillingHost> StartAsync()
+    GatewayMoments Moments => _app.Services.GetRequiredService<GatewayMoments>();
+
+    /// <summary>The tenant's confirmation of an intent: the gateway's status code and the intent's status after it.</summary>
+    public sealed record TenantPayment(HttpStatusCode StatusCode, string IntentStatus);
+
+    /// <summary>
+    /// The tenant confirms the intent with <paramref name="paymentMethod"/> through the gateway's API just before
+    /// Billing's next cancellation of it reaches the gateway. Completes with the gateway's answer to the tenant, or
+    /// fails when Billing does not try to cancel within 20 s.
+    /// </summary>
+    public Task<TenantPayment> TenantPaysJustBeforeTheCancellation(string intentId, string paymentMethod)
     {
-        var simulators = await SimulatorHost.StartAsync(new SimulatorOptions
+        var paid = new TaskCompletionSource<TenantPayment>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Moments.Before(
+            request => request.Method == HttpMethod.Post
+                && request.RequestUri!.AbsolutePath.EndsWith($"/v1/payment_intents/{intentId}/cancel", StringComparison.Ordinal),
+            async cancellationToken =>
+            {
+                using var tenant = Gateway();
+                using var form = new FormUrlEncodedContent([KeyValuePair.Create("payment_method", paymentMethod)]);
+                using var response = await tenant.PostAsync($"v1/payment_intents/{intentId}/confirm", form, cancellationToken);
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                // A decline (402) carries the intent inside the error, as Stripe sends it.
+                var intent = body.TryGetProperty("error", out var error) ? error.GetProperty("payment_intent") : body;
+                paid.TrySetResult(new TenantPayment(response.StatusCode, intent.GetProperty("status").GetString()!));
+            });
+        return paid.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>
+    /// The saga calls the lease off while Billing's charge of its move-in funds is on its way: the cancellation is sent
+    /// when the charge goes out, and the charge reaches the gateway <paramref name="after"/> later, giving the
+    /// cancellation the time to be handled in between, if anything lets it.
+    /// </summary>
+    public void LeaseCalledOffDuringTheCharge(Leases lease, TimeSpan after) => Moments.Before(
+        request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/v1/payment_intents", StringComparison.Ordinal)
+            && request.Headers.TryGetValues("Idempotency-Key", out var keys) && keys.Contains(lease.FundsKey),
+        async cancellationToken =>
+        {
+            var endpoint = await _app.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{CommandRoutes.MoveInPayments}"));
+            await endpoint.Send(lease.CancelMoveInFundsRequest(), cancellationToken);
+            await Task.Delay(after, cancellationToken);
+        });
+
+    /// <summary>On a SQLite file of its own, as in the standalone mode.</summary>
+    /// <param name="settings">Configuration over the defaults (recoverability, <c>Billing:Payments:PaymentMethod</c>, ...).</param>
+    /// <param name="gateway">Changes to the payment gateway simulator's options (a settlement delay, ...).</param>
+    public static Task<BillingHost> StartAsync(IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null)
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"billing-tests-{Guid.NewGuid():N}.db");
+        return StartAsync("Sqlite", $"Data Source={database}", "billing", settings, gateway, () =>
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+                File.Delete(file);
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>On the PostgreSQL server the suite runs against (PGHOST, PGPORT, ...), in a schema of its own that is dropped at the end.</summary>
+    public static Task<BillingHost> StartOnPostgresAsync(IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null)
+    {
+        var schema = TestServers.NewSchema("billing_tests");
+        return StartAsync("Postgres", TestServers.PostgresConnectionString, schema, settings, gateway, () => TestServers.DropSchemaAsync(schema));
+    }
+
+    static async Task<BillingHost> StartAsync(string provider, string connectionString, string schema, IDictionary<string, string?>? settings,
+        Action<PaymentsSimulatorOptions>? gateway, Func<Task> dropStorage)
+    {
+        var options = new SimulatorOptions
         {
             Payments = { Url = "http://127.0.0.1:0", SecretKey = SecretKey },
             ESignature = { Enabled = false },
             Screening = { Enabled = false },
             Mail = { Enabled = false },
-        }, CancellationToken.None);
+        };
+        gateway?.Invoke(options.Payments);
+        var simulators = await SimulatorHost.StartAsync(options, CancellationToken.None);
 
-        var database = Path.Combine(Path.GetTempPath(), $"billing-tests-{Guid.NewGuid():N}.db");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Bus:Transport"] = "InMemory",
-            ["Storage:Provider"] = "Sqlite",
-            ["Storage:ConnectionString"] = $"Data Source={database}",
-            ["Storage:Schema"] = "billing",
+            ["Storage:Provider"] = provider,
+            ["Storage:ConnectionString"] = connectionString,
+            ["Storage:Schema"] = schema,
             ["Recoverability:ImmediateRetries"] = "0",
             ["Recoverability:DelayedRetries"] = "",
             ["Billing:Payments:BaseUrl"] = simulators.Payments!.ToString(),
             ["Billing:Payments:SecretKey"] = SecretKey,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            configuration[key] = value;
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
         builder.Services.AddSingleton<PublishedEvents>();
@@ -80,6 +156,10 @@ public sealed class BillingHost : IAsyncDisposable
         builder.Services.AddBillingServices(builder.Configuration);
         builder.Services.AddDevicesServices(builder.Configuration);
 
+        var moments = new GatewayMoments();
+        builder.Services.AddSingleton(moments);
+        builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(moments.Handler);
+
         var app = builder.Build();
         try
         {
@@ -89,10 +169,11 @@ public sealed class BillingHost : IAsyncDisposable
         {
             await app.DisposeAsync();
             await simulators.DisposeAsync();
+            await dropStorage();
             throw;
         }
 
-        return new BillingHost(app, simulators, database);
+        return new BillingHost(app, simulators, dropStorage);
     }
 
     /// <summary>Sends the command to its queue and waits until the endpoint has finished with it: null when handled, else the exception.</summary>
@@ -148,14 +229,19 @@ public sealed class BillingHost : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>The payment intent as the gateway reports it now.</summary>
+    public async Task<JsonElement> IntentAsync(string id)
+    {
+        using var gateway = Gateway();
+        return await gateway.GetFromJsonAsync<JsonElement>($"v1/payment_intents/{id}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _simulators.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
-            File.Delete(file);
+        await _dropStorage();
     }
 
     /// <summary>Completes when the endpoint has finished a message: null when handled, the exception when it failed.</summary>

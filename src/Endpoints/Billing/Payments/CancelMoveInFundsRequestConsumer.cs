@@ -5,10 +5,12 @@ using Orchestration.Platform.Storage;
 namespace Orchestration.Endpoints.Billing.Payments;
 
 /// <summary>
-/// Withdraws a move-in funds request: the row is marked cancelled (created when the request has not arrived yet, so it
-/// never charges). When the gateway already took the money, the payment is refunded in full under
-/// <c>{IdempotencyKey}-refund</c>. A payment still settling cannot be refunded yet: the command fails with
-/// <see cref="MoveInPaymentSettlingException"/> and the delayed retries look again.
+/// Withdraws a move-in funds request so that no money for it can arrive later, when the lease is gone and nobody would
+/// refund it. The row is marked cancelled (created when the request has not arrived yet, so it never charges). An intent
+/// nobody has paid is cancelled at the gateway under <c>{IdempotencyKey}-cancel</c>, after which the tenant can no
+/// longer complete it; a paid one is refunded in full under <c>{IdempotencyKey}-refund</c>. A payment still settling
+/// can be neither: the command fails with <see cref="MoveInPaymentSettlingException"/> and the delayed retries look
+/// again. How it ended is recorded on the row (<see cref="CancelOutcomes"/>), and a repeat of the command calls nothing.
 /// </summary>
 public sealed class CancelMoveInFundsRequestConsumer(
     SqlSession session,
@@ -18,32 +20,83 @@ public sealed class CancelMoveInFundsRequestConsumer(
     TimeProvider time,
     ILogger<CancelMoveInFundsRequestConsumer> logger) : IConsumer<CancelMoveInFundsRequest>
 {
+    // Stripe's reason for a payment the customer will not complete: the lease it was for is off.
+    const string CancellationReason = "abandoned";
+    const string UnexpectedState = "payment_intent_unexpected_state";
+
     public async Task Consume(ConsumeContext<CancelMoveInFundsRequest> context)
     {
         var command = context.Message;
+        var cancellationToken = context.CancellationToken;
         await store.MarkCancelledAsync(session, command.IdempotencyKey, command.LeaseId, command.Reason, time.GetUtcNow().ToUnixTimeMilliseconds(),
-            context.CancellationToken);
+            cancellationToken);
 
-        var payment = await store.FindPaymentAsync(session, command.IdempotencyKey, context.CancellationToken);
+        var payment = await store.FindPaymentAsync(session, command.IdempotencyKey, cancellationToken);
+        if (payment is { CancelOutcome: CancelOutcomes.IntentCanceled or CancelOutcomes.Refunded })
+        {
+            logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} already withdrawn: {CancelOutcome}", command.IdempotencyKey,
+                command.LeaseId, payment.CancelOutcome);
+            return;
+        }
+
         if (payment?.PaymentIntentId is not { } intentId)
         {
+            await store.RecordCancelOutcomeAsync(session, command.IdempotencyKey, null, CancelOutcomes.NotCharged, null, cancellationToken);
             logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} cancelled before any charge", command.IdempotencyKey,
                 command.LeaseId);
             return;
         }
 
-        var intent = await gateway.RetrieveAsync(intentId, context.CancellationToken);
+        var intent = await gateway.RetrieveAsync(intentId, cancellationToken);
+        if (intent.IsCancellable)
+            intent = await CancelAtGatewayAsync(command, intent, cancellationToken);
+
         switch (intent.Status)
         {
-            case "succeeded":
-                await refunds.RefundAsync(command.LeaseId, intentId, null, command.Reason, $"{command.IdempotencyKey}-refund", context.CancellationToken);
+            case PaymentIntentStatus.Canceled:
+                await store.RecordCancelOutcomeAsync(session, command.IdempotencyKey, intent.Status, CancelOutcomes.IntentCanceled, intent.CanceledAt,
+                    cancellationToken);
+                logger.LogInformation("Move-in payment {PaymentIntentId} of lease {LeaseId} is cancelled at the gateway and can no longer be paid", intentId,
+                    command.LeaseId);
                 break;
-            case "processing":
+            case PaymentIntentStatus.Succeeded:
+                await refunds.RefundAsync(command.LeaseId, intentId, null, command.Reason, $"{command.IdempotencyKey}-refund", cancellationToken);
+                await store.RecordCancelOutcomeAsync(session, command.IdempotencyKey, intent.Status, CancelOutcomes.Refunded, null, cancellationToken);
+                break;
+            case PaymentIntentStatus.Processing:
                 throw new MoveInPaymentSettlingException(intentId, command.LeaseId);
             default:
-                logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} cancelled; payment {PaymentIntentId} is {Status}, nothing to refund",
-                    command.IdempotencyKey, command.LeaseId, intentId, intent.Status);
-                break;
+                throw new MoveInPaymentNotCancelledException(intentId, command.LeaseId, intent.Status);
+        }
+    }
+
+    /// <summary>
+    /// Cancels the intent, or returns it as it stands when the gateway refuses because it moved on since it was read
+    /// (the tenant paid at that very moment: it is processing or has succeeded).
+    /// </summary>
+    async Task<PaymentIntent> CancelAtGatewayAsync(CancelMoveInFundsRequest command, PaymentIntent intent, CancellationToken cancellationToken)
+    {
+        var idempotencyKey = $"{command.IdempotencyKey}-cancel";
+        while (true)
+        {
+            try
+            {
+                return await gateway.CancelAsync(intent.Id, CancellationReason, idempotencyKey, cancellationToken);
+            }
+            catch (PaymentGatewayRejectedException refused) when (refused.Code == UnexpectedState)
+            {
+                logger.LogInformation("Move-in payment {PaymentIntentId} of lease {LeaseId} was not cancelled under {IdempotencyKey}: it moved on", intent.Id,
+                    command.LeaseId, idempotencyKey);
+            }
+
+            var moved = await gateway.RetrieveAsync(intent.Id, cancellationToken);
+            // Cancellable, yet refused: the gateway replayed the answer it kept for this key, given to an earlier try while
+            // a later payment attempt was under way. That attempt has failed since, and its charge gives the next try a key
+            // of its own; the same charge again means the same key, whose answer is known.
+            var nextKey = moved is { IsCancellable: true, LatestCharge: { } charge } ? $"{command.IdempotencyKey}-cancel-{charge}" : null;
+            if (nextKey is null || nextKey == idempotencyKey)
+                return moved;
+            idempotencyKey = nextKey;
         }
     }
 }
@@ -51,3 +104,10 @@ public sealed class CancelMoveInFundsRequestConsumer(
 /// <summary>The payment is still settling at the gateway; whether it must be refunded is known only once it settles.</summary>
 public sealed class MoveInPaymentSettlingException(string paymentIntentId, Guid leaseId)
     : Exception($"Payment {paymentIntentId} of lease {leaseId} is still processing; the refund waits until it settles.");
+
+/// <summary>
+/// The gateway reports the payment in a state it could not be cancelled from, neither paid nor processing; the
+/// recoverability policy tries the cancellation again.
+/// </summary>
+public sealed class MoveInPaymentNotCancelledException(string paymentIntentId, Guid leaseId, string status)
+    : Exception($"Payment {paymentIntentId} of lease {leaseId} is {status} and could not be cancelled yet; the cancellation is tried again.");

@@ -9,7 +9,32 @@ namespace Orchestration.Endpoints.Billing.Payments;
 /// <summary>A payment intent as the gateway reported it. <see cref="FailureCode"/> is set when the card was declined.</summary>
 public sealed record PaymentIntent(string Id, string Status, long Amount, string Currency, string? FailureCode)
 {
-    public bool Succeeded => Status == "succeeded";
+    /// <summary>The charge of the latest payment attempt (<c>ch_...</c>); none before the first attempt settles.</summary>
+    public string? LatestCharge { get; init; }
+
+    public DateTimeOffset? CanceledAt { get; init; }
+
+    public string? CancellationReason { get; init; }
+
+    /// <summary>
+    /// No money has been taken, yet a payment could still complete (or, for requires_capture, be captured): Stripe
+    /// lets these be cancelled. Processing is not among them, though Stripe cancels some bank debits while processing:
+    /// Billing waits for such a payment's outcome instead.
+    /// </summary>
+    public bool IsCancellable => Status is PaymentIntentStatus.RequiresPaymentMethod or PaymentIntentStatus.RequiresConfirmation
+        or PaymentIntentStatus.RequiresAction or PaymentIntentStatus.RequiresCapture;
+}
+
+/// <summary>Stripe's payment intent statuses.</summary>
+public static class PaymentIntentStatus
+{
+    public const string RequiresPaymentMethod = "requires_payment_method";
+    public const string RequiresConfirmation = "requires_confirmation";
+    public const string RequiresAction = "requires_action";
+    public const string RequiresCapture = "requires_capture";
+    public const string Processing = "processing";
+    public const string Succeeded = "succeeded";
+    public const string Canceled = "canceled";
 }
 
 public sealed record PaymentRefund(string Id, string PaymentIntentId, long Amount, string Status);
@@ -56,6 +81,23 @@ public sealed class PaymentGatewayClient(HttpClient http, IOptions<BillingOption
         var path = $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}";
         var (status, body) = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
         return Succeeded<IntentResource>(status, body, $"GET {path}").ToIntent(null);
+    }
+
+    /// <summary>
+    /// Cancels an intent nobody has paid, so that it can no longer be paid. <paramref name="reason"/> is one of Stripe's
+    /// <c>duplicate</c>, <c>fraudulent</c>, <c>requested_by_customer</c>, <c>abandoned</c>. An intent that is processing,
+    /// paid or already cancelled is refused with <see cref="PaymentGatewayRejectedException"/> and code
+    /// <c>payment_intent_unexpected_state</c>.
+    /// </summary>
+    public async Task<PaymentIntent> CancelAsync(string paymentIntentId, string? reason, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var path = $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}/cancel";
+        var form = new List<KeyValuePair<string, string>>();
+        if (reason is not null)
+            form.Add(new("cancellation_reason", reason));
+
+        var (status, body) = await SendAsync(HttpMethod.Post, path, form, idempotencyKey, cancellationToken);
+        return Succeeded<IntentResource>(status, body, $"POST {path}").ToIntent(null);
     }
 
     /// <summary>Refunds the intent's charge, all of it when <paramref name="amount"/> is null.</summary>
@@ -122,10 +164,17 @@ public sealed class PaymentGatewayClient(HttpClient http, IOptions<BillingOption
         }
     }
 
-    sealed record IntentResource(string Id, string Status, long Amount, string Currency, LastPaymentError? LastPaymentError)
+    sealed record IntentResource(
+        string Id, string Status, long Amount, string Currency, LastPaymentError? LastPaymentError, string? LatestCharge, long? CanceledAt,
+        string? CancellationReason)
     {
         public PaymentIntent ToIntent(string? failureCode) =>
-            new(Id, Status, Amount, Currency, failureCode ?? LastPaymentError?.DeclineCode ?? LastPaymentError?.Code);
+            new(Id, Status, Amount, Currency, failureCode ?? LastPaymentError?.DeclineCode ?? LastPaymentError?.Code)
+            {
+                LatestCharge = LatestCharge,
+                CanceledAt = CanceledAt is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
+                CancellationReason = CancellationReason,
+            };
     }
 
     sealed record LastPaymentError(string? Code, string? DeclineCode);

@@ -8,8 +8,9 @@ namespace Orchestration.Endpoints.Billing.Payments;
 /// Charges the security deposit and the first month's rent as one payment intent, under the command's
 /// <c>IdempotencyKey</c>, with the lease in <c>metadata[lease_id]</c> for the webhook that reports the outcome (the
 /// Gateway publishes <see cref="MoveInFundsReceived"/> or <see cref="MoveInPaymentFailed"/> from it, not this consumer).
-/// A request already charged, or cancelled before it arrived, calls nothing. A card decline is recorded and is not a
-/// failure of this command: the tenant can pay again.
+/// A request already charged, or cancelled before it arrived, calls nothing; its row stays locked while the gateway
+/// is called, so a cancellation arriving meanwhile waits and then withdraws the new charge. A card decline is recorded
+/// and is not a failure of this command: the tenant can pay again.
 /// </summary>
 public sealed class RequestMoveInFundsConsumer(
     SqlSession session,
@@ -21,7 +22,7 @@ public sealed class RequestMoveInFundsConsumer(
     public async Task Consume(ConsumeContext<RequestMoveInFunds> context)
     {
         var command = context.Message;
-        switch (await store.FindPaymentAsync(session, command.IdempotencyKey, context.CancellationToken))
+        switch (await store.ClaimPaymentAsync(session, command.IdempotencyKey, command.LeaseId, context.CancellationToken))
         {
             case { CancelledAt: not null }:
                 logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} was cancelled; not charging", command.IdempotencyKey,
