@@ -59,7 +59,7 @@ public sealed class OutboxStore(SqlStorage storage)
             {
                 if (rows == 0)
                     throw new InboxConflictException(messageId);
-            }).With("@message_id", messageId).With("@consumer_id", consumerId).With("@now", now).With("@delivered", delivered ? now : null);
+            }, first: true).With("@message_id", messageId).With("@consumer_id", consumerId).With("@now", now).With("@delivered", delivered ? now : null);
         DeferInsert(session, messages, messageId, consumerId);
     }
 

@@ -58,7 +58,7 @@ public sealed class SqlOutboxContextFactory(
                 await session.CommitAsync(context.CancellationToken);
                 break;
             }
-            catch (InboxConflictException)
+            catch (Exception exception) when (claimAtCommit && exception is InboxConflictException or ConcurrencyException)
             {
                 // Another copy was consumed first: everything this copy did is rolled back; look again the safe way,
                 // which finds the copy consumed and only finishes delivering its messages if that is still needed.

@@ -37,11 +37,14 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
     /// mark). Deferred writes go to the server together, in the order they were added, in one round trip just before
     /// the commit; <paramref name="check"/> sees the rows each one affected and may throw to roll everything back.
     /// </summary>
-    public DeferredWrite Defer(string sql, Action<int>? check = null)
+    public DeferredWrite Defer(string sql, Action<int>? check = null, bool first = false)
     {
         _ = Transaction;
         var write = new DeferredWrite(sql, check);
-        _deferred.Add(write);
+        if (first)
+            _deferred.Insert(0, write);
+        else
+            _deferred.Add(write);
         return write;
     }
 

@@ -1,0 +1,66 @@
+using MassTransit;
+using Orchestration.Testing;
+using Orchestration.TestEndpoint.Contracts;
+
+namespace Orchestration.IntegrationTests.Messaging;
+
+[Collection(BusCollection.Name)]
+public sealed class When_copies_of_a_saga_message_arrive_together : IAsyncLifetime
+{
+    const int Copies = 4;
+    BusWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await BusWorld.StartAsync("duprace", new Dictionary<string, string>
+    {
+        ["Recoverability__ImmediateRetries"] = "0",
+        ["Bus__RabbitMq__PrefetchCount"] = "8",
+        ["Recoverability__DelayedRetries"] = " ",
+    });
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task Should_start_each_saga_once_without_a_concurrency_failure()
+    {
+        var probes = Enumerable.Range(0, 30).Select(_ => NewId.NextGuid()).ToList();
+        await Task.WhenAll(probes.SelectMany(probe =>
+        {
+            var messageId = NewId.NextGuid();
+            return Enumerable.Range(0, Copies).Select(_ => _world.SendAsync("probe-state", new StartProbe(probe), messageId));
+        }));
+        await Eventually.HoldsAsync(async () => await _world.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE current_state = 'Running'") == probes.Count,
+            TimeSpan.FromSeconds(20), "every probe started");
+        await Task.Delay(3000);
+        var concurrency = System.Text.RegularExpressions.Regex.Matches(_world.Endpoint.Output, "SagaConcurrencyException:").Count;
+        concurrency.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Should_apply_each_message_once_and_leave_nothing_in_the_error_queue()
+    {
+        var probes = Enumerable.Range(0, 30).Select(_ => NewId.NextGuid()).ToList();
+        foreach (var probe in probes)
+            await _world.SendAsync("probe-state", new StartProbe(probe));
+        await Eventually.HoldsAsync(async () => await _world.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE current_state = 'Running'") == probes.Count,
+            TimeSpan.FromSeconds(20), "every probe started");
+
+        await Task.WhenAll(probes.SelectMany(probe =>
+        {
+            var messageId = NewId.NextGuid();
+            return Enumerable.Range(0, Copies).Select(_ => _world.SendAsync("probe-state", new IncrementProbe(probe, 1), messageId));
+        }));
+
+        await Eventually.HoldsAsync(async () => await _world.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE data->>'Count' = '1'") == probes.Count,
+            TimeSpan.FromSeconds(30), "every probe counted its increment once");
+        await Task.Delay(3000);
+        (await _world.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE data->>'Count' <> '1'")).ShouldBe(0);
+        var received = await _world.CountAsync("SELECT COALESCE(SUM(receive_count), 0) FROM {schema}.inbox_state WHERE receive_count > 1");
+        var failed = await _world.DrainAsync("probe-state_error");
+        var output = _world.Endpoint.Output;
+        var concurrency = System.Text.RegularExpressions.Regex.Matches(output, "SagaConcurrencyException:").Count;
+        var redelivered = System.Text.RegularExpressions.Regex.Matches(output, "R-RETRY").Count;
+        concurrency.ShouldBe(0, "a duplicate copy failed as a saga conflict instead of being dropped by the inbox");
+        var types = string.Join(", ", failed.Select(f => f.Headers.TryGetValue("MT-Fault-ExceptionType", out var t) ? t : null));
+        failed.ShouldBeEmpty($"{failed.Count} copies failed: {types}");
+    }
+}
