@@ -115,6 +115,25 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
     }
 
     [Fact]
+    public async Task Should_refuse_amounts_that_billing_could_never_charge()
+    {
+        var staff = await _gateway.SignInAsAdminAsync();
+
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { monthlyRent = 3200.005m, securityDeposit = 100m, currency = "USD" }, "monthlyRent"),
+            (new { monthlyRent = 7.9e27m, securityDeposit = 100m, currency = "USD" }, "monthlyRent"),
+            (new { monthlyRent = 3200m, securityDeposit = 0.001m, currency = "USD" }, "securityDeposit"),
+            (new { monthlyRent = 3200m, securityDeposit = 100m, currency = "JPY" }, "currency"),
+            (new { monthlyRent = 3200m, securityDeposit = 100m, currency = "KWD" }, "currency"),
+        })
+        {
+            var errors = (await (await staff.ApplyAsync(body)).ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
+            errors.TryGetProperty(field, out _).ShouldBeTrue($"{field} is named for {body}");
+        }
+    }
+
+    [Fact]
     public async Task Should_answer_a_retry_with_the_same_idempotency_key_with_the_same_lease_and_send_once()
     {
         var staff = await _gateway.SignInAsAdminAsync();

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Gateway.Security;
@@ -28,6 +29,33 @@ public sealed class When_sign_in_attempts_come_too_fast
         clock.Advance(TimeSpan.FromSeconds(40));
         throttle.TryAttempt("10.0.0.1", "a@x.test").ShouldBeNull();
         throttle.TryAttempt("10.0.0.1", "c@x.test").ShouldBeNull();
+    }
+
+    [Fact]
+    public void Should_refuse_an_address_over_its_limit_before_it_names_another_email()
+    {
+        var clock = new TestClock();
+        var options = new GatewaySecurityOptions { LoginRateLimit = { PerEmail = 5, PerAddress = 2, Window = TimeSpan.FromMinutes(1) } };
+        var throttle = new LoginThrottle(Options.Create(options), clock);
+
+        throttle.TryAttempt("10.0.0.9", "a@x.test").ShouldBeNull();
+        throttle.TryAttempt("10.0.0.9", "b@x.test").ShouldBeNull();
+        throttle.TryAttempt("10.0.0.9", "c@x.test").ShouldBe(TimeSpan.FromMinutes(1));
+
+        // The refused attempt counted nothing against c@x.test: another address may still try it five times.
+        for (var attempt = 0; attempt < 5; attempt++)
+            throttle.TryAttempt($"10.0.1.{attempt}", "c@x.test").ShouldBeNull();
+    }
+
+    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    public async Task Should_refuse_an_email_longer_than_an_address_can_be_before_counting_it(string provider)
+    {
+        await using var gateway = await StaffGatewayHost.StartAsync(provider);
+        var browser = gateway.Browser();
+
+        var response = await browser.PostAsJsonAsync("/api/auth/login", new { email = new string('a', 10_000) + "@x.test", password = Password });
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("email", out _).ShouldBeTrue();
     }
 
     [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]

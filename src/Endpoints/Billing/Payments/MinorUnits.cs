@@ -9,18 +9,11 @@ namespace Orchestration.Endpoints.Billing.Payments;
 /// </summary>
 public static class MinorUnits
 {
-    // ISO 4217 currencies whose minor unit is not 1/100: zero-decimal (JPY, KRW, ...) and three-decimal (BHD, KWD, ...).
-    static readonly HashSet<string> NotTwoDecimal = new(StringComparer.Ordinal)
-    {
-        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF",
-        "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND", "CLF", "UYW",
-    };
-
     public static long From(Money money)
     {
         if (!Money.IsCurrencyCode(money.Currency))
             throw new InvalidMoveInAmountException($"'{money.Currency}' is not a three-letter ISO 4217 currency code.");
-        if (NotTwoDecimal.Contains(money.Currency))
+        if (!Money.IsTwoDecimalCurrency(money.Currency))
             throw new InvalidMoveInAmountException($"{money.Currency} does not have two decimal places; Billing charges two-decimal currencies only.");
         if (money.Amount <= 0)
             throw new InvalidMoveInAmountException($"{money.Amount} {money.Currency} is not a positive amount.");
@@ -39,7 +32,9 @@ public static class MinorUnits
         var currencies = lines.Select(line => line.Currency).Distinct(StringComparer.Ordinal).ToList();
         if (currencies.Count != 1)
             throw new InvalidMoveInAmountException($"The amounts are in different currencies ({string.Join(", ", currencies)}); one payment takes one currency.");
-        return checked(lines.Sum(From));
+        // A line of nothing (no security deposit) adds nothing; the payment as a whole must still be positive.
+        var total = checked(lines.Where(line => line.Amount != 0).Sum(From));
+        return total > 0 ? total : throw new InvalidMoveInAmountException("The amounts add up to nothing to charge.");
     }
 }
 

@@ -35,18 +35,24 @@ public sealed record LeaseApplicationRequest(
             errors["applicantName"] = ["The applicant's name is at most 200 characters."];
         if (string.IsNullOrWhiteSpace(ApplicantEmail) || ApplicantEmail.Length > 254 || !new EmailAddressAttribute().IsValid(ApplicantEmail))
             errors["applicantEmail"] = ["A valid email address is required."];
-        if (MonthlyRent <= 0)
-            errors["monthlyRent"] = ["The monthly rent must be positive."];
-        if (SecurityDeposit < 0)
-            errors["securityDeposit"] = ["The security deposit cannot be negative."];
+        // Billing charges these at move-in: whole cents of a two-decimal currency, below a sanity bound.
+        if (MonthlyRent <= 0 || MonthlyRent > MaxAmount || !Money.IsWholeCents(MonthlyRent))
+            errors["monthlyRent"] = [$"The monthly rent is a positive amount of at most {MaxAmount:0} with at most two decimal places."];
+        if (SecurityDeposit < 0 || SecurityDeposit > MaxAmount || !Money.IsWholeCents(SecurityDeposit))
+            errors["securityDeposit"] = [$"The security deposit is zero or a positive amount of at most {MaxAmount:0} with at most two decimal places."];
         if (Currency is not null && !Money.IsCurrencyCode(Currency.ToUpperInvariant()))
             errors["currency"] = ["The currency is a three-letter ISO 4217 code."];
+        else if (!Money.IsTwoDecimalCurrency(CurrencyCode))
+            errors["currency"] = ["Only currencies with two decimal places (such as USD, EUR, GBP) can be charged."];
         if (LeaseStart == default)
             errors["leaseStart"] = ["The lease start date is required."];
         if (LeaseEnd <= LeaseStart)
             errors["leaseEnd"] = ["The lease must end after it starts."];
         return errors;
     }
+
+    /// <summary>The largest rent or deposit accepted, per line.</summary>
+    public const decimal MaxAmount = 1_000_000m;
 
     public string CurrencyCode => (Currency ?? "USD").ToUpperInvariant();
 

@@ -41,8 +41,9 @@ static class AuthApi
         ILoggerFactory loggers)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Email))
-            errors["email"] = ["The email address is required."];
+        // Checked before the throttle, which keeps a counter per email.
+        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 254)
+            errors["email"] = ["An email address of at most 254 characters is required."];
         if (string.IsNullOrEmpty(request.Password) || request.Password.Length > StaffRules.MaxPasswordLength)
             errors["password"] = [$"A password of at most {StaffRules.MaxPasswordLength} characters is required."];
         if (errors.Count > 0)
@@ -113,6 +114,11 @@ static class AuthApi
     static async Task<IResult> CreateTokenAsync(CreateTokenRequest request, ClaimsPrincipal caller, StaffDirectory directory, ApiTokenStore tokens,
         IOptionsSnapshot<GatewaySecurityOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        // A token cannot mint tokens: a child would outlive its parent's expiry and revocation.
+        if (caller.AuthenticatedBy() != StaffAuthentication.ByCookie)
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in to create API tokens",
+                detail: "API tokens are created by a signed-in staff member, not by another API token.");
+
         var held = caller.StaffRolesHeld();
         var roles = request.Roles?.Distinct(StringComparer.Ordinal).ToList() ?? [.. held];
         var maxLifetime = options.Value.TokenMaxLifetime;

@@ -27,13 +27,15 @@ public sealed class LoginThrottle(IOptions<GatewaySecurityOptions> options, Time
                 foreach (var expired in _windows.Where(w => w.Value.Start + limits.Window <= now).Select(w => w.Key).ToList())
                     _windows.Remove(expired);
 
+            // An address over its limit is refused before its email is looked at, so it cannot make new counters: each
+            // address adds at most PerAddress email counters per window.
             var byAddress = Current("address " + clientAddress, now, limits.Window);
-            var byEmail = Current("email " + emailKey, now, limits.Window);
-
-            TimeSpan? wait = null;
             if (byAddress.Count >= limits.PerAddress)
-                wait = byAddress.Start + limits.Window - now;
-            if (byEmail.Count >= limits.PerEmail && (wait is null || byEmail.Start + limits.Window - now > wait))
+                return byAddress.Start + limits.Window - now;
+
+            var byEmail = Current("email " + emailKey, now, limits.Window);
+            TimeSpan? wait = null;
+            if (byEmail.Count >= limits.PerEmail)
                 wait = byEmail.Start + limits.Window - now;
             if (wait is not null)
                 return wait;
