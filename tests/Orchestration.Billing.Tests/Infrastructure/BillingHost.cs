@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -34,7 +33,7 @@ public sealed class BillingHost : IAsyncDisposable
     readonly WebApplication _app;
     readonly RunningSimulators _simulators;
     readonly Func<Task> _dropStorage;
-    readonly Consumed _consumed = new();
+    readonly ConsumedMessages _consumed = new();
 
     BillingHost(WebApplication app, RunningSimulators simulators, Func<Task> dropStorage)
     {
@@ -242,50 +241,6 @@ public sealed class BillingHost : IAsyncDisposable
         await _app.DisposeAsync();
         await _simulators.DisposeAsync();
         await _dropStorage();
-    }
-
-    /// <summary>Completes when the endpoint has finished a message: null when handled, the exception when it failed.</summary>
-    sealed class Consumed : IConsumeObserver
-    {
-        readonly ConcurrentDictionary<Guid, TaskCompletionSource<Exception?>> _waiting = new();
-
-        public Task<Exception?> Expect(Guid messageId) =>
-            _waiting.GetOrAdd(messageId, _ => new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-        public Task PreConsume<T>(ConsumeContext<T> context)
-            where T : class => Task.CompletedTask;
-
-        public Task PostConsume<T>(ConsumeContext<T> context)
-            where T : class => Complete(context, null);
-
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
-            where T : class => Complete(context, exception);
-
-        Task Complete(ConsumeContext context, Exception? exception)
-        {
-            if (context.MessageId is { } id && _waiting.TryGetValue(id, out var waiting))
-                waiting.TrySetResult(exception);
-            return Task.CompletedTask;
-        }
-    }
-}
-
-/// <summary>The events the Billing and Devices consumers published, as a subscriber receives them.</summary>
-public sealed class PublishedEvents
-{
-    readonly ConcurrentQueue<object> _events = new();
-
-    internal void Add(object message) => _events.Enqueue(message);
-
-    public IReadOnlyList<T> All<T>(Func<T, bool> match) => _events.OfType<T>().Where(match).ToList();
-
-    /// <summary>Waits until at least <paramref name="count"/> matching events have arrived.</summary>
-    public async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<T, bool> match, int count = 1)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (All(match) is var found && found.Count < count)
-            await Task.Delay(25, timeout.Token);
-        return All(match);
     }
 }
 

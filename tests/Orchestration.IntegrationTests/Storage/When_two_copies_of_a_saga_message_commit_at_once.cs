@@ -22,22 +22,25 @@ public sealed class When_two_copies_of_a_saga_message_commit_at_once : IAsyncLif
 
     public Task DisposeAsync() => TestServers.DropSchemaAsync(_schema);
 
+    async Task<Guid> StartedProbeAsync(SqlSagaStore<ProbeState> sagas)
+    {
+        var id = NewId.NextGuid();
+        await using var setup = new SqlSession(_storage);
+        await setup.BeginAsync(default);
+        await sagas.InsertAsync(setup, new ProbeState { CorrelationId = id, CurrentState = "Running" }, default);
+        await setup.CommitAsync(default);
+        return id;
+    }
+
     SqlSagaStore<ProbeState> Sagas() => new(_storage, new SagaTable<ProbeState>("saga_probe"), TimeProvider.System);
 
     // Two copies of one saga message, both first deliveries, handled at the same time (claim at commit).
     [Fact]
     public async Task Should_roll_the_losing_copy_back_as_an_inbox_conflict()
     {
-        var sagas = Sagas();
-        var outbox = new OutboxStore(_storage);
-        var id = NewId.NextGuid();
+        var (sagas, outbox) = (Sagas(), new OutboxStore(_storage));
+        var id = await StartedProbeAsync(sagas);
         var (messageId, consumerId) = (NewId.NextGuid(), NewId.NextGuid());
-        await using (var setup = new SqlSession(_storage))
-        {
-            await setup.BeginAsync(default);
-            await sagas.InsertAsync(setup, new ProbeState { CorrelationId = id, CurrentState = "Running" }, default);
-            await setup.CommitAsync(default);
-        }
 
         await using var a = new SqlSession(_storage);
         await using var b = new SqlSession(_storage);
@@ -62,16 +65,9 @@ public sealed class When_two_copies_of_a_saga_message_commit_at_once : IAsyncLif
     [Fact]
     public async Task Should_not_deadlock_a_claim_first_copy_with_a_claim_at_commit_copy()
     {
-        var sagas = Sagas();
-        var outbox = new OutboxStore(_storage);
-        var id = NewId.NextGuid();
+        var (sagas, outbox) = (Sagas(), new OutboxStore(_storage));
+        var id = await StartedProbeAsync(sagas);
         var (messageId, consumerId) = (NewId.NextGuid(), NewId.NextGuid());
-        await using (var setup = new SqlSession(_storage))
-        {
-            await setup.BeginAsync(default);
-            await sagas.InsertAsync(setup, new ProbeState { CorrelationId = id, CurrentState = "Running" }, default);
-            await setup.CommitAsync(default);
-        }
 
         await using var a = new SqlSession(_storage);
         await using var b = new SqlSession(_storage);
