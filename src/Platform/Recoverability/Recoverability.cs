@@ -34,15 +34,18 @@ public static class Recoverability
 
         endpoint.UseMessageRetry(r =>
         {
-            r.SetRetryPolicy(filter => new FirstDeliveryOnlyRetryPolicy(Retry.Immediate(filter, options.ImmediateRetries)));
+            // MassTransit's immediate policy always grants the first retry, whatever its limit: zero must mean none.
+            r.SetRetryPolicy(filter => new FirstDeliveryOnlyRetryPolicy(
+                options.ImmediateRetries > 0 ? Retry.Immediate(filter, options.ImmediateRetries) : Retry.None));
             r.Ignore<Exception>(e => IsUnrecoverable(e, unrecoverable));
         });
     }
 
     /// <summary>
-    /// The scheduler's policy. Delayed retries go through the scheduler itself, so while its database is away a
-    /// redelivery would loop back into the same failure with no delay and exhaust its count at once. Instead the
-    /// message stays on the scheduler queue and is retried in process with growing pauses (about five minutes in all).
+    /// The scheduler's policy. Delayed retries go through the scheduler itself, so a failing request is retried in
+    /// process with growing pauses instead. An unavailable database is not such a failure: the consumers wait it out
+    /// themselves, without limit (<see cref="Scheduling.SchedulerOutage"/>), and only what no retry can fix reaches the
+    /// scheduler's error queue.
     /// </summary>
     public static void UseSchedulerRecoverability(this IReceiveEndpointConfigurator endpoint, RecoverabilityOptions options)
     {

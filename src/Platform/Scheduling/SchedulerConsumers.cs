@@ -12,10 +12,19 @@ namespace Orchestration.Platform.Scheduling;
 /// runs without the inbox: MassTransit stamps a redelivery's schedule request with the original message id, so
 /// message-id deduplication would drop the second delayed retry of the same message.)
 /// </summary>
-public sealed class ScheduleMessageConsumer(SqlSession session, SchedulerStore store, ScheduledMessageDispatcher dispatcher, TimeProvider time)
+public sealed class ScheduleMessageConsumer(
+    SqlSession session, SchedulerStore store, SchedulerOutage outage, ScheduledMessageDispatcher dispatcher, TimeProvider time)
     : IConsumer<ScheduleMessage>
 {
     public const string TokenIdHeader = "MT-Scheduling-TokenId";
+
+    /// <summary>
+    /// The token a scheduled message fired with, kept under a name MassTransit copies: a delayed retry (and
+    /// <c>Redeliver</c>/<c>Defer</c>) re-schedules a message with every header but <see cref="TokenIdHeader"/>, and
+    /// gets a token of its own; without the original one the saga would take the retried timeout for a stale one
+    /// and drop it. (An <c>MT-</c> name, because stored messages are sent on with their <c>MT-</c> headers only.)
+    /// </summary>
+    public const string FiredTokenIdHeader = "MT-Orchestration-Fired-TokenId";
 
     public async Task Consume(ConsumeContext<ScheduleMessage> context)
     {
@@ -43,25 +52,26 @@ public sealed class ScheduleMessageConsumer(SqlSession session, SchedulerStore s
             SentTime = now.UtcDateTime,
             ExpirationTime = context.ExpirationTime,
         };
-        var headers = context.Headers.GetAll().Where(h => h.Key != TokenIdHeader).ToList();
-        headers.Add(new KeyValuePair<string, object>(TokenIdHeader, schedule.CorrelationId.ToString("N")));
+        var tokenId = context.Headers.Get<string>(FiredTokenIdHeader) is { Length: > 0 } fired ? fired : schedule.CorrelationId.ToString("N");
+        var headers = context.Headers.GetAll().Where(h => h.Key is not (TokenIdHeader or FiredTokenIdHeader)).ToList();
+        headers.Add(new KeyValuePair<string, object>(TokenIdHeader, tokenId));
+        headers.Add(new KeyValuePair<string, object>(FiredTokenIdHeader, tokenId));
         message.ReplaceHeaders(headers);
 
-        var dueAt = new DateTimeOffset(DateTime.SpecifyKind(schedule.ScheduledTime, DateTimeKind.Utc));
-        await session.BeginAsync(context.CancellationToken);
-        await store.ScheduleAsync(session, schedule.CorrelationId, dueAt.ToUnixTimeMilliseconds(), message, now.ToUnixTimeMilliseconds(),
-            context.CancellationToken);
-        await session.CommitAsync(context.CancellationToken);
+        var scheduledTime = schedule.ScheduledTime.Kind == DateTimeKind.Local
+            ? schedule.ScheduledTime.ToUniversalTime()
+            : DateTime.SpecifyKind(schedule.ScheduledTime, DateTimeKind.Utc);
+        var dueAt = new DateTimeOffset(scheduledTime);
+        await outage.StoreAsync(session, () => store.ScheduleAsync(session, schedule.CorrelationId, dueAt.ToUnixTimeMilliseconds(), message,
+            now.ToUnixTimeMilliseconds(), context.CancellationToken), context.CancellationToken);
         dispatcher.WakeBy(dueAt);
     }
 }
 
-public sealed class CancelScheduledMessageConsumer(SqlSession session, SchedulerStore store, TimeProvider time) : IConsumer<CancelScheduledMessage>
+public sealed class CancelScheduledMessageConsumer(SqlSession session, SchedulerStore store, SchedulerOutage outage, TimeProvider time)
+    : IConsumer<CancelScheduledMessage>
 {
-    public async Task Consume(ConsumeContext<CancelScheduledMessage> context)
-    {
-        await session.BeginAsync(context.CancellationToken);
-        await store.CancelAsync(session, context.Message.TokenId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
-        await session.CommitAsync(context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<CancelScheduledMessage> context) =>
+        outage.StoreAsync(session, () => store.CancelAsync(session, context.Message.TokenId, time.GetUtcNow().ToUnixTimeMilliseconds(),
+            context.CancellationToken), context.CancellationToken);
 }
