@@ -28,6 +28,7 @@ builder.Services.AddOrchestrationEndpoint(builder.Configuration, "probe", x =>
         x.AddConsumer<RecordEffectConsumer>();
         x.AddConsumer<EffectRecordedConsumer>();
         x.AddConsumer<AlwaysFailConsumer>();
+        x.AddConsumer<LatePublishConsumer>();
         x.AddConsumer<DoChainStepConsumer>();
 
         // Their effects are all rows in the handler's transaction.
@@ -41,8 +42,16 @@ var app = builder.Build();
 app.MapOrchestrationHealth();
 
 // Code outside a consumer: its own row and the event it causes commit together through the bus outbox.
-app.MapPost("/effects/{id:guid}", async (Guid id, bool? crash, SqlSession session, BusOutbox outbox, CancellationToken cancellationToken) =>
+app.MapPost("/effects/{id:guid}", async (Guid id, bool? crash, bool? rollbackFirst, SqlSession session, BusOutbox outbox, CancellationToken cancellationToken) =>
 {
+    // A first attempt that rolls back, as a caller retrying in the same scope after a serialization failure would.
+    if (rollbackFirst == true)
+    {
+        await session.BeginAsync(cancellationToken);
+        await outbox.Publish(new EffectRecorded(id), cancellationToken);
+        await session.RollbackAsync();
+    }
+
     await session.BeginAsync(cancellationToken);
     await using (var command = session.CreateCommand($"INSERT INTO {session.Storage.Table("effects")} (effect_id, kind) VALUES (@id, 'requested')"))
         await command.With("@id", id).ExecuteNonQueryAsync(cancellationToken);

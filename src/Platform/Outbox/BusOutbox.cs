@@ -17,7 +17,8 @@ public sealed class BusOutbox : OutboxSendContext
     readonly OutboxStore _store;
     readonly IServiceProvider _provider;
     readonly TimeProvider _time;
-    Guid? _outboxId;
+    Guid _outboxId;
+    long? _outboxTransaction;
 
     public BusOutbox(SqlSession session, OutboxStore store, SqlOutboxDelivery delivery, IBus bus, IServiceProvider provider, TimeProvider time)
     {
@@ -29,9 +30,9 @@ public sealed class BusOutbox : OutboxSendContext
         PublishEndpoint = new PublishEndpoint(new OutboxPublishEndpointProvider(this, bus));
         session.Committed += () =>
         {
-            if (_outboxId is null)
+            if (_outboxTransaction is null)
                 return;
-            _outboxId = null;
+            _outboxTransaction = null;
             delivery.Notify();
         };
     }
@@ -56,15 +57,18 @@ public sealed class BusOutbox : OutboxSendContext
         if (!_session.InTransaction)
             throw new InvalidOperationException("Messages go through the bus outbox inside a SQL session transaction: call SqlSession.BeginAsync first.");
 
+        // One outbox row per transaction: after a rollback or a failed commit the row written earlier is gone, and a
+        // message stored under it would never be found by the sweeper.
         var now = _time.GetUtcNow();
-        if (_outboxId is not { } outboxId)
+        if (_outboxTransaction != _session.TransactionNumber)
         {
-            outboxId = NewId.NextGuid();
+            var outboxId = NewId.NextGuid();
             await _store.InsertOutboxStateAsync(_session, outboxId, now.ToUnixTimeMilliseconds(), context.CancellationToken);
             _outboxId = outboxId;
+            _outboxTransaction = _session.TransactionNumber;
         }
 
-        await _store.InsertAsync(_session, [StoredMessage.From(context, now.UtcDateTime)], null, null, outboxId, context.CancellationToken);
+        await _store.InsertAsync(_session, [StoredMessage.From(context, now.UtcDateTime)], null, null, _outboxId, context.CancellationToken);
     }
 
     public object? GetService(Type serviceType) => _provider.GetService(serviceType);

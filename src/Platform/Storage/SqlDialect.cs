@@ -41,6 +41,10 @@ public abstract class SqlDialect
     /// <summary>Serializes schema migrations across processes starting at the same moment.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, string schema, CancellationToken cancellationToken);
 
+    /// <summary>A transaction that only reads: it sees one moment of the data and takes no lock a writer waits for.</summary>
+    public virtual async Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken);
+
     /// <summary>True for failures that a retry of the whole transaction can resolve (conflicts, deadlocks, busy database).</summary>
     public abstract bool IsTransient(Exception exception);
 
@@ -143,6 +147,10 @@ public sealed class SqliteDialect : SqlDialect
 
     public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, string schema, CancellationToken cancellationToken) =>
         Task.CompletedTask;
+
+    // A deferred transaction that never writes takes no write lock: under WAL it reads a snapshot while a writer works.
+    public override Task<DbTransaction> BeginReadTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
 
     public override bool IsTransient(Exception exception) => exception switch
     {

@@ -16,6 +16,12 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
 
     public bool InTransaction => _transaction is not null;
 
+    /// <summary>
+    /// Counts the transactions begun in this session, so state tied to one transaction (the bus outbox's open
+    /// outbox row) is never carried into the next after a rollback or a failed commit.
+    /// </summary>
+    public long TransactionNumber { get; private set; }
+
     public DbConnection Connection => _connection ?? throw new InvalidOperationException("The SQL session has no open transaction: call BeginAsync first.");
 
     public DbTransaction Transaction => _transaction ?? throw new InvalidOperationException("The SQL session has no open transaction: call BeginAsync first.");
@@ -23,13 +29,31 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
     /// <summary>Raised after a commit succeeded; the outbox uses it to wake its delivery.</summary>
     public event Action? Committed;
 
-    public async Task BeginAsync(CancellationToken cancellationToken)
+    public Task BeginAsync(CancellationToken cancellationToken) => BeginAsync(readOnly: false, cancellationToken);
+
+    /// <summary>
+    /// Begins a transaction for reads only: on SQLite it takes no write lock, so a request that only reads never waits
+    /// for (or holds up) a handler that writes.
+    /// </summary>
+    public Task BeginReadAsync(CancellationToken cancellationToken) => BeginAsync(readOnly: true, cancellationToken);
+
+    async Task BeginAsync(bool readOnly, CancellationToken cancellationToken)
     {
         if (_transaction is not null)
             throw new InvalidOperationException("The SQL session already has an open transaction.");
 
+        // A connection broken by an outage stays broken: open a new one for the next unit of work.
+        if (_connection is { State: not System.Data.ConnectionState.Open })
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+
         _connection ??= await Storage.OpenConnectionAsync(cancellationToken);
-        _transaction = await _connection.BeginTransactionAsync(cancellationToken);
+        _transaction = readOnly
+            ? await Storage.Dialect.BeginReadTransactionAsync(_connection, cancellationToken)
+            : await _connection.BeginTransactionAsync(cancellationToken);
+        TransactionNumber++;
     }
 
     /// <summary>

@@ -39,10 +39,13 @@ static class StaffMember
 
 static class Reading
 {
-    /// <summary>Runs the reads of one request in one transaction, so they see one moment of the data.</summary>
+    /// <summary>
+    /// Runs the reads of one request in one read-only transaction, so they see one moment of the data without waiting
+    /// for the handlers that write.
+    /// </summary>
     public static async Task<T> ReadAsync<T>(this SqlSession session, Func<Task<T>> read, CancellationToken cancellationToken)
     {
-        await session.BeginAsync(cancellationToken);
+        await session.BeginReadAsync(cancellationToken);
         var result = await read();
         await session.CommitAsync(cancellationToken);
         return result;
