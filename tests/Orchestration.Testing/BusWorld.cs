@@ -50,6 +50,10 @@ public sealed class BusWorld : IAsyncDisposable
         });
     }
 
+    /// <summary>A scheduler client that sends its requests to the endpoint's durable scheduler.</summary>
+    public Task<IMessageScheduler> SchedulerAsync() =>
+        Task.FromResult(_client!.CreateMessageScheduler(_client!.Topology, new Uri("queue:scheduler")));
+
     public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(TestServers.PostgresConnectionString);

@@ -56,12 +56,18 @@ public static class EndpointHosting
         {
             services.AddSingleton<SchedulerStore>();
             services.AddSingleton<ScheduledMessageDispatcher>();
+            services.AddSingleton<SchedulerOutage>();
+            services.AddHealthChecks().AddCheck<SchedulerOutage>("scheduler", tags: ["ready"]);
             services.AddHostedService(sp => sp.GetRequiredService<ScheduledMessageDispatcher>());
         }
 
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+
+            // MassTransit would report usage to its vendor's host; an endpoint reaches only the servers and
+            // providers it is configured for.
+            x.DisableUsageTelemetry();
             x.AddMessageScheduler(schedulerAddress);
 
             if (scheduler.Host)

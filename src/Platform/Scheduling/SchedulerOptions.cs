@@ -16,6 +16,12 @@ public sealed class SchedulerOptions
     /// <summary>Due messages sent per transaction.</summary>
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Longest pause between attempts to store a schedule request while the database is unavailable. The request is
+    /// retried for as long as the outage lasts; this only bounds how soon after the database returns it is stored.
+    /// </summary>
+    public TimeSpan DatabaseRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a cancellation is remembered, so a late or repeated schedule for the same token never fires.</summary>
     public TimeSpan CancellationMemory { get; set; } = TimeSpan.FromDays(7);
 }
