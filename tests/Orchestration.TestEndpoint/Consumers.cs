@@ -60,3 +60,35 @@ public sealed class DoChainStepConsumer(SqlSession session) : IConsumer<DoChainS
         await context.Publish(new ChainStepDone(context.Message.ChainId, context.Message.Step, context.Message.RequestedAt));
     }
 }
+
+/// <summary>
+/// Starts a publish it does not await, then fails for good: the late publish belongs to a rolled-back transaction.
+/// Whether the platform refused it is recorded outside that transaction.
+/// </summary>
+public sealed class LatePublishConsumer(SqlStorage storage) : IConsumer<PublishLate>
+{
+    public Task Consume(ConsumeContext<PublishLate> context)
+    {
+        var id = context.Message.EffectId;
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(500);
+            var kind = "late-publish-sent";
+            try
+            {
+                await context.Publish(new EffectRecorded(id));
+            }
+            catch (InvalidOperationException)
+            {
+                kind = "late-publish-refused";
+            }
+
+            await using var connection = await storage.OpenConnectionAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"INSERT INTO {storage.Table("effects")} (effect_id, kind) VALUES (@id, @kind)";
+            await command.With("@id", id).With("@kind", kind).ExecuteNonQueryAsync();
+        });
+
+        throw new ProbeRuleViolation($"Probe {id} fails after starting a publish it does not wait for");
+    }
+}

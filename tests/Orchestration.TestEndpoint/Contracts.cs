@@ -19,3 +19,5 @@ public sealed record StartChain(Guid ChainId, int Steps);
 public sealed record DoChainStep(Guid ChainId, int Step, DateTimeOffset RequestedAt);
 public sealed record ChainStepDone(Guid ChainId, int Step, DateTimeOffset RequestedAt);
 public sealed record ChainCompleted(Guid ChainId, int Steps);
+
+public sealed record PublishLate(Guid EffectId);

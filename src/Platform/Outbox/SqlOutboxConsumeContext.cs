@@ -68,9 +68,11 @@ public sealed class SqlOutboxConsumeContext<TMessage> : OutboxConsumeContextProx
     public override Task RemoveOutboxMessages() => Task.CompletedTask;
 
     /// <summary>
-    /// The transaction this context captured for has ended. MassTransit keeps routing the message's scheduler through
-    /// this context, and filters outside the outbox (scheduled redelivery of a failed message) still send with it:
-    /// those sends belong to no transaction and go straight to the broker.
+    /// The handler this context captured for has finished. MassTransit keeps routing the message's scheduler through
+    /// this context, and the scheduled redelivery of a failed message (a filter outside the outbox) still sends with
+    /// it: that request belongs to no transaction and goes straight to the broker. Any other send now comes from work
+    /// the handler left running, after its messages were written or its transaction rolled back: it is refused, so it
+    /// can neither slip out of a rolled-back transaction nor vanish from a committed one.
     /// </summary>
     public void Close() => _closed = true;
 
@@ -79,6 +81,10 @@ public sealed class SqlOutboxConsumeContext<TMessage> : OutboxConsumeContextProx
         var message = StoredMessage.From(context, _time.GetUtcNow().UtcDateTime);
         if (_closed)
         {
+            if (!IsRedeliveryOfThisMessage(context))
+                throw new InvalidOperationException(
+                    $"A {typeof(T).Name} was sent after the handler of message {_messageId} finished; await every send inside the handler.");
+
             var endpoint = await CapturedContext.GetSendEndpoint(message.DestinationAddress);
             await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), context.CancellationToken);
             return;
@@ -87,4 +93,9 @@ public sealed class SqlOutboxConsumeContext<TMessage> : OutboxConsumeContextProx
         lock (_captured)
             _captured.Add(message);
     }
+
+    // A scheduled redelivery copies the message's id and carries its redelivery count.
+    bool IsRedeliveryOfThisMessage(SendContext context) =>
+        context.Headers.TryGetHeader(MessageHeaders.RedeliveryCount, out _) &&
+        (context.MessageId == _messageId || context.Headers.Get<Guid>(MessageHeaders.OriginalMessageId) == _messageId);
 }

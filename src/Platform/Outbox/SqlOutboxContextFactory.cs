@@ -35,6 +35,7 @@ public sealed class SqlOutboxContextFactory(
                     state = new InboxState(null, null, 1);
                     handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
                     await next.Send(handling);
+                    handling.Close();
 
                     var nothingToSend = captured.Count == 0;
                     store.DeferClaimConsumed(session, captured, messageId, options.ConsumerId, now, nothingToSend);
@@ -47,6 +48,7 @@ public sealed class SqlOutboxContextFactory(
                     {
                         handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
                         await next.Send(handling);
+                        handling.Close();
 
                         // Nothing to deliver: the message is finished in the same transaction.
                         var nothingToSend = captured.Count == 0;
