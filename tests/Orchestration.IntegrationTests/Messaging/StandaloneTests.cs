@@ -15,6 +15,7 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
 {
     readonly string _database = Path.Combine(Path.GetTempPath(), $"orchestration-standalone-{Guid.NewGuid():N}.db");
     readonly List<HttpClient> _clients = [];
+    readonly EgressRecorder _egress = new();
     EndpointProcess _host = null!;
     Uri _address = null!;
 
@@ -32,7 +33,8 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
         // Every port free and chosen here, so providers, simulators and webhooks find each other.
         var port = EndpointProcess.FreePort();
         var (payments, esign, screening, mail) = (EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort());
-        _host = new EndpointProcess(assembly, new Dictionary<string, string>
+        var settings = _egress.ProxySettings();
+        foreach (var (key, value) in new Dictionary<string, string>
         {
             ["Storage__ConnectionString"] = $"Data Source={_database}",
             ["Simulators__Payments__Url"] = $"http://127.0.0.1:{payments}",
@@ -45,7 +47,10 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
             ["Leasing__Screening__BaseUrl"] = $"http://127.0.0.1:{screening}",
             ["Leasing__ESignature__BaseUrl"] = $"http://127.0.0.1:{esign}",
             ["Billing__Payments__BaseUrl"] = $"http://127.0.0.1:{payments}",
-        }, port);
+        })
+            settings[key] = value;
+
+        _host = new EndpointProcess(assembly, settings, port);
         await _host.StartAsync();
         _address = new Uri($"http://127.0.0.1:{await _host.PortAsync()}");
     }
@@ -55,6 +60,7 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
         foreach (var client in _clients)
             client.Dispose();
         await _host.DisposeAsync();
+        await _egress.DisposeAsync();
         foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
             File.Delete(file);
     }
@@ -121,6 +127,15 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
             return lease.GetProperty("timeline").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } first &&
                    first.GetProperty("step").GetString() == "ApplicationSubmitted" && first.GetProperty("state").GetString() == "AwaitingScreening";
         }, TimeSpan.FromSeconds(20), "the saga took the application and the lease waits for screening");
+    }
+
+    [Fact]
+    public async Task Should_reach_no_host_but_the_configured_servers_and_providers()
+    {
+        await Should_take_a_lease_from_application_to_active_through_the_simulated_third_parties();
+        await _host.StopAsync();
+
+        _egress.Requests.ShouldBeEmpty();
     }
 
     [Fact]
