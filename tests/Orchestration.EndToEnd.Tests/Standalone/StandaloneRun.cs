@@ -112,7 +112,8 @@ public sealed class StandaloneRun : IAsyncDisposable
         await Host.DisposeAsync();
         await _simulators.DisposeAsync();
         _http.Dispose();
-        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+        // The database, the journal of its in-memory queues beside it, and their write-ahead logs.
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_database)!, Path.GetFileNameWithoutExtension(_database) + ".*"))
             File.Delete(file);
     }
 

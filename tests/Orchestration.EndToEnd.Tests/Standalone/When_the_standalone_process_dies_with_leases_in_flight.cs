@@ -102,7 +102,18 @@ public sealed class When_the_standalone_process_dies_with_leases_in_flight
             throw new ShouldAssertException($"{stuck.Count} of {Applications} leases did not become Active:\n{string.Join('\n', stuck)}\n{run.Host.Output}");
         }
 
-        // Signing link, countersigned, funds received and welcome: four emails per tenant, none twice.
+        // Signing link, countersigned, funds received and welcome: four emails per tenant, none twice. The last ones may
+        // still be on their way when the lease is Active.
+        await Eventually.HoldsAsync(async () =>
+        {
+            foreach (var (_, email) in leases)
+            {
+                if ((await run.EmailKeysAsync(email)).Distinct().Count() < 4)
+                    return false;
+            }
+
+            return true;
+        }, TimeSpan.FromSeconds(60), "every tenant got their four emails");
         foreach (var (leaseId, email) in leases)
         {
             var keys = await run.EmailKeysAsync(email);
