@@ -63,6 +63,9 @@ public sealed class EndpointProcess : IAsyncDisposable
 
     int _port;
 
+    /// <summary>What answers 200 once the process is ready; <c>/health/ready</c> on its own port when not set.</summary>
+    public Uri? ReadyUrl { get; init; }
+
     /// <summary>The HTTP port of the running process.</summary>
     public Task<int> PortAsync() => Task.FromResult(_port);
 
@@ -98,7 +101,7 @@ public sealed class EndpointProcess : IAsyncDisposable
                 throw new InvalidOperationException($"The test endpoint exited during start-up:\n{Output}");
             try
             {
-                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                if ((await http.GetAsync(ReadyUrl ?? new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
                     return;
             }
             catch (HttpRequestException)
@@ -142,6 +145,17 @@ public sealed class EndpointProcess : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>Asks the process to stop as a service manager does (SIGTERM) and waits until it has.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (_process is not { HasExited: false } process)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var cancellation = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancellation.Token);
     }
 
     public async ValueTask DisposeAsync()

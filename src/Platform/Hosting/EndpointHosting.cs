@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Orchestration.Platform.InMemory;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Scheduling;
@@ -61,6 +62,11 @@ public static class EndpointHosting
             services.AddHostedService(sp => sp.GetRequiredService<ScheduledMessageDispatcher>());
         }
 
+        var bus = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        var inMemory = bus.Transport.Equals("InMemory", StringComparison.OrdinalIgnoreCase);
+        if (inMemory)
+            services.AddInMemoryDeliveryJournal();
+
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -95,7 +101,6 @@ public static class EndpointHosting
                     rabbit.SetQuorumQueue();
             });
 
-            var bus = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
             switch (bus.Transport.ToLowerInvariant())
             {
                 case "rabbitmq":
@@ -117,6 +122,7 @@ public static class EndpointHosting
                 case "inmemory":
                     x.UsingInMemory((context, cfg) =>
                     {
+                        cfg.UseDeliveryJournal(context);
                         if (bus.ConcurrentMessageLimit is { } limit)
                             cfg.ConcurrentMessageLimit = limit;
                         cfg.UseMessageScheduler(schedulerAddress);
@@ -127,6 +133,8 @@ public static class EndpointHosting
                     throw new ArgumentException($"Unknown transport '{bus.Transport}' (Bus:Transport). Use 'RabbitMq' or 'InMemory'.");
             }
         });
+        if (inMemory)
+            services.AddInMemoryRedelivery();
 
         return services;
     }

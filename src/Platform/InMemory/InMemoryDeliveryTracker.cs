@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using MassTransit.InMemoryTransport;
+using MassTransit.InMemoryTransport.Configuration;
+using MassTransit.Transports.Fabric;
+
+namespace Orchestration.Platform.InMemory;
+
+/// <summary>
+/// Makes the in-memory transport as durable as the SQL file under it. MassTransit's in-memory queues forget everything
+/// when the process ends, yet the outbox, the bus outbox and the scheduler forget a message as soon as a send has put it
+/// in a queue: with RabbitMQ that is the broker's confirm, in memory it is nothing. So every copy entering a queue is
+/// first journaled (<see cref="DeliveryJournal"/>), and is forgotten only once the receiving endpoint has finished it,
+/// that is after its handler's transaction committed. A published event fans out to several queues, and each queue's copy
+/// is journaled and finished on its own, so one fast receiver never discharges a slow one. Whatever a stop or a crash
+/// leaves in the journal is put back into its queue at the next start; the receivers' inbox drops the copies they had
+/// already handled.
+///
+/// <para>How: MassTransit's message fabric tells observers about each queue binding before it connects the queue to its
+/// exchange, so a journaling sink is connected to that exchange first; the receive observer sees each copy finished.
+/// Copies moved to an error (<c>_error</c>) or dead-letter (<c>_skipped</c>) queue, which the in-memory transport would
+/// simply drop (nothing binds a queue to those exchanges), are journaled as parked and kept.</para>
+/// </summary>
+public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
+    : IMessageFabricObserver<InMemoryTransportContext>, IReceiveObserver
+{
+    readonly ConcurrentDictionary<string, JournalingSink> _sinks = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<(string Queue, Guid MessageId), Pending> _pending = [];
+    IMessageFabric<InMemoryTransportContext, InMemoryTransportMessage>? _fabric;
+    InMemoryTransportContext? _context;
+
+    /// <summary>Connects to the fabric of the bus being configured, before any queue exists.</summary>
+    public void Attach(IInMemoryHostConfigurator host)
+    {
+        if (host is not IInMemoryHostConfiguration configuration)
+            throw new InvalidOperationException($"The in-memory host configurator is a {host.GetType()}, which does not give access to its message fabric.");
+        _fabric = configuration.TransportProvider.MessageFabric;
+        _fabric.ConnectMessageFabricObserver(this);
+    }
+
+    /// <summary>True once the bus has declared its first queue: redelivery can begin.</summary>
+    public bool Ready => _context is not null;
+
+    /// <summary>Puts what a previous run left in the journal back into its queues.</summary>
+    public async Task<int> RedeliverAsync(CancellationToken cancellationToken)
+    {
+        if (_fabric is null || _context is null)
+            return 0;
+
+        var copies = await journal.LoadUnfinishedAsync(cancellationToken);
+        foreach (var copy in copies)
+        {
+            // Straight into the queue, past the exchange and its journaling sink: the copy keeps its journal row.
+            Journaled(copy.Queue, copy.MessageId, copy.Sequence);
+            await _fabric.GetQueue(_context, copy.Queue).Deliver(new InMemoryDeliveryContext(copy.Message, cancellationToken));
+        }
+
+        return copies.Count;
+    }
+
+    public void QueueDeclared(InMemoryTransportContext context, string name) => _context ??= context;
+
+    public void QueueBindingCreated(InMemoryTransportContext context, string source, string destination)
+    {
+        _context ??= context;
+        var sink = _sinks.GetOrAdd(destination, queue => new JournalingSink(this, queue, parked: false));
+        _fabric!.GetExchange(context, source).Connect(sink, null);
+    }
+
+    public void ExchangeDeclared(InMemoryTransportContext context, string name, ExchangeType exchangeType)
+    {
+        _context ??= context;
+        if (name.EndsWith("_error", StringComparison.Ordinal) || name.EndsWith("_skipped", StringComparison.Ordinal))
+            _fabric!.GetExchange(context, name).Connect(_sinks.GetOrAdd(name, queue => new JournalingSink(this, queue, parked: true)), null);
+    }
+
+    public void ExchangeBindingCreated(InMemoryTransportContext context, string source, string destination, string? routingKey = null)
+    {
+    }
+
+    public TopologyHandle ConsumerConnected(InMemoryTransportContext context, TopologyHandle handle, string queueName) => handle;
+
+    public Task PreReceive(ReceiveContext context) => Task.CompletedTask;
+
+    // After the whole consume pipe: the handler's transaction has committed and its own messages are journaled.
+    public Task PostReceive(ReceiveContext context)
+    {
+        if (context.GetMessageId() is { } messageId)
+            Finished(context.InputAddress.Segments[^1], messageId);
+        return Task.CompletedTask;
+    }
+
+    public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType)
+        where T : class =>
+        Task.CompletedTask;
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception)
+        where T : class =>
+        Task.CompletedTask;
+
+    // The transport dropped the copy without finishing it (a fault outside the consumers' error handling, a stop): it
+    // stays journaled and comes back at the next start.
+    public Task ReceiveFault(ReceiveContext context, Exception exception) => Task.CompletedTask;
+
+    async Task JournalAsync(string queue, InMemoryTransportMessage message, bool parked)
+    {
+        var sequence = await journal.AddAsync(queue, message, parked);
+        if (!parked)
+            Journaled(queue, message.MessageId, sequence);
+    }
+
+    // The exchange hands a copy to the sink and to the queue at the same time, so a quick receiver can finish the copy
+    // before its journal row is committed; either order ends with the row removed.
+    void Journaled(string queue, Guid messageId, long sequence)
+    {
+        lock (_pending)
+        {
+            var pending = Entry(queue, messageId);
+            if (pending.EarlyFinishes > 0)
+            {
+                pending.EarlyFinishes--;
+                Forget(queue, messageId, pending);
+                journal.Remove(sequence);
+                return;
+            }
+
+            pending.Rows.Enqueue(sequence);
+        }
+    }
+
+    void Finished(string queue, Guid messageId)
+    {
+        lock (_pending)
+        {
+            var pending = Entry(queue, messageId);
+            if (pending.Rows.TryDequeue(out var sequence))
+            {
+                Forget(queue, messageId, pending);
+                journal.Remove(sequence);
+                return;
+            }
+
+            pending.EarlyFinishes++;
+        }
+    }
+
+    Pending Entry(string queue, Guid messageId)
+    {
+        if (!_pending.TryGetValue((queue, messageId), out var pending))
+            _pending[(queue, messageId)] = pending = new Pending();
+        return pending;
+    }
+
+    void Forget(string queue, Guid messageId, Pending pending)
+    {
+        if (pending.Rows.Count == 0 && pending.EarlyFinishes == 0)
+            _pending.Remove((queue, messageId));
+    }
+
+    sealed class Pending
+    {
+        public Queue<long> Rows { get; } = new();
+        public int EarlyFinishes { get; set; }
+    }
+
+    sealed class JournalingSink(InMemoryDeliveryTracker tracker, string queue, bool parked) : IMessageSink<InMemoryTransportMessage>
+    {
+        public Task Deliver(DeliveryContext<InMemoryTransportMessage> context) => tracker.JournalAsync(queue, context.Message, parked);
+
+        public void Probe(ProbeContext context) => context.CreateScope("journal").Add("queue", queue);
+    }
+}

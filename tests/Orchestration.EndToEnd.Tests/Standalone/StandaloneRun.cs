@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Orchestration.EndToEnd.Tests.Infrastructure;
+using Orchestration.Testing;
+
+namespace Orchestration.EndToEnd.Tests.Standalone;
+
+/// <summary>
+/// The standalone host as a process of its own on a fresh SQLite file, and the simulated third parties as another
+/// process (real providers outlive us): the host can be killed or stopped and started again on the same file while
+/// the simulators keep every payment intent and email they were asked for. Every port is free and chosen here.
+/// </summary>
+public sealed class StandaloneRun : IAsyncDisposable
+{
+    const string Password = "standalone-e2e-password";
+    const string ManagerEmail = "manager@example.test";
+
+    readonly string _database = Path.Combine(Path.GetTempPath(), $"orchestration-standalone-{Guid.NewGuid():N}.db");
+    readonly EndpointProcess _simulators;
+    readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public StandaloneRun()
+    {
+        Port = EndpointProcess.FreePort();
+        var (payments, esign, screening, mail) = (EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort());
+        (Payments, ESignature, Screening, Mail) = (Loopback(payments), Loopback(esign), Loopback(screening), Loopback(mail));
+        var host = Loopback(Port);
+
+        // Webhooks keep being retried while the host is down, and come back quickly once it is up again.
+        var webhookRetries = new[] { "Payments", "ESignature", "Screening" }.SelectMany(name => new[]
+        {
+            ($"Simulators__{name}__Webhook__MaxAttempts", "30"),
+            ($"Simulators__{name}__Webhook__MaxRetryDelay", "00:00:02"),
+        });
+        _simulators = new EndpointProcess(Assembly("src/Simulators", "Orchestration.Simulators"), new Dictionary<string, string>
+        {
+            ["Simulators__Payments__Url"] = Payments.ToString(),
+            ["Simulators__Payments__Webhook__Url"] = $"{host}webhooks/payments",
+            ["Simulators__ESignature__Url"] = ESignature.ToString(),
+            ["Simulators__ESignature__Webhook__Url"] = $"{host}webhooks/esign",
+            ["Simulators__ESignature__AutoSignAfter"] = "00:00:01",
+            ["Simulators__Screening__Url"] = Screening.ToString(),
+            ["Simulators__Screening__Webhook__Url"] = $"{host}webhooks/screening",
+            ["Simulators__Screening__DecisionDelay"] = "00:00:01",
+            ["Simulators__Mail__Url"] = Mail.ToString(),
+            ["Logging__LogLevel__Default"] = "Warning",
+        }.Concat(webhookRetries.Select(s => KeyValuePair.Create(s.Item1, s.Item2))).ToDictionary())
+        {
+            ReadyUrl = new Uri(Mail, "_sim/mail/messages"),
+        };
+
+        Host = new EndpointProcess(Assembly("src/Endpoints/Standalone", "Orchestration.Endpoints.Standalone"), new Dictionary<string, string>
+        {
+            ["Storage__ConnectionString"] = $"Data Source={_database}",
+            ["Demo__Password"] = Password,
+            ["Simulators__Payments__Enabled"] = "false",
+            ["Simulators__ESignature__Enabled"] = "false",
+            ["Simulators__Screening__Enabled"] = "false",
+            ["Simulators__Mail__Enabled"] = "false",
+            ["Leasing__Screening__BaseUrl"] = Screening.ToString().TrimEnd('/'),
+            ["Leasing__ESignature__BaseUrl"] = ESignature.ToString().TrimEnd('/'),
+            ["Billing__Payments__BaseUrl"] = Payments.ToString().TrimEnd('/'),
+            ["Notifications__Provider"] = "SendGrid",
+            ["Notifications__SendGrid__BaseUrl"] = Mail.ToString().TrimEnd('/'),
+            ["Notifications__SendGrid__ApiKey"] = "SG.simulator",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        }, Port);
+    }
+
+    public int Port { get; }
+    public Uri Payments { get; }
+    public Uri ESignature { get; }
+    public Uri Screening { get; }
+    public Uri Mail { get; }
+    public EndpointProcess Host { get; }
+
+    public Uri Address => Loopback(Port);
+
+    /// <summary>Starts the simulators, waits until they answer, then starts the host.</summary>
+    public async Task StartAsync()
+    {
+        await _simulators.StartAsync();
+        await Host.StartAsync();
+    }
+
+    public Task<StaffClient> SignInAsync() => StaffClient.SignInAsync(Address, ManagerEmail, Password);
+
+    /// <summary>Every email the mail provider accepted for <paramref name="recipient"/>, repeats included, by deduplication key.</summary>
+    public async Task<List<string>> EmailKeysAsync(string recipient)
+    {
+        var messages = await _http.GetFromJsonAsync<JsonElement>(new Uri(Mail, $"_sim/mail/messages?to={Uri.EscapeDataString(recipient)}"));
+        return messages.EnumerateArray()
+            .Select(m => m.GetProperty("request").TryGetProperty("custom_args", out var args) && args.TryGetProperty("dedup_key", out var key)
+                ? key.GetString() ?? "" : "")
+            .ToList();
+    }
+
+    /// <summary>The lease ids of every payment intent the gateway charged successfully, one entry per intent.</summary>
+    public async Task<List<string>> SucceededPaymentLeaseIdsAsync()
+    {
+        var events = await _http.GetFromJsonAsync<JsonElement>(new Uri(Payments, "_sim/webhooks/events?type=payment_intent.succeeded"));
+        return events.EnumerateArray()
+            .Select(e => e.GetProperty("payload").GetProperty("data").GetProperty("object").GetProperty("metadata").GetProperty("lease_id").GetString()!)
+            .ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await _simulators.DisposeAsync();
+        _http.Dispose();
+        // The database, the journal of its in-memory queues beside it, and their write-ahead logs.
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_database)!, Path.GetFileNameWithoutExtension(_database) + ".*"))
+            File.Delete(file);
+    }
+
+    static Uri Loopback(int port) => new($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+
+    static string Assembly(string project, string name) =>
+        Path.Combine(Repository.Root, project, "bin", Repository.Configuration, "net10.0", $"{name}.dll");
+}

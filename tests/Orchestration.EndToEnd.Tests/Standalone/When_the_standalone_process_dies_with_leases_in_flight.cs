@@ -1,0 +1,129 @@
+using System.Net;
+using Orchestration.EndToEnd.Tests.Infrastructure;
+using Orchestration.Testing;
+
+namespace Orchestration.EndToEnd.Tests.Standalone;
+
+/// <summary>
+/// Standalone runs on the in-memory transport, yet a message it committed must survive the process: fifty applications
+/// are taken, the process is killed (or stopped) while they are on their way, and started again on the same file.
+/// Every lease must still reach Active, and the third parties, which kept running, must have seen every email and
+/// every move-in payment exactly once.
+/// </summary>
+public sealed class When_the_standalone_process_dies_with_leases_in_flight
+{
+    const int Applications = 50;
+
+    [Fact]
+    public Task Should_finish_every_lease_with_each_email_and_payment_once_after_a_kill_9() =>
+        InterruptAndRestartAsync(run => run.Host.KillAsync());
+
+    [Fact]
+    public Task Should_finish_every_lease_with_each_email_and_payment_once_after_a_sigterm() =>
+        InterruptAndRestartAsync(run => run.Host.TerminateAsync(TimeSpan.FromSeconds(30)));
+
+    static async Task InterruptAndRestartAsync(Func<StandaloneRun, Task> interrupt)
+    {
+        await using var run = new StandaloneRun();
+        await run.StartAsync();
+
+        var leases = new List<(Guid LeaseId, string Email)>();
+        using (var staff = await run.SignInAsync())
+        {
+            var propertyId = (await staff.PostAsync("/api/properties", new
+            {
+                name = "Crash Court",
+                addressLine1 = "1 Restart Road",
+                city = "Portland",
+                region = "OR",
+                postalCode = "97205",
+                country = "US",
+            }, HttpStatusCode.Created)).GetProperty("propertyId").GetGuid();
+
+            var units = new List<Guid>();
+            for (var i = 0; i < Applications; i++)
+            {
+                units.Add((await staff.PostAsync($"/api/properties/{propertyId}/units", new
+                {
+                    label = $"U{i:D2}",
+                    bedrooms = 1,
+                    bathrooms = 1,
+                    squareFeet = 600,
+                    marketRent = new { amount = 1850.00m, currency = "USD" },
+                }, HttpStatusCode.Created)).GetProperty("unitId").GetGuid());
+            }
+
+            foreach (var unitId in units)
+            {
+                var email = $"applicant.{Guid.NewGuid():N}@example.com";
+                var application = await staff.PostAsync("/api/lease-applications", new
+                {
+                    propertyId,
+                    unitId,
+                    applicantName = "Ada Lovelace",
+                    applicantEmail = email,
+                    monthlyRent = 1850.00m,
+                    securityDeposit = 1850.00m,
+                    currency = "USD",
+                    leaseStart = "2027-01-01",
+                    leaseEnd = "2027-12-31",
+                }, HttpStatusCode.Accepted);
+                leases.Add((application.GetProperty("leaseId").GetGuid(), email));
+            }
+
+            // In flight: screenings decided and documents out for signature, payments and emails on their way.
+            await Eventually.HoldsAsync(async () => (await run.SucceededPaymentLeaseIdsAsync()).Count >= 5, TimeSpan.FromSeconds(60),
+                "the first move-in payments went through");
+        }
+
+        await interrupt(run);
+        run.Host.HasExited.ShouldBeTrue();
+        await run.Host.StartAsync();
+
+        using var again = await run.SignInAsync();
+        var stuck = new List<string>();
+        try
+        {
+            await Eventually.HoldsAsync(async () =>
+            {
+                stuck.Clear();
+                foreach (var (leaseId, _) in leases)
+                {
+                    var state = (await again.GetAsync($"/api/leases/{leaseId}"))?.GetProperty("state").GetString();
+                    if (state != "Active")
+                        stuck.Add($"{leaseId}: {state}");
+                }
+
+                return stuck.Count == 0;
+            }, TimeSpan.FromSeconds(90), "every lease became Active");
+        }
+        catch (ShouldAssertException)
+        {
+            throw new ShouldAssertException($"{stuck.Count} of {Applications} leases did not become Active:\n{string.Join('\n', stuck)}\n{run.Host.Output}");
+        }
+
+        // Signing link, countersigned, funds received and welcome: four emails per tenant, none twice. The last ones may
+        // still be on their way when the lease is Active.
+        await Eventually.HoldsAsync(async () =>
+        {
+            foreach (var (_, email) in leases)
+            {
+                if ((await run.EmailKeysAsync(email)).Distinct().Count() < 4)
+                    return false;
+            }
+
+            return true;
+        }, TimeSpan.FromSeconds(60), "every tenant got their four emails");
+        foreach (var (leaseId, email) in leases)
+        {
+            var keys = await run.EmailKeysAsync(email);
+            keys.Count.ShouldBe(4, $"emails to the tenant of lease {leaseId}: {string.Join(", ", keys)}");
+            keys.Distinct().Count().ShouldBe(4, $"emails to the tenant of lease {leaseId}: {string.Join(", ", keys)}");
+        }
+
+        var payments = await run.SucceededPaymentLeaseIdsAsync();
+        payments.Count.ShouldBe(Applications);
+        payments.Distinct().Count().ShouldBe(Applications);
+        payments.ShouldBe(leases.Select(l => l.LeaseId.ToString()), ignoreOrder: true);
+    }
+}
