@@ -126,18 +126,6 @@ public sealed class EndpointProcess : IAsyncDisposable
 
     public bool HasExited => _process?.HasExited ?? true;
 
-    /// <summary>Stops the process as an operator or a service manager does (SIGTERM), and waits for it to end.</summary>
-    public async Task StopAsync(TimeSpan? timeout = null)
-    {
-        if (_process is not { HasExited: false } process)
-            return;
-
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            await kill.WaitForExitAsync();
-        using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(cancellation.Token);
-    }
-
     public async Task KillAsync()
     {
         if (_process is { HasExited: false } process)

@@ -133,7 +133,7 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
     public async Task Should_reach_no_host_but_the_configured_servers_and_providers()
     {
         await Should_take_a_lease_from_application_to_active_through_the_simulated_third_parties();
-        await _host.StopAsync();
+        await _host.TerminateAsync(TimeSpan.FromSeconds(30));
 
         _egress.Requests.ShouldBeEmpty();
     }
