@@ -36,18 +36,6 @@ public sealed class When_only_the_sweeper_can_deliver_a_crash_left_output : IAsy
         (await _world.CountAsync("SELECT COUNT(*) FROM {schema}.inbox_state WHERE message_id IN (@a, @b) AND delivered IS NOT NULL",
             ("a", olderMessage), ("b", newerMessage))).ShouldBe(2);
     }
-
-    [Fact]
-    public async Task Should_leave_an_output_younger_than_the_orphan_age_to_its_handler()
-    {
-        var effect = NewId.NextGuid();
-        await StoredEffects.CrashLeftOutputAsync(_world, StoredEffects.EffectRecorded(effect), TimeSpan.Zero);
-
-        await Task.Delay(1000);
-        (await _world.EffectsAsync(effect, "applied")).ShouldBe(0);
-        await Eventually.HoldsAsync(async () => await _world.EffectsAsync(effect, "applied") == 1, TimeSpan.FromSeconds(20),
-            "the sweeper delivered it once it was old enough");
-    }
 }
 
 [Collection(BusCollection.Name)]
