@@ -17,7 +17,9 @@ public static class GatewayExtensions
         services.AddProblemDetails();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
         services.AddSingleton(GatewayMigrations.WebhookReceipts);
+        services.AddSingleton(GatewayMigrations.WebhookReceiptsReceivedAt);
         services.AddSingleton<WebhookReceiptStore>();
+        services.AddHostedService<WebhookReceiptCleanup>();
         services.AddScoped<WebhookReceiver>();
         services.AddRateLimiter(limiter =>
         {

@@ -18,4 +18,9 @@ public static class GatewayMigrations
             PRIMARY KEY (provider, event_id)
         );
         """);
+
+    /// <summary>Lets <see cref="Webhooks.WebhookReceiptCleanup"/> find expired receipts without reading the whole table.</summary>
+    public static readonly SchemaMigration WebhookReceiptsReceivedAt = new("gateway_0002_webhook_receipts_received_at", s => $"""
+        CREATE INDEX {PlatformMigrations.Index(s, "webhook_receipts_received_at")} ON {s.Table("webhook_receipts")} (received_at);
+        """);
 }

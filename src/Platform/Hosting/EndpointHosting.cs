@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,14 +43,17 @@ public static class EndpointHosting
         services.AddSingleton<InboxClaimPolicy>();
         services.AddScoped<BusOutbox>();
         services.AddScoped<IOutboxContextFactory<SqlSession>, SqlOutboxContextFactory>();
-        services.AddSingleton(PlatformMigrations.Messaging);
+        foreach (var migration in PlatformMigrations.All)
+            services.AddSingleton(migration);
 
         // Migrations first: hosted services start in registration order, and the bus must not consume before its tables exist.
         services.AddHostedService<SchemaMigrator>();
         services.AddHostedService<OutboxSweeper>();
         services.AddHostedService<DeliveredMarker>();
         services.AddHostedService<InboxCleanup>();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
+            .AddCheck<ParkedDeliveriesHealthCheck>("parked-deliveries", HealthStatus.Degraded, tags: ["delivery"]);
 
         var scheduler = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         var schedulerAddress = new Uri($"queue:{scheduler.Queue}");
@@ -60,6 +64,7 @@ public static class EndpointHosting
             services.AddSingleton<SchedulerOutage>();
             services.AddHealthChecks().AddCheck<SchedulerOutage>("scheduler", tags: ["ready"]);
             services.AddHostedService(sp => sp.GetRequiredService<ScheduledMessageDispatcher>());
+            services.AddHostedService<TombstoneCleanup>();
         }
 
         var bus = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
@@ -152,11 +157,23 @@ public static class EndpointHosting
         endpoint.ConnectSagaConfigurationObserver(observer);
     }
 
-    /// <summary><c>/health/live</c> answers while the process runs; <c>/health/ready</c> when the bus and the database are usable.</summary>
+    /// <summary>
+    /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> when the bus and the database are usable;
+    /// <c>/health/delivery</c> is Degraded (still 200) while stored messages are parked, with their counts as JSON.
+    /// </summary>
     public static IEndpointRouteBuilder MapOrchestrationHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        endpoints.MapHealthChecks("/health/delivery", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("delivery"),
+            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
+            }),
+        });
         return endpoints;
     }
 }

@@ -21,4 +21,14 @@ public sealed class OutboxOptions
 
     /// <summary>Time allowed for the broker to confirm one outgoing message.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Failed attempts after which a stored row that cannot be sent (a bus-outbox transaction, or the output of a
+    /// consumed message) is parked: kept with its error for an operator, and no longer tried. A broker that cannot be
+    /// reached at all does not count.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>Wait before the second attempt of a failed row; it doubles with each attempt, up to five minutes.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

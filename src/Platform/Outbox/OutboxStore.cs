@@ -168,29 +168,148 @@ public sealed class OutboxStore(SqlStorage storage)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Claims the oldest committed bus-outbox transaction that nobody else is delivering.</summary>
-    public async Task<Guid?> ClaimOutboxAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT outbox_id FROM {_outboxState} ORDER BY created LIMIT 1 {storage.Dialect.ForUpdateSkipLocked}";
-        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? ToGuid(value) : null;
-    }
-
-    /// <summary>Claims a consumed message whose outgoing messages were left undelivered for longer than the cutoff.</summary>
-    public async Task<(Guid MessageId, Guid ConsumerId)?> ClaimOrphanAsync(DbConnection connection, DbTransaction transaction, long consumedBefore,
+    /// <summary>
+    /// Claims the oldest committed bus-outbox transaction that nobody else is delivering, is not parked, and is not
+    /// waiting out a failed attempt; returns its id and failed attempts so far.
+    /// </summary>
+    public async Task<(Guid OutboxId, int Attempts)?> ClaimOutboxAsync(DbConnection connection, DbTransaction transaction, long now,
         CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"""
-            SELECT message_id, consumer_id FROM {_inbox}
+            SELECT outbox_id, attempts FROM {_outboxState}
+            WHERE parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+            ORDER BY created LIMIT 1 {storage.Dialect.ForUpdateSkipLocked}
+            """;
+        command.With("@now", now);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (ToGuid(reader.GetValue(0)), reader.GetInt32(1)) : null;
+    }
+
+    /// <summary>
+    /// Claims a consumed message whose outgoing messages were left undelivered for longer than the cutoff (and that is
+    /// neither parked nor waiting out a failed attempt); returns its key and failed attempts so far.
+    /// </summary>
+    public async Task<(Guid MessageId, Guid ConsumerId, int Attempts)?> ClaimOrphanAsync(DbConnection connection, DbTransaction transaction,
+        long consumedBefore, long now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            SELECT message_id, consumer_id, attempts FROM {_inbox}
             WHERE delivered IS NULL AND consumed IS NOT NULL AND consumed < @cutoff
+              AND parked_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
             ORDER BY consumed LIMIT 1 {storage.Dialect.ForUpdateSkipLocked}
             """;
-        command.With("@cutoff", consumedBefore);
+        command.With("@cutoff", consumedBefore).With("@now", now);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetGuid(0), reader.GetGuid(1)) : null;
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2)) : null;
+    }
+
+    /// <summary>Forgets the outgoing messages that reached the broker before a later one of the same row failed.</summary>
+    public async Task RemoveSentAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> sequenceNumbers,
+        CancellationToken cancellationToken)
+    {
+        if (sequenceNumbers.Count == 0)
+            return;
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var names = new List<string>(sequenceNumbers.Count);
+        for (var i = 0; i < sequenceNumbers.Count; i++)
+        {
+            names.Add($"@s{i}");
+            command.With($"@s{i}", sequenceNumbers[i]);
+        }
+
+        command.CommandText = $"DELETE FROM {_outbox} WHERE sequence_number IN ({string.Join(", ", names)})";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records a failed attempt to deliver a bus-outbox transaction; returns its attempts and whether it is now parked.</summary>
+    public async Task<(int Attempts, bool Parked)> RecordOutboxFailureAsync(DbConnection connection, DbTransaction transaction, Guid outboxId,
+        DeliveryFailure failure, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE {_outboxState} SET {DeliveryFailure.Set} WHERE outbox_id = @outbox_id RETURNING attempts, parked_at";
+        failure.AddParameters(command).With("@outbox_id", outboxId);
+        return await DeliveryFailure.ReadOutcomeAsync(command, cancellationToken);
+    }
+
+    /// <summary>Records a failed attempt to deliver a consumed message's output; returns its attempts and whether it is now parked.</summary>
+    public async Task<(int Attempts, bool Parked)> RecordInboxFailureAsync(DbConnection connection, DbTransaction transaction, Guid messageId,
+        Guid consumerId, DeliveryFailure failure, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            UPDATE {_inbox} SET {DeliveryFailure.Set} WHERE message_id = @message_id AND consumer_id = @consumer_id RETURNING attempts, parked_at
+            """;
+        failure.AddParameters(command).With("@message_id", messageId).With("@consumer_id", consumerId);
+        return await DeliveryFailure.ReadOutcomeAsync(command, cancellationToken);
+    }
+
+    /// <summary>How many bus-outbox transactions and consumed messages' outputs are parked.</summary>
+    public async Task<(long BusOutbox, long Inbox)> CountParkedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT (SELECT COUNT(*) FROM {_outboxState} WHERE parked_at IS NOT NULL),
+                   (SELECT COUNT(*) FROM {_inbox} WHERE parked_at IS NOT NULL AND delivered IS NULL)
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>The parked bus-outbox transactions and consumed messages' outputs, oldest first, with why they were parked.</summary>
+    public async Task<List<ParkedDelivery>> ListParkedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT 'bus-outbox', outbox_id, NULL, attempts, last_error, parked_at FROM {_outboxState} WHERE parked_at IS NOT NULL
+            UNION ALL
+            SELECT 'inbox', message_id, consumer_id, attempts, last_error, parked_at FROM {_inbox} WHERE parked_at IS NOT NULL AND delivered IS NULL
+            ORDER BY 6
+            """;
+        var parked = new List<ParkedDelivery>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            parked.Add(new ParkedDelivery(reader.GetString(0), ToGuid(reader.GetValue(1)), reader.IsDBNull(2) ? null : ToGuid(reader.GetValue(2)),
+                reader.GetInt32(3), reader.GetNullableString(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+        }
+
+        return parked;
+    }
+
+    /// <summary>
+    /// Gives a parked bus-outbox transaction its attempts back: the sweeper tries it again at once. False when no such
+    /// transaction is parked.
+    /// </summary>
+    public Task<bool> UnparkOutboxAsync(Guid outboxId, CancellationToken cancellationToken) =>
+        UnparkAsync($"UPDATE {_outboxState} SET {Unparked} WHERE outbox_id = @id AND parked_at IS NOT NULL",
+            c => c.With("@id", outboxId), cancellationToken);
+
+    /// <summary>Gives a parked consumed message's output its attempts back; false when it is not parked.</summary>
+    public Task<bool> UnparkInboxAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken) =>
+        UnparkAsync($"UPDATE {_inbox} SET {Unparked} WHERE message_id = @id AND consumer_id = @consumer_id AND parked_at IS NOT NULL",
+            c => c.With("@id", messageId).With("@consumer_id", consumerId), cancellationToken);
+
+    // The last error stays until the next attempt replaces it, so an operator still sees why the row was parked.
+    internal const string Unparked = "attempts = 0, next_attempt_at = NULL, parked_at = NULL";
+
+    async Task<bool> UnparkAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        parameters(command);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>Forgets message ids delivered before the cutoff; returns how many.</summary>

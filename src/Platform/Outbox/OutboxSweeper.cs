@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Outbox;
 
@@ -9,7 +10,8 @@ namespace Orchestration.Platform.Outbox;
 /// outgoing messages of handlers that crashed between commit and delivery. Several instances share the work through
 /// row locks that skip what another instance holds.
 /// </summary>
-public sealed class OutboxSweeper(SqlOutboxDelivery delivery, IOptions<OutboxOptions> options, ILogger<OutboxSweeper> logger) : BackgroundService
+public sealed class OutboxSweeper(SqlOutboxDelivery delivery, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,58 +20,55 @@ public sealed class OutboxSweeper(SqlOutboxDelivery delivery, IOptions<OutboxOpt
         {
             try
             {
-                while (await delivery.DeliverNextOutboxAsync(stoppingToken)) { }
-                while (await delivery.DeliverNextOrphanAsync(stoppingToken)) { }
-                failures = 0;
-                await delivery.WaitAsync(options.Value.SweepInterval, stoppingToken);
+                // Each loop runs even when the other failed: a broken bus-outbox pass must not hold back the orphans.
+                var outbox = await DrainAsync(delivery.DeliverNextOutboxAsync, "bus-outbox transactions", failures, stoppingToken);
+                var orphans = await DrainAsync(delivery.DeliverNextOrphanAsync, "crash-left outputs", failures, stoppingToken);
+                if (outbox && orphans)
+                {
+                    failures = 0;
+                    await delivery.WaitAsync(options.Value.SweepInterval, stoppingToken);
+                }
+                else
+                {
+                    // The broker or the database is away: what was not delivered stays committed and is retried.
+                    failures++;
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * failures)), time, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception exception)
-            {
-                // The broker or the database is away: what was not delivered stays committed and is retried.
-                failures++;
-                logger.LogWarning(exception, "Outbox delivery failed ({Failures} in a row); retrying", failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * failures)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+        }
+    }
+
+    async Task<bool> DrainAsync(Func<CancellationToken, Task<bool>> deliverNext, string what, int failures, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await deliverNext(stoppingToken)) { }
+            return true;
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(exception, "Delivering {What} failed ({Failures} in a row); retrying", what, failures + 1);
+            return false;
         }
     }
 }
 
 /// <summary>Removes duplicate-detection records older than the configured window.</summary>
-public sealed class InboxCleanup(OutboxStore store, IOptions<OutboxOptions> options, TimeProvider time, ILogger<InboxCleanup> logger) : BackgroundService
+public sealed class InboxCleanup(OutboxStore store, IOptions<OutboxOptions> options, TimeProvider time, ILogger<InboxCleanup> logger)
+    : PeriodicCleanup(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CleanupInterval, time);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogWarning(exception, "Inbox clean-up failed; it runs again in {Interval}", options.Value.CleanupInterval);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => options.Value.CleanupInterval;
 
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var cutoff = (time.GetUtcNow() - options.Value.DuplicateDetectionWindow).ToUnixTimeMilliseconds();
+        var cutoff = (Time.GetUtcNow() - options.Value.DuplicateDetectionWindow).ToUnixTimeMilliseconds();
         var removed = await store.RemoveExpiredInboxAsync(cutoff, cancellationToken);
         if (removed > 0)
-            logger.LogInformation("Removed {Count} duplicate-detection records older than {Window}", removed, options.Value.DuplicateDetectionWindow);
+            Logger.LogInformation("Removed {Count} duplicate-detection records older than {Window}", removed, options.Value.DuplicateDetectionWindow);
         return removed;
     }
 }

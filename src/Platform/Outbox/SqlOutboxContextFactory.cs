@@ -28,7 +28,6 @@ public sealed class SqlOutboxContextFactory(
             await session.BeginAsync(context.CancellationToken);
             try
             {
-                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 if (claimAtCommit)
                 {
                     // Most messages arrive once: handle first, claim the inbox row with the handler's writes.
@@ -38,12 +37,13 @@ public sealed class SqlOutboxContextFactory(
                     handling.Close();
 
                     var nothingToSend = captured.Count == 0;
-                    store.DeferClaimConsumed(session, captured, messageId, options.ConsumerId, now, nothingToSend);
-                    state = state with { Consumed = now, Delivered = nothingToSend ? now : null };
+                    var consumed = ConsumedAt();
+                    store.DeferClaimConsumed(session, captured, messageId, options.ConsumerId, consumed, nothingToSend);
+                    state = state with { Consumed = consumed, Delivered = nothingToSend ? consumed : null };
                 }
                 else
                 {
-                    state = await store.ReceiveAsync(session, messageId, options.ConsumerId, now, context.CancellationToken);
+                    state = await store.ReceiveAsync(session, messageId, options.ConsumerId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
                     if (state.Consumed is null)
                     {
                         handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
@@ -52,8 +52,9 @@ public sealed class SqlOutboxContextFactory(
 
                         // Nothing to deliver: the message is finished in the same transaction.
                         var nothingToSend = captured.Count == 0;
-                        store.DeferConsumed(session, captured, messageId, options.ConsumerId, now, nothingToSend);
-                        state = state with { Consumed = now, Delivered = nothingToSend ? now : null };
+                        var consumed = ConsumedAt();
+                        store.DeferConsumed(session, captured, messageId, options.ConsumerId, consumed, nothingToSend);
+                        state = state with { Consumed = consumed, Delivered = nothingToSend ? consumed : null };
                     }
                 }
 
@@ -97,6 +98,10 @@ public sealed class SqlOutboxContextFactory(
             }
         }
     }
+
+    // Stamped once the handler is done, right before the commit: the sweeper counts the orphan age from here, so a
+    // handler slower than OrphanAge does not look crash-left the moment it commits.
+    long ConsumedAt() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     // A redelivered message or a retry may well have been consumed already: claim its inbox row before handling it.
     static bool IsFirstDelivery(ConsumeContext context) =>

@@ -22,6 +22,23 @@ public sealed class SchedulerOptions
     /// </summary>
     public TimeSpan DatabaseRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a cancellation is remembered, so a late or repeated schedule for the same token never fires.</summary>
-    public TimeSpan CancellationMemory { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// How long a sent or cancelled token is remembered (its tombstone), so a late or repeated schedule for the same token
+    /// never fires. A schedule request arrives late only after being held somewhere (an outbox row waiting out failed
+    /// attempts, a message re-driven from an error queue), so this is kept well beyond the seven-day duplicate-detection
+    /// window of the inbox.
+    /// </summary>
+    public TimeSpan CancellationMemory { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often tombstones older than <see cref="CancellationMemory"/> are removed.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Failed attempts after which a due message that cannot be sent is parked: kept with its error for an operator,
+    /// and no longer tried. A broker that cannot be reached at all does not count.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>Wait before the second attempt of a failed message; it doubles with each attempt, up to five minutes.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

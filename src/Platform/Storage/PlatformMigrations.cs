@@ -50,6 +50,26 @@ public static class PlatformMigrations
             """;
     });
 
+    /// <summary>
+    /// Per-row delivery bookkeeping, so a row that cannot be sent steps aside instead of blocking the rows behind it:
+    /// failed attempts, the last error, when to try again, and when it was parked (no more automatic attempts).
+    /// On the inbox it concerns the undelivered output of a consumed message, which the sweeper delivers.
+    /// </summary>
+    public static readonly SchemaMigration DeliveryAttempts = new("0002_platform_delivery_attempts", s =>
+        string.Concat(new[] { "outbox_state", "inbox_state", "scheduled_message" }.Select(table => $"""
+            ALTER TABLE {s.Table(table)} ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+            ALTER TABLE {s.Table(table)} ADD COLUMN next_attempt_at bigint NULL;
+            ALTER TABLE {s.Table(table)} ADD COLUMN last_error text NULL;
+            ALTER TABLE {s.Table(table)} ADD COLUMN parked_at bigint NULL;
+
+            """)) + $"""
+            CREATE INDEX {Index(s, "scheduled_message_retry")} ON {s.Table("scheduled_message")} (next_attempt_at)
+                WHERE closed_at IS NULL AND next_attempt_at IS NOT NULL;
+            """);
+
+    /// <summary>Every platform migration, in the order they apply.</summary>
+    public static readonly IReadOnlyList<SchemaMigration> All = [Messaging, DeliveryAttempts];
+
     /// <summary>The columns of a stored message, shared by the outbox and the scheduler (<see cref="Outbox.StoredMessage"/>).</summary>
     static string MessageColumns(SqlDialect d) => $"""
         message_id {d.UuidType} NOT NULL,

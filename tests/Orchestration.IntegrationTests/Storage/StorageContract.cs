@@ -30,7 +30,7 @@ public abstract class StorageContract : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    SchemaMigrator Migrator() => new(Storage, [PlatformMigrations.Messaging, ProbeSagaTable], NullLogger<SchemaMigrator>.Instance);
+    SchemaMigrator Migrator() => new(Storage, [.. PlatformMigrations.All, ProbeSagaTable], NullLogger<SchemaMigrator>.Instance);
 
     SqlSagaStore<ProbeState> Sagas() => new(Storage, new SagaTable<ProbeState>("saga_probe"), TimeProvider.System);
 
@@ -70,7 +70,7 @@ public abstract class StorageContract : IAsyncLifetime
             await using var command = s.CreateCommand($"SELECT COUNT(*) FROM {Storage.Table("schema_migrations")}");
             return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         });
-        applied.ShouldBe(2);
+        applied.ShouldBe(PlatformMigrations.All.Count + 1);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public abstract class StorageContract : IAsyncLifetime
 
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            (await store.ClaimOrphanAsync(connection, transaction, consumedBefore: 2000, default)).ShouldBe((messageId, consumerId));
+            (await store.ClaimOrphanAsync(connection, transaction, consumedBefore: 2000, now: 2000, default)).ShouldBe((messageId, consumerId, 0));
             await store.CompleteInboxDeliveryAsync(connection, transaction, messageId, consumerId, 2000, default);
             await transaction.CommitAsync();
         }
@@ -199,13 +199,13 @@ public abstract class StorageContract : IAsyncLifetime
 
         await using var connection = await Storage.OpenConnectionAsync(default);
         await using var transaction = await connection.BeginTransactionAsync();
-        (await store.ClaimOutboxAsync(connection, transaction, default)).ShouldBe(outboxId);
+        (await store.ClaimOutboxAsync(connection, transaction, now: 2000, default)).ShouldBe((outboxId, 0));
         (await store.LoadForOutboxAsync(connection, transaction, outboxId, default)).Count.ShouldBe(1);
         await store.CompleteOutboxDeliveryAsync(connection, transaction, outboxId, default);
         await transaction.CommitAsync();
 
         await using var again = await connection.BeginTransactionAsync();
-        (await store.ClaimOutboxAsync(connection, again, default)).ShouldBeNull();
+        (await store.ClaimOutboxAsync(connection, again, now: 2000, default)).ShouldBeNull();
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class When_two_copies_of_a_saga_message_commit_at_once : IAsyncLif
     public async Task InitializeAsync()
     {
         _storage = TestServers.Postgres(_schema);
-        await new SchemaMigrator(_storage, [PlatformMigrations.Messaging, SqlSagaStore<ProbeState>.Migration("saga_probe")], NullLogger<SchemaMigrator>.Instance)
+        await new SchemaMigrator(_storage, [.. PlatformMigrations.All, SqlSagaStore<ProbeState>.Migration("saga_probe")], NullLogger<SchemaMigrator>.Instance)
             .MigrateAsync(CancellationToken.None);
     }
 

@@ -22,4 +22,14 @@ public sealed class WebhookReceiptStore(SqlStorage storage)
             .With("@payload", payload);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
+
+    /// <summary>Forgets receipts recorded before the cutoff; returns how many.</summary>
+    public async Task<int> RemoveReceivedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DELETE FROM {storage.Table("webhook_receipts")} WHERE received_at < @cutoff";
+        command.With("@cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }
