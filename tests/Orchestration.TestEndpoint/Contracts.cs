@@ -4,6 +4,7 @@ public sealed record StartProbe(Guid ProbeId);
 public sealed record IncrementProbe(Guid ProbeId, int Amount);
 public sealed record ArmProbeTimeout(Guid ProbeId, int Seconds);
 public sealed record DisarmProbeTimeout(Guid ProbeId);
+public sealed record ArmProbeTimeoutThenFail(Guid ProbeId, int Seconds);
 public sealed record ProbeTimeoutExpired(Guid ProbeId);
 public sealed record ProbeIncremented(Guid ProbeId, int Count);
 public sealed record ProbeTimedOut(Guid ProbeId, int Count);
