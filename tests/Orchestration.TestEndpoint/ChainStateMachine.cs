@@ -50,7 +50,12 @@ public sealed class ChainStateMachine : MassTransitStateMachine<ChainState>
                     .Schedule(Deadline, x => new ChainDeadlinePassed(x.Saga.CorrelationId), x => x.Message.DeadlineAt!.Value.UtcDateTime))
                 .TransitionTo(Running));
 
+        // Every matching When of an event runs in order: the repeated-step case comes first, so that a step just
+        // counted by the next one is not taken for a repeat.
         During(Running,
+            // A step reported twice (a redelivery the inbox no longer remembers) changes nothing, but is journalled.
+            When(StepDone, x => x.Message.Step <= x.Saga.Completed)
+                .Then(x => Record(x, $"step-{x.Message.Step}")),
             When(StepDone, x => x.Message.Step == x.Saga.Completed + 1)
                 .Then(x => Record(x, $"step-{x.Message.Step}"))
                 .Then(x =>
@@ -63,10 +68,7 @@ public sealed class ChainStateMachine : MassTransitStateMachine<ChainState>
                         .Then(x => x.Saga.FinishedAt = time.GetUtcNow())
                         .Publish(x => new ChainCompleted(x.Saga.CorrelationId, x.Saga.Steps))
                         .TransitionTo(Done),
-                    next => next.Send(x => new DoChainStep(x.Saga.CorrelationId, x.Saga.Completed + 1, time.GetUtcNow()))),
-            // A step reported twice (a redelivery the inbox no longer remembers) changes nothing, but is journalled.
-            When(StepDone, x => x.Message.Step <= x.Saga.Completed)
-                .Then(x => Record(x, $"step-{x.Message.Step}")));
+                    next => next.Send(x => new DoChainStep(x.Saga.CorrelationId, x.Saga.Completed + 1, time.GetUtcNow()))));
 
         During(Done,
             When(StepDone)
