@@ -1,5 +1,8 @@
 namespace Orchestration.FaultTests;
 
+// Every chain has a deadline timeout; the deadlines are spread over half a minute and the fault starts once they
+// have begun to fall due, so that some fall due while it lasts.
+
 public sealed class When_an_endpoint_is_killed_mid_run : IAsyncLifetime
 {
     ChainRun _run = null!;
@@ -11,14 +14,46 @@ public sealed class When_an_endpoint_is_killed_mid_run : IAsyncLifetime
     [Fact]
     public async Task Should_complete_every_saga_with_every_effect_exactly_once()
     {
-        await _run.StartChainsAsync(count: 2000, steps: 3);
+        await _run.StartChainsAsync(count: 2000, steps: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(40));
         await _run.InFlightAsync(0.25, TimeSpan.FromSeconds(60));
+        await _run.DeadlinesFallingDueAsync();
 
-        // SIGKILL: no shutdown, no acknowledgements, open transactions cut off.
-        await _run.Sagas.KillAsync();
-        await _run.Workers.KillAsync();
-        await _run.Sagas.StartAsync();
-        await _run.Workers.StartAsync();
+        // SIGKILL: no shutdown, no acknowledgements, open transactions cut off; the sagas' process hosts the scheduler.
+        await _run.FaultAsync(async () =>
+        {
+            await _run.Sagas.KillAsync();
+            await _run.Workers.KillAsync();
+            await _run.Sagas.StartAsync();
+            await _run.Workers.StartAsync();
+        });
+
+        await _run.ShouldCompleteExactlyOnceAsync(TimeSpan.FromSeconds(120));
+    }
+}
+
+public sealed class When_the_scheduler_process_is_killed_mid_run : IAsyncLifetime
+{
+    ChainRun _run = null!;
+
+    public async Task InitializeAsync() => _run = await ChainRun.StartAsync("schedkill", schedulerApart: true);
+
+    public async Task DisposeAsync() => await _run.DisposeAsync();
+
+    [Fact]
+    public async Task Should_fire_every_timeout_exactly_once()
+    {
+        await _run.StartChainsAsync(count: 1000, steps: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(40));
+        await _run.InFlightAsync(0.25, TimeSpan.FromSeconds(60));
+        await _run.DeadlinesFallingDueAsync();
+
+        // SIGKILL of the operations process, possibly in the middle of sending a batch of due timeouts; schedule
+        // requests wait in its queue meanwhile.
+        await _run.FaultAsync(async () =>
+        {
+            await _run.Operations!.KillAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await _run.Operations.StartAsync();
+        });
 
         await _run.ShouldCompleteExactlyOnceAsync(TimeSpan.FromSeconds(120));
     }
@@ -35,10 +70,11 @@ public sealed class When_RabbitMQ_restarts_mid_run : IAsyncLifetime
     [Fact]
     public async Task Should_complete_every_saga_with_nothing_lost_or_doubled()
     {
-        await _run.StartChainsAsync(count: 1000, steps: 3);
+        await _run.StartChainsAsync(count: 1000, steps: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(40));
         await _run.InFlightAsync(0.25, TimeSpan.FromSeconds(60));
+        await _run.DeadlinesFallingDueAsync();
 
-        await ServerControl.RestartRabbitMqAsync();
+        await _run.FaultAsync(ServerControl.RestartRabbitMqAsync);
 
         await _run.ShouldCompleteExactlyOnceAsync(TimeSpan.FromSeconds(120));
     }
@@ -55,10 +91,11 @@ public sealed class When_PostgreSQL_restarts_mid_run : IAsyncLifetime
     [Fact]
     public async Task Should_complete_every_saga_with_nothing_lost_or_doubled()
     {
-        await _run.StartChainsAsync(count: 1000, steps: 3);
+        await _run.StartChainsAsync(count: 1000, steps: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(40));
         await _run.InFlightAsync(0.25, TimeSpan.FromSeconds(60));
+        await _run.DeadlinesFallingDueAsync();
 
-        await ServerControl.RestartPostgresAsync();
+        await _run.FaultAsync(ServerControl.RestartPostgresAsync);
 
         await _run.ShouldCompleteExactlyOnceAsync(TimeSpan.FromSeconds(120));
     }

@@ -23,6 +23,7 @@ public sealed class ProbeStateMachine : MassTransitStateMachine<ProbeState>
         Event(() => Incremented, e => e.CorrelateById(m => m.Message.ProbeId));
         Event(() => Armed, e => e.CorrelateById(m => m.Message.ProbeId));
         Event(() => Disarmed, e => e.CorrelateById(m => m.Message.ProbeId));
+        Event(() => ArmedThenFailed, e => e.CorrelateById(m => m.Message.ProbeId));
         Schedule(() => Timeout, x => x.TimeoutTokenId, s => s.Received = r => r.CorrelateById(m => m.Message.ProbeId));
 
         Initially(
@@ -36,6 +37,10 @@ public sealed class ProbeStateMachine : MassTransitStateMachine<ProbeState>
                 .Schedule(Timeout, x => new ProbeTimeoutExpired(x.Saga.CorrelationId), x => TimeSpan.FromSeconds(x.Message.Seconds)),
             When(Disarmed)
                 .Unschedule(Timeout),
+            // The schedule request belongs to the transaction that fails: it must never reach the scheduler.
+            When(ArmedThenFailed)
+                .Schedule(Timeout, x => new ProbeTimeoutExpired(x.Saga.CorrelationId), x => TimeSpan.FromSeconds(x.Message.Seconds))
+                .Then(x => throw new InvalidOperationException($"Probe {x.Saga.CorrelationId} fails after scheduling its timeout")),
             When(Timeout!.Received)
                 .Publish(x => new ProbeTimedOut(x.Saga.CorrelationId, x.Saga.Count))
                 .TransitionTo(TimedOut));
@@ -48,5 +53,6 @@ public sealed class ProbeStateMachine : MassTransitStateMachine<ProbeState>
     public Event<IncrementProbe> Incremented { get; private set; } = null!;
     public Event<ArmProbeTimeout> Armed { get; private set; } = null!;
     public Event<DisarmProbeTimeout> Disarmed { get; private set; } = null!;
+    public Event<ArmProbeTimeoutThenFail> ArmedThenFailed { get; private set; } = null!;
     public Schedule<ProbeState, ProbeTimeoutExpired> Timeout { get; private set; } = null!;
 }

@@ -6,7 +6,8 @@ using Orchestration.TestEndpoint;
 using Orchestration.TestEndpoint.Contracts;
 
 // An endpoint built from the platform exactly as product endpoints are, with probes whose effects tests can count.
-// Role: "all" (default), "sagas" (probe and chain sagas, the scheduler) or "workers" (the consumers).
+// Role: "all" (default), "sagas" (probe and chain sagas, the scheduler), "workers" (the consumers) or "operations"
+// (neither: only the scheduler, when Scheduler:Host is true).
 var builder = WebApplication.CreateBuilder(args);
 var role = builder.Configuration["Role"] ?? "all";
 var sagas = role is "all" or "sagas";
@@ -14,6 +15,8 @@ var workers = role is "all" or "workers";
 
 builder.Services.AddSingleton(new SchemaMigration("test_effects_0001", s =>
     $"CREATE TABLE {s.Table("effects")} (effect_id {s.Dialect.UuidType} NOT NULL, kind text NOT NULL)"));
+builder.Services.AddSingleton(new SchemaMigration("test_chain_journal_0001", s =>
+    $"CREATE TABLE {s.Table("chain_journal")} (chain_id {s.Dialect.UuidType} NOT NULL, entry text NOT NULL)"));
 CommandRouting.Map(new Dictionary<Type, string> { [typeof(DoChainStep)] = "do-chain-step" });
 builder.Services.AddOrchestrationEndpoint(builder.Configuration, "probe", x =>
 {

@@ -22,6 +22,16 @@ public sealed record InboxClaimAtCommit(string ConsumerType)
     public static InboxClaimAtCommit For<TConsumer>() => new(TypeMetadataCache<TConsumer>.ShortName);
 }
 
+/// <summary>
+/// On the consume context while a message is handled: whether this pass claims its inbox row at commit. Such a pass
+/// must take no row lock while it handles: a redelivered copy of the same message may hold the inbox row and wait for
+/// that very lock, while this pass would wait for the inbox row at commit, and the two would deadlock.
+/// </summary>
+public sealed class InboxClaimPass
+{
+    public bool AtCommit { get; internal set; }
+}
+
 public static class InboxClaimRegistration
 {
     /// <summary>

@@ -25,6 +25,7 @@ public sealed class SqlOutboxContextFactory(
         while (true)
         {
             SqlOutboxConsumeContext<T>? handling = null;
+            context.GetOrAddPayload(() => new InboxClaimPass()).AtCommit = claimAtCommit;
             await session.BeginAsync(context.CancellationToken);
             try
             {

@@ -108,18 +108,24 @@ public sealed class SqlSagaRepositoryContext<TSaga, TMessage> : ConsumeContextSc
         return await factory.CreateSagaConsumeContext(session, consumeContext, instance, SagaConsumeContextMode.Insert);
     }
 
+    // Messages for one saga take turns on its row, as NServiceBus's SQL persistence does, so a burst for a hot saga
+    // is applied one after the other instead of failing version checks until its retries run out. A first delivery
+    // that claims its inbox row at commit locks nothing while it runs (see InboxClaimPass): it stays optimistic,
+    // and if it loses, the factory runs it again the claim-first way, which locks.
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = await store.LoadAsync(session, correlationId, CancellationToken);
+        var forUpdate = !(consumeContext.TryGetPayload<InboxClaimPass>(out var pass) && pass.AtCommit);
+        var instance = await store.LoadAsync(session, correlationId, CancellationToken, forUpdate);
         return instance is null ? default! : await factory.CreateSagaConsumeContext(session, consumeContext, instance, SagaConsumeContextMode.Load);
     }
 
-    // Two messages starting the same saga at once: the second insert finds the row and fails as a conflict, and the
+    // Written with the commit, after the inbox claim, so a new instance locks nothing while the handler runs. Two
+    // messages starting the same saga at once: the second insert finds the row and fails as a conflict, and the
     // retry then loads the instance the first one created.
-    public async Task Save(SagaConsumeContext<TSaga> context)
+    public Task Save(SagaConsumeContext<TSaga> context)
     {
-        if (!await store.InsertAsync(session, context.Saga, CancellationToken))
-            throw new SagaConcurrencyException(typeof(TSaga), context.Saga.CorrelationId, 0);
+        store.DeferInsert(session, context.Saga);
+        return Task.CompletedTask;
     }
 
     public Task Update(SagaConsumeContext<TSaga> context) => store.UpdateAsync(session, context.Saga, CancellationToken);

@@ -47,9 +47,15 @@ public sealed class SqlSagaStore<TSaga>
         CREATE INDEX {PlatformMigrations.Index(s, table + "_state")} ON {s.Table(table)} (current_state);
         """);
 
-    public async Task<TSaga?> LoadAsync(SqlSession session, Guid correlationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads an instance. With <paramref name="forUpdate"/> the row stays locked until the transaction ends, so
+    /// messages for one saga take turns instead of failing each other's version check (SQLite's transactions
+    /// already lock the whole database).
+    /// </summary>
+    public async Task<TSaga?> LoadAsync(SqlSession session, Guid correlationId, CancellationToken cancellationToken, bool forUpdate = false)
     {
-        await using var command = session.CreateCommand($"SELECT data, version FROM {TableName} WHERE correlation_id = @id").With("@id", correlationId);
+        var sql = $"SELECT data, version FROM {TableName} WHERE correlation_id = @id" + (forUpdate ? " " + _storage.Dialect.ForUpdate : "");
+        await using var command = session.CreateCommand(sql).With("@id", correlationId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -78,6 +84,26 @@ public sealed class SqlSagaStore<TSaga>
             ON CONFLICT (correlation_id) DO NOTHING
             """).With("@id", instance.CorrelationId).With("@state", ReadState(instance)).With("@data", Serialize(instance)).With("@now", now);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Inserts a new instance with the commit (see <see cref="SqlSession.Defer"/>), so the handler holds no lock on the
+    /// new row while it runs; when another transaction created the instance first, the commit fails with
+    /// <see cref="SagaConcurrencyException"/> and the retry finds that instance.
+    /// </summary>
+    public void DeferInsert(SqlSession session, TSaga instance)
+    {
+        instance.Version = 1;
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        session.Defer($"""
+            INSERT INTO {TableName} (correlation_id, current_state, data, version, created_at, updated_at)
+            VALUES (@id, @state, {_storage.Dialect.JsonValue("@data")}, 1, @now, @now)
+            ON CONFLICT (correlation_id) DO NOTHING
+            """, rows =>
+            {
+                if (rows == 0)
+                    throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, 0);
+            }).With("@id", instance.CorrelationId).With("@state", ReadState(instance)).With("@data", Serialize(instance)).With("@now", now);
     }
 
     /// <summary>

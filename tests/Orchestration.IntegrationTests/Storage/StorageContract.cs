@@ -22,6 +22,9 @@ public abstract class StorageContract : IAsyncLifetime
 
     protected abstract SqlStorage CreateStorage();
 
+    /// <summary>Storage in a schema (or file) no migration has touched yet.</summary>
+    protected abstract SqlStorage CreateEmptyStorage();
+
     public async Task InitializeAsync()
     {
         Storage = CreateStorage();
@@ -30,7 +33,8 @@ public abstract class StorageContract : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    SchemaMigrator Migrator() => new(Storage, [.. PlatformMigrations.All, ProbeSagaTable], NullLogger<SchemaMigrator>.Instance);
+    SchemaMigrator Migrator(SqlStorage? storage = null) =>
+        new(storage ?? Storage, [.. PlatformMigrations.All, ProbeSagaTable], NullLogger<SchemaMigrator>.Instance);
 
     SqlSagaStore<ProbeState> Sagas() => new(Storage, new SagaTable<ProbeState>("saga_probe"), TimeProvider.System);
 
@@ -62,15 +66,24 @@ public abstract class StorageContract : IAsyncLifetime
     [Fact]
     public async Task Should_apply_migrations_once_when_instances_start_together()
     {
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Migrator().MigrateAsync(CancellationToken.None)));
-        await Migrator().MigrateAsync(CancellationToken.None);
-
-        var applied = await InTransaction(async s =>
+        // Instances starting together on a database nobody has migrated yet: all race to create the same schema.
+        var empty = CreateEmptyStorage();
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var starts = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
-            await using var command = s.CreateCommand($"SELECT COUNT(*) FROM {Storage.Table("schema_migrations")}");
-            return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-        });
-        applied.ShouldBe(PlatformMigrations.All.Count + 1);
+            await go.Task;
+            await Migrator(empty).MigrateAsync(CancellationToken.None);
+        })).ToList();
+        go.SetResult();
+        await Task.WhenAll(starts);
+        await Migrator(empty).MigrateAsync(CancellationToken.None);
+
+        await using var session = new SqlSession(empty);
+        await session.BeginAsync(CancellationToken.None);
+        await using (var history = session.CreateCommand($"SELECT COUNT(*) FROM {empty.Table("schema_migrations")}"))
+            Convert.ToInt32(await history.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(PlatformMigrations.All.Count + 1);
+        await using (var probes = session.CreateCommand($"SELECT COUNT(*) FROM {empty.Table("saga_probe")}"))
+            Convert.ToInt32(await probes.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(0);
     }
 
     [Fact]
@@ -113,8 +126,18 @@ public abstract class StorageContract : IAsyncLifetime
         first.Count = 1;
         second.Count = 2;
 
-        await InTransaction(s => store.UpdateAsync(s, first, default));
-        await Should.ThrowAsync<SagaConcurrencyException>(() => InTransaction(s => store.UpdateAsync(s, second, default)));
+        // The first update has reached the database and holds its lock when the second one starts, so the second
+        // waits for it and is checked against the row the first one commits.
+        await using var session = new SqlSession(Storage);
+        await session.BeginAsync(default);
+        await store.UpdateAsync(session, first, default);
+        await session.FlushAsync(default);
+        var other = Task.Run(() => InTransaction(s => store.UpdateAsync(s, second, default)));
+        await Task.Delay(300);
+        other.IsCompleted.ShouldBeFalse("the second update waits for the first transaction");
+        await session.CommitAsync(default);
+
+        await Should.ThrowAsync<SagaConcurrencyException>(() => other);
         (await InTransaction(s => store.LoadAsync(s, id, default)))!.Count.ShouldBe(1);
     }
 
@@ -267,22 +290,32 @@ public abstract class StorageContract : IAsyncLifetime
 public sealed class On_PostgreSQL : StorageContract
 {
     readonly string _schema = TestServers.NewSchema("contract");
+    readonly string _emptySchema = TestServers.NewSchema("contract");
 
     protected override SqlStorage CreateStorage() => TestServers.Postgres(_schema);
 
-    public override Task DisposeAsync() => TestServers.DropSchemaAsync(_schema);
+    protected override SqlStorage CreateEmptyStorage() => TestServers.Postgres(_emptySchema);
+
+    public override async Task DisposeAsync()
+    {
+        await TestServers.DropSchemaAsync(_schema);
+        await TestServers.DropSchemaAsync(_emptySchema);
+    }
 }
 
 public sealed class On_SQLite : StorageContract
 {
     readonly string _file = Path.Combine(Path.GetTempPath(), $"orchestration-contract-{Guid.NewGuid():N}.db");
+    readonly string _emptyFile = Path.Combine(Path.GetTempPath(), $"orchestration-contract-{Guid.NewGuid():N}.db");
 
     protected override SqlStorage CreateStorage() => TestServers.Sqlite("contract", _file);
+
+    protected override SqlStorage CreateEmptyStorage() => TestServers.Sqlite("contract", _emptyFile);
 
     public override Task DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
+        foreach (var file in new[] { _file, _emptyFile }.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
             File.Delete(file);
         return Task.CompletedTask;
     }
