@@ -1,6 +1,8 @@
 using System.Globalization;
 using MassTransit;
 using Orchestration.Messages;
+using Orchestration.Messages.Billing;
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Notifications;
 

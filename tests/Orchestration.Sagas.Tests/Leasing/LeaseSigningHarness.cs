@@ -2,6 +2,8 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Messages;
+using Orchestration.Messages.Billing;
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Orchestration.Messages.Billing;
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;

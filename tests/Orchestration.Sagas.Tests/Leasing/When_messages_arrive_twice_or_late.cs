@@ -1,3 +1,4 @@
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
