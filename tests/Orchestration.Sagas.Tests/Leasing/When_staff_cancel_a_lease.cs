@@ -1,7 +1,3 @@
-using Orchestration.Messages.Billing;
-using Orchestration.Messages.Devices;
-using Orchestration.Messages.Leasing;
-using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
