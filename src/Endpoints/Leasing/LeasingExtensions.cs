@@ -15,7 +15,8 @@ namespace Orchestration.Endpoints.Leasing;
 
 /// <summary>
 /// The Leasing endpoint's wiring, for its own host and for the standalone host alike:
-/// <c>services.AddLeasingServices(configuration)</c> and <c>x.AddLeasingConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
+/// <c>services.AddLeaseSigning(configuration)</c> and <c>services.AddLeasingServices(configuration)</c>, and
+/// <c>x.AddLeaseSigningSaga()</c> and <c>x.AddLeasingConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
 /// </summary>
 public static class LeasingExtensions
 {

@@ -89,7 +89,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
             When(SignatureReminder.Received, context => RemindersLeft(context.Saga) && context.Saga.SigningUrl is not null)
                 .Then(context => context.Saga.SignatureRemindersSent++)
                 .EmailSignatureReminder()
-                .Progressed("ReminderSent", context => $"Reminder {context.Saga.SignatureRemindersSent} of {Options.MaxSignatureReminders}")
+                .Progressed("ReminderSent",
+                    context => $"Reminder {context.Saga.SignatureRemindersSent} of {Options.MaxSignatureReminders}")
                 .If(context => RemindersLeft(context.Saga), x => x.Schedule(SignatureReminder, NextReminder)),
             // A reminder is due before the provider has confirmed the envelope, so there is no link to remind with yet:
             // try again one interval later without counting this one.
@@ -98,7 +99,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
             When(OfferDeadline.Received)
                 .UndoWhatWasDone("Offer expired before the applicant signed")
                 .PublishOfferLapsed()
-                .Progressed("OfferLapsed", context => $"Not signed before the offer expired; {context.Saga.SignatureRemindersSent} reminder(s) sent",
+                .Progressed("OfferLapsed",
+                    context => $"Not signed before the offer expired; {context.Saga.SignatureRemindersSent} reminder(s) sent",
                     LeaseSigningStates.Lapsed)
                 .Finalize(),
             When(TenantSigned)
@@ -141,7 +143,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
 
         // What a cancellation undoes follows from what the lease has been through, not from the stage it is in,
         // so a later stage can never forget an earlier step's compensation.
-        During([AwaitingScreening, AwaitingLeaseDocument, AwaitingTenantSignature, AwaitingCountersignature, AwaitingMoveInFunds, AwaitingAccessCode],
+        During(
+            [AwaitingScreening, AwaitingLeaseDocument, AwaitingTenantSignature, AwaitingCountersignature, AwaitingMoveInFunds, AwaitingAccessCode],
             When(CancelLease)
                 .UndoWhatWasDone(context => context.Message.Reason)
                 .PublishLeaseCancelled()
