@@ -1,3 +1,5 @@
+using Orchestration.Messages.Billing;
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Notifications;
 

@@ -6,13 +6,17 @@ using Orchestration.Endpoints.Leasing.Providers;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
 using Orchestration.Messages;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
+using Orchestration.Platform.Sagas;
+using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Endpoints.Leasing;
 
 /// <summary>
 /// The Leasing endpoint's wiring, for its own host and for the standalone host alike:
-/// <c>services.AddLeasingServices(configuration)</c> and <c>x.AddLeasingConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
+/// <c>services.AddLeaseSigning(configuration)</c> and <c>services.AddLeasingServices(configuration)</c>, and
+/// <c>x.AddLeaseSigningSaga()</c> and <c>x.AddLeasingConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
 /// </summary>
 public static class LeasingExtensions
 {
@@ -29,6 +33,24 @@ public static class LeasingExtensions
         x.AddConsumer<RequestLandlordCountersignatureConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
         x.AddConsumer<VoidLeaseSignaturesConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
         x.AddConsumer<UnitHoldConsumer>().Endpoint(e => e.Name = CommandRoutes.UnitHolds);
+        return x;
+    }
+
+    /// <summary>
+    /// What the lease-signing saga needs outside the bus: its options (the <c>Leasing</c> section) and the command
+    /// routes it sends by. Goes with <see cref="AddLeaseSigningSaga"/> in every host that runs the saga.
+    /// </summary>
+    public static IServiceCollection AddLeaseSigning(this IServiceCollection services, IConfiguration configuration)
+    {
+        CommandRouting.Map(CommandRoutes.Queues);
+        services.AddSingleton(configuration.GetSection(LeasingOptions.Section).Get<LeaseSigningOptions>() ?? new LeaseSigningOptions());
+        return services;
+    }
+
+    /// <summary>The lease-signing saga on the queue its definition pins, with its state in SQL.</summary>
+    public static IBusRegistrationConfigurator AddLeaseSigningSaga(this IBusRegistrationConfigurator x)
+    {
+        x.AddSagaStateMachine<LeaseSigningStateMachine, LeaseSigningState, LeaseSigningDefinition>().SqlRepository();
         return x;
     }
 

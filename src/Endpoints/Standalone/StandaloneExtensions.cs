@@ -1,13 +1,10 @@
 using MassTransit;
-using Orchestration.Messages;
 using Orchestration.Platform.Hosting;
-using Orchestration.Platform.Sagas;
 using Orchestration.Endpoints.Billing;
 using Orchestration.Endpoints.Devices;
 using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Leasing;
 using Orchestration.Endpoints.Notifications;
-using Orchestration.Sagas.Leasing;
 using Orchestration.Simulators.Hosting;
 
 namespace Orchestration.Endpoints.Standalone;
@@ -18,8 +15,7 @@ public static class StandaloneExtensions
     public static IServiceCollection AddStandalone(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.AddSingleton(configuration.GetSection("Leasing").Get<LeaseSigningOptions>() ?? new LeaseSigningOptions());
-        CommandRouting.Map(CommandRoutes.Queues);
+        services.AddLeaseSigning(configuration);
 
         // The third parties first, so they answer before the first message is handled.
         services.AddSimulators(configuration);
@@ -30,7 +26,7 @@ public static class StandaloneExtensions
         services.AddNotificationsServices(configuration);
         services.AddOrchestrationEndpoint(configuration, "standalone", x =>
         {
-            x.AddSagaStateMachine<LeaseSigningStateMachine, LeaseSigningState>().SqlRepository();
+            x.AddLeaseSigningSaga();
             x.AddLeasingConsumers();
             x.AddBillingConsumers();
             x.AddDevicesConsumers();

@@ -14,4 +14,15 @@ public sealed class LeaseSigningOptions
     /// Must be an absolute http(s) URL.
     /// </summary>
     public string PaymentPortalUrl { get; set; } = "http://localhost:5080/pay";
+
+    /// <summary>Refuses settings the saga could not keep, so a host fails at start-up rather than at the first lease.</summary>
+    public void ThrowIfInvalid()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SignatureReminderInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSignatureReminders);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OfferExpiry, TimeSpan.Zero);
+        if (!Uri.TryCreate(PaymentPortalUrl, UriKind.Absolute, out var portal)
+            || (portal.Scheme != Uri.UriSchemeHttp && portal.Scheme != Uri.UriSchemeHttps))
+            throw new ArgumentException($"'{PaymentPortalUrl}' is not an absolute http(s) URL.", nameof(PaymentPortalUrl));
+    }
 }

@@ -1,5 +1,6 @@
 using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Billing;
+using Orchestration.Messages.Devices;
 
 namespace Orchestration.Billing.Tests.Infrastructure;
 

@@ -1,20 +1,12 @@
 using MassTransit;
-using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
-using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
 
-/// <summary>
-/// One lease on the MassTransit test harness: the state machine on an in-memory bus with the harness's delayed
-/// scheduler, a fixed clock for the saga's timestamps, and steps that play the other endpoints' replies.
-/// </summary>
-public sealed class LeaseSigningHarness : IAsyncDisposable
+/// <summary>One lease on the <see cref="SagaHarness{TMachine, TState}"/>, with steps that play the other endpoints' replies.</summary>
+public sealed class LeaseSigningHarness : SagaHarness<LeaseSigningStateMachine, LeaseSigningState>
 {
-    public const string SagaQueue = "lease-signing";
     public const string EnvelopeId = "env_93ab";
     public const string PaymentId = "pi_3Qx7";
     public const string SigningUrl = "https://sign.example.com/envelopes/env_93ab?token=t0k3n";
@@ -28,90 +20,37 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
     public static readonly Money SecurityDeposit = Money.Of(2775m, "USD");
 
     /// <summary>Timeouts far beyond any test, for tests that are not about them.</summary>
-    public static LeaseSigningOptions TimeoutsOutOfTheWay => new()
+    public static LeaseSigningOptions TimeoutsOutOfTheWay => Timeouts(TimeSpan.FromHours(1), 3, TimeSpan.FromHours(2));
+
+    public static LeaseSigningOptions Timeouts(TimeSpan remindEvery, int maxReminders, TimeSpan offerExpiry) => new()
     {
-        SignatureReminderInterval = TimeSpan.FromHours(1),
-        MaxSignatureReminders = 3,
-        OfferExpiry = TimeSpan.FromHours(2),
+        SignatureReminderInterval = remindEvery,
+        MaxSignatureReminders = maxReminders,
+        OfferExpiry = offerExpiry,
     };
 
-    static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(10);
-
-    // Cancelled from the start: the harness lists then return what has been recorded so far instead of waiting
-    // for more, which is what "was not sent" assertions need.
-    static readonly CancellationToken SoFar = new(canceled: true);
-
-    static readonly Lock RoutesLock = new();
-    static bool _routesMapped;
-
-    readonly ServiceProvider _provider;
-
-    LeaseSigningHarness(ServiceProvider provider, LeaseSigningOptions options)
-    {
-        _provider = provider;
+    LeaseSigningHarness(LeaseSigningOptions options)
+        : base(typeof(LeaseSigningDefinition), Now, services => services.AddSingleton(options)) =>
         Options = options;
-        Harness = provider.GetRequiredService<ITestHarness>();
-        Saga = Harness.GetSagaStateMachineHarness<LeaseSigningStateMachine, LeaseSigningState>();
-    }
 
-    public Guid LeaseId { get; } = NewId.NextGuid();
+    public Guid LeaseId => CorrelationId;
     public Guid PropertyId { get; } = NewId.NextGuid();
     public Guid UnitId { get; } = NewId.NextGuid();
     public Guid ApplicantId { get; } = NewId.NextGuid();
     public Guid DocumentId { get; } = NewId.NextGuid();
     public Guid AccessCodeId { get; } = NewId.NextGuid();
     public LeaseSigningOptions Options { get; }
-    public ITestHarness Harness { get; }
-    public ISagaStateMachineTestHarness<LeaseSigningStateMachine, LeaseSigningState> Saga { get; }
-    LeaseSigningStateMachine Machine => Saga.StateMachine;
 
     public static async Task<LeaseSigningHarness> Start(LeaseSigningOptions? options = null)
     {
-        MapCommandRoutes();
-
-        options ??= TimeoutsOutOfTheWay;
-
-        var provider = new ServiceCollection()
-            .AddSingleton(options)
-            .AddSingleton<TimeProvider>(new FixedTimeProvider(Now))
-            .AddMassTransitTestHarness(x =>
-            {
-                x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(30), testInactivityTimeout: TimeSpan.FromSeconds(10));
-                x.AddSagaStateMachine<LeaseSigningStateMachine, LeaseSigningState>()
-                    .Endpoint(e => e.Name = SagaQueue);
-            })
-            .BuildServiceProvider(validateScopes: true);
-
-        var harness = new LeaseSigningHarness(provider, options);
-        await harness.Harness.Start();
+        var harness = new LeaseSigningHarness(options ?? TimeoutsOutOfTheWay);
+        await harness.StartAsync();
         return harness;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Harness.Stop();
-        await _provider.DisposeAsync();
-    }
+    public LeaseSigningState? Lease => Instance;
 
-    public LeaseSigningState? Lease => Saga.Sagas.Select(x => x.CorrelationId == LeaseId, SoFar).FirstOrDefault()?.Saga;
-
-    public async Task ShouldBeIn(Func<LeaseSigningStateMachine, State> state)
-    {
-        var found = await Saga.Exists(LeaseId, state, StateTimeout);
-        found.ShouldBe(LeaseId, $"lease never reached {state(Machine).Name}; it is in {Lease?.CurrentState ?? "no state"}");
-    }
-
-    public async Task ShouldBeFinished()
-    {
-        var remaining = await Saga.NotExists(LeaseId, StateTimeout);
-        remaining.ShouldBeNull("the lease saga should have been finalized and removed");
-    }
-
-    public IReadOnlyList<T> Sent<T>() where T : class =>
-        Harness.Sent.Select<T>(SoFar).Select(x => x.Context.Message).ToList();
-
-    public IReadOnlyList<T> Published<T>() where T : class =>
-        Harness.Published.Select<T>(SoFar).Select(x => x.Context.Message).ToList();
+    protected override string StateOf(LeaseSigningState instance) => instance.CurrentState;
 
     /// <summary>The steps the saga announced for this lease, in the order it counted them.</summary>
     public IReadOnlyList<LeaseSigningProgressed> Progress() =>
@@ -146,14 +85,6 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
         foreach (var name in values)
             sent.Values.GetValueOrDefault(name).ShouldNotBeNullOrWhiteSpace($"{email} needs {name}");
         return sent;
-    }
-
-    public void NoMessageShouldHaveFaulted()
-    {
-        var faults = Harness.Consumed.Select(x => x.Exception is not null, SoFar)
-            .Select(x => $"{x.MessageType.Name}: {x.Exception.Message}")
-            .ToList();
-        faults.ShouldBeEmpty();
     }
 
     public async Task Submit()
@@ -268,55 +199,5 @@ public sealed class LeaseSigningHarness : IAsyncDisposable
         }
 
         throw new ArgumentOutOfRangeException(nameof(stage), stage, "not a stage of the lease-signing process");
-    }
-
-    /// <summary>
-    /// Delivers a message that does not move the lease on, as its sender would (commands sent to their route,
-    /// events published), and waits until the saga has consumed it.
-    /// </summary>
-    public async Task Deliver<T>(T message) where T : class
-    {
-        var messageId = NewId.NextGuid();
-        if (EndpointConvention.TryGetDestinationAddress<T>(out var route))
-            await (await Harness.Bus.GetSendEndpoint(route)).Send(message, context => context.MessageId = messageId);
-        else
-            await Harness.Bus.Publish(message, context => context.MessageId = messageId);
-
-        var consumed = await Saga.Consumed.Any<T>(x => x.Context.MessageId == messageId);
-        consumed.ShouldBeTrue($"the saga did not consume {typeof(T).Name}");
-    }
-
-    static void MapCommandRoutes()
-    {
-        lock (RoutesLock)
-        {
-            if (_routesMapped)
-                return;
-
-            Route<SubmitLeaseApplication>(SagaQueue);
-            Route<CancelLease>(SagaQueue);
-            Route<HoldUnit>("leasing-units");
-            Route<ReleaseUnitHold>("leasing-units");
-            Route<RequestScreening>("leasing-screening");
-            Route<PrepareLeaseDocument>("leasing-documents");
-            Route<RequestTenantSignature>("leasing-esign");
-            Route<VoidLeaseSignatures>("leasing-esign");
-            Route<RequestLandlordCountersignature>("leasing-esign");
-            Route<SendTenantEmail>("notifications");
-            Route<RequestMoveInFunds>("billing");
-            Route<CancelMoveInFundsRequest>("billing");
-            Route<RefundMoveInFunds>("billing");
-            Route<IssueAccessCode>("devices");
-            Route<RevokeAccessCode>("devices");
-
-            _routesMapped = true;
-        }
-    }
-
-    static void Route<T>(string queue) where T : class => EndpointConvention.Map<T>(new Uri($"queue:{queue}"));
-
-    sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -1,5 +1,3 @@
-using Orchestration.Messages.Leasing;
-using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;

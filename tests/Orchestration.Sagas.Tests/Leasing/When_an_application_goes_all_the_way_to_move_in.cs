@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Orchestration.Messages.Leasing;
-using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;

@@ -1,4 +1,3 @@
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Orchestration.Messages.Leasing;
-using Orchestration.Messages.Notifications;
 using Orchestration.Sagas.Leasing;
 
 namespace Orchestration.Sagas.Tests.Leasing;
@@ -22,12 +20,8 @@ public class When_the_applicant_does_not_sign(When_the_applicant_does_not_sign.S
     }
 
     // Three reminders are due by 1.5 s; the offer expires at 3.5 s, well after the last of them.
-    static readonly LeaseSigningOptions QuickOffer = new()
-    {
-        SignatureReminderInterval = TimeSpan.FromMilliseconds(500),
-        MaxSignatureReminders = 3,
-        OfferExpiry = TimeSpan.FromSeconds(3.5),
-    };
+    static readonly LeaseSigningOptions QuickOffer =
+        LeaseSigningHarness.Timeouts(TimeSpan.FromMilliseconds(500), maxReminders: 3, TimeSpan.FromSeconds(3.5));
 
     readonly LeaseSigningHarness _lease = scenario.Lease;
 
@@ -94,12 +88,7 @@ public class When_the_applicant_signs_after_a_reminder
     [Fact]
     public async Task Should_stop_reminding_and_never_expire_the_offer()
     {
-        var options = new LeaseSigningOptions
-        {
-            SignatureReminderInterval = TimeSpan.FromMilliseconds(500),
-            MaxSignatureReminders = 3,
-            OfferExpiry = TimeSpan.FromSeconds(2.5),
-        };
+        var options = LeaseSigningHarness.Timeouts(TimeSpan.FromMilliseconds(500), maxReminders: 3, TimeSpan.FromSeconds(2.5));
         await using var lease = await LeaseSigningHarness.Start(options);
         await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingLeaseDocument));
 
@@ -127,12 +116,7 @@ public class When_a_reminder_is_due_before_the_envelope_is_confirmed
     [Fact]
     public async Task Should_wait_for_the_signing_link_and_not_count_the_missed_reminder()
     {
-        var options = new LeaseSigningOptions
-        {
-            SignatureReminderInterval = TimeSpan.FromMilliseconds(300),
-            MaxSignatureReminders = 1,
-            OfferExpiry = TimeSpan.FromMinutes(5),
-        };
+        var options = LeaseSigningHarness.Timeouts(TimeSpan.FromMilliseconds(300), maxReminders: 1, TimeSpan.FromMinutes(5));
         await using var lease = await LeaseSigningHarness.Start(options);
         await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingTenantSignature));
 

@@ -1,5 +1,5 @@
 using MassTransit;
-using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Billing;
 
 namespace Orchestration.Endpoints.Billing.Payments;
 

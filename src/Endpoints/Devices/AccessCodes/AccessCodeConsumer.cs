@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Storage;
 
