@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Messages;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Billing;
@@ -28,8 +29,7 @@ public static class BillingExtensions
     /// <summary>The payment gateway client, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddBillingServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BillingOptions>, BillingOptionsValidation>();
+        services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(BillingMigrations.Tables);
@@ -51,10 +51,4 @@ public static class BillingExtensions
 
         return services;
     }
-}
-
-sealed class BillingOptionsValidation : IValidateOptions<BillingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, BillingOptions options) =>
-        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

@@ -6,6 +6,7 @@ using Orchestration.Endpoints.Leasing.Providers;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
 using Orchestration.Messages;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Leasing;
@@ -35,8 +36,7 @@ public static class LeasingExtensions
     /// <summary>The provider clients, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddLeasingServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LeasingOptions>().Bind(configuration.GetSection(LeasingOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LeasingOptions>, LeasingOptionsValidation>();
+        services.AddValidatedOptions<LeasingOptions>(configuration.GetSection(LeasingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(LeasingMigrations.Tables);
@@ -57,10 +57,4 @@ public static class LeasingExtensions
 
         return services;
     }
-}
-
-sealed class LeasingOptionsValidation : IValidateOptions<LeasingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, LeasingOptions options) =>
-        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

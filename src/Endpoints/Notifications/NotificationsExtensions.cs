@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Notifications.Sending;
 using Orchestration.Endpoints.Notifications.Templates;
 using Orchestration.Messages;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Notifications;
@@ -28,8 +29,7 @@ public static class NotificationsExtensions
     /// <summary>Templates, the provider chosen by <c>Notifications:Provider</c>, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddNotificationsServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<NotificationsOptions>().Bind(configuration.GetSection(NotificationsOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidation>();
+        services.AddValidatedOptions<NotificationsOptions>(configuration.GetSection(NotificationsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(NotificationsMigrations.Deliveries);
@@ -66,10 +66,4 @@ public static class NotificationsExtensions
     public static RouteHandlerBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/notifications/emails", async (Guid? leaseId, NotificationsStore store, CancellationToken cancellationToken) =>
             Results.Ok(await store.ListPickupAsync(leaseId, 100, cancellationToken)));
-}
-
-sealed class NotificationsOptionsValidation : IValidateOptions<NotificationsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, NotificationsOptions options) =>
-        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }
