@@ -14,9 +14,6 @@ namespace Orchestration.Endpoints.Billing;
 /// </summary>
 public static class BillingExtensions
 {
-    /// <summary>Refusals by the gateway and amounts that can never be charged: no retry can help.</summary>
-    public static readonly IReadOnlyList<Type> Unrecoverable = [typeof(PaymentGatewayRejectedException), typeof(InvalidMoveInAmountException)];
-
     /// <summary>The consumers of the lease-signing saga's move-in funds commands, on their <see cref="CommandRoutes"/> queue.</summary>
     public static IBusRegistrationConfigurator AddBillingConsumers(this IBusRegistrationConfigurator x)
     {
@@ -39,15 +36,9 @@ public static class BillingExtensions
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 
-        // Listed here as well as in appsettings.json, so a host that embeds Billing (Standalone) gets the same policy.
-        services.PostConfigure<RecoverabilityOptions>(recoverability =>
-        {
-            foreach (var type in Unrecoverable)
-            {
-                if (!recoverability.Unrecoverable.Contains(type.FullName!))
-                    recoverability.Unrecoverable.Add(type.FullName!);
-            }
-        });
+        // Refusals by the gateway and amounts that can never be charged: no retry can help (BillingFailures.cs).
+        services.AddUnrecoverable<PaymentGatewayRejectedException>()
+            .AddUnrecoverable<InvalidMoveInAmountException>();
 
         return services;
     }

@@ -17,10 +17,6 @@ namespace Orchestration.Endpoints.Leasing;
 /// </summary>
 public static class LeasingExtensions
 {
-    /// <summary>Refusals by a provider and commands that can never succeed: no retry can help.</summary>
-    public static readonly IReadOnlyList<Type> Unrecoverable =
-        [typeof(ProviderRejectedException), typeof(UnitAlreadyHeldException), typeof(LeaseDocumentMissingException), typeof(EnvelopeMissingException)];
-
     /// <summary>The consumers of the lease-signing saga's screening, e-signature and unit-hold commands, on their <see cref="CommandRoutes"/> queues.</summary>
     public static IBusRegistrationConfigurator AddLeasingConsumers(this IBusRegistrationConfigurator x)
     {
@@ -45,15 +41,11 @@ public static class LeasingExtensions
         services.AddHttpClient<ScreeningClient>((sp, client) => ScreeningClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
         services.AddHttpClient<ESignatureClient>((sp, client) => ESignatureClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
 
-        // Listed here as well as in appsettings.json, so a host that embeds Leasing (Standalone) gets the same policy.
-        services.PostConfigure<RecoverabilityOptions>(recoverability =>
-        {
-            foreach (var type in Unrecoverable)
-            {
-                if (!recoverability.Unrecoverable.Contains(type.FullName!))
-                    recoverability.Unrecoverable.Add(type.FullName!);
-            }
-        });
+        // Refusals by a provider and commands that can never succeed: no retry can help (LeasingFailures.cs).
+        services.AddUnrecoverable<ProviderRejectedException>()
+            .AddUnrecoverable<UnitAlreadyHeldException>()
+            .AddUnrecoverable<LeaseDocumentMissingException>()
+            .AddUnrecoverable<EnvelopeMissingException>();
 
         return services;
     }

@@ -16,9 +16,6 @@ namespace Orchestration.Endpoints.Notifications;
 /// </summary>
 public static class NotificationsExtensions
 {
-    /// <summary>Failures of the command itself, or permanent refusals by the provider: no retry can help.</summary>
-    public static readonly IReadOnlyList<Type> Unrecoverable = [typeof(MissingTemplateValueException), typeof(EmailRejectedException)];
-
     /// <summary>The consumer of <see cref="Messages.Notifications.SendTenantEmail"/>, on the <c>notifications</c> queue.</summary>
     public static IBusRegistrationConfigurator AddNotifications(this IBusRegistrationConfigurator x)
     {
@@ -46,15 +43,9 @@ public static class NotificationsExtensions
             _ => sp.GetRequiredService<PickupEmailSender>(),
         });
 
-        // Listed here as well as in appsettings.json, so a host that embeds Notifications (Standalone) gets the same policy.
-        services.PostConfigure<RecoverabilityOptions>(recoverability =>
-        {
-            foreach (var type in Unrecoverable)
-            {
-                if (!recoverability.Unrecoverable.Contains(type.FullName!))
-                    recoverability.Unrecoverable.Add(type.FullName!);
-            }
-        });
+        // Failures of the command itself, or permanent refusals by the provider: no retry can help (NotificationsFailures.cs).
+        services.AddUnrecoverable<MissingTemplateValueException>()
+            .AddUnrecoverable<EmailRejectedException>();
 
         return services;
     }

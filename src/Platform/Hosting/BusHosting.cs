@@ -11,14 +11,18 @@ public static class BusHosting
 {
     /// <summary>
     /// MassTransit on the transport <c>Bus:Transport</c> names, sending timeouts and delayed retries to the durable
-    /// scheduler, with the SQL inbox/outbox, (if configured) quorum queues and the recoverability policy from
-    /// <c>Recoverability</c> on every receive endpoint. <paramref name="configure"/> adds the endpoint's consumers and sagas.
+    /// scheduler, with the SQL inbox/outbox, (if configured) quorum queues and the recoverability policy on every receive
+    /// endpoint. The policy comes from <c>Recoverability</c>; it does not retry the exceptions the endpoints declare with
+    /// <see cref="UnrecoverableRegistration.AddUnrecoverable{TException}"/>, nor those the operator lists in
+    /// <c>Recoverability:Unrecoverable</c>. <paramref name="configure"/> adds the endpoint's consumers and sagas.
     /// </summary>
     public static IServiceCollection AddOrchestrationBus(this IServiceCollection services, IConfiguration configuration,
         Action<IBusRegistrationConfigurator> configure)
     {
         services.AddOptions<BusOptions>().Bind(configuration.GetSection(BusOptions.Section));
         services.AddOptions<RecoverabilityOptions>().Bind(configuration.GetSection(RecoverabilityOptions.Section));
+        services.AddOptions<UnrecoverableExceptions>()
+            .Configure<IOptions<RecoverabilityOptions>>((unrecoverable, options) => unrecoverable.Add(options.Value.Unrecoverable));
 
         var bus = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
         var scheduler = SchedulerHosting.Options(configuration);
@@ -52,14 +56,14 @@ public static class BusHosting
 
     static void ConfigureReceiveEndpoint(IRegistrationContext context, IReceiveEndpointConfigurator endpoint, bool isScheduler)
     {
-        var recoverability = context.GetRequiredService<IOptions<RecoverabilityOptions>>().Value;
+        var unrecoverable = context.GetRequiredService<IOptions<UnrecoverableExceptions>>().Value;
         if (isScheduler)
         {
-            endpoint.UseSchedulerRecoverability(recoverability);
+            endpoint.UseSchedulerRecoverability(unrecoverable);
         }
         else
         {
-            endpoint.UseRecoverability(recoverability);
+            endpoint.UseRecoverability(context.GetRequiredService<IOptions<RecoverabilityOptions>>().Value, unrecoverable);
             endpoint.UseSqlOutbox(context);
         }
 
