@@ -13,6 +13,9 @@ public sealed class When_a_tenant_email_is_rendered
 {
     static readonly MailAddress From = new("no-reply@leases.example.com", "Property Management");
 
+    static readonly UnrecoverableExceptions Unrecoverable = UnrecoverableExceptions.DeclaredBy(
+        services => services.AddNotificationsServices(new ConfigurationBuilder().Build()));
+
     public static TheoryData<TenantEmail> Emails() => new(Enum.GetValues<TenantEmail>());
 
     [Theory]
@@ -90,7 +93,7 @@ public sealed class When_a_tenant_email_is_rendered
 
         exception.Missing.ShouldBe(["PaymentUrl"]);
         exception.Message.ShouldContain("PaymentUrl");
-        Recoverability.IsUnrecoverable(exception, NotificationsExtensions.Unrecoverable).ShouldBeTrue();
+        Recoverability.IsUnrecoverable(exception, Unrecoverable).ShouldBeTrue();
     }
 
     [Fact]
@@ -130,15 +133,15 @@ public sealed class When_a_tenant_email_is_rendered
     }
 
     [Fact]
-    public void Should_be_listed_as_unrecoverable_in_the_endpoint_settings()
+    public void Should_be_declared_unrecoverable_by_the_endpoint_with_its_settings()
     {
         var settings = Path.Combine(Repository.Root, "src", "Endpoints", "Notifications", "appsettings.json");
         var configuration = new ConfigurationBuilder().AddJsonFile(settings).Build();
 
-        var listed = configuration.GetSection("Recoverability:Unrecoverable").Get<List<string>>();
+        var unrecoverable = UnrecoverableExceptions.DeclaredBy(services => services.AddNotificationsServices(configuration));
 
-        listed.ShouldNotBeNull();
-        foreach (var type in NotificationsExtensions.Unrecoverable)
-            listed.ShouldContain(type.FullName!);
+        unrecoverable.ShouldContain(typeof(MissingTemplateValueException));
+        unrecoverable.ShouldContain(typeof(Endpoints.Notifications.Sending.EmailRejectedException));
+        unrecoverable.ShouldNotContain(typeof(Endpoints.Notifications.Sending.EmailProviderUnavailableException));
     }
 }

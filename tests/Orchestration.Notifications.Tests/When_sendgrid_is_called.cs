@@ -15,6 +15,9 @@ public sealed class When_sendgrid_is_called : IAsyncLifetime
     static readonly OutgoingEmail Email = TenantEmailRenderer.Render(
         TestEmails.Command(TenantEmail.MoveInFundsReceived, recipientName: "Zoë O'Brien"), new MailAddress("no-reply@leases.example.com", "Property Management"));
 
+    static readonly UnrecoverableExceptions Unrecoverable = UnrecoverableExceptions.DeclaredBy(
+        services => services.AddNotificationsServices(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
+
     FakeSendGrid _sendGrid = null!;
 
     public async Task InitializeAsync() => _sendGrid = await FakeSendGrid.StartAsync();
@@ -95,7 +98,7 @@ public sealed class When_sendgrid_is_called : IAsyncLifetime
 
         _sendGrid.Calls.Count.ShouldBe(3);
         failure.Message.ShouldContain("503");
-        Recoverability.IsUnrecoverable(failure, NotificationsExtensions.Unrecoverable).ShouldBeFalse();
+        Recoverability.IsUnrecoverable(failure, Unrecoverable).ShouldBeFalse();
     }
 
     [Fact]
@@ -129,6 +132,6 @@ public sealed class When_sendgrid_is_called : IAsyncLifetime
         failure.Message.ShouldContain("from: The from address does not match a verified Sender Identity.");
         failure.Message.ShouldContain("subject: Invalid type. Expected: string.");
         failure.Message.ShouldNotContain("SG.test-key");
-        Recoverability.IsUnrecoverable(failure, NotificationsExtensions.Unrecoverable).ShouldBeTrue();
+        Recoverability.IsUnrecoverable(failure, Unrecoverable).ShouldBeTrue();
     }
 }

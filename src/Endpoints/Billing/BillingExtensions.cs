@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Messages;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Billing;
@@ -13,9 +14,6 @@ namespace Orchestration.Endpoints.Billing;
 /// </summary>
 public static class BillingExtensions
 {
-    /// <summary>Refusals by the gateway and amounts that can never be charged: no retry can help.</summary>
-    public static readonly IReadOnlyList<Type> Unrecoverable = [typeof(PaymentGatewayRejectedException), typeof(InvalidMoveInAmountException)];
-
     /// <summary>The consumers of the lease-signing saga's move-in funds commands, on their <see cref="CommandRoutes"/> queue.</summary>
     public static IBusRegistrationConfigurator AddBillingConsumers(this IBusRegistrationConfigurator x)
     {
@@ -28,8 +26,7 @@ public static class BillingExtensions
     /// <summary>The payment gateway client, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddBillingServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BillingOptions>, BillingOptionsValidation>();
+        services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(BillingMigrations.Tables);
@@ -39,22 +36,10 @@ public static class BillingExtensions
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 
-        // Listed here as well as in appsettings.json, so a host that embeds Billing (Standalone) gets the same policy.
-        services.PostConfigure<RecoverabilityOptions>(recoverability =>
-        {
-            foreach (var type in Unrecoverable)
-            {
-                if (!recoverability.Unrecoverable.Contains(type.FullName!))
-                    recoverability.Unrecoverable.Add(type.FullName!);
-            }
-        });
+        // Refusals by the gateway and amounts that can never be charged: no retry can help (BillingFailures.cs).
+        services.AddUnrecoverable<PaymentGatewayRejectedException>()
+            .AddUnrecoverable<InvalidMoveInAmountException>();
 
         return services;
     }
-}
-
-sealed class BillingOptionsValidation : IValidateOptions<BillingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, BillingOptions options) =>
-        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

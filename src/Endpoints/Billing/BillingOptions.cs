@@ -1,7 +1,9 @@
+using Orchestration.Platform.Hosting;
+
 namespace Orchestration.Endpoints.Billing;
 
 /// <summary>The payment gateway Billing charges through (<c>Billing:Payments</c>).</summary>
-public sealed class BillingOptions
+public sealed class BillingOptions : IValidatableOptions
 {
     public const string Section = "Billing";
 

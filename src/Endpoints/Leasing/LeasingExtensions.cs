@@ -20,10 +20,6 @@ namespace Orchestration.Endpoints.Leasing;
 /// </summary>
 public static class LeasingExtensions
 {
-    /// <summary>Refusals by a provider and commands that can never succeed: no retry can help.</summary>
-    public static readonly IReadOnlyList<Type> Unrecoverable =
-        [typeof(ProviderRejectedException), typeof(UnitAlreadyHeldException), typeof(LeaseDocumentMissingException), typeof(EnvelopeMissingException)];
-
     /// <summary>The consumers of the lease-signing saga's screening, e-signature and unit-hold commands, on their <see cref="CommandRoutes"/> queues.</summary>
     public static IBusRegistrationConfigurator AddLeasingConsumers(this IBusRegistrationConfigurator x)
     {
@@ -57,8 +53,7 @@ public static class LeasingExtensions
     /// <summary>The provider clients, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddLeasingServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LeasingOptions>().Bind(configuration.GetSection(LeasingOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LeasingOptions>, LeasingOptionsValidation>();
+        services.AddValidatedOptions<LeasingOptions>(configuration.GetSection(LeasingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(LeasingMigrations.Tables);
@@ -67,22 +62,12 @@ public static class LeasingExtensions
         services.AddHttpClient<ScreeningClient>((sp, client) => ScreeningClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
         services.AddHttpClient<ESignatureClient>((sp, client) => ESignatureClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
 
-        // Listed here as well as in appsettings.json, so a host that embeds Leasing (Standalone) gets the same policy.
-        services.PostConfigure<RecoverabilityOptions>(recoverability =>
-        {
-            foreach (var type in Unrecoverable)
-            {
-                if (!recoverability.Unrecoverable.Contains(type.FullName!))
-                    recoverability.Unrecoverable.Add(type.FullName!);
-            }
-        });
+        // Refusals by a provider and commands that can never succeed: no retry can help (LeasingFailures.cs).
+        services.AddUnrecoverable<ProviderRejectedException>()
+            .AddUnrecoverable<UnitAlreadyHeldException>()
+            .AddUnrecoverable<LeaseDocumentMissingException>()
+            .AddUnrecoverable<EnvelopeMissingException>();
 
         return services;
     }
-}
-
-sealed class LeasingOptionsValidation : IValidateOptions<LeasingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, LeasingOptions options) =>
-        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

@@ -1,7 +1,9 @@
+using Orchestration.Platform.Hosting;
+
 namespace Orchestration.Endpoints.Leasing;
 
 /// <summary>The providers Leasing calls (<c>Leasing:Screening</c>, <c>Leasing:ESignature</c>); the saga's own timeouts share the section.</summary>
-public sealed class LeasingOptions
+public sealed class LeasingOptions : IValidatableOptions
 {
     public const string Section = "Leasing";
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Notifications.Sending;
 using Orchestration.Endpoints.Notifications.Templates;
 using Orchestration.Messages;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Notifications;
@@ -15,9 +16,6 @@ namespace Orchestration.Endpoints.Notifications;
 /// </summary>
 public static class NotificationsExtensions
 {
-    /// <summary>Failures of the command itself, or permanent refusals by the provider: no retry can help.</summary>
-    public static readonly IReadOnlyList<Type> Unrecoverable = [typeof(MissingTemplateValueException), typeof(EmailRejectedException)];
-
     /// <summary>The consumer of <see cref="Messages.Notifications.SendTenantEmail"/>, on the <c>notifications</c> queue.</summary>
     public static IBusRegistrationConfigurator AddNotifications(this IBusRegistrationConfigurator x)
     {
@@ -28,8 +26,7 @@ public static class NotificationsExtensions
     /// <summary>Templates, the provider chosen by <c>Notifications:Provider</c>, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddNotificationsServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<NotificationsOptions>().Bind(configuration.GetSection(NotificationsOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidation>();
+        services.AddValidatedOptions<NotificationsOptions>(configuration.GetSection(NotificationsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(NotificationsMigrations.Deliveries);
@@ -46,15 +43,9 @@ public static class NotificationsExtensions
             _ => sp.GetRequiredService<PickupEmailSender>(),
         });
 
-        // Listed here as well as in appsettings.json, so a host that embeds Notifications (Standalone) gets the same policy.
-        services.PostConfigure<RecoverabilityOptions>(recoverability =>
-        {
-            foreach (var type in Unrecoverable)
-            {
-                if (!recoverability.Unrecoverable.Contains(type.FullName!))
-                    recoverability.Unrecoverable.Add(type.FullName!);
-            }
-        });
+        // Failures of the command itself, or permanent refusals by the provider: no retry can help (NotificationsFailures.cs).
+        services.AddUnrecoverable<MissingTemplateValueException>()
+            .AddUnrecoverable<EmailRejectedException>();
 
         return services;
     }
@@ -66,10 +57,4 @@ public static class NotificationsExtensions
     public static RouteHandlerBuilder MapNotificationsApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/notifications/emails", async (Guid? leaseId, NotificationsStore store, CancellationToken cancellationToken) =>
             Results.Ok(await store.ListPickupAsync(leaseId, 100, cancellationToken)));
-}
-
-sealed class NotificationsOptionsValidation : IValidateOptions<NotificationsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, NotificationsOptions options) =>
-        options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }

@@ -1,8 +1,9 @@
 using System.Net.Mail;
+using Orchestration.Platform.Hosting;
 
 namespace Orchestration.Endpoints.Notifications;
 
-public sealed class NotificationsOptions
+public sealed class NotificationsOptions : IValidatableOptions
 {
     public const string Section = "Notifications";
 

@@ -303,24 +303,13 @@ public sealed class OutboxStore(SqlStorage storage)
     // The last error stays until the next attempt replaces it, so an operator still sees why the row was parked.
     internal const string Unparked = "attempts = 0, next_attempt_at = NULL, parked_at = NULL";
 
-    async Task<bool> UnparkAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken)
-    {
-        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        parameters(command);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    async Task<bool> UnparkAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken) =>
+        await storage.ExecuteAsync(sql, parameters, cancellationToken) == 1;
 
     /// <summary>Forgets message ids delivered before the cutoff; returns how many.</summary>
-    public async Task<int> RemoveExpiredInboxAsync(long deliveredBefore, CancellationToken cancellationToken)
-    {
-        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM {_inbox} WHERE delivered IS NOT NULL AND delivered < @cutoff";
-        command.With("@cutoff", deliveredBefore);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<int> RemoveExpiredInboxAsync(long deliveredBefore, CancellationToken cancellationToken) =>
+        storage.ExecuteAsync($"DELETE FROM {_inbox} WHERE delivered IS NOT NULL AND delivered < @cutoff",
+            c => c.With("@cutoff", deliveredBefore), cancellationToken);
 
     static Guid ToGuid(object value) => value switch
     {

@@ -57,18 +57,7 @@ public sealed class OutboxSweeper(SqlOutboxDelivery delivery, IOptions<OutboxOpt
     }
 }
 
-/// <summary>Removes duplicate-detection records older than the configured window.</summary>
+/// <summary>Removes duplicate-detection records older than <see cref="OutboxOptions.DuplicateDetectionWindow"/>.</summary>
 public sealed class InboxCleanup(OutboxStore store, IOptions<OutboxOptions> options, TimeProvider time, ILogger<InboxCleanup> logger)
-    : PeriodicCleanup(time, logger)
-{
-    protected override TimeSpan Interval => options.Value.CleanupInterval;
-
-    public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var cutoff = (Time.GetUtcNow() - options.Value.DuplicateDetectionWindow).ToUnixTimeMilliseconds();
-        var removed = await store.RemoveExpiredInboxAsync(cutoff, cancellationToken);
-        if (removed > 0)
-            Logger.LogInformation("Removed {Count} duplicate-detection records older than {Window}", removed, options.Value.DuplicateDetectionWindow);
-        return removed;
-    }
-}
+    : RetentionCleanup(time, logger, "duplicate-detection records", options.Value.CleanupInterval, options.Value.DuplicateDetectionWindow,
+        (cutoff, cancellationToken) => store.RemoveExpiredInboxAsync(cutoff.ToUnixTimeMilliseconds(), cancellationToken));

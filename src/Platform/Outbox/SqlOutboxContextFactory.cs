@@ -21,10 +21,11 @@ public sealed class SqlOutboxContextFactory(
         var captured = new List<StoredMessage>();
         var claimAtCommit = claims.ClaimsAtCommit(options.ConsumerType) && IsFirstDelivery(context);
         InboxState state;
+        SqlOutboxConsumeContext<T>? handling;
 
         while (true)
         {
-            SqlOutboxConsumeContext<T>? handling = null;
+            handling = null;
             context.GetOrAddPayload(() => new InboxClaimPass()).AtCommit = claimAtCommit;
             await session.BeginAsync(context.CancellationToken);
             try
@@ -32,31 +33,13 @@ public sealed class SqlOutboxContextFactory(
                 if (claimAtCommit)
                 {
                     // Most messages arrive once: handle first, claim the inbox row with the handler's writes.
-                    state = new InboxState(null, null, 1);
-                    handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
-                    await next.Send(handling);
-                    handling.Close();
-
-                    var nothingToSend = captured.Count == 0;
-                    var consumed = ConsumedAt();
-                    store.DeferClaimConsumed(session, captured, messageId, options.ConsumerId, consumed, nothingToSend);
-                    state = state with { Consumed = consumed, Delivered = nothingToSend ? consumed : null };
+                    state = await Handle(new InboxState(null, null, 1), store.DeferClaimConsumed);
                 }
                 else
                 {
                     state = await store.ReceiveAsync(session, messageId, options.ConsumerId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
                     if (state.Consumed is null)
-                    {
-                        handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, state, captured, time);
-                        await next.Send(handling);
-                        handling.Close();
-
-                        // Nothing to deliver: the message is finished in the same transaction.
-                        var nothingToSend = captured.Count == 0;
-                        var consumed = ConsumedAt();
-                        store.DeferConsumed(session, captured, messageId, options.ConsumerId, consumed, nothingToSend);
-                        state = state with { Consumed = consumed, Delivered = nothingToSend ? consumed : null };
-                    }
+                        state = await Handle(state, store.DeferConsumed);
                 }
 
                 await session.CommitAsync(context.CancellationToken);
@@ -85,6 +68,19 @@ public sealed class SqlOutboxContextFactory(
             await Pass(state);
 
         await Pass(state with { Delivered = state.Delivered ?? 0 });
+
+        // Runs the handler and records it consumed in the same transaction; with nothing to deliver, also delivered.
+        async Task<InboxState> Handle(InboxState current, Action<SqlSession, IReadOnlyList<StoredMessage>, Guid, Guid, long, bool> recordConsumed)
+        {
+            handling = new SqlOutboxConsumeContext<T>(context, options, provider, delivery, messageId, current, captured, time);
+            await next.Send(handling);
+            handling.Close();
+
+            var nothingToSend = captured.Count == 0;
+            var consumed = ConsumedAt();
+            recordConsumed(session, captured, messageId, options.ConsumerId, consumed, nothingToSend);
+            return current with { Consumed = consumed, Delivered = nothingToSend ? consumed : null };
+        }
 
         async Task Pass(InboxState current)
         {

@@ -1,34 +1,23 @@
-using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
 using MassTransit;
 
 namespace Orchestration.Platform.Recoverability;
 
 public static class Recoverability
 {
-    /// <summary>Failures of the message itself rather than of the moment; retrying cannot help.</summary>
-    static readonly Type[] AlwaysUnrecoverable =
-    [
-        typeof(ValidationException),
-        typeof(JsonException),
-        typeof(NotSupportedException),
-    ];
-
     /// <summary>
     /// Applies the policy to a receive endpoint. Delayed retries wrap immediate retries, and immediate retries run on the
     /// first delivery only, so a message that always fails is attempted 1 + immediate + delayed times in all.
     /// </summary>
-    public static void UseRecoverability(this IReceiveEndpointConfigurator endpoint, RecoverabilityOptions options)
+    public static void UseRecoverability(this IReceiveEndpointConfigurator endpoint, RecoverabilityOptions options,
+        UnrecoverableExceptions unrecoverable)
     {
-        var unrecoverable = Unrecoverable(options);
-
         var delays = options.DelayedRetryIntervals();
         if (delays.Length > 0)
         {
             endpoint.UseScheduledRedelivery(r =>
             {
                 r.Intervals(delays);
-                r.Ignore<Exception>(e => IsUnrecoverable(e, unrecoverable));
+                r.Ignore<Exception>(unrecoverable.Matches);
             });
         }
 
@@ -37,7 +26,7 @@ public static class Recoverability
             // MassTransit's immediate policy always grants the first retry, whatever its limit: zero must mean none.
             r.SetRetryPolicy(filter => new FirstDeliveryOnlyRetryPolicy(
                 options.ImmediateRetries > 0 ? Retry.Immediate(filter, options.ImmediateRetries) : Retry.None));
-            r.Ignore<Exception>(e => IsUnrecoverable(e, unrecoverable));
+            r.Ignore<Exception>(unrecoverable.Matches);
         });
     }
 
@@ -47,33 +36,16 @@ public static class Recoverability
     /// themselves, without limit (<see cref="Scheduling.SchedulerOutage"/>), and only what no retry can fix reaches the
     /// scheduler's error queue.
     /// </summary>
-    public static void UseSchedulerRecoverability(this IReceiveEndpointConfigurator endpoint, RecoverabilityOptions options)
+    public static void UseSchedulerRecoverability(this IReceiveEndpointConfigurator endpoint, UnrecoverableExceptions unrecoverable)
     {
-        var unrecoverable = Unrecoverable(options);
         endpoint.UseMessageRetry(r =>
         {
             r.Exponential(20, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
-            r.Ignore<Exception>(e => IsUnrecoverable(e, unrecoverable));
+            r.Ignore<Exception>(unrecoverable.Matches);
         });
     }
 
     public static bool IsUnrecoverable(Exception exception, IReadOnlyCollection<Type> unrecoverable) =>
         unrecoverable.Any(type => type.IsInstanceOfType(exception)) ||
         (exception.InnerException is { } inner && IsUnrecoverable(inner, unrecoverable));
-
-    static List<Type> Unrecoverable(RecoverabilityOptions options)
-    {
-        var types = new List<Type>(AlwaysUnrecoverable);
-        foreach (var name in options.Unrecoverable)
-        {
-            var type = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(name)).FirstOrDefault(t => t is not null)
-                ?? Type.GetType(name)
-                ?? throw new ArgumentException($"Recoverability:Unrecoverable names '{name}', which is not a loaded exception type.");
-            if (!typeof(Exception).IsAssignableFrom(type))
-                throw new ArgumentException($"Recoverability:Unrecoverable names '{name}', which is not an exception type.");
-            types.Add(type);
-        }
-
-        return types;
-    }
 }

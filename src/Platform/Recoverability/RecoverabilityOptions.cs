@@ -25,8 +25,9 @@ public sealed class RecoverabilityOptions
         .ToArray();
 
     /// <summary>
-    /// Exception types (full names) that no retry can fix; such a message goes to the error queue after one attempt.
-    /// Subclasses match too.
+    /// Exception types (full names) that no retry can fix, in addition to those the endpoints declare in code
+    /// (<see cref="UnrecoverableRegistration.AddUnrecoverable{TException}"/>): an operator's way to stop retrying a
+    /// failure without a release. Subclasses match too.
     /// </summary>
     public List<string> Unrecoverable { get; set; } = [];
 }

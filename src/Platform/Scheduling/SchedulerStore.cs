@@ -136,14 +136,10 @@ public sealed class SchedulerStore(SqlStorage storage)
     }
 
     /// <summary>Gives a parked scheduled message its attempts back: it is sent at the next look. False when it is not parked.</summary>
-    public async Task<bool> UnparkAsync(Guid tokenId, CancellationToken cancellationToken)
-    {
-        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE {_table} SET {OutboxStore.Unparked} WHERE token_id = @token_id AND closed_at IS NULL AND parked_at IS NOT NULL";
-        command.With("@token_id", tokenId);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public async Task<bool> UnparkAsync(Guid tokenId, CancellationToken cancellationToken) =>
+        await storage.ExecuteAsync(
+            $"UPDATE {_table} SET {OutboxStore.Unparked} WHERE token_id = @token_id AND closed_at IS NULL AND parked_at IS NOT NULL",
+            c => c.With("@token_id", tokenId), cancellationToken) == 1;
 
     /// <summary>The message was sent: keep the token as a tombstone, without the message.</summary>
     public async Task CloseAsync(SqlSession session, Guid tokenId, long now, CancellationToken cancellationToken)
@@ -172,12 +168,7 @@ public sealed class SchedulerStore(SqlStorage storage)
     }
 
     /// <summary>Removes tombstones closed before the cutoff; returns how many.</summary>
-    public async Task<int> RemoveTombstonesAsync(long closedBefore, CancellationToken cancellationToken)
-    {
-        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM {_table} WHERE closed_at IS NOT NULL AND closed_at < @cutoff";
-        command.With("@cutoff", closedBefore);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<int> RemoveTombstonesAsync(long closedBefore, CancellationToken cancellationToken) =>
+        storage.ExecuteAsync($"DELETE FROM {_table} WHERE closed_at IS NOT NULL AND closed_at < @cutoff",
+            c => c.With("@cutoff", closedBefore), cancellationToken);
 }

@@ -9,16 +9,5 @@ namespace Orchestration.Platform.Scheduling;
 /// so <c>scheduled_message</c> holds what is pending plus a bounded memory of what is done.
 /// </summary>
 public sealed class TombstoneCleanup(SchedulerStore store, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<TombstoneCleanup> logger)
-    : PeriodicCleanup(time, logger)
-{
-    protected override TimeSpan Interval => options.Value.CleanupInterval;
-
-    public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var cutoff = (Time.GetUtcNow() - options.Value.CancellationMemory).ToUnixTimeMilliseconds();
-        var removed = await store.RemoveTombstonesAsync(cutoff, cancellationToken);
-        if (removed > 0)
-            Logger.LogInformation("Removed {Count} scheduler tombstones older than {Memory}", removed, options.Value.CancellationMemory);
-        return removed;
-    }
-}
+    : RetentionCleanup(time, logger, "scheduler tombstones", options.Value.CleanupInterval, options.Value.CancellationMemory,
+        (cutoff, cancellationToken) => store.RemoveTombstonesAsync(cutoff.ToUnixTimeMilliseconds(), cancellationToken));

@@ -10,8 +10,12 @@ public sealed record SchemaMigration(string Id, Func<SqlStorage, string> Sql);
 /// Applies the endpoint's migrations at start-up, before the bus starts. All of them run in one transaction
 /// under a database-wide lock per schema, so instances starting together apply each migration exactly once.
 /// </summary>
-public sealed class SchemaMigrator(SqlStorage storage, IEnumerable<SchemaMigration> migrations, ILogger<SchemaMigrator> logger) : IHostedService
+/// <remarks>The clock only stamps <c>applied_at</c>; without one (a tool or test migrating a schema on its own) it is the system's.</remarks>
+public sealed class SchemaMigrator(SqlStorage storage, IEnumerable<SchemaMigration> migrations, ILogger<SchemaMigrator> logger,
+    TimeProvider? time = null) : IHostedService
 {
+    readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public Task StartAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -60,7 +64,7 @@ public sealed class SchemaMigrator(SqlStorage storage, IEnumerable<SchemaMigrati
             {
                 record.Transaction = transaction;
                 record.CommandText = $"INSERT INTO {history} (id, applied_at) VALUES (@id, @at)";
-                record.With("@id", migration.Id).With("@at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                record.With("@id", migration.Id).With("@at", _time.GetUtcNow().ToUnixTimeMilliseconds());
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 

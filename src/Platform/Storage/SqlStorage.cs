@@ -53,4 +53,14 @@ public sealed class SqlStorage
             throw;
         }
     }
+
+    /// <summary>One statement on a connection of its own, outside any transaction; returns how many rows it changed.</summary>
+    public async Task<int> ExecuteAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        parameters(command);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

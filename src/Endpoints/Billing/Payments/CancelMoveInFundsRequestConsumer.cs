@@ -100,14 +100,3 @@ public sealed class CancelMoveInFundsRequestConsumer(
         }
     }
 }
-
-/// <summary>The payment is still settling at the gateway; whether it must be refunded is known only once it settles.</summary>
-public sealed class MoveInPaymentSettlingException(string paymentIntentId, Guid leaseId)
-    : Exception($"Payment {paymentIntentId} of lease {leaseId} is still processing; the refund waits until it settles.");
-
-/// <summary>
-/// The gateway reports the payment in a state it could not be cancelled from, neither paid nor processing; the
-/// recoverability policy tries the cancellation again.
-/// </summary>
-public sealed class MoveInPaymentNotCancelledException(string paymentIntentId, Guid leaseId, string status)
-    : Exception($"Payment {paymentIntentId} of lease {leaseId} is {status} and could not be cancelled yet; the cancellation is tried again.");

@@ -37,6 +37,3 @@ public static class MinorUnits
         return total > 0 ? total : throw new InvalidMoveInAmountException("The amounts add up to nothing to charge.");
     }
 }
-
-/// <summary>The amount cannot be charged as asked (mixed currencies, wrong precision); no retry can change that.</summary>
-public sealed class InvalidMoveInAmountException(string message) : Exception(message);

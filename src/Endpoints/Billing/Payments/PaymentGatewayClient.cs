@@ -186,17 +186,3 @@ public sealed class PaymentGatewayClient(HttpClient http, IOptions<BillingOption
     sealed record ErrorBody(string? Type, string? Code, string? DeclineCode, string? Message,
         [property: JsonPropertyName("payment_intent")] IntentResource? PaymentIntent);
 }
-
-/// <summary>The gateway refused the request (a 4xx other than 402, 408 and 429): retrying the same request cannot help.</summary>
-public sealed class PaymentGatewayRejectedException(int status, string? code, string message)
-    : Exception($"The payment gateway refused the request: {message}")
-{
-    public int Status { get; } = status;
-
-    /// <summary>The gateway's error code, such as <c>payment_intent_unexpected_state</c> or <c>idempotency_error</c>.</summary>
-    public string? Code { get; } = code;
-}
-
-/// <summary>The gateway did not answer usefully (5xx, timeout, connection failure); the recoverability policy retries.</summary>
-public sealed class PaymentGatewayUnavailableException(string message, Exception? inner = null)
-    : Exception($"The payment gateway is unavailable: {message}", inner);

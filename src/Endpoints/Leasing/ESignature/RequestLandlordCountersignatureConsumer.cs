@@ -38,6 +38,3 @@ public sealed class RequestLandlordCountersignatureConsumer(
         logger.LogInformation("Countersigned envelope {EnvelopeId} of lease {LeaseId}", envelopeId, command.LeaseId);
     }
 }
-
-/// <summary>The lease has no envelope to countersign: the command came without one and none was ever created here.</summary>
-public sealed class EnvelopeMissingException(Guid leaseId) : Exception($"Lease {leaseId} has no envelope to countersign.");

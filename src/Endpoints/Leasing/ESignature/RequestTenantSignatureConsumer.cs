@@ -48,7 +48,3 @@ public sealed class RequestTenantSignatureConsumer(
             context.CancellationToken);
     }
 }
-
-/// <summary>The document named by the command was never prepared here: the command is wrong, and no retry will find it.</summary>
-public sealed class LeaseDocumentMissingException(Guid leaseId, Guid documentId)
-    : Exception($"Lease {leaseId} asks for signature of document {documentId}, which was never prepared.");

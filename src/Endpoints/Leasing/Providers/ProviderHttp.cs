@@ -82,18 +82,3 @@ static class ProviderHttp
 
     sealed record ErrorBody(string? Code, string? Message, string? Field);
 }
-
-/// <summary>The provider refused the request (a 4xx other than 408/429): retrying the same request cannot help.</summary>
-public sealed class ProviderRejectedException(string provider, int status, string? code, string message)
-    : Exception($"{provider} refused the request: {message}")
-{
-    public string Provider { get; } = provider;
-    public int Status { get; } = status;
-
-    /// <summary>The provider's error code, such as <c>invalid_state</c> or <c>validation_failed</c>.</summary>
-    public string? Code { get; } = code;
-}
-
-/// <summary>The provider did not answer usefully (5xx, timeout, connection failure); the recoverability policy retries.</summary>
-public sealed class ProviderUnavailableException(string provider, string message, Exception? inner = null)
-    : Exception($"{provider} is unavailable: {message}", inner);

@@ -34,10 +34,3 @@ public sealed class UnitHoldConsumer(SqlSession session, LeasingStore store, Tim
             logger.LogInformation("Lease {LeaseId} holds no hold on unit {UnitId}; nothing to release", command.LeaseId, command.UnitId);
     }
 }
-
-/// <summary>The unit is held by another lease; holding it again would let two applications compete for one unit.</summary>
-public sealed class UnitAlreadyHeldException(Guid unitId, Guid leaseId, Guid heldBy)
-    : Exception($"Unit {unitId} cannot be held for lease {leaseId}: lease {heldBy} holds it.")
-{
-    public Guid HeldBy { get; } = heldBy;
-}

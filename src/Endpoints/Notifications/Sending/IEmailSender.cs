@@ -13,21 +13,3 @@ public interface IEmailSender
     /// </summary>
     Task<string?> SendAsync(OutgoingEmail email, CancellationToken cancellationToken);
 }
-
-// The provider exceptions carry the underlying failure in their message rather than as an inner exception: the error
-// queue's MT-Fault-ExceptionType names the innermost exception, and operators group failed messages by it.
-
-/// <summary>The provider refused the email for good (a 4xx from SendGrid, a 5xx SMTP reply): retrying cannot help.</summary>
-public sealed class EmailRejectedException(string provider, string reason)
-    : Exception($"{provider} rejected the email: {reason}")
-{
-    public string Provider { get; } = provider;
-    public string Reason { get; } = reason;
-}
-
-/// <summary>The provider could not be reached or asked us to come back later; the recoverability policy retries.</summary>
-public sealed class EmailProviderUnavailableException(string provider, string reason)
-    : Exception($"{provider} is unavailable: {reason}")
-{
-    public string Provider { get; } = provider;
-}

@@ -25,15 +25,6 @@ public sealed record OutgoingEmail
     public required string Text { get; init; }
     public required string Html { get; init; }
 }
-
-/// <summary>The command lacks a value its template needs. No retry can supply it, so the endpoint treats it as unrecoverable.</summary>
-public sealed class MissingTemplateValueException(TenantEmail email, IReadOnlyList<string> missing)
-    : Exception($"The {email} email needs {string.Join(", ", missing)}, which the command does not carry.")
-{
-    public TenantEmail Email { get; } = email;
-    public IReadOnlyList<string> Missing { get; } = missing;
-}
-
 public static partial class TenantEmailRenderer
 {
     const string RecipientName = "RecipientName";
