@@ -1,9 +1,14 @@
-namespace Orchestration.Notifications.Tests.Infrastructure;
+namespace Orchestration.Testing;
 
 public static class Repository
 {
     /// <summary>The checkout the tests run from: the first folder above the test binaries that holds Orchestration.sln.</summary>
     public static string Root { get; } = Find();
+
+    /// <summary>The build configuration of these binaries (bin/&lt;Configuration&gt;/net10.0), which the endpoints share.</summary>
+    public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    public static string Script(string name) => Path.Combine(Root, "scripts", name);
 
     static string Find()
     {

@@ -1,13 +1,12 @@
-using Orchestration.Billing.Tests.Infrastructure;
+using Orchestration.Devices.Tests.Infrastructure;
 using Orchestration.Endpoints.Devices.AccessCodes;
-using Orchestration.Messages.Leasing;
 
-namespace Orchestration.Billing.Tests;
+namespace Orchestration.Devices.Tests;
 
-[Collection(BillingCollection.Name)]
-public sealed class When_an_access_code_is_issued(BillingFixture fixture)
+[Collection(DevicesCollection.Name)]
+public sealed class When_an_access_code_is_issued(DevicesFixture fixture)
 {
-    readonly BillingHost _host = fixture.Host;
+    readonly InProcessEndpoint _host = fixture.Host;
 
     [Fact]
     public async Task Should_issue_one_code_per_lease_and_announce_the_same_id_on_a_repeat()
