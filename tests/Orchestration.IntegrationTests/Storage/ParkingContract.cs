@@ -1,10 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Logging.Abstractions;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Scheduling;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
-
 namespace Orchestration.IntegrationTests.Storage;
 
 /// <summary>
@@ -167,29 +160,5 @@ public abstract class ParkingContract : IAsyncLifetime
         (await store.UnparkAsync(stuck, default)).ShouldBeTrue();
         (await store.NextDueAsync(default)).ShouldBe(1_000);
         (await store.CountParkedAsync(default)).ShouldBe(0);
-    }
-}
-
-public sealed class Parking_on_PostgreSQL : ParkingContract
-{
-    readonly string _schema = TestServers.NewSchema("parking");
-
-    protected override SqlStorage CreateStorage() => TestServers.Postgres(_schema);
-
-    public override Task DisposeAsync() => TestServers.DropSchemaAsync(_schema);
-}
-
-public sealed class Parking_on_SQLite : ParkingContract
-{
-    readonly string _file = Path.Combine(Path.GetTempPath(), $"orchestration-parking-{Guid.NewGuid():N}.db");
-
-    protected override SqlStorage CreateStorage() => TestServers.Sqlite("parking", _file);
-
-    public override Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
-            File.Delete(file);
-        return Task.CompletedTask;
     }
 }

@@ -1,13 +1,5 @@
-using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Orchestration.Platform.Hosting;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Scheduling;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
 
 namespace Orchestration.IntegrationTests.Storage;
 

@@ -1,9 +1,4 @@
 using System.Data.Common;
-using MassTransit;
-using Microsoft.Extensions.Logging.Abstractions;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
 
 namespace Orchestration.IntegrationTests.Storage;
 
