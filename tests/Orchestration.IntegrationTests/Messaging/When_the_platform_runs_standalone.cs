@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Orchestration.Testing;
 
 namespace Orchestration.IntegrationTests.Messaging;
 
@@ -31,8 +28,8 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
         var assembly = Path.Combine(root, "src", "Endpoints", "Standalone", "bin", configuration, "net10.0", "Orchestration.Endpoints.Standalone.dll");
 
         // Every port free and chosen here, so providers, simulators and webhooks find each other.
-        var port = EndpointProcess.FreePort();
-        var (payments, esign, screening, mail) = (EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort());
+        var port = FreePort.Next();
+        var (payments, esign, screening, mail) = (FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next());
         var settings = _egress.ProxySettings();
         foreach (var (key, value) in new Dictionary<string, string>
         {

@@ -1,33 +1,19 @@
-using MassTransit;
-using Npgsql;
-using Orchestration.Testing;
-using Orchestration.TestEndpoint.Contracts;
-
 namespace Orchestration.IntegrationTests.Messaging;
 
 [Collection(BusCollection.Name)]
-public sealed class When_another_scheduler_instance_holds_the_due_messages : IAsyncLifetime
+public sealed class When_another_scheduler_instance_holds_the_due_messages() : BusWorldTest("holddue")
 {
-    BusWorld _world = null!;
-
-    public async Task InitializeAsync() => _world = await BusWorld.StartAsync("holddue");
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
-
     // Every look of the dispatcher scans scheduled_message; PostgreSQL counts those scans per table.
-    Task<long> ScansAsync() => _world.CountAsync(
+    Task<long> ScansAsync() => World.CountAsync(
         "SELECT COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0) FROM pg_stat_user_tables WHERE schemaname = @schema AND relname = 'scheduled_message'",
-        ("schema", _world.Schema));
+        ("schema", World.Schema));
 
     [Fact]
     public async Task Should_wait_for_them_instead_of_looking_again_and_again()
     {
-        var probe = NewId.NextGuid();
-        await _world.SendAsync("probe-state", new StartProbe(probe));
-        await Eventually.HoldsAsync(async () => await _world.ScalarAsync("SELECT current_state FROM {schema}.saga_probe WHERE correlation_id = @id",
-            ("id", probe)) == "Running", TimeSpan.FromSeconds(20), "the probe started");
-        await _world.SendAsync("probe-state", new ArmProbeTimeout(probe, Seconds: 2));
-        await Eventually.HoldsAsync(async () => await _world.CountAsync("SELECT COUNT(*) FROM {schema}.scheduled_message WHERE closed_at IS NULL") == 1,
+        var probe = await World.StartProbeAsync();
+        await World.SendAsync("probe-state", new ArmProbeTimeout(probe, Seconds: 2));
+        await Eventually.HoldsAsync(async () => await World.CountAsync("SELECT COUNT(*) FROM {schema}.scheduled_message WHERE closed_at IS NULL") == 1,
             TimeSpan.FromSeconds(10), "the timeout is stored");
 
         // The test plays the other instance: it holds the due row, as a dispatcher does while it sends.
@@ -36,7 +22,7 @@ public sealed class When_another_scheduler_instance_holds_the_due_messages : IAs
             await connection.OpenAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             long dueAt;
-            await using (var hold = new NpgsqlCommand($"SELECT due_at FROM \"{_world.Schema}\".scheduled_message WHERE closed_at IS NULL FOR UPDATE",
+            await using (var hold = new NpgsqlCommand($"SELECT due_at FROM \"{World.Schema}\".scheduled_message WHERE closed_at IS NULL FOR UPDATE",
                 connection, transaction))
                 dueAt = (long)(await hold.ExecuteScalarAsync())!;
 
@@ -51,7 +37,7 @@ public sealed class When_another_scheduler_instance_holds_the_due_messages : IAs
             await transaction.CommitAsync();
         }
 
-        await Eventually.HoldsAsync(async () => await _world.ScalarAsync("SELECT current_state FROM {schema}.saga_probe WHERE correlation_id = @id",
+        await Eventually.HoldsAsync(async () => await World.ScalarAsync("SELECT current_state FROM {schema}.saga_probe WHERE correlation_id = @id",
             ("id", probe)) == "TimedOut", TimeSpan.FromSeconds(20), "the timeout fired once the row was released");
     }
 }

@@ -1,36 +1,26 @@
-using MassTransit;
-using Orchestration.Testing;
-using Orchestration.TestEndpoint.Contracts;
-
 namespace Orchestration.IntegrationTests.Messaging;
 
 [Collection(BusCollection.Name)]
-public sealed class When_a_handler_always_fails : IAsyncLifetime
+public sealed class When_a_handler_always_fails() : BusWorldTest("recover")
 {
-    BusWorld _world = null!;
-
-    public async Task InitializeAsync() => _world = await BusWorld.StartAsync("recover");
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
-
     [Fact]
     public async Task Should_retry_immediately_then_with_delays_then_move_the_message_to_the_error_queue()
     {
         var recoverable = NewId.NextGuid();
         var unrecoverable = NewId.NextGuid();
-        await _world.SendAsync("always-fail", new AlwaysFail(recoverable, Unrecoverable: false));
-        await _world.SendAsync("always-fail", new AlwaysFail(unrecoverable, Unrecoverable: true));
+        await World.SendAsync("always-fail", new AlwaysFail(recoverable, Unrecoverable: false));
+        await World.SendAsync("always-fail", new AlwaysFail(unrecoverable, Unrecoverable: true));
 
         // 1 attempt + 5 immediate retries + 3 delayed retries (1 s apart in this test).
-        await Eventually.HoldsAsync(async () => await _world.EffectsAsync(recoverable, "attempt") == 9, TimeSpan.FromSeconds(30), "nine attempts");
-        await Eventually.HoldsAsync(async () => await _world.CountAsync("SELECT COUNT(*) FROM {schema}.scheduled_message WHERE closed_at IS NULL") == 0, TimeSpan.FromSeconds(10),
+        await Eventually.HoldsAsync(async () => await World.EffectsAsync(recoverable, "attempt") == 9, TimeSpan.FromSeconds(30), "nine attempts");
+        await Eventually.HoldsAsync(async () => await World.CountAsync("SELECT COUNT(*) FROM {schema}.scheduled_message WHERE closed_at IS NULL") == 0, TimeSpan.FromSeconds(10),
             "no redelivery left in the scheduler");
         await Task.Delay(2000);
-        (await _world.EffectsAsync(recoverable, "attempt")).ShouldBe(9);
-        (await _world.EffectsAsync(unrecoverable, "attempt")).ShouldBe(1);
-        (await _world.CountAsync("SELECT COUNT(*) FROM {schema}.inbox_state WHERE consumed IS NOT NULL")).ShouldBe(0);
+        (await World.EffectsAsync(recoverable, "attempt")).ShouldBe(9);
+        (await World.EffectsAsync(unrecoverable, "attempt")).ShouldBe(1);
+        (await World.CountAsync("SELECT COUNT(*) FROM {schema}.inbox_state WHERE consumed IS NOT NULL")).ShouldBe(0);
 
-        var failed = await _world.DrainAsync("always-fail_error");
+        var failed = await World.DrainAsync("always-fail_error");
         failed.Count.ShouldBe(2);
         foreach (var (headers, _) in failed)
         {
