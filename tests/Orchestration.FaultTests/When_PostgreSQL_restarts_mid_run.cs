@@ -2,7 +2,6 @@ namespace Orchestration.FaultTests;
 
 // Every chain has a deadline timeout; the deadlines are spread over half a minute and the fault starts once they
 // have begun to fall due, so that some fall due while it lasts.
-
 public sealed class When_PostgreSQL_restarts_mid_run : IAsyncLifetime
 {
     ChainRun _run = null!;
