@@ -1,4 +1,6 @@
 using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Gateway.Tests.Infrastructure;
+using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Gateway.Tests;
 

@@ -1,3 +1,6 @@
+using Orchestration.Messages;
+using Orchestration.Messages.Leasing;
+
 namespace Orchestration.Billing.Tests.Infrastructure;
 
 /// <summary>Commands for one made-up lease, as the lease-signing saga sends them.</summary>
