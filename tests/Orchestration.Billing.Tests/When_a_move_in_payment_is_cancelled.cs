@@ -1,8 +1,3 @@
-using System.Net;
-using Orchestration.Billing.Tests.Infrastructure;
-using Orchestration.Endpoints.Billing;
-using Orchestration.Testing;
-
 namespace Orchestration.Billing.Tests;
 
 /// <summary>
@@ -122,9 +117,3 @@ public abstract class When_a_move_in_payment_is_cancelled(BillingHost host)
         (await host.EventsAsync("payment_intent.canceled", intentId)).Count.ShouldBe(1);
     }
 }
-
-[Collection(BillingCollection.Name)]
-public sealed class When_a_move_in_payment_is_cancelled_on_sqlite(BillingFixture fixture) : When_a_move_in_payment_is_cancelled(fixture.Host);
-
-public sealed class When_a_move_in_payment_is_cancelled_on_postgres(PostgresBillingFixture fixture)
-    : When_a_move_in_payment_is_cancelled(fixture.Host), IClassFixture<PostgresBillingFixture>;

@@ -1,8 +1,3 @@
-using Orchestration.Billing.Tests.Infrastructure;
-using Orchestration.Endpoints.Billing.Payments;
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Billing.Tests;
 
 [Collection(BillingCollection.Name)]

@@ -1,5 +1,3 @@
-using Orchestration.Billing.Tests.Infrastructure;
-
 namespace Orchestration.Billing.Tests;
 
 [Collection(BillingCollection.Name)]

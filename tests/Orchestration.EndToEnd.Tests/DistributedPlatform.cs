@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Orchestration.EndToEnd.Tests.Infrastructure;
-using Orchestration.Testing;
-
 namespace Orchestration.EndToEnd.Tests;
 
 /// <summary>
@@ -104,5 +99,3 @@ public sealed class DistributedPlatform : IAsyncLifetime
         return new ActiveLease(leaseId, applicantName, applicantEmail, lease!.Value);
     }
 }
-
-public sealed record ActiveLease(Guid LeaseId, string ApplicantName, string ApplicantEmail, JsonElement Lease);

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Orchestration.EndToEnd.Tests.Infrastructure;
-
 namespace Orchestration.EndToEnd.Tests;
 
 /// <summary>scripts/run-distributed.sh itself: its syntax, its help, its arguments.</summary>
@@ -89,51 +84,5 @@ public sealed class When_run_distributed_is_started
         var stderr = bash.StandardError.ReadToEndAsync();
         await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return (bash.ExitCode, await stdout + await stderr);
-    }
-}
-
-/// <summary>An endpoint that cannot start (its port is taken): the script says which, stops the others and fails.</summary>
-public sealed class When_an_endpoint_dies_at_startup
-{
-    [Fact]
-    public async Task Should_stop_every_other_process_and_exit_with_an_error()
-    {
-        await using var run = await DistributedRun.CreateAsync(withMailDev: false);
-        using var squatter = new TcpListener(IPAddress.Loopback, run.Ports["leasing"]);
-        squatter.Start();
-
-        run.Start();
-        var exitCode = await run.ExitCodeAsync(TimeSpan.FromMinutes(4));
-
-        exitCode.ShouldNotBe(0, run.Output);
-        run.Output.ShouldContain("leasing exited during start-up");
-        run.Output.ShouldNotContain("Ready.");
-        foreach (var (name, port) in run.Ports.Where(p => p.Key != "leasing"))
-            DistributedRun.Listening(port).ShouldBeFalse($"{name} still listens on {port} after the script ended:\n{run.Output}");
-    }
-}
-
-/// <summary>
-/// The process that started the script ends without stopping it (a test host killed by a hang timeout, a crashed
-/// supervisor): with ORCHESTRATION_STOP_WITH_PID the script notices and stops everything, so nothing is left running.
-/// </summary>
-public sealed class When_the_process_that_started_the_run_ends
-{
-    [Fact]
-    public async Task Should_stop_every_process_of_the_run()
-    {
-        using var owner = Process.Start(new ProcessStartInfo("sleep", "600") { UseShellExecute = false })!;
-        await using var run = await DistributedRun.CreateAsync(withMailDev: false);
-        run.Start(new Dictionary<string, string> { ["ORCHESTRATION_STOP_WITH_PID"] = owner.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        await run.WaitUntilReadyAsync(TimeSpan.FromMinutes(4));
-        run.Ports.Values.ShouldContain(port => DistributedRun.Listening(port));
-
-        owner.Kill();
-        var exitCode = await run.ExitCodeAsync(TimeSpan.FromSeconds(60));
-
-        run.Output.ShouldContain($"process {owner.Id} has ended; stopping");
-        exitCode.ShouldBe(0, run.Output);
-        foreach (var (name, port) in run.Ports)
-            DistributedRun.Listening(port).ShouldBeFalse($"{name} still listens on {port} after the script ended:\n{run.Output}");
     }
 }

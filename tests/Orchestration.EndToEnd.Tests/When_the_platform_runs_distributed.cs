@@ -1,11 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Runtime.Versioning;
-using System.Text.Json;
-using Orchestration.EndToEnd.Tests.Infrastructure;
 using Orchestration.Endpoints.Notifications.Templates;
 using Orchestration.Messages.Notifications;
-using Orchestration.Testing;
 
 namespace Orchestration.EndToEnd.Tests;
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using MassTransit;
-using Orchestration.Testing;
 using Orchestration.TestEndpoint.Contracts;
 
 namespace Orchestration.FaultTests;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Orchestration.FaultTests;
 
 /// <summary>Stops and starts the real servers the way an outage or an operator would.</summary>

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Gateway.Tests.Infrastructure;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Gateway.Tests;
 
 public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>

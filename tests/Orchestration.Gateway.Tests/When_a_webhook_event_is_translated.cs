@@ -1,7 +1,3 @@
-using System.Net;
-using Orchestration.Gateway.Tests.Infrastructure;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Gateway.Tests;
 
 public sealed class When_a_webhook_event_is_translated
@@ -48,7 +44,7 @@ public sealed class When_a_webhook_event_is_translated
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await gateway.ReceiptCountAsync("esignature")).ShouldBe(1);
         await Task.Delay(500);
-        gateway.Published.All.ShouldBeEmpty();
+        gateway.Published.Received.ShouldBeEmpty();
     }
 
     [Fact]

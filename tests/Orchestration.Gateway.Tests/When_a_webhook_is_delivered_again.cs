@@ -1,7 +1,3 @@
-using System.Net;
-using Orchestration.Gateway.Tests.Infrastructure;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Gateway.Tests;
 
 public sealed class When_a_webhook_is_delivered_again

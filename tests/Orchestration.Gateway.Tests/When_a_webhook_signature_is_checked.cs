@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using Orchestration.Endpoints.Gateway.Webhooks;
-using Orchestration.Gateway.Tests.Infrastructure;
 using SimulatedSignature = Orchestration.Simulators.Webhooks.WebhookSignature;
 
 namespace Orchestration.Gateway.Tests;

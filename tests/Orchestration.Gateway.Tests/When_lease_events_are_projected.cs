@@ -1,8 +1,3 @@
-using System.Text.Json;
-using MassTransit;
-using Orchestration.Gateway.Tests.Infrastructure;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Gateway.Tests;
 
 public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests;
 
 public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>

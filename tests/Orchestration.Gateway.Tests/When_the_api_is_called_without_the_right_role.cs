@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests;
 
 public sealed class When_the_api_is_called_without_the_right_role(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests;
 
 public sealed class When_the_openapi_document_is_requested(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>

@@ -1,12 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Orchestration.Endpoints.Gateway;
-using Orchestration.Endpoints.Gateway.Webhooks;
-using Orchestration.Platform.Hosting;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
 
 namespace Orchestration.Gateway.Tests;
 

@@ -1,5 +1,4 @@
 using Orchestration.Endpoints.Leasing.UnitHolds;
-using Orchestration.Leasing.Tests.Infrastructure;
 
 namespace Orchestration.Leasing.Tests;
 

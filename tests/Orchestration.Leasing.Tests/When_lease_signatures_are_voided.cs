@@ -1,9 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Endpoints.Leasing.ESignature;
-using Orchestration.Leasing.Tests.Infrastructure;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Leasing.Tests;
 
 [Collection(LeasingCollection.Name)]
@@ -22,7 +16,7 @@ public sealed class When_lease_signatures_are_voided(LeasingFixture fixture)
         (await _host.SendAsync(lease.VoidLeaseSignatures())).ShouldBeNull();
         (await _host.SendAsync(lease.VoidLeaseSignatures(envelopeId))).ShouldBeNull();
 
-        using var simulator = LeasingHost.Client(_host.Simulators.ESignature!, LeasingHost.ESignatureKey);
+        using var simulator = SimulatorApi.Client(_host.Simulators.ESignature!, LeasingHost.ESignatureKey);
         var envelope = await simulator.GetFromJsonAsync<JsonElement>($"v1/envelopes/{envelopeId}");
         envelope.GetProperty("status").GetString().ShouldBe("voided");
         envelope.GetProperty("voidReason").GetString().ShouldBe("Cancelled by staff");

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orchestration.Endpoints.Leasing;
 using Orchestration.Endpoints.Leasing.Screening;
-using Orchestration.Leasing.Tests.Infrastructure;
 
 namespace Orchestration.Leasing.Tests;
 
@@ -21,13 +19,13 @@ public sealed class When_screening_is_requested(LeasingFixture fixture)
         var screeningId = await _host.ReadAsync((store, session, ct) => store.FindScreeningAsync(session, lease.LeaseId, ct));
         screeningId.ShouldNotBeNull().ShouldStartWith("scr");
 
-        using var simulator = LeasingHost.Client(_host.Simulators.Screening!, LeasingHost.ScreeningKey);
+        using var simulator = SimulatorApi.Client(_host.Simulators.Screening!, LeasingHost.ScreeningKey);
         var reference = LeaseReference.Of(lease.LeaseId);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
-        while ((await LeasingHost.EventsAsync(simulator, "screening.completed", reference)).Count == 0 && DateTimeOffset.UtcNow < deadline)
+        while ((await SimulatorApi.EventsAsync(simulator, "screening.completed", reference)).Count == 0 && DateTimeOffset.UtcNow < deadline)
             await Task.Delay(50);
         await Task.Delay(300);
-        var decisions = await LeasingHost.EventsAsync(simulator, "screening.completed", reference);
+        var decisions = await SimulatorApi.EventsAsync(simulator, "screening.completed", reference);
         decisions.Count.ShouldBe(1);
         decisions[0].GetProperty("payload").GetRawText().ShouldContain(screeningId);
     }

@@ -1,9 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Endpoints.Leasing.ESignature;
-using Orchestration.Leasing.Tests.Infrastructure;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Leasing.Tests;
 
 [Collection(LeasingCollection.Name)]
@@ -40,7 +34,7 @@ public sealed class When_the_tenant_is_asked_to_sign(LeasingFixture fixture)
         stored.SigningUrl.ShouldNotBeNull().ShouldStartWith(_host.Simulators.ESignature!.ToString().TrimEnd('/'));
         requested.SigningUrl.ShouldBe(stored.SigningUrl);
 
-        using var simulator = LeasingHost.Client(_host.Simulators.ESignature!, LeasingHost.ESignatureKey);
+        using var simulator = SimulatorApi.Client(_host.Simulators.ESignature!, LeasingHost.ESignatureKey);
         var envelope = await simulator.GetFromJsonAsync<JsonElement>($"v1/envelopes/{requested.EnvelopeId}");
         envelope.GetProperty("status").GetString().ShouldBe("sent");
         envelope.GetProperty("signer").GetProperty("email").GetString().ShouldBe("ada@example.com");

@@ -1,11 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net.Mail;
-using Microsoft.Extensions.Configuration;
-using Orchestration.Endpoints.Notifications;
-using Orchestration.Endpoints.Notifications.Templates;
-using Orchestration.Messages.Notifications;
-using Orchestration.Notifications.Tests.Infrastructure;
-using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Notifications.Tests;
 

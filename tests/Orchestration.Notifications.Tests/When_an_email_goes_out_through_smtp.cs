@@ -1,10 +1,4 @@
 using System.Globalization;
-using System.Net.Mail;
-using Orchestration.Endpoints.Notifications;
-using Orchestration.Endpoints.Notifications.Sending;
-using Orchestration.Endpoints.Notifications.Templates;
-using Orchestration.Messages.Notifications;
-using Orchestration.Notifications.Tests.Infrastructure;
 
 namespace Orchestration.Notifications.Tests;
 
@@ -32,7 +26,7 @@ public sealed class When_an_email_goes_out_through_smtp(MailDev maildev) : IClas
 
         var providerId = await senders.Sender.SendAsync(email, CancellationToken.None);
 
-        var received = (await maildev.EmailsToAsync(recipient)).ShouldHaveSingleItem();
+        var received = (await maildev.WaitForEmailsToAsync(recipient)).ShouldHaveSingleItem();
         received.GetProperty("subject").GetString().ShouldBe("Your lease is signed by both parties");
         received.GetProperty("headers").GetProperty("message-id").GetString().ShouldBe(email.MessageId);
         providerId.ShouldBe(email.MessageId);
@@ -56,7 +50,7 @@ public sealed class When_an_email_goes_out_through_smtp(MailDev maildev) : IClas
         (await host.SendAsync(command)).ShouldBeNull();
         (await host.SendAsync(command with { DeduplicationKey = command.DeduplicationKey + "-2" })).ShouldBeNull();
 
-        var received = await maildev.EmailsToAsync(recipient, atLeast: 2);
+        var received = await maildev.WaitForEmailsToAsync(recipient, atLeast: 2);
         received.Count.ShouldBe(2);
         received.Select(e => e.GetProperty("headers").GetProperty("message-id").GetString()).ShouldBe(
             [

@@ -1,12 +1,3 @@
-using System.Net.Mail;
-using System.Text.Json;
-using Orchestration.Endpoints.Notifications;
-using Orchestration.Endpoints.Notifications.Sending;
-using Orchestration.Endpoints.Notifications.Templates;
-using Orchestration.Messages.Notifications;
-using Orchestration.Notifications.Tests.Infrastructure;
-using Orchestration.Platform.Recoverability;
-
 namespace Orchestration.Notifications.Tests;
 
 /// <summary>The SendGrid client against a real HTTP server standing in for SendGrid's Mail Send endpoint.</summary>

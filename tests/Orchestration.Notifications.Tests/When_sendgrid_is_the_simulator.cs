@@ -1,10 +1,3 @@
-using System.Net.Http.Json;
-using System.Net.Mail;
-using System.Text.Json;
-using Orchestration.Endpoints.Notifications.Sending;
-using Orchestration.Endpoints.Notifications.Templates;
-using Orchestration.Messages.Notifications;
-using Orchestration.Notifications.Tests.Infrastructure;
 using Orchestration.Simulators.Hosting;
 
 namespace Orchestration.Notifications.Tests;

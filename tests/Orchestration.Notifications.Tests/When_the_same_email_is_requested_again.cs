@@ -1,8 +1,3 @@
-using System.Net.Mail;
-using Orchestration.Endpoints.Notifications.Templates;
-using Orchestration.Messages.Notifications;
-using Orchestration.Notifications.Tests.Infrastructure;
-
 namespace Orchestration.Notifications.Tests;
 
 /// <summary>The consumer end to end: in-memory transport, the platform's inbox/outbox, the Pickup provider; SQLite and PostgreSQL.</summary>
@@ -59,61 +54,5 @@ public abstract class When_the_same_email_is_requested_again(Func<Task<Notificat
         (await _host.EmailsAsync(leaseId)).Select(e => e.DeduplicationKey).ShouldBe(
             [signing.DeduplicationKey, reminder.DeduplicationKey, reminder.DeduplicationKey + "-2"]);
         (await _host.EmailsAsync(Guid.NewGuid())).ShouldBeEmpty();
-    }
-}
-
-public sealed class When_the_same_email_is_requested_again_on_sqlite() : When_the_same_email_is_requested_again(() => NotificationsHost.StartAsync());
-
-public sealed class When_the_same_email_is_requested_again_on_postgres() : When_the_same_email_is_requested_again(() => NotificationsHost.StartOnPostgresAsync());
-
-public sealed class When_an_email_lacks_a_value : IAsyncLifetime
-{
-    NotificationsHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await NotificationsHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    [Fact]
-    public async Task Should_move_it_to_the_error_queue_at_once_and_send_nothing()
-    {
-        var command = TestEmails.Command(TenantEmail.SignatureReminder, values: TestEmails.Without("SigningUrl"));
-
-        var failure = await _host.SendAsync(command);
-
-        failure.ShouldBeOfType<MissingTemplateValueException>().Missing.ShouldBe(["SigningUrl"]);
-        var fault = await _host.ErrorQueue.ArrivalAsync(command.LeaseId);
-        fault["MT-Fault-ExceptionType"].ShouldBe(typeof(MissingTemplateValueException).FullName);
-        fault["MT-Fault-Message"]!.ShouldContain("SigningUrl");
-        fault.ContainsKey("MT-Fault-RetryCount").ShouldBeFalse(); // set only when the message was retried
-        (await _host.EmailsAsync(command.LeaseId)).ShouldBeEmpty();
-    }
-}
-
-public sealed class When_the_email_provider_is_down : IAsyncLifetime
-{
-    NotificationsHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await NotificationsHost.StartAsync(new Dictionary<string, string?>
-    {
-        ["Notifications:Provider"] = "Smtp",
-        ["Notifications:Smtp:Host"] = "127.0.0.1",
-        ["Notifications:Smtp:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Recoverability:ImmediateRetries"] = "2",
-        ["Recoverability:DelayedRetries"] = "",
-    });
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    [Fact]
-    public async Task Should_retry_the_email_before_it_goes_to_the_error_queue()
-    {
-        var command = TestEmails.Command(TenantEmail.MoveInFundsReceived);
-
-        (await _host.SendAsync(command)).ShouldNotBeNull();
-
-        var fault = await _host.ErrorQueue.ArrivalAsync(command.LeaseId);
-        fault["MT-Fault-ExceptionType"].ShouldBe(typeof(Orchestration.Endpoints.Notifications.Sending.EmailProviderUnavailableException).FullName);
-        fault["MT-Fault-RetryCount"].ShouldBe("2");
     }
 }

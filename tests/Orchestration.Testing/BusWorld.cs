@@ -1,7 +1,7 @@
 using System.Data.Common;
 using MassTransit;
 using Npgsql;
-using RabbitMQ.Client;
+using Orchestration.TestEndpoint.Contracts;
 
 namespace Orchestration.Testing;
 
@@ -28,12 +28,7 @@ public sealed class BusWorld : IAsyncDisposable
     {
         var world = new BusWorld(await TestServers.CreateVirtualHostAsync(name), TestServers.NewSchema(name.Replace('-', '_')), settings);
         await world.Endpoint.StartAsync();
-        world._client = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(TestServers.RabbitHost, TestServers.RabbitPort, world.VirtualHost, h =>
-        {
-            h.Username(TestServers.RabbitUser);
-            h.Password(TestServers.RabbitPassword);
-        }));
-        await world._client.StartAsync();
+        world._client = await TestServers.StartClientBusAsync(world.VirtualHost);
         return world;
     }
 
@@ -50,45 +45,35 @@ public sealed class BusWorld : IAsyncDisposable
         });
     }
 
+    /// <summary>Starts a probe saga and waits until it runs; returns its id.</summary>
+    public async Task<Guid> StartProbeAsync()
+    {
+        var probe = NewId.NextGuid();
+        await SendAsync("probe-state", new StartProbe(probe));
+        await Eventually.HoldsAsync(async () => await ProbeStateAsync(probe) == "Running", TimeSpan.FromSeconds(20), "the probe started");
+        return probe;
+    }
+
+    public Task<string?> ProbeStateAsync(Guid probe) =>
+        ScalarAsync("SELECT current_state FROM {schema}.saga_probe WHERE correlation_id = @id", ("id", probe));
+
     /// <summary>A scheduler client that sends its requests to the endpoint's durable scheduler.</summary>
     public Task<IMessageScheduler> SchedulerAsync() =>
         Task.FromResult(_client!.CreateMessageScheduler(_client!.Topology, new Uri("queue:scheduler")));
 
-    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(TestServers.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql.Replace("{schema}", $"\"{Schema}\"", StringComparison.Ordinal), connection);
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value);
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
+        Convert.ToInt64(await TestServers.ScalarAsync(Schema, sql, parameters) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<long> EffectsAsync(Guid id, string kind) =>
         CountAsync("SELECT COUNT(*) FROM {schema}.effects WHERE effect_id = @id AND kind = @kind", ("id", id), ("kind", kind));
 
-    public async Task<string?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(TestServers.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql.Replace("{schema}", $"\"{Schema}\"", StringComparison.Ordinal), connection);
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value);
-        return (await command.ExecuteScalarAsync())?.ToString();
-    }
+    public async Task<string?> ScalarAsync(string sql, params (string Name, object Value)[] parameters) =>
+        (await TestServers.ScalarAsync(Schema, sql, parameters))?.ToString();
 
     /// <summary>Takes every message waiting in a queue, with its headers and body.</summary>
     public async Task<List<(IDictionary<string, object?> Headers, string Body)>> DrainAsync(string queue)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestServers.RabbitHost,
-            Port = TestServers.RabbitPort,
-            VirtualHost = VirtualHost,
-            UserName = TestServers.RabbitUser,
-            Password = TestServers.RabbitPassword,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestServers.RabbitConnectionFactory(VirtualHost).CreateConnectionAsync();
         var messages = new List<(IDictionary<string, object?>, string)>();
         await using (var probe = await connection.CreateChannelAsync())
         {
@@ -124,30 +109,5 @@ public sealed class BusWorld : IAsyncDisposable
             await TestServers.DeleteVirtualHostAsync(VirtualHost);
         if (Environment.GetEnvironmentVariable("KEEP_TEST_SCHEMA") is null)
             await TestServers.DropSchemaAsync(Schema);
-    }
-}
-
-public static class Eventually
-{
-    /// <summary>Polls until the condition holds; fails with the description after the timeout.</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string description)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await condition())
-                    return;
-            }
-            catch (Exception exception) when (exception is Npgsql.NpgsqlException or HttpRequestException or IOException)
-            {
-                // A server the test itself is restarting: look again.
-            }
-
-            await Task.Delay(100);
-        }
-
-        (await condition()).ShouldBeTrue($"Not true within {timeout.TotalSeconds} s: {description}");
     }
 }

@@ -5,14 +5,15 @@ namespace Orchestration.Testing;
 
 /// <summary>
 /// A consume observer for an in-process endpoint: <see cref="Expect"/> completes when the endpoint has finished the
-/// message with that id, with null when it was handled and the exception when it failed.
+/// message with that id on the given queue, with null when it was handled and the exception when it failed. Only that
+/// queue counts, so a probe that receives the same message later (from the error queue) cannot answer for it.
 /// </summary>
 public sealed class ConsumedMessages : IConsumeObserver
 {
-    readonly ConcurrentDictionary<Guid, TaskCompletionSource<Exception?>> _waiting = new();
+    readonly ConcurrentDictionary<Guid, (string Queue, TaskCompletionSource<Exception?> Done)> _waiting = new();
 
-    public Task<Exception?> Expect(Guid messageId) =>
-        _waiting.GetOrAdd(messageId, _ => new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    public Task<Exception?> Expect(Guid messageId, string queue) => _waiting
+        .GetOrAdd(messageId, _ => (queue, new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously))).Done.Task;
 
     public Task PreConsume<T>(ConsumeContext<T> context)
         where T : class => Task.CompletedTask;
@@ -25,27 +26,9 @@ public sealed class ConsumedMessages : IConsumeObserver
 
     Task Complete(ConsumeContext context, Exception? exception)
     {
-        if (context.MessageId is { } id && _waiting.TryGetValue(id, out var waiting))
-            waiting.TrySetResult(exception);
+        if (context.MessageId is { } id && _waiting.TryGetValue(id, out var waiting)
+            && context.ReceiveContext.InputAddress.AbsolutePath.EndsWith($"/{waiting.Queue}", StringComparison.Ordinal))
+            waiting.Done.TrySetResult(exception);
         return Task.CompletedTask;
-    }
-}
-
-/// <summary>The events an endpoint under test published, as a subscriber receives them.</summary>
-public sealed class PublishedEvents
-{
-    readonly ConcurrentQueue<object> _events = new();
-
-    public void Add(object message) => _events.Enqueue(message);
-
-    public IReadOnlyList<T> All<T>(Func<T, bool> match) => _events.OfType<T>().Where(match).ToList();
-
-    /// <summary>Waits until at least <paramref name="count"/> matching events have arrived.</summary>
-    public async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<T, bool> match, int count = 1)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (All(match) is var found && found.Count < count)
-            await Task.Delay(25, timeout.Token);
-        return All(match);
     }
 }

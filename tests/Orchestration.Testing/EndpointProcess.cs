@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Orchestration.Testing;
@@ -13,7 +12,7 @@ public sealed class EndpointProcess : IAsyncDisposable
 {
     readonly string _assembly;
     readonly Dictionary<string, string> _settings;
-    readonly StringBuilder _output = new();
+    readonly ProcessOutput _output = new();
     Process? _process;
 
     /// <summary>Any endpoint host of the solution, by its built assembly, with the given settings.</summary>
@@ -32,12 +31,6 @@ public sealed class EndpointProcess : IAsyncDisposable
         _assembly = Path.Combine(AppContext.BaseDirectory, "Orchestration.TestEndpoint.dll");
         _settings = new Dictionary<string, string>
         {
-            ["Bus__Transport"] = "RabbitMq",
-            ["Bus__RabbitMq__Host"] = TestServers.RabbitHost,
-            ["Bus__RabbitMq__Port"] = TestServers.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Bus__RabbitMq__VirtualHost"] = vhost,
-            ["Bus__RabbitMq__Username"] = TestServers.RabbitUser,
-            ["Bus__RabbitMq__Password"] = TestServers.RabbitPassword,
             ["Storage__Provider"] = "Postgres",
             ["Storage__ConnectionString"] = TestServers.PostgresConnectionString,
             ["Storage__Schema"] = schema,
@@ -48,18 +41,14 @@ public sealed class EndpointProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
+        // As environment variables, where ':' is written '__'.
+        foreach (var (key, value) in TestServers.RabbitMqSettings(vhost))
+            _settings[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             _settings[key] = value;
     }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _output.ToString();
 
     int _port;
 
@@ -71,7 +60,7 @@ public sealed class EndpointProcess : IAsyncDisposable
 
     public async Task StartAsync(IDictionary<string, string>? overrides = null)
     {
-        var port = _port = _fixedPort ?? FreePort();
+        var port = _port = _fixedPort ?? FreePort.Next();
         var start = new ProcessStartInfo("dotnet", _assembly)
         {
             RedirectStandardOutput = true,
@@ -88,10 +77,7 @@ public sealed class EndpointProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("The test endpoint did not start.");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _output.Capture(_process);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -150,20 +136,5 @@ public sealed class EndpointProcess : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
-    }
-
-    void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -19,7 +19,7 @@ public sealed class TcpRelay : IAsyncDisposable
     public TcpRelay(string targetHost, int targetPort)
     {
         (_targetHost, _targetPort) = (targetHost, targetPort);
-        Port = EndpointProcess.FreePort();
+        Port = FreePort.Next();
         Restore();
     }
 

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using MassTransit;
 using Npgsql;
 using Orchestration.Platform.Storage;
+using RabbitMQ.Client;
 
 namespace Orchestration.Testing;
 
@@ -63,10 +65,54 @@ public static class TestServers
             q => q.TryGetProperty("messages", out var messages) && messages.ValueKind == System.Text.Json.JsonValueKind.Number ? messages.GetInt64() : 0);
     }
 
+    /// <summary>An endpoint's configuration for the bus on this RabbitMQ, in one virtual host.</summary>
+    public static Dictionary<string, string?> RabbitMqSettings(string vhost) => new()
+    {
+        ["Bus:Transport"] = "RabbitMq",
+        ["Bus:RabbitMq:Host"] = RabbitHost,
+        ["Bus:RabbitMq:Port"] = RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Bus:RabbitMq:VirtualHost"] = vhost,
+        ["Bus:RabbitMq:Username"] = RabbitUser,
+        ["Bus:RabbitMq:Password"] = RabbitPassword,
+    };
+
+    /// <summary>A connection factory for one virtual host, to read or drain its queues as an operator would.</summary>
+    public static ConnectionFactory RabbitConnectionFactory(string vhost) => new()
+    {
+        HostName = RabbitHost,
+        Port = RabbitPort,
+        VirtualHost = vhost,
+        UserName = RabbitUser,
+        Password = RabbitPassword,
+    };
+
+    /// <summary>A started bus with no endpoints of its own, to send and publish into a virtual host as another endpoint would.</summary>
+    public static async Task<IBusControl> StartClientBusAsync(string vhost)
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(RabbitHost, RabbitPort, vhost, h =>
+        {
+            h.Username(RabbitUser);
+            h.Password(RabbitPassword);
+        }));
+        await bus.StartAsync();
+        return bus;
+    }
+
     public static async Task DeleteVirtualHostAsync(string vhost)
     {
         using var client = RabbitManagementClient();
         await client.DeleteAsync($"/api/vhosts/{vhost}");
+    }
+
+    /// <summary>Runs one query on PostgreSQL, with <c>{schema}</c> in <paramref name="sql"/> standing for the quoted schema.</summary>
+    public static async Task<object?> ScalarAsync(string schema, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql.Replace("{schema}", $"\"{schema}\"", StringComparison.Ordinal), connection);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return await command.ExecuteScalarAsync();
     }
 
     public static async Task DropSchemaAsync(string schema)

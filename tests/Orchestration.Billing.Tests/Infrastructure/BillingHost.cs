@@ -1,53 +1,35 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orchestration.Endpoints.Billing;
-using Orchestration.Endpoints.Billing.Payments;
-using Orchestration.Endpoints.Devices;
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
-using Orchestration.Platform.Hosting;
-using Orchestration.Platform.Storage;
 using Orchestration.Simulators.Hosting;
 using Orchestration.Simulators.Payments;
-using Orchestration.Testing;
 
 namespace Orchestration.Billing.Tests.Infrastructure;
 
 /// <summary>
-/// The Billing and Devices endpoints as their hosts build them (AddOrchestrationEndpoint, inbox/outbox, recoverability)
-/// in one process on the in-memory transport and storage of their own (a SQLite file, or a PostgreSQL schema), charging
-/// through the real payment gateway simulator on a free port. A probe queue records the events the consumers publish,
-/// and <see cref="GatewayMoments"/> let the tenant or the saga act at the moment one of Billing's calls is on its way.
+/// The Billing endpoint as its host builds it, in this process (<see cref="InProcessEndpoint"/>), charging through the
+/// real payment gateway simulator on a free port. It records the events its consumers publish, and
+/// <see cref="GatewayMoments"/> let the tenant or the saga act at the moment one of Billing's calls is on its way.
 /// </summary>
 public sealed class BillingHost : IAsyncDisposable
 {
     public const string SecretKey = "sk_test_simulator";
 
-    readonly WebApplication _app;
+    readonly InProcessEndpoint _endpoint;
     readonly RunningSimulators _simulators;
-    readonly Func<Task> _dropStorage;
-    readonly ConsumedMessages _consumed = new();
+    readonly GatewayMoments _moments;
 
-    BillingHost(WebApplication app, RunningSimulators simulators, Func<Task> dropStorage)
+    BillingHost(InProcessEndpoint endpoint, RunningSimulators simulators, GatewayMoments moments)
     {
-        _app = app;
+        _endpoint = endpoint;
         _simulators = simulators;
-        _dropStorage = dropStorage;
-        app.Services.GetRequiredService<IBus>().ConnectConsumeObserver(_consumed);
+        _moments = moments;
     }
 
     public Uri Payments => _simulators.Payments!;
 
-    public PublishedEvents Published => _app.Services.GetRequiredService<PublishedEvents>();
-
-    GatewayMoments Moments => _app.Services.GetRequiredService<GatewayMoments>();
+    public PublishedEvents Published => _endpoint.Published;
 
     /// <summary>The tenant's confirmation of an intent: the gateway's status code and the intent's status after it.</summary>
     public sealed record TenantPayment(HttpStatusCode StatusCode, string IntentStatus);
@@ -60,7 +42,7 @@ public sealed class BillingHost : IAsyncDisposable
     public Task<TenantPayment> TenantPaysJustBeforeTheCancellation(string intentId, string paymentMethod)
     {
         var paid = new TaskCompletionSource<TenantPayment>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Moments.Before(
+        _moments.Before(
             request => request.Method == HttpMethod.Post
                 && request.RequestUri!.AbsolutePath.EndsWith($"/v1/payment_intents/{intentId}/cancel", StringComparison.Ordinal),
             async cancellationToken =>
@@ -81,12 +63,12 @@ public sealed class BillingHost : IAsyncDisposable
     /// when the charge goes out, and the charge reaches the gateway <paramref name="after"/> later, giving the
     /// cancellation the time to be handled in between, if anything lets it.
     /// </summary>
-    public void LeaseCalledOffDuringTheCharge(Leases lease, TimeSpan after) => Moments.Before(
+    public void LeaseCalledOffDuringTheCharge(Leases lease, TimeSpan after) => _moments.Before(
         request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/v1/payment_intents", StringComparison.Ordinal)
             && request.Headers.TryGetValues("Idempotency-Key", out var keys) && keys.Contains(lease.FundsKey),
         async cancellationToken =>
         {
-            var endpoint = await _app.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{CommandRoutes.MoveInPayments}"));
+            var endpoint = await _endpoint.Bus.GetSendEndpoint(new Uri($"queue:{CommandRoutes.MoveInPayments}"));
             await endpoint.Send(lease.CancelMoveInFundsRequest(), cancellationToken);
             await Task.Delay(after, cancellationToken);
         });
@@ -94,27 +76,16 @@ public sealed class BillingHost : IAsyncDisposable
     /// <summary>On a SQLite file of its own, as in the standalone mode.</summary>
     /// <param name="settings">Configuration over the defaults (recoverability, <c>Billing:Payments:PaymentMethod</c>, ...).</param>
     /// <param name="gateway">Changes to the payment gateway simulator's options (a settlement delay, ...).</param>
-    public static Task<BillingHost> StartAsync(IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null)
-    {
-        var database = Path.Combine(Path.GetTempPath(), $"billing-tests-{Guid.NewGuid():N}.db");
-        return StartAsync("Sqlite", $"Data Source={database}", "billing", settings, gateway, () =>
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { database, database + "-wal", database + "-shm" })
-                File.Delete(file);
-            return Task.CompletedTask;
-        });
-    }
+    public static Task<BillingHost> StartAsync(IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null) =>
+        StartAsync(TestDatabase.OnSqlite("billing"), settings, gateway);
 
     /// <summary>On the PostgreSQL server the suite runs against (PGHOST, PGPORT, ...), in a schema of its own that is dropped at the end.</summary>
-    public static Task<BillingHost> StartOnPostgresAsync(IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null)
-    {
-        var schema = TestServers.NewSchema("billing_tests");
-        return StartAsync("Postgres", TestServers.PostgresConnectionString, schema, settings, gateway, () => TestServers.DropSchemaAsync(schema));
-    }
+    public static Task<BillingHost> StartOnPostgresAsync(
+        IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null) =>
+        StartAsync(TestDatabase.OnPostgres("billing_tests"), settings, gateway);
 
-    static async Task<BillingHost> StartAsync(string provider, string connectionString, string schema, IDictionary<string, string?>? settings,
-        Action<PaymentsSimulatorOptions>? gateway, Func<Task> dropStorage)
+    static async Task<BillingHost> StartAsync(
+        TestDatabase database, IDictionary<string, string?>? settings, Action<PaymentsSimulatorOptions>? gateway)
     {
         var options = new SimulatorOptions
         {
@@ -126,106 +97,59 @@ public sealed class BillingHost : IAsyncDisposable
         gateway?.Invoke(options.Payments);
         var simulators = await SimulatorHost.StartAsync(options, CancellationToken.None);
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test", ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.Sources.Clear();
         var configuration = new Dictionary<string, string?>
         {
-            ["Bus:Transport"] = "InMemory",
-            ["Storage:Provider"] = provider,
-            ["Storage:ConnectionString"] = connectionString,
-            ["Storage:Schema"] = schema,
             ["Recoverability:ImmediateRetries"] = "0",
             ["Recoverability:DelayedRetries"] = "",
             ["Billing:Payments:BaseUrl"] = simulators.Payments!.ToString(),
             ["Billing:Payments:SecretKey"] = SecretKey,
-            ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             configuration[key] = value;
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-
-        builder.Services.AddSingleton<PublishedEvents>();
-        builder.Services.AddOrchestrationEndpoint(builder.Configuration, "billing", x =>
-        {
-            x.AddBillingConsumers();
-            x.AddDevicesConsumers();
-            x.AddConsumer<PublishedEventsProbe>().Endpoint(e => e.Name = "billing-tests-events");
-        });
-        builder.Services.AddBillingServices(builder.Configuration);
-        builder.Services.AddDevicesServices(builder.Configuration);
 
         var moments = new GatewayMoments();
-        builder.Services.AddSingleton(moments);
-        builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(moments.Handler);
-
-        var app = builder.Build();
         try
         {
-            await app.StartAsync();
+            var endpoint = await InProcessEndpoint.StartAsync(new EndpointSetup
+            {
+                Name = "billing",
+                Database = database,
+                Settings = configuration,
+                Consumers = x => x.AddBillingConsumers(),
+                Services = builder =>
+                {
+                    builder.Services.AddBillingServices(builder.Configuration);
+                    builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(moments.Handler);
+                },
+                Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed)],
+            });
+            return new BillingHost(endpoint, simulators, moments);
         }
         catch
         {
-            await app.DisposeAsync();
             await simulators.DisposeAsync();
-            await dropStorage();
             throw;
         }
-
-        return new BillingHost(app, simulators, dropStorage);
     }
 
     /// <summary>Sends the command to its queue and waits until the endpoint has finished with it: null when handled, else the exception.</summary>
-    public async Task<Exception?> SendAsync<T>(T command, Guid? messageId = null)
-        where T : class
-    {
-        var id = messageId ?? NewId.NextGuid();
-        var handled = _consumed.Expect(id);
-        var endpoint = await _app.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{CommandRoutes.Queues[typeof(T)]}"));
-        await endpoint.Send(command, context => context.MessageId = id);
-        return await handled.WaitAsync(TimeSpan.FromSeconds(20));
-    }
-
-    /// <summary>Reads the endpoint's tables through its own store, in a transaction that is rolled back.</summary>
-    public async Task<T> ReadAsync<TStore, T>(Func<TStore, SqlSession, CancellationToken, Task<T>> read)
-        where TStore : notnull
-    {
-        await using var scope = _app.Services.CreateAsyncScope();
-        var session = scope.ServiceProvider.GetRequiredService<SqlSession>();
-        await session.BeginAsync(CancellationToken.None);
-        try
-        {
-            return await read(scope.ServiceProvider.GetRequiredService<TStore>(), session, CancellationToken.None);
-        }
-        finally
-        {
-            await session.RollbackAsync();
-        }
-    }
+    public Task<Exception?> SendAsync<T>(T command, Guid? messageId = null)
+        where T : class => _endpoint.SendAsync(command, messageId);
 
     public Task<PaymentRecord?> PaymentAsync(string idempotencyKey) =>
-        ReadAsync<BillingStore, PaymentRecord?>((store, session, ct) => store.FindPaymentAsync(session, idempotencyKey, ct));
+        _endpoint.ReadAsync<BillingStore, PaymentRecord?>((store, session, ct) => store.FindPaymentAsync(session, idempotencyKey, ct));
 
     public Task<RefundRecord?> RefundAsync(string idempotencyKey) =>
-        ReadAsync<BillingStore, RefundRecord?>((store, session, ct) => store.FindRefundAsync(session, idempotencyKey, ct));
-
-    public Task<AccessCodeRecord?> AccessCodeAsync(Guid leaseId) =>
-        ReadAsync<DevicesStore, AccessCodeRecord?>((store, session, ct) => store.FindAccessCodeAsync(session, leaseId, ct));
+        _endpoint.ReadAsync<BillingStore, RefundRecord?>((store, session, ct) => store.FindRefundAsync(session, idempotencyKey, ct));
 
     /// <summary>A client for the payment gateway simulator's API (with its key) and test controls.</summary>
-    public HttpClient Gateway() => new()
-    {
-        BaseAddress = Payments,
-        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", SecretKey) },
-    };
+    public HttpClient Gateway() => SimulatorApi.Client(Payments, SecretKey);
 
     /// <summary>The webhook events of a type the gateway has raised that mention the text (a lease id).</summary>
     public async Task<List<JsonElement>> EventsAsync(string type, string mentioning)
     {
         using var gateway = Gateway();
-        return (await gateway.GetFromJsonAsync<List<JsonElement>>($"_sim/webhooks/events?type={type}"))!
-            .Where(e => e.GetProperty("payload").GetRawText().Contains(mentioning, StringComparison.Ordinal))
-            .ToList();
+        return await SimulatorApi.EventsAsync(gateway, type, mentioning);
     }
 
     /// <summary>The payment intent as the gateway reports it now.</summary>
@@ -237,24 +161,7 @@ public sealed class BillingHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _endpoint.DisposeAsync();
         await _simulators.DisposeAsync();
-        await _dropStorage();
-    }
-}
-
-sealed class PublishedEventsProbe(PublishedEvents events) : IConsumer<AccessCodeIssued>, IConsumer<MoveInFundsReceived>, IConsumer<MoveInPaymentFailed>
-{
-    public Task Consume(ConsumeContext<AccessCodeIssued> context) => Record(context.Message);
-
-    public Task Consume(ConsumeContext<MoveInFundsReceived> context) => Record(context.Message);
-
-    public Task Consume(ConsumeContext<MoveInPaymentFailed> context) => Record(context.Message);
-
-    Task Record(object message)
-    {
-        events.Add(message);
-        return Task.CompletedTask;
     }
 }

@@ -5,13 +5,8 @@ using Orchestration.Messages.Devices;
 namespace Orchestration.Billing.Tests.Infrastructure;
 
 /// <summary>Commands for one made-up lease, as the lease-signing saga sends them.</summary>
-public sealed class Leases
+public sealed class Leases : TestLease
 {
-    public Guid LeaseId { get; } = Guid.NewGuid();
-    public Guid PropertyId { get; } = Guid.NewGuid();
-    public Guid UnitId { get; } = Guid.NewGuid();
-    public Guid ApplicantId { get; } = Guid.NewGuid();
-
     public string FundsKey => $"lease-{LeaseId:N}-move-in-funds";
 
     /// <summary>1850.00 deposit and 1850.00 rent: 370000 cents, which the gateway accepts.</summary>
@@ -28,16 +23,5 @@ public sealed class Leases
     {
         LeaseId = LeaseId, PaymentId = paymentId, Amount = new Money(amount, "USD"), IdempotencyKey = $"lease-{LeaseId:N}-move-in-refund",
         Reason = "Lease terminated before move-in",
-    };
-
-    public IssueAccessCode IssueAccessCode() => new()
-    {
-        LeaseId = LeaseId, PropertyId = PropertyId, UnitId = UnitId, TenantId = ApplicantId,
-        ValidFrom = new DateOnly(2027, 1, 1), ValidThrough = new DateOnly(2027, 12, 31),
-    };
-
-    public RevokeAccessCode RevokeAccessCode(Guid? accessCodeId = null) => new()
-    {
-        LeaseId = LeaseId, PropertyId = PropertyId, UnitId = UnitId, AccessCodeId = accessCodeId, Reason = "Lease cancelled",
     };
 }

@@ -1,10 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Npgsql;
-using Orchestration.Testing;
 
 namespace Orchestration.EndToEnd.Tests.Infrastructure;
 
@@ -21,7 +16,7 @@ public sealed class DistributedRun : IAsyncDisposable
 
     static readonly IReadOnlyList<string> Simulators = ["payments", "esignature", "screening", "mail"];
 
-    readonly StringBuilder _output = new();
+    readonly ProcessOutput _output = new();
     readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly string _database;
     Process? _script;
@@ -32,7 +27,7 @@ public sealed class DistributedRun : IAsyncDisposable
         VirtualHost = virtualHost;
         RunDirectory = runDirectory;
         MailDev = mailDev;
-        Ports = Endpoints.Concat(Simulators).ToDictionary(name => name, _ => EndpointProcess.FreePort());
+        Ports = Endpoints.Concat(Simulators).ToDictionary(name => name, _ => FreePort.Next());
     }
 
     public string VirtualHost { get; }
@@ -50,14 +45,7 @@ public sealed class DistributedRun : IAsyncDisposable
     public string AdminPasswordFile => Path.Combine(RunDirectory, "admin-password");
 
     /// <summary>What the script printed (stdout and stderr).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _output.ToString();
 
     public bool HasExited => _script?.HasExited ?? true;
 
@@ -130,10 +118,11 @@ public sealed class DistributedRun : IAsyncDisposable
             start.Environment[key] = value;
 
         _script = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
-        _script.OutputDataReceived += (_, e) => Append(e.Data);
-        _script.ErrorDataReceived += (_, e) => Append(e.Data);
-        _script.BeginOutputReadLine();
-        _script.BeginErrorReadLine();
+        _output.Capture(_script, line =>
+        {
+            if (line == "Ready.")
+                _ready.TrySetResult();
+        });
         _ = _script.WaitForExitAsync().ContinueWith(
             _ => _ready.TrySetException(new InvalidOperationException($"run-distributed.sh exited with {_script.ExitCode} before it was ready:\n{Describe()}")),
             TaskScheduler.Default);
@@ -238,15 +227,6 @@ public sealed class DistributedRun : IAsyncDisposable
         }
     }
 
-    void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
-        if (line == "Ready.")
-            _ready.TrySetResult();
-    }
 
     /// <summary>A count from the run's own database (where every endpoint has its schema).</summary>
     public async Task<long> CountAsync(string sql)

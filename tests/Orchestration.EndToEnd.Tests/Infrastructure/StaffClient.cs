@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace Orchestration.EndToEnd.Tests.Infrastructure;
 
 /// <summary>The Gateway's REST API as a signed-in member of staff uses it: a session cookie and the CSRF header.</summary>

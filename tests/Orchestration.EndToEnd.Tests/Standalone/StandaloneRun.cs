@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.EndToEnd.Tests.Infrastructure;
-using Orchestration.Testing;
-
 namespace Orchestration.EndToEnd.Tests.Standalone;
 
 /// <summary>
@@ -23,8 +16,8 @@ public sealed class StandaloneRun : IAsyncDisposable
 
     public StandaloneRun()
     {
-        Port = EndpointProcess.FreePort();
-        var (payments, esign, screening, mail) = (EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort(), EndpointProcess.FreePort());
+        Port = FreePort.Next();
+        var (payments, esign, screening, mail) = (FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next());
         (Payments, ESignature, Screening, Mail) = (Loopback(payments), Loopback(esign), Loopback(screening), Loopback(mail));
         var host = Loopback(Port);
 

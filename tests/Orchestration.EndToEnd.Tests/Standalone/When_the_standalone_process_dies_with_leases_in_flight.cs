@@ -1,7 +1,3 @@
-using System.Net;
-using Orchestration.EndToEnd.Tests.Infrastructure;
-using Orchestration.Testing;
-
 namespace Orchestration.EndToEnd.Tests.Standalone;
 
 /// <summary>

@@ -1,105 +1,73 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using MassTransit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
-using Orchestration.Endpoints.Gateway;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Messages;
-using Orchestration.Platform.Hosting;
-using Orchestration.Testing;
-using RabbitMQ.Client;
-
 namespace Orchestration.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// The Gateway wired as its Program.cs wires it, on Kestrel at a free loopback port, on the real RabbitMQ (a virtual
-/// host of its own) and the real PostgreSQL (a schema of its own), with a bootstrap administrator. Nothing consumes the
-/// lease-signing saga's queue here, so every command the API sends stays there for the test to read; a client bus
-/// publishes Leasing's events as Leasing would.
+/// The Gateway wired as its Program.cs wires it, in this process (<see cref="InProcessEndpoint"/>), on the real RabbitMQ
+/// (a virtual host of its own) and the real PostgreSQL (a schema of its own), with a bootstrap administrator. Nothing
+/// consumes the lease-signing saga's queue here, so every command the API sends stays there for the test to read; a
+/// client bus publishes Leasing's events as Leasing would.
 /// </summary>
 public sealed class GatewayApiHost : IAsyncDisposable
 {
     public const string AdminEmail = "admin@gateway-api.test";
 
-    readonly WebApplication _app;
+    readonly InProcessEndpoint _endpoint;
     readonly IBusControl _leasing;
     readonly List<HttpClient> _clients = [];
     readonly List<JsonElement> _commands = [];
 
-    GatewayApiHost(WebApplication app, IBusControl leasing, string virtualHost, string schema, string adminPassword)
+    GatewayApiHost(InProcessEndpoint endpoint, IBusControl leasing, string virtualHost, string adminPassword)
     {
-        _app = app;
+        _endpoint = endpoint;
         _leasing = leasing;
         VirtualHost = virtualHost;
-        Schema = schema;
         AdminPassword = adminPassword;
-        BaseAddress = new Uri(app.Urls.First());
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _endpoint.BaseAddress;
     public string VirtualHost { get; }
-    public string Schema { get; }
+    public string Schema => _endpoint.Database.Schema;
     public string AdminPassword { get; }
 
     public static async Task<GatewayApiHost> StartAsync()
     {
         var virtualHost = await TestServers.CreateVirtualHostAsync("gwapi");
-        var schema = TestServers.NewSchema("gwapi");
         var adminPassword = NewPassword();
-
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test", ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var endpoint = await InProcessEndpoint.StartAsync(new EndpointSetup
         {
-            ["Bus:Transport"] = "RabbitMq",
-            ["Bus:RabbitMq:Host"] = TestServers.RabbitHost,
-            ["Bus:RabbitMq:Port"] = TestServers.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Bus:RabbitMq:VirtualHost"] = virtualHost,
-            ["Bus:RabbitMq:Username"] = TestServers.RabbitUser,
-            ["Bus:RabbitMq:Password"] = TestServers.RabbitPassword,
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:ConnectionString"] = TestServers.PostgresConnectionString,
-            ["Storage:Schema"] = schema,
-            ["Gateway:Security:BootstrapAdmin:Email"] = AdminEmail,
-            ["Gateway:Security:BootstrapAdmin:Password"] = adminPassword,
-            // The facts of a class sign in many times within a minute; throttling has tests of its own.
-            ["Gateway:Security:LoginRateLimit:PerEmail"] = "1000",
-            ["Gateway:Security:LoginRateLimit:PerAddress"] = "1000",
-            ["Recoverability:DelayedRetries"] = "00:00:01, 00:00:01",
-            ["Logging:LogLevel:Default"] = "Warning",
+            Name = "gateway",
+            Database = TestDatabase.OnPostgres("gwapi"),
+            Settings = new Dictionary<string, string?>(TestServers.RabbitMqSettings(virtualHost))
+            {
+                ["Gateway:Security:BootstrapAdmin:Email"] = AdminEmail,
+                ["Gateway:Security:BootstrapAdmin:Password"] = adminPassword,
+                // The facts of a class sign in many times within a minute; throttling has tests of its own.
+                ["Gateway:Security:LoginRateLimit:PerEmail"] = "1000",
+                ["Gateway:Security:LoginRateLimit:PerAddress"] = "1000",
+                ["Recoverability:DelayedRetries"] = "00:00:01, 00:00:01",
+            },
+            // As src/Endpoints/Gateway/Program.cs.
+            Consumers = x => x.AddGatewayProjections(),
+            Services = builder =>
+            {
+                builder.Services.AddGatewayWebhooks(builder.Configuration);
+                builder.Services.AddGatewayApi(builder.Configuration);
+                builder.Services.AddGatewaySecurity(builder.Configuration);
+            },
+            Pipeline = app =>
+            {
+                app.UseExceptionHandler();
+                app.UseStatusCodePages();
+                app.UseRateLimiter();
+                app.UseGatewaySecurity();
+                app.MapOrchestrationHealth();
+                app.MapWebhooks();
+                app.MapAuthApi();
+                app.MapGatewayApi();
+            },
         });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
 
-        // As src/Endpoints/Gateway/Program.cs.
-        builder.Services.AddOrchestrationEndpoint(builder.Configuration, "gateway", x => x.AddGatewayProjections());
-        builder.Services.AddGatewayWebhooks(builder.Configuration);
-        builder.Services.AddGatewayApi(builder.Configuration);
-        builder.Services.AddGatewaySecurity(builder.Configuration);
-
-        var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseRateLimiter();
-        app.UseGatewaySecurity();
-        app.MapOrchestrationHealth();
-        app.MapWebhooks();
-        app.MapAuthApi();
-        app.MapGatewayApi();
-        await app.StartAsync();
-
-        var leasing = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(TestServers.RabbitHost, TestServers.RabbitPort, virtualHost, h =>
-        {
-            h.Username(TestServers.RabbitUser);
-            h.Password(TestServers.RabbitPassword);
-        }));
-        await leasing.StartAsync();
-        return new GatewayApiHost(app, leasing, virtualHost, schema, adminPassword);
+        var leasing = await TestServers.StartClientBusAsync(virtualHost);
+        return new GatewayApiHost(endpoint, leasing, virtualHost, adminPassword);
     }
 
     /// <summary>A client with no credentials at all.</summary>
@@ -145,15 +113,7 @@ public sealed class GatewayApiHost : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<JsonElement>> CommandsToLeaseSigningAsync()
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = TestServers.RabbitHost,
-            Port = TestServers.RabbitPort,
-            VirtualHost = VirtualHost,
-            UserName = TestServers.RabbitUser,
-            Password = TestServers.RabbitPassword,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestServers.RabbitConnectionFactory(VirtualHost).CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         try
         {
@@ -187,15 +147,8 @@ public sealed class GatewayApiHost : IAsyncDisposable
         return await CommandsForLeaseAsync(type, leaseId);
     }
 
-    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(TestServers.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql.Replace("{schema}", $"\"{Schema}\"", StringComparison.Ordinal), connection);
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
+        Convert.ToInt64(await TestServers.ScalarAsync(Schema, sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
 
     HttpClient Client()
     {
@@ -212,9 +165,7 @@ public sealed class GatewayApiHost : IAsyncDisposable
         foreach (var client in _clients)
             client.Dispose();
         await _leasing.StopAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _endpoint.DisposeAsync();
         await TestServers.DeleteVirtualHostAsync(VirtualHost);
-        await TestServers.DropSchemaAsync(Schema);
     }
 }

@@ -1,6 +1,3 @@
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Gateway.Tests.Infrastructure;
 
 /// <summary>Leasing's events for one lease, as the lease-signing saga publishes them on its way to Active.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace Orchestration.Gateway.Tests.Infrastructure;
 
 /// <summary>The requests staff make to set up and apply, as a signed-in client sends them.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Orchestration.Gateway.Tests.Infrastructure;
 
 /// <summary>Webhook bodies in the providers' shapes, as the simulators send them.</summary>

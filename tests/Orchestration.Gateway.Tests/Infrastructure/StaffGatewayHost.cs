@@ -1,119 +1,82 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Orchestration.Endpoints.Gateway;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Platform.Hosting;
 
 namespace Orchestration.Gateway.Tests.Infrastructure;
 
 /// <summary>
 /// The Gateway wired exactly as its Program.cs wires it (endpoint storage and bus, webhooks, staff security, the same
-/// middleware order), on Kestrel at a free loopback port, the in-memory transport, and a <see cref="GatewayDatabase"/>
-/// on PostgreSQL or SQLite. Its clock is a <see cref="TestClock"/> and its logs are captured. Besides the Gateway's own
-/// routes it maps <c>/api/probes/{policy}</c> (GET and POST), one per <see cref="GatewayPolicies"/> policy, standing in
-/// for the API routes that require them.
+/// middleware order), in this process (<see cref="InProcessEndpoint"/>) on a <see cref="TestDatabase"/> on PostgreSQL
+/// or SQLite. Its clock is a <see cref="TestClock"/> and its logs are captured. Besides the Gateway's own routes it maps
+/// <c>/api/probes/{policy}</c> (GET and POST), one per <see cref="GatewayPolicies"/> policy, standing in for the API
+/// routes that require them.
 /// </summary>
 public sealed class StaffGatewayHost : IAsyncDisposable
 {
     public const string AdminEmail = "admin@orchestration.test";
     public const string AdminPassword = "correct horse battery staple";
 
-    readonly WebApplication _app;
-    readonly GatewayDatabase? _ownedDatabase;
+    readonly InProcessEndpoint _endpoint;
     readonly List<HttpClient> _clients = [];
 
-    StaffGatewayHost(WebApplication app, GatewayDatabase database, GatewayDatabase? ownedDatabase, TestClock clock, CapturedLogs logs)
+    StaffGatewayHost(InProcessEndpoint endpoint, TestClock clock, CapturedLogs logs)
     {
-        _app = app;
-        Database = database;
-        _ownedDatabase = ownedDatabase;
+        _endpoint = endpoint;
         Clock = clock;
         Logs = logs;
-        BaseAddress = new Uri(app.Urls.First());
     }
 
-    public Uri BaseAddress { get; }
-    public GatewayDatabase Database { get; }
+    public Uri BaseAddress => _endpoint.BaseAddress;
+    public TestDatabase Database => _endpoint.Database;
     public TestClock Clock { get; }
     public CapturedLogs Logs { get; }
-    public StaffDirectory Directory => _app.Services.GetRequiredService<StaffDirectory>();
+    public StaffDirectory Directory => _endpoint.Services.GetRequiredService<StaffDirectory>();
 
     /// <summary>Starts a Gateway on a database of its own, disposed with the host.</summary>
-    public static async Task<StaffGatewayHost> StartAsync(string provider, IDictionary<string, string?>? settings = null)
-    {
-        var database = GatewayDatabase.Create(provider);
-        try
-        {
-            return await StartAsync(database, settings, ownsDatabase: true);
-        }
-        catch
-        {
-            await database.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<StaffGatewayHost> StartAsync(string provider, IDictionary<string, string?>? settings = null) =>
+        StartAsync(TestDatabase.Create(provider, "gwsec"), settings, ownsDatabase: true);
 
     /// <summary>Starts a Gateway on a database the caller keeps, so that another Gateway can start on it later.</summary>
-    public static Task<StaffGatewayHost> StartOnAsync(GatewayDatabase database, IDictionary<string, string?>? settings = null) =>
+    public static Task<StaffGatewayHost> StartOnAsync(TestDatabase database, IDictionary<string, string?>? settings = null) =>
         StartAsync(database, settings, ownsDatabase: false);
 
-    static async Task<StaffGatewayHost> StartAsync(GatewayDatabase database, IDictionary<string, string?>? settings, bool ownsDatabase)
+    static async Task<StaffGatewayHost> StartAsync(TestDatabase database, IDictionary<string, string?>? settings, bool ownsDatabase)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Test", ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.Sources.Clear();
         var configuration = new Dictionary<string, string?>
         {
-            ["Bus:Transport"] = "InMemory",
-            ["Storage:Provider"] = database.Provider,
-            ["Storage:ConnectionString"] = database.ConnectionString,
-            ["Storage:Schema"] = database.Schema,
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:MassTransit"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             configuration[key] = value;
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
 
         var clock = new TestClock();
         var logs = new CapturedLogs();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logs);
-        builder.Services.AddSingleton<TimeProvider>(clock);
-
-        // As src/Endpoints/Gateway/Program.cs.
-        builder.Services.AddOrchestrationEndpoint(builder.Configuration, "gateway", _ => { });
-        builder.Services.AddGatewayWebhooks(builder.Configuration);
-        builder.Services.AddGatewaySecurity(builder.Configuration);
-
-        var app = builder.Build();
-        app.UseRateLimiter();
-        app.UseGatewaySecurity();
-        app.MapOrchestrationHealth();
-        app.MapWebhooks();
-        app.MapAuthApi();
-        MapPolicyProbes(app);
-
-        try
+        var endpoint = await InProcessEndpoint.StartAsync(new EndpointSetup
         {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new StaffGatewayHost(app, database, ownsDatabase ? database : null, clock, logs);
+            Name = "gateway",
+            Database = database,
+            OwnsDatabase = ownsDatabase,
+            Settings = configuration,
+            Clock = clock,
+            // As src/Endpoints/Gateway/Program.cs.
+            Services = builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(logs);
+                builder.Services.AddGatewayWebhooks(builder.Configuration);
+                builder.Services.AddGatewaySecurity(builder.Configuration);
+            },
+            Pipeline = app =>
+            {
+                app.UseRateLimiter();
+                app.UseGatewaySecurity();
+                app.MapOrchestrationHealth();
+                app.MapWebhooks();
+                app.MapAuthApi();
+                MapPolicyProbes(app);
+            },
+        });
+        return new StaffGatewayHost(endpoint, clock, logs);
     }
 
     static void MapPolicyProbes(IEndpointRouteBuilder endpoints)
@@ -171,32 +134,6 @@ public sealed class StaffGatewayHost : IAsyncDisposable
     {
         foreach (var client in _clients)
             client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        if (_ownedDatabase is not null)
-            await _ownedDatabase.DisposeAsync();
+        await _endpoint.DisposeAsync();
     }
-}
-
-public static class StaffHttp
-{
-    public static Task<HttpResponseMessage> LoginAsync(this HttpClient client, string email, string password) =>
-        client.PostAsJsonAsync("/api/auth/login", new { email, password });
-
-    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
-        await response.Content.ReadFromJsonAsync<JsonElement>();
-
-    /// <summary>Asserts the status and a problem-details body that repeats it, and returns the body.</summary>
-    public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(status, body);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", body);
-        var problem = JsonDocument.Parse(body).RootElement;
-        problem.GetProperty("status").GetInt32().ShouldBe((int)status);
-        problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
-        return problem;
-    }
-
-    public static IReadOnlyList<string> Strings(this JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 }

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_a_password_is_changed
@@ -10,7 +5,7 @@ public sealed class When_a_password_is_changed
     const string OldPassword = "the old password, long enough";
     const string NewPassword = "the new password, long enough";
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_end_the_users_other_sessions_and_keep_this_one(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -29,7 +24,7 @@ public sealed class When_a_password_is_changed
         (await gateway.Browser().LoginAsync(user.Email, NewPassword)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_a_wrong_current_password_or_a_short_new_one(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);

@@ -1,13 +1,8 @@
-using System.Net;
-using System.Net.Http.Json;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_a_request_is_not_signed_in_or_not_allowed
 {
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_answer_401_with_a_problem_and_never_redirect(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -25,7 +20,7 @@ public sealed class When_a_request_is_not_signed_in_or_not_allowed
         (await gateway.Database.RowsAsync("users")).ShouldBeEmpty();
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_answer_403_with_a_problem_when_the_roles_do_not_allow_it(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -48,7 +43,7 @@ public sealed class When_a_request_is_not_signed_in_or_not_allowed
         await (await roleless.GetAsync("/api/probes/staff")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_let_each_policy_through_only_its_roles(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -72,7 +67,7 @@ public sealed class When_a_request_is_not_signed_in_or_not_allowed
         }
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_answer_an_unknown_api_route_with_a_problem(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);

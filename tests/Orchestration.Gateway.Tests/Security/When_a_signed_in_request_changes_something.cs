@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests.Security;
 
 /// <summary>Cross-site request forgery: a cookie request that changes something must carry <c>X-Requested-With</c>.</summary>
@@ -10,7 +5,7 @@ public sealed class When_a_signed_in_request_changes_something
 {
     const string Password = "a long enough password";
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_a_cookie_request_without_the_anti_forgery_header(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -39,7 +34,7 @@ public sealed class When_a_signed_in_request_changes_something
         (await forged.SendAsync(withHeader)).StatusCode.ShouldBe(HttpStatusCode.Created);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_accept_a_bearer_request_without_the_header(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);

@@ -1,16 +1,10 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_a_staff_member_signs_in
 {
     const string Password = "a long enough password";
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_set_an_http_only_cookie_that_identifies_them(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -39,7 +33,7 @@ public sealed class When_a_staff_member_signs_in
         who.GetProperty("authenticatedBy").GetString().ShouldBe("cookie");
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_answer_a_wrong_password_an_unknown_email_and_a_disabled_user_alike(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -66,7 +60,7 @@ public sealed class When_a_staff_member_signs_in
         (await browser.GetAsync("/api/auth/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_log_sign_ins_and_failures_without_the_password(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" });
@@ -82,7 +76,7 @@ public sealed class When_a_staff_member_signs_in
         gateway.Logs.Text.ShouldNotContain("wrong password guess 42");
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_a_body_that_is_not_a_json_sign_in_with_a_problem(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -104,7 +98,7 @@ public sealed class When_a_staff_member_signs_in
         (await browser.GetAsync("/api/auth/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_end_the_session_at_logout(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -116,7 +110,7 @@ public sealed class When_a_staff_member_signs_in
         await (await browser.GetAsync("/api/auth/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_keep_a_session_in_use_and_end_an_idle_one_after_the_cookie_lifetime(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider,

@@ -1,15 +1,10 @@
-using System.Net;
-using System.Text.Json;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_a_user_is_disabled
 {
     const string Password = "a long enough password";
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_end_their_sessions_and_revoke_their_tokens(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -39,7 +34,7 @@ public sealed class When_a_user_is_disabled
         (await gateway.Browser().LoginAsync(user.Email, Password)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_not_let_an_admin_disable_themselves_or_an_unknown_user(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);

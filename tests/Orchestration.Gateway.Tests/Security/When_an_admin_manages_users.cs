@@ -1,15 +1,10 @@
-using System.Net;
-using System.Net.Http.Json;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-
 namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_an_admin_manages_users
 {
     const string Password = "a long enough password";
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_create_a_user_who_can_sign_in_with_a_salted_hash_at_rest(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -46,7 +41,7 @@ public sealed class When_an_admin_manages_users
         hashes.ShouldAllBe(h => !h.Contains(Password));
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_invalid_users_with_a_validation_problem_and_create_nothing(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -66,7 +61,7 @@ public sealed class When_an_admin_manages_users
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_change_roles_for_the_users_next_request(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);

@@ -1,16 +1,10 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
 
 namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_an_api_token_is_used
 {
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_act_as_its_owner_until_it_is_revoked(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -51,7 +45,7 @@ public sealed class When_an_api_token_is_used
         revoked.GetProperty("revokedAt").ValueKind.ShouldBe(JsonValueKind.String);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_keep_only_a_hash_of_the_token(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -69,7 +63,7 @@ public sealed class When_an_api_token_is_used
         owner.Roles.ShouldBe([GatewayRoles.Operator]);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_stop_working_when_it_expires(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -85,7 +79,7 @@ public sealed class When_an_api_token_is_used
         await (await automation.GetAsync("/api/auth/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_grant_only_roles_its_creator_holds_and_still_holds(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -117,7 +111,7 @@ public sealed class When_an_api_token_is_used
         await (await operations.GetAsync("/api/probes/operations")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_list_and_revoke_only_ones_own_tokens_unless_admin(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -142,7 +136,7 @@ public sealed class When_an_api_token_is_used
         await (await gateway.Client(aliceToken.GetProperty("token").GetString()).GetAsync("/api/auth/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_unknown_and_malformed_tokens(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);

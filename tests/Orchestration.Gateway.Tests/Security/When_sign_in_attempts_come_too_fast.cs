@@ -1,8 +1,4 @@
-using System.Net.Http.Json;
-using System.Net;
 using Microsoft.Extensions.Options;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
 
 namespace Orchestration.Gateway.Tests.Security;
 
@@ -47,7 +43,7 @@ public sealed class When_sign_in_attempts_come_too_fast
             throttle.TryAttempt($"10.0.1.{attempt}", "c@x.test").ShouldBeNull();
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_an_email_longer_than_an_address_can_be_before_counting_it(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -58,7 +54,7 @@ public sealed class When_sign_in_attempts_come_too_fast
         (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("email", out _).ShouldBeTrue();
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_the_sixth_attempt_for_an_email_within_a_minute_with_retry_after(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -80,7 +76,7 @@ public sealed class When_sign_in_attempts_come_too_fast
         (await browser.LoginAsync("target@orchestration.test", Password)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_attempts_beyond_the_configured_limit_for_one_client_address(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider, new Dictionary<string, string?>

@@ -1,13 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Gateway.Tests.Infrastructure;
-using Orchestration.Platform.Hosting;
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_the_gateway_starts_with_a_bootstrap_admin
@@ -23,10 +13,10 @@ public sealed class When_the_gateway_starts_with_a_bootstrap_admin
         ["Logging:LogLevel:MassTransit"] = "Trace",
     };
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_create_the_admin_once_and_never_log_the_password(string provider)
     {
-        await using var database = GatewayDatabase.Create(provider);
+        await using var database = TestDatabase.Create(provider, "gwsec");
         Guid adminId;
         await using (var first = await StaffGatewayHost.StartOnAsync(database, Bootstrap()))
         {
@@ -70,7 +60,7 @@ public sealed class When_the_gateway_starts_with_a_bootstrap_admin
         hosted.IndexOf(typeof(BootstrapAdministrator)).ShouldBeGreaterThan(hosted.IndexOf(typeof(SchemaMigrator)));
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_create_nobody_when_no_bootstrap_admin_is_configured(string provider)
     {
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
@@ -78,10 +68,10 @@ public sealed class When_the_gateway_starts_with_a_bootstrap_admin
         (await gateway.Database.RowsAsync("users")).ShouldBeEmpty();
     }
 
-    [Theory, MemberData(nameof(GatewayDatabase.Providers), MemberType = typeof(GatewayDatabase))]
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_to_start_with_a_weak_bootstrap_password_without_logging_it(string provider)
     {
-        await using var database = GatewayDatabase.Create(provider);
+        await using var database = TestDatabase.Create(provider, "gwsec");
 
         var failure = await Should.ThrowAsync<InvalidOperationException>(() => StaffGatewayHost.StartOnAsync(database, Bootstrap("short-7f3a")));
 

@@ -1,10 +1,3 @@
-using System.Text.Json;
-using MassTransit;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Scheduling;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
-
 namespace Orchestration.IntegrationTests.Messaging;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Hosting;
-
 namespace Orchestration.IntegrationTests.Messaging;
 
 public sealed class When_an_endpoint_sets_up_its_bus

@@ -1,23 +1,14 @@
-using MassTransit;
-using Orchestration.Testing;
-using Orchestration.TestEndpoint.Contracts;
-
 namespace Orchestration.IntegrationTests.Messaging;
 
 [Collection(BusCollection.Name)]
-public sealed class When_copies_of_a_saga_message_arrive_together : IAsyncLifetime
+public sealed class When_copies_of_a_saga_message_arrive_together() : BusWorldTest("duprace", new Dictionary<string, string>
+{
+    ["Recoverability__ImmediateRetries"] = "0",
+    ["Bus__RabbitMq__PrefetchCount"] = "8",
+    ["Recoverability__DelayedRetries"] = " ",
+})
 {
     const int Copies = 4;
-    BusWorld _world = null!;
-
-    public async Task InitializeAsync() => _world = await BusWorld.StartAsync("duprace", new Dictionary<string, string>
-    {
-        ["Recoverability__ImmediateRetries"] = "0",
-        ["Bus__RabbitMq__PrefetchCount"] = "8",
-        ["Recoverability__DelayedRetries"] = " ",
-    });
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Should_start_each_saga_once_without_a_concurrency_failure()
@@ -26,12 +17,12 @@ public sealed class When_copies_of_a_saga_message_arrive_together : IAsyncLifeti
         await Task.WhenAll(probes.SelectMany(probe =>
         {
             var messageId = NewId.NextGuid();
-            return Enumerable.Range(0, Copies).Select(_ => _world.SendAsync("probe-state", new StartProbe(probe), messageId));
+            return Enumerable.Range(0, Copies).Select(_ => World.SendAsync("probe-state", new StartProbe(probe), messageId));
         }));
-        await Eventually.HoldsAsync(async () => await _world.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE current_state = 'Running'") == probes.Count,
+        await Eventually.HoldsAsync(async () => await World.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE current_state = 'Running'") == probes.Count,
             TimeSpan.FromSeconds(20), "every probe started");
         await Task.Delay(3000);
-        var concurrency = System.Text.RegularExpressions.Regex.Matches(_world.Endpoint.Output, "SagaConcurrencyException:").Count;
+        var concurrency = System.Text.RegularExpressions.Regex.Matches(World.Endpoint.Output, "SagaConcurrencyException:").Count;
         concurrency.ShouldBe(0);
     }
 
@@ -40,23 +31,23 @@ public sealed class When_copies_of_a_saga_message_arrive_together : IAsyncLifeti
     {
         var probes = Enumerable.Range(0, 30).Select(_ => NewId.NextGuid()).ToList();
         foreach (var probe in probes)
-            await _world.SendAsync("probe-state", new StartProbe(probe));
-        await Eventually.HoldsAsync(async () => await _world.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE current_state = 'Running'") == probes.Count,
+            await World.SendAsync("probe-state", new StartProbe(probe));
+        await Eventually.HoldsAsync(async () => await World.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE current_state = 'Running'") == probes.Count,
             TimeSpan.FromSeconds(20), "every probe started");
 
         await Task.WhenAll(probes.SelectMany(probe =>
         {
             var messageId = NewId.NextGuid();
-            return Enumerable.Range(0, Copies).Select(_ => _world.SendAsync("probe-state", new IncrementProbe(probe, 1), messageId));
+            return Enumerable.Range(0, Copies).Select(_ => World.SendAsync("probe-state", new IncrementProbe(probe, 1), messageId));
         }));
 
-        await Eventually.HoldsAsync(async () => await _world.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE data->>'Count' = '1'") == probes.Count,
+        await Eventually.HoldsAsync(async () => await World.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE data->>'Count' = '1'") == probes.Count,
             TimeSpan.FromSeconds(30), "every probe counted its increment once");
         await Task.Delay(3000);
-        (await _world.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE data->>'Count' <> '1'")).ShouldBe(0);
-        var received = await _world.CountAsync("SELECT COALESCE(SUM(receive_count), 0) FROM {schema}.inbox_state WHERE receive_count > 1");
-        var failed = await _world.DrainAsync("probe-state_error");
-        var output = _world.Endpoint.Output;
+        (await World.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE data->>'Count' <> '1'")).ShouldBe(0);
+        var received = await World.CountAsync("SELECT COALESCE(SUM(receive_count), 0) FROM {schema}.inbox_state WHERE receive_count > 1");
+        var failed = await World.DrainAsync("probe-state_error");
+        var output = World.Endpoint.Output;
         var concurrency = System.Text.RegularExpressions.Regex.Matches(output, "SagaConcurrencyException:").Count;
         var redelivered = System.Text.RegularExpressions.Regex.Matches(output, "R-RETRY").Count;
         concurrency.ShouldBe(0, "a duplicate copy failed as a saga conflict instead of being dropped by the inbox");

@@ -1,9 +1,3 @@
-using System.Net;
-using MassTransit;
-using Npgsql;
-using Orchestration.Testing;
-using Orchestration.TestEndpoint.Contracts;
-
 namespace Orchestration.IntegrationTests.Messaging;
 
 /// <summary>

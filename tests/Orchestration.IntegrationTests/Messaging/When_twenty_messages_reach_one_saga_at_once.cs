@@ -1,48 +1,36 @@
-using MassTransit;
-using Orchestration.Testing;
-using Orchestration.TestEndpoint.Contracts;
-
 namespace Orchestration.IntegrationTests.Messaging;
 
+// The product's recoverability, not the tests' short delays: what a hot saga meets in production.
 [Collection(BusCollection.Name)]
-public sealed class When_twenty_messages_reach_one_saga_at_once : IAsyncLifetime
+public sealed class When_twenty_messages_reach_one_saga_at_once() : BusWorldTest("hotsaga", new Dictionary<string, string>
+{
+    ["Recoverability__ImmediateRetries"] = "5",
+    ["Recoverability__DelayedRetries"] = "00:00:10, 00:00:20, 00:00:30",
+})
 {
     const int Messages = 20;
-    BusWorld _world = null!;
-
-    // The product's recoverability, not the tests' short delays: what a hot saga meets in production.
-    public async Task InitializeAsync() => _world = await BusWorld.StartAsync("hotsaga", new Dictionary<string, string>
-    {
-        ["Recoverability__ImmediateRetries"] = "5",
-        ["Recoverability__DelayedRetries"] = "00:00:10, 00:00:20, 00:00:30",
-    });
-
-    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Should_apply_every_message_and_send_none_to_the_error_queue()
     {
-        var probe = NewId.NextGuid();
-        await _world.SendAsync("probe-state", new StartProbe(probe));
-        await Eventually.HoldsAsync(async () => await _world.ScalarAsync("SELECT current_state FROM {schema}.saga_probe WHERE correlation_id = @id",
-            ("id", probe)) == "Running", TimeSpan.FromSeconds(20), "the probe started");
+        var probe = await World.StartProbeAsync();
 
-        await Task.WhenAll(Enumerable.Range(0, Messages).Select(_ => _world.SendAsync("probe-state", new IncrementProbe(probe, 1))));
+        await Task.WhenAll(Enumerable.Range(0, Messages).Select(_ => World.SendAsync("probe-state", new IncrementProbe(probe, 1))));
 
         // Each message is either applied, or waiting for a delayed retry, or in the error queue; wait out the retries.
-        await Eventually.HoldsAsync(async () => await _world.CountAsync(
+        await Eventually.HoldsAsync(async () => await World.CountAsync(
                 "SELECT COUNT(*) FROM {schema}.inbox_state WHERE consumed IS NOT NULL") == 1 + Messages
-            || (await TestServers.QueueDepthsAsync(_world.VirtualHost)).GetValueOrDefault("probe-state_error") > 0,
+            || (await TestServers.QueueDepthsAsync(World.VirtualHost)).GetValueOrDefault("probe-state_error") > 0,
             TimeSpan.FromSeconds(75), "every increment consumed or one in the error queue");
 
-        var failed = await _world.DrainAsync("probe-state_error");
+        var failed = await World.DrainAsync("probe-state_error");
         var types = string.Join(", ", failed.Select(f => f.Headers.TryGetValue("MT-Fault-ExceptionType", out var t) ? t : null));
         failed.ShouldBeEmpty($"{failed.Count} of {Messages} increments went to the error queue: {types}");
-        (await _world.ScalarAsync("SELECT data->>'Count' FROM {schema}.saga_probe WHERE correlation_id = @id", ("id", probe))).ShouldBe($"{Messages}");
-        (await _world.ScalarAsync("SELECT version FROM {schema}.saga_probe WHERE correlation_id = @id", ("id", probe))).ShouldBe($"{1 + Messages}");
+        (await World.ScalarAsync("SELECT data->>'Count' FROM {schema}.saga_probe WHERE correlation_id = @id", ("id", probe))).ShouldBe($"{Messages}");
+        (await World.ScalarAsync("SELECT version FROM {schema}.saga_probe WHERE correlation_id = @id", ("id", probe))).ShouldBe($"{1 + Messages}");
 
         // A delayed retry passes through the scheduler's table: a message that lost every immediate attempt to the
         // others would wait 10 s there, and with a little more load would have no attempts left at all.
-        (await _world.CountAsync("SELECT COUNT(*) FROM {schema}.scheduled_message")).ShouldBe(0, "no increment needed a delayed retry");
+        (await World.CountAsync("SELECT COUNT(*) FROM {schema}.scheduled_message")).ShouldBe(0, "no increment needed a delayed retry");
     }
 }

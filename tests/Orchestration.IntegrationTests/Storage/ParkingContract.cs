@@ -1,10 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Logging.Abstractions;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Scheduling;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
-
 namespace Orchestration.IntegrationTests.Storage;
 
 /// <summary>
@@ -25,16 +18,6 @@ public abstract class ParkingContract : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    static StoredMessage Message() => new()
-    {
-        MessageId = NewId.NextGuid(),
-        ContentType = "application/vnd.masstransit+json",
-        MessageType = "urn:message:Orchestration:Probe",
-        Body = "{}",
-        DestinationAddress = new Uri("queue:somewhere"),
-        SentTime = DateTime.UtcNow,
-    };
-
     static DeliveryFailure Failure(int attemptsBefore, long now) =>
         DeliveryFailure.Of(new InvalidOperationException("refused"), attemptsBefore, DateTimeOffset.FromUnixTimeMilliseconds(now),
             TimeSpan.FromSeconds(1), maxAttempts: 2, default);
@@ -44,13 +27,7 @@ public abstract class ParkingContract : IAsyncLifetime
     {
         var store = new OutboxStore(Storage);
         var (stuck, behind) = (NewId.NextGuid(), NewId.NextGuid());
-        await using (var session = new SqlSession(Storage))
-        {
-            await session.BeginAsync(default);
-            await store.InsertOutboxStateAsync(session, stuck, 1_000, default);
-            await store.InsertOutboxStateAsync(session, behind, 2_000, default);
-            await session.CommitAsync(default);
-        }
+        await StoredRows.InsertOutboxStatesAsync(Storage, (stuck, 1_000), (behind, 2_000));
 
         await using var connection = await Storage.OpenConnectionAsync(default);
         async Task<(Guid, int)?> Claim(long now)
@@ -97,7 +74,7 @@ public abstract class ParkingContract : IAsyncLifetime
             foreach (var (id, consumed) in new[] { (stuck, 1_000L), (behind, 2_000L) })
             {
                 await store.ReceiveAsync(session, id, consumer, consumed, default);
-                store.DeferConsumed(session, [Message()], id, consumer, consumed, delivered: false);
+                store.DeferConsumed(session, [StoredRows.Message()], id, consumer, consumed, delivered: false);
             }
 
             await session.CommitAsync(default);
@@ -143,8 +120,8 @@ public abstract class ParkingContract : IAsyncLifetime
 
         await InTransaction(async s =>
         {
-            await store.ScheduleAsync(s, stuck, 1_000, Message(), 0, default);
-            await store.ScheduleAsync(s, behind, 2_000, Message(), 0, default);
+            await store.ScheduleAsync(s, stuck, 1_000, StoredRows.Message(), 0, default);
+            await store.ScheduleAsync(s, behind, 2_000, StoredRows.Message(), 0, default);
             return true;
         });
 
@@ -167,29 +144,5 @@ public abstract class ParkingContract : IAsyncLifetime
         (await store.UnparkAsync(stuck, default)).ShouldBeTrue();
         (await store.NextDueAsync(default)).ShouldBe(1_000);
         (await store.CountParkedAsync(default)).ShouldBe(0);
-    }
-}
-
-public sealed class Parking_on_PostgreSQL : ParkingContract
-{
-    readonly string _schema = TestServers.NewSchema("parking");
-
-    protected override SqlStorage CreateStorage() => TestServers.Postgres(_schema);
-
-    public override Task DisposeAsync() => TestServers.DropSchemaAsync(_schema);
-}
-
-public sealed class Parking_on_SQLite : ParkingContract
-{
-    readonly string _file = Path.Combine(Path.GetTempPath(), $"orchestration-parking-{Guid.NewGuid():N}.db");
-
-    protected override SqlStorage CreateStorage() => TestServers.Sqlite("parking", _file);
-
-    public override Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
-            File.Delete(file);
-        return Task.CompletedTask;
     }
 }

@@ -1,13 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Orchestration.Testing;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Sagas;
-using Orchestration.Platform.Scheduling;
-using Orchestration.Platform.Storage;
-using Orchestration.TestEndpoint;
-
 namespace Orchestration.IntegrationTests.Storage;
 
 /// <summary>
@@ -275,48 +265,9 @@ public abstract class StorageContract : IAsyncLifetime
             store.DeferConsumed(s, [], recent, consumer, 100_000, delivered: true);
         });
 
-        var time = new FixedTime(DateTimeOffset.FromUnixTimeMilliseconds(100_000) + TimeSpan.FromDays(7));
+        var time = new TestClock(DateTimeOffset.FromUnixTimeMilliseconds(100_000) + TimeSpan.FromDays(7));
         var cleanup = new InboxCleanup(store, Options.Create(new OutboxOptions()), time, NullLogger<InboxCleanup>.Instance);
         (await cleanup.RunOnceAsync(default)).ShouldBe(1);
         (await InTransaction(s => store.ReceiveAsync(s, recent, consumer, 0, default))).Consumed.ShouldBe(100_000);
-    }
-
-    sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-}
-
-public sealed class On_PostgreSQL : StorageContract
-{
-    readonly string _schema = TestServers.NewSchema("contract");
-    readonly string _emptySchema = TestServers.NewSchema("contract");
-
-    protected override SqlStorage CreateStorage() => TestServers.Postgres(_schema);
-
-    protected override SqlStorage CreateEmptyStorage() => TestServers.Postgres(_emptySchema);
-
-    public override async Task DisposeAsync()
-    {
-        await TestServers.DropSchemaAsync(_schema);
-        await TestServers.DropSchemaAsync(_emptySchema);
-    }
-}
-
-public sealed class On_SQLite : StorageContract
-{
-    readonly string _file = Path.Combine(Path.GetTempPath(), $"orchestration-contract-{Guid.NewGuid():N}.db");
-    readonly string _emptyFile = Path.Combine(Path.GetTempPath(), $"orchestration-contract-{Guid.NewGuid():N}.db");
-
-    protected override SqlStorage CreateStorage() => TestServers.Sqlite("contract", _file);
-
-    protected override SqlStorage CreateEmptyStorage() => TestServers.Sqlite("contract", _emptyFile);
-
-    public override Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _emptyFile }.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
-            File.Delete(file);
-        return Task.CompletedTask;
     }
 }

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
 
 namespace Orchestration.IntegrationTests.Storage;
 

@@ -1,13 +1,5 @@
-using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Orchestration.Platform.Hosting;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Scheduling;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
 
 namespace Orchestration.IntegrationTests.Storage;
 
@@ -42,16 +34,6 @@ public sealed class When_scheduler_tombstones_outlive_the_cancellation_memory : 
         await TestServers.DropSchemaAsync(_schema);
     }
 
-    static StoredMessage Message() => new()
-    {
-        MessageId = NewId.NextGuid(),
-        ContentType = "application/vnd.masstransit+json",
-        MessageType = "urn:message:Orchestration:Probe",
-        Body = "{}",
-        DestinationAddress = new Uri("queue:somewhere"),
-        SentTime = DateTime.UtcNow,
-    };
-
     async Task<List<Guid>> TokensAsync()
     {
         var storage = _services.GetRequiredService<SqlStorage>();
@@ -76,11 +58,11 @@ public sealed class When_scheduler_tombstones_outlive_the_cancellation_memory : 
         await using (var session = new SqlSession(store.Storage))
         {
             await session.BeginAsync(default);
-            await store.ScheduleAsync(session, sentLongAgo, longAgo, Message(), longAgo, default);
+            await store.ScheduleAsync(session, sentLongAgo, longAgo, StoredRows.Message(), longAgo, default);
             await store.CloseAsync(session, sentLongAgo, longAgo, default);
             await store.CancelAsync(session, cancelledLongAgo, longAgo, default);
             await store.CancelAsync(session, cancelledLately, lately, default);
-            await store.ScheduleAsync(session, pending, (Start + TimeSpan.FromDays(400)).ToUnixTimeMilliseconds(), Message(), longAgo, default);
+            await store.ScheduleAsync(session, pending, (Start + TimeSpan.FromDays(400)).ToUnixTimeMilliseconds(), StoredRows.Message(), longAgo, default);
             await session.CommitAsync(default);
         }
 

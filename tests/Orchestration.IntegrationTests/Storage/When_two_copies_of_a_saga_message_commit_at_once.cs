@@ -1,11 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Logging.Abstractions;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Sagas;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
-using Orchestration.TestEndpoint;
-
 namespace Orchestration.IntegrationTests.Storage;
 
 /// <summary>

@@ -1,9 +1,4 @@
 using System.Data.Common;
-using MassTransit;
-using Microsoft.Extensions.Logging.Abstractions;
-using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Storage;
-using Orchestration.Testing;
 
 namespace Orchestration.IntegrationTests.Storage;
 
@@ -29,13 +24,7 @@ public sealed class When_two_instances_claim_stored_messages_at_once : IAsyncLif
     {
         var store = new OutboxStore(_storage);
         var (first, second) = (NewId.NextGuid(), NewId.NextGuid());
-        await using (var session = new SqlSession(_storage))
-        {
-            await session.BeginAsync(default);
-            await store.InsertOutboxStateAsync(session, first, 1_000, default);
-            await store.InsertOutboxStateAsync(session, second, 2_000, default);
-            await session.CommitAsync(default);
-        }
+        await StoredRows.InsertOutboxStatesAsync(_storage, (first, 1_000), (second, 2_000));
 
         await using var a = await _storage.OpenConnectionAsync(default);
         await using var b = await _storage.OpenConnectionAsync(default);

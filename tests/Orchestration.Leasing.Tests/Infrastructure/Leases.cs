@@ -1,16 +1,10 @@
 using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Leasing.Tests.Infrastructure;
 
 /// <summary>Commands for one made-up lease, as the lease-signing saga sends them.</summary>
-public sealed class Leases
+public sealed class Leases : TestLease
 {
-    public Guid LeaseId { get; } = Guid.NewGuid();
-    public Guid PropertyId { get; } = Guid.NewGuid();
-    public Guid UnitId { get; } = Guid.NewGuid();
-    public Guid ApplicantId { get; } = Guid.NewGuid();
-
     public RequestScreening RequestScreening() => new()
     {
         LeaseId = LeaseId, ApplicantId = ApplicantId, ApplicantName = "Ada Lovelace", ApplicantEmail = "ada@example.com",

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Orchestration.Endpoints.Notifications;
-using Orchestration.Endpoints.Notifications.Sending;
-
 namespace Orchestration.Notifications.Tests.Infrastructure;
 
 /// <summary>The provider a configuration selects, resolved from the endpoint's own service registrations.</summary>

@@ -1,5 +1,3 @@
-using Orchestration.Messages.Notifications;
-
 namespace Orchestration.Notifications.Tests.Infrastructure;
 
 /// <summary>Commands as the sagas send them: every value any template needs, and a key per lease and email.</summary>

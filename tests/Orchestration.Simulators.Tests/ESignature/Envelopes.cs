@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace Orchestration.Simulators.Tests.ESignature;
 
 internal static class Envelopes

@@ -1,35 +1,24 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Simulators.Tests.Infrastructure;
-
 namespace Orchestration.Simulators.Tests.ESignature;
 
-public sealed class When_an_envelope_is_signed : IAsyncLifetime
+public sealed class When_an_envelope_is_signed() : SimulatorsTest(o => o.ESignature.Enabled = true)
 {
-    Harness harness = null!;
-
-    string Secret => harness.Options.ESignature.Webhook.Secret;
-
-    public async Task InitializeAsync() => harness = await Harness.StartAsync(o => o.ESignature.Enabled = true);
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
+    string Secret => Harness.Options.ESignature.Webhook.Secret;
 
     [Fact]
     public async Task Should_go_from_sent_to_signed_to_completed_with_a_signed_webhook_for_each_step()
     {
-        using var created = await Envelopes.CreateAsync(harness.ESignature, Envelopes.Lease());
+        using var created = await Envelopes.CreateAsync(Harness.ESignature, Envelopes.Lease());
         created.StatusCode.ShouldBe(HttpStatusCode.Created);
         var envelope = await created.JsonAsync();
         var id = envelope.Text("id");
         envelope.Text("status").ShouldBe("sent");
-        envelope.Text("signingUrl").ShouldStartWith(harness.Simulators.ESignature!.ToString());
+        envelope.Text("signingUrl").ShouldStartWith(Harness.Simulators.ESignature!.ToString());
 
-        (await harness.ESignature.PostAsync($"/_sim/envelopes/{id}/sign", null)).EnsureSuccessStatusCode();
-        using var countersigned = await harness.ESignature.PostAsync($"/v1/envelopes/{id}/countersign", null);
+        (await Harness.ESignature.PostAsync($"/_sim/envelopes/{id}/sign", null)).EnsureSuccessStatusCode();
+        using var countersigned = await Harness.ESignature.PostAsync($"/v1/envelopes/{id}/countersign", null);
 
         (await countersigned.JsonAsync()).Text("status").ShouldBe("completed");
-        var webhooks = await harness.Receiver.WaitForAsync(3);
+        var webhooks = await Harness.Receiver.WaitForAsync(3);
         webhooks.Select(w => w.Type).ShouldBe(["envelope.sent", "envelope.signed", "envelope.completed"], ignoreOrder: true);
         webhooks.Select(w => w.EventId).Distinct().Count().ShouldBe(3);
         foreach (var webhook in webhooks)
@@ -47,7 +36,7 @@ public sealed class When_an_envelope_is_signed : IAsyncLifetime
     [Fact]
     public async Task Should_let_the_signer_sign_on_the_page_behind_the_signing_url_only_with_its_token()
     {
-        using var created = await Envelopes.CreateAsync(harness.ESignature, Envelopes.Lease());
+        using var created = await Envelopes.CreateAsync(Harness.ESignature, Envelopes.Lease());
         var envelope = await created.JsonAsync();
         var signingUrl = new Uri(envelope.Text("signingUrl"));
         using var browser = new HttpClient();
@@ -60,22 +49,22 @@ public sealed class When_an_envelope_is_signed : IAsyncLifetime
         signed.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await signed.Content.ReadAsStringAsync()).ShouldContain("signed");
         forged.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await harness.ESignature.GetFromJsonAsync<JsonElement>($"/v1/envelopes/{envelope.Text("id")}")).Text("status").ShouldBe("signed");
+        (await Harness.ESignature.GetFromJsonAsync<JsonElement>($"/v1/envelopes/{envelope.Text("id")}")).Text("status").ShouldBe("signed");
     }
 
     [Fact]
     public async Task Should_void_an_unfinished_envelope_and_refuse_to_sign_it_afterwards()
     {
-        using var created = await Envelopes.CreateAsync(harness.ESignature, Envelopes.Lease());
+        using var created = await Envelopes.CreateAsync(Harness.ESignature, Envelopes.Lease());
         var id = (await created.JsonAsync()).Text("id");
 
-        using var voided = await harness.ESignature.PostAsJsonAsync($"/v1/envelopes/{id}/void", new { reason = "Screening declined" });
-        using var signed = await harness.ESignature.PostAsync($"/_sim/envelopes/{id}/sign", null);
+        using var voided = await Harness.ESignature.PostAsJsonAsync($"/v1/envelopes/{id}/void", new { reason = "Screening declined" });
+        using var signed = await Harness.ESignature.PostAsync($"/_sim/envelopes/{id}/sign", null);
 
         (await voided.JsonAsync()).Text("voidReason").ShouldBe("Screening declined");
         signed.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await signed.JsonAsync()).Text("error.code").ShouldBe("invalid_state");
-        (await harness.Receiver.WaitForAsync(1, "envelope.voided")).ShouldHaveSingleItem();
+        (await Harness.Receiver.WaitForAsync(1, "envelope.voided")).ShouldHaveSingleItem();
     }
 
     [Fact]
@@ -83,18 +72,18 @@ public sealed class When_an_envelope_is_signed : IAsyncLifetime
     {
         await using var callback = await WebhookReceiver.StartAsync();
 
-        using var _ = await Envelopes.CreateAsync(harness.ESignature, Envelopes.Lease(callbackUrl: callback.Url.ToString()));
+        using var _ = await Envelopes.CreateAsync(Harness.ESignature, Envelopes.Lease(callbackUrl: callback.Url.ToString()));
 
         (await callback.WaitForAsync(1, "envelope.sent")).ShouldHaveSingleItem();
-        harness.Receiver.Received.ShouldBeEmpty();
+        Harness.Receiver.Received.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task Should_replay_a_repeated_create_and_refuse_the_key_for_another_envelope()
     {
-        using var first = await Envelopes.CreateAsync(harness.ESignature, Envelopes.Lease(), "lease-42-envelope");
-        using var repeat = await Envelopes.CreateAsync(harness.ESignature, Envelopes.Lease(), "lease-42-envelope");
-        using var other = await Envelopes.CreateAsync(harness.ESignature, Envelopes.Lease("someone@example.com"), "lease-42-envelope");
+        using var first = await Envelopes.CreateAsync(Harness.ESignature, Envelopes.Lease(), "lease-42-envelope");
+        using var repeat = await Envelopes.CreateAsync(Harness.ESignature, Envelopes.Lease(), "lease-42-envelope");
+        using var other = await Envelopes.CreateAsync(Harness.ESignature, Envelopes.Lease("someone@example.com"), "lease-42-envelope");
 
         (await repeat.JsonAsync()).Text("id").ShouldBe((await first.JsonAsync()).Text("id"));
         repeat.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
@@ -105,8 +94,8 @@ public sealed class When_an_envelope_is_signed : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_an_invalid_envelope_and_a_caller_without_the_key()
     {
-        using var invalid = await Envelopes.CreateAsync(harness.ESignature, Envelopes.Lease("not-an-address"));
-        using var anonymous = TestSimulators.Client(harness.Simulators.ESignature!);
+        using var invalid = await Envelopes.CreateAsync(Harness.ESignature, Envelopes.Lease("not-an-address"));
+        using var anonymous = TestSimulators.Client(Harness.Simulators.ESignature!);
         using var unauthorized = await Envelopes.CreateAsync(anonymous, Envelopes.Lease());
 
         invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

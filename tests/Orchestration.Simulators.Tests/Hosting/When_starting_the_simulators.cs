@@ -1,8 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Orchestration.Simulators.Hosting;
-using Orchestration.Simulators.Tests.Infrastructure;
 
 namespace Orchestration.Simulators.Tests.Hosting;
 
@@ -67,7 +64,7 @@ public sealed class When_starting_the_simulators
     [Fact]
     public async Task Should_run_inside_another_host_for_as_long_as_it_runs()
     {
-        var port = LoopbackPorts.Free();
+        var port = FreePort.Next();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

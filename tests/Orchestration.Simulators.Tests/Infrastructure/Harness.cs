@@ -1,14 +1,10 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Simulators.Hosting;
-
 namespace Orchestration.Simulators.Tests.Infrastructure;
 
 /// <summary>
 /// The simulators a test needs, started as real HTTP servers, with a real webhook receiver they post to and an
 /// authenticated client per simulator (the test controls under <c>/_sim</c> need no key, so the same clients serve).
 /// </summary>
-internal sealed class Harness : IAsyncDisposable
+public sealed class Harness : IAsyncDisposable
 {
     readonly List<HttpClient> clients = [];
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Orchestration.Simulators.Tests.Infrastructure;
 
 /// <summary>
@@ -78,5 +76,3 @@ internal static class NodePeers
         throw new InvalidOperationException($"Orchestration.sln not found above {AppContext.BaseDirectory}");
     }
 }
-
-internal sealed record NodeResult(int ExitCode, string StandardOutput, string StandardError);

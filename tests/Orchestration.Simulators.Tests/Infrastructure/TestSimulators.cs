@@ -1,4 +1,3 @@
-using Orchestration.Simulators.Hosting;
 using Orchestration.Simulators.Webhooks;
 
 namespace Orchestration.Simulators.Tests.Infrastructure;

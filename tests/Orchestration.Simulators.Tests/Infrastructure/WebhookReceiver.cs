@@ -1,17 +1,7 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Orchestration.Simulators.Tests.Infrastructure;
 
 /// <summary>A real HTTP server standing in for our webhook endpoint: records every request and answers as told.</summary>
-internal sealed class WebhookReceiver : IAsyncDisposable
+public sealed class WebhookReceiver : IAsyncDisposable
 {
     readonly WebApplication app;
     readonly Lock gate = new();
@@ -85,13 +75,4 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
     }
-}
-
-/// <param name="AnsweredWith">What the receiver answered (non-2xx makes the simulator retry).</param>
-internal sealed record ReceivedWebhook(IReadOnlyDictionary<string, string> Headers, string Body, int AnsweredWith)
-{
-    public JsonElement Json => JsonSerializer.Deserialize<JsonElement>(Body);
-    public string EventId => Json.GetProperty("id").GetString()!;
-    public string Type => Json.GetProperty("type").GetString()!;
-    public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
 }

@@ -1,12 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Orchestration.Simulators.Tests.Infrastructure;
-
 namespace Orchestration.Simulators.Tests.Mail;
 
-public sealed class When_sending_mail : IAsyncLifetime
+public sealed class When_sending_mail() : SimulatorsTest(o => o.Mail.Enabled = true)
 {
     const string Valid = """
         {
@@ -18,21 +12,15 @@ public sealed class When_sending_mail : IAsyncLifetime
         }
         """;
 
-    Harness harness = null!;
-
-    public async Task InitializeAsync() => harness = await Harness.StartAsync(o => o.Mail.Enabled = true);
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
-
     [Fact]
     public async Task Should_accept_a_valid_message_with_202_and_a_message_id_and_keep_it()
     {
-        using var response = await Send(harness.Mail, Valid);
+        using var response = await Send(Harness.Mail, Valid);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         (await response.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
         var messageId = response.Headers.GetValues("X-Message-Id").ShouldHaveSingleItem();
-        var stored = (await harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages?to=ada@example.com")).EnumerateArray().ShouldHaveSingleItem();
+        var stored = (await Harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages?to=ada@example.com")).EnumerateArray().ShouldHaveSingleItem();
         stored.Text("messageId").ShouldBe(messageId);
         stored.Text("subject").ShouldBe("Your lease is ready to sign");
         stored.GetProperty("recipients").EnumerateArray().Select(r => r.GetString()).ShouldBe(["ada@example.com", "grace@example.com"]);
@@ -42,10 +30,10 @@ public sealed class When_sending_mail : IAsyncLifetime
     [Fact]
     public async Task Should_keep_every_accepted_request_even_a_repeat()
     {
-        using var first = await Send(harness.Mail, Valid);
-        using var repeat = await Send(harness.Mail, Valid);
+        using var first = await Send(Harness.Mail, Valid);
+        using var repeat = await Send(Harness.Mail, Valid);
 
-        var stored = (await harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).EnumerateArray().ToList();
+        var stored = (await Harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).EnumerateArray().ToList();
         stored.Count.ShouldBe(2);
         stored.Select(m => m.Text("messageId")).Distinct().Count().ShouldBe(2);
     }
@@ -53,7 +41,7 @@ public sealed class When_sending_mail : IAsyncLifetime
     [Fact]
     public async Task Should_accept_a_template_without_subject_or_content()
     {
-        using var response = await Send(harness.Mail, """
+        using var response = await Send(Harness.Mail, """
             { "personalizations": [{ "to": [{ "email": "ada@example.com" }], "dynamic_template_data": { "name": "Ada" } }],
               "from": { "email": "leasing@example.com" }, "template_id": "d-0123456789abcdef" }
             """);
@@ -72,20 +60,20 @@ public sealed class When_sending_mail : IAsyncLifetime
     [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "" }] }""", "content.0.value")]
     public async Task Should_refuse_what_sendgrid_refuses_naming_the_field(string body, string field)
     {
-        using var response = await Send(harness.Mail, body);
+        using var response = await Send(Harness.Mail, body);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var error = (await response.JsonAsync()).GetProperty("errors").EnumerateArray().ShouldHaveSingleItem();
         error.Text("field").ShouldBe(field);
         error.Text("message").ShouldNotBeNullOrEmpty();
         error.Text("help").ShouldStartWith("http://sendgrid.com/docs/");
-        (await harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).GetArrayLength().ShouldBe(0);
+        (await Harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).GetArrayLength().ShouldBe(0);
     }
 
     [Fact]
     public async Task Should_report_every_problem_of_a_request_at_once()
     {
-        using var response = await Send(harness.Mail, """{ "personalizations": [{ "to": [{ "email": "x" }] }] }""");
+        using var response = await Send(Harness.Mail, """{ "personalizations": [{ "to": [{ "email": "x" }] }] }""");
 
         var fields = (await response.JsonAsync()).GetProperty("errors").EnumerateArray().Select(e => e.Text("field"));
         fields.ShouldBe(["personalizations.0.to.0.email", "from.email", "subject", "content"]);
@@ -94,7 +82,7 @@ public sealed class When_sending_mail : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_a_body_that_is_not_json()
     {
-        using var response = await Send(harness.Mail, "personalizations=1");
+        using var response = await Send(Harness.Mail, "personalizations=1");
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.JsonAsync()).GetProperty("errors")[0].Text("message").ShouldBe("Bad Request");
@@ -103,8 +91,8 @@ public sealed class When_sending_mail : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_a_missing_or_wrong_key()
     {
-        using var anonymous = TestSimulators.Client(harness.Simulators.Mail!);
-        using var wrongKey = TestSimulators.Client(harness.Simulators.Mail!, "SG.wrong");
+        using var anonymous = TestSimulators.Client(Harness.Simulators.Mail!);
+        using var wrongKey = TestSimulators.Client(Harness.Simulators.Mail!, "SG.wrong");
 
         using var missing = await Send(anonymous, Valid);
         using var wrong = await Send(wrongKey, Valid);
@@ -117,11 +105,11 @@ public sealed class When_sending_mail : IAsyncLifetime
     [Fact]
     public async Task Should_throttle_the_next_requests_with_429_and_retry_after_when_asked()
     {
-        (await harness.Mail.PostAsync("/_sim/mail/throttle?count=2&retryAfterSeconds=3", null)).EnsureSuccessStatusCode();
+        (await Harness.Mail.PostAsync("/_sim/mail/throttle?count=2&retryAfterSeconds=3", null)).EnsureSuccessStatusCode();
 
-        using var first = await Send(harness.Mail, Valid);
-        using var second = await Send(harness.Mail, Valid);
-        using var third = await Send(harness.Mail, Valid);
+        using var first = await Send(Harness.Mail, Valid);
+        using var second = await Send(Harness.Mail, Valid);
+        using var third = await Send(Harness.Mail, Valid);
 
         foreach (var throttled in new[] { first, second })
         {
@@ -130,16 +118,16 @@ public sealed class When_sending_mail : IAsyncLifetime
             throttled.Headers.GetValues("X-RateLimit-Remaining").ShouldBe(["0"]);
         }
         third.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        (await harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).GetArrayLength().ShouldBe(1);
+        (await Harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).GetArrayLength().ShouldBe(1);
     }
 
     [Fact]
     public async Task Should_fail_with_a_server_error_when_asked()
     {
-        (await harness.Mail.PostAsync("/_sim/mail/fail?count=1&status=503", null)).EnsureSuccessStatusCode();
+        (await Harness.Mail.PostAsync("/_sim/mail/fail?count=1&status=503", null)).EnsureSuccessStatusCode();
 
-        using var failed = await Send(harness.Mail, Valid);
-        using var recovered = await Send(harness.Mail, Valid);
+        using var failed = await Send(Harness.Mail, Valid);
+        using var recovered = await Send(Harness.Mail, Valid);
 
         failed.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await failed.JsonAsync()).GetProperty("errors").GetArrayLength().ShouldBe(1);

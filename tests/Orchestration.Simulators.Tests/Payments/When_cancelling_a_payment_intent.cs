@@ -1,21 +1,10 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Simulators.Tests.Infrastructure;
-
 namespace Orchestration.Simulators.Tests.Payments;
 
-public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
+public sealed class When_cancelling_a_payment_intent() : SimulatorsTest(o => o.Payments.Enabled = true)
 {
-    Harness harness = null!;
-
-    public async Task InitializeAsync() => harness = await Harness.StartAsync(o => o.Payments.Enabled = true);
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
-
     async Task<string> AwaitingPaymentAsync()
     {
-        using var created = await StripeRequests.PostAsync(harness.Payments, "/v1/payment_intents", null, ("amount", "5000"), ("currency", "usd"));
+        using var created = await StripeRequests.PostAsync(Harness.Payments, "/v1/payment_intents", null, ("amount", "5000"), ("currency", "usd"));
         var intent = await created.JsonAsync();
         intent.Text("status").ShouldBe("requires_payment_method");
         return intent.Text("id");
@@ -30,7 +19,7 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
     {
         var intentId = await AwaitingPaymentAsync();
 
-        using var response = await CancelAsync(harness.Payments, intentId, "cancel-1", "abandoned");
+        using var response = await CancelAsync(Harness.Payments, intentId, "cancel-1", "abandoned");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var canceled = await response.JsonAsync();
@@ -40,22 +29,22 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
         var canceledAt = canceled.GetProperty("canceled_at").GetInt64();
         canceledAt.ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
-        var retrieved = await harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}");
+        var retrieved = await Harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}");
         retrieved.Text("status").ShouldBe("canceled");
         retrieved.GetProperty("canceled_at").GetInt64().ShouldBe(canceledAt);
 
-        var webhook = (await harness.Receiver.WaitForAsync(1, "payment_intent.canceled")).Single();
+        var webhook = (await Harness.Receiver.WaitForAsync(1, "payment_intent.canceled")).Single();
         webhook.Json.Text("data.object.id").ShouldBe(intentId);
         webhook.Json.Text("data.object.status").ShouldBe("canceled");
         webhook.Json.Text("data.object.cancellation_reason").ShouldBe("abandoned");
         webhook.Json.Text("request.idempotency_key").ShouldBe("cancel-1");
-        SignatureCheck.IsValid(webhook.Header("Stripe-Signature"), webhook.Body, harness.Options.Payments.Webhook.Secret).ShouldBeTrue();
+        SignatureCheck.IsValid(webhook.Header("Stripe-Signature"), webhook.Body, Harness.Options.Payments.Webhook.Secret).ShouldBeTrue();
     }
 
     [Fact]
     public async Task Should_keep_the_cancellation_fields_empty_on_an_intent_never_cancelled()
     {
-        using var paid = await StripeRequests.PayAsync(harness.Payments, 5000);
+        using var paid = await StripeRequests.PayAsync(Harness.Payments, 5000);
 
         var intent = await paid.JsonAsync();
         intent.IsNull("canceled_at").ShouldBeTrue();
@@ -65,13 +54,13 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
     [Fact]
     public async Task Should_cancel_a_declined_intent_and_then_refuse_to_confirm_or_refund_it()
     {
-        using var declined = await StripeRequests.PayAsync(harness.Payments, 5002);
+        using var declined = await StripeRequests.PayAsync(Harness.Payments, 5002);
         var intentId = (await declined.JsonAsync()).Text("error.payment_intent.id");
 
-        using var cancel = await CancelAsync(harness.Payments, intentId);
-        using var confirm = await StripeRequests.PostAsync(harness.Payments, $"/v1/payment_intents/{intentId}/confirm", null,
+        using var cancel = await CancelAsync(Harness.Payments, intentId);
+        using var confirm = await StripeRequests.PostAsync(Harness.Payments, $"/v1/payment_intents/{intentId}/confirm", null,
             ("payment_method", "pm_card_visa"));
-        using var refund = await StripeRequests.PostAsync(harness.Payments, "/v1/refunds", null, ("payment_intent", intentId));
+        using var refund = await StripeRequests.PostAsync(Harness.Payments, "/v1/refunds", null, ("payment_intent", intentId));
 
         cancel.StatusCode.ShouldBe(HttpStatusCode.OK);
         var canceled = await cancel.JsonAsync();
@@ -83,7 +72,7 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
         confirmError.Text("message").ShouldContain("status of canceled");
         refund.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await refund.JsonAsync()).Text("error.code").ShouldBe("payment_intent_unexpected_state");
-        var retrieved = await harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}");
+        var retrieved = await Harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}");
         retrieved.Text("status").ShouldBe("canceled");
         retrieved.Text("amount_received").ShouldBe("0");
     }
@@ -97,23 +86,23 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
         if (cancelFirst)
         {
             intentId = await AwaitingPaymentAsync();
-            using var first = await CancelAsync(harness.Payments, intentId);
+            using var first = await CancelAsync(Harness.Payments, intentId);
             first.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
         else
         {
-            using var paid = await StripeRequests.PayAsync(harness.Payments, 5000);
+            using var paid = await StripeRequests.PayAsync(Harness.Payments, 5000);
             intentId = (await paid.JsonAsync()).Text("id");
         }
 
-        using var response = await CancelAsync(harness.Payments, intentId, reason: "requested_by_customer");
+        using var response = await CancelAsync(Harness.Payments, intentId, reason: "requested_by_customer");
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var error = (await response.JsonAsync()).GetProperty("error");
         error.Text("type").ShouldBe("invalid_request_error");
         error.Text("code").ShouldBe("payment_intent_unexpected_state");
         error.Text("message").ShouldStartWith($"You cannot cancel this PaymentIntent because it has a status of {status}.");
-        (await harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}")).Text("status").ShouldBe(status);
+        (await Harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}")).Text("status").ShouldBe(status);
     }
 
     [Fact]
@@ -121,8 +110,8 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
     {
         var intentId = await AwaitingPaymentAsync();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => CancelAsync(harness.Payments, intentId, "cancel-once", "abandoned")));
-        using var otherReason = await CancelAsync(harness.Payments, intentId, "cancel-once", "duplicate");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => CancelAsync(Harness.Payments, intentId, "cancel-once", "abandoned")));
+        using var otherReason = await CancelAsync(Harness.Payments, intentId, "cancel-once", "duplicate");
 
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
         responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK);
@@ -130,9 +119,9 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
         responses.Count(r => !r.Headers.Contains("Idempotent-Replayed")).ShouldBe(1);
         otherReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await otherReason.JsonAsync()).Text("error.type").ShouldBe("idempotency_error");
-        await harness.Receiver.WaitForAsync(1, "payment_intent.canceled");
+        await Harness.Receiver.WaitForAsync(1, "payment_intent.canceled");
         await Task.Delay(200);
-        (await Harness.SentEventsAsync(harness.Payments)).Count(e => e.Text("type") == "payment_intent.canceled").ShouldBe(1);
+        (await Harness.SentEventsAsync(Harness.Payments)).Count(e => e.Text("type") == "payment_intent.canceled").ShouldBe(1);
         foreach (var response in responses)
             response.Dispose();
     }
@@ -140,13 +129,13 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
     [Fact]
     public async Task Should_replay_a_refusal_under_its_key_like_any_other_answer()
     {
-        using var created = await StripeRequests.PostAsync(harness.Payments, "/v1/payment_intents", null,
+        using var created = await StripeRequests.PostAsync(Harness.Payments, "/v1/payment_intents", null,
             ("amount", "5000"), ("currency", "usd"), ("payment_method", "pm_card_visa"));
         var intentId = (await created.JsonAsync()).Text("id");
-        using var confirmed = await StripeRequests.PostAsync(harness.Payments, $"/v1/payment_intents/{intentId}/confirm", null);
-        using var refused = await CancelAsync(harness.Payments, intentId, "cancel-too-late");
+        using var confirmed = await StripeRequests.PostAsync(Harness.Payments, $"/v1/payment_intents/{intentId}/confirm", null);
+        using var refused = await CancelAsync(Harness.Payments, intentId, "cancel-too-late");
 
-        using var repeat = await CancelAsync(harness.Payments, intentId, "cancel-too-late");
+        using var repeat = await CancelAsync(Harness.Payments, intentId, "cancel-too-late");
 
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         repeat.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
@@ -166,8 +155,8 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
             Headers = { { "Idempotency-Key", "fix-and-cancel" } },
         };
 
-        using var refused = await harness.Payments.SendAsync(request);
-        using var corrected = await CancelAsync(harness.Payments, intentId, "fix-and-cancel", "abandoned");
+        using var refused = await Harness.Payments.SendAsync(request);
+        using var corrected = await CancelAsync(Harness.Payments, intentId, "fix-and-cancel", "abandoned");
 
         refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var error = (await refused.JsonAsync()).GetProperty("error");
@@ -181,14 +170,14 @@ public sealed class When_cancelling_a_payment_intent : IAsyncLifetime
     [Fact]
     public async Task Should_answer_404_for_an_unknown_intent_and_401_without_the_key()
     {
-        using var unknown = await CancelAsync(harness.Payments, "pi_unknown");
-        using var anonymous = TestSimulators.Client(harness.Simulators.Payments!);
+        using var unknown = await CancelAsync(Harness.Payments, "pi_unknown");
+        using var anonymous = TestSimulators.Client(Harness.Simulators.Payments!);
         var intentId = await AwaitingPaymentAsync();
         using var unauthorized = await CancelAsync(anonymous, intentId);
 
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await unknown.JsonAsync()).Text("error.code").ShouldBe("resource_missing");
         unauthorized.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        (await harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}")).Text("status").ShouldBe("requires_payment_method");
+        (await Harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}")).Text("status").ShouldBe("requires_payment_method");
     }
 }

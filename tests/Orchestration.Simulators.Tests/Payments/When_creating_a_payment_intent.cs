@@ -1,23 +1,11 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Orchestration.Simulators.Tests.Infrastructure;
-
 namespace Orchestration.Simulators.Tests.Payments;
 
-public sealed class When_creating_a_payment_intent : IAsyncLifetime
+public sealed class When_creating_a_payment_intent() : SimulatorsTest(o => o.Payments.Enabled = true)
 {
-    Harness harness = null!;
-
-    public async Task InitializeAsync() => harness = await Harness.StartAsync(o => o.Payments.Enabled = true);
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
-
     [Fact]
     public async Task Should_succeed_for_an_ordinary_amount_and_remember_the_intent()
     {
-        using var response = await StripeRequests.PayAsync(harness.Payments, 185_000);
+        using var response = await StripeRequests.PayAsync(Harness.Payments, 185_000);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var intent = await response.JsonAsync();
@@ -30,7 +18,7 @@ public sealed class When_creating_a_payment_intent : IAsyncLifetime
         intent.Text("latest_charge").ShouldStartWith("ch_");
         intent.IsNull("last_payment_error").ShouldBeTrue();
 
-        var retrieved = await harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intent.Text("id")}");
+        var retrieved = await Harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intent.Text("id")}");
         retrieved.Text("status").ShouldBe("succeeded");
     }
 
@@ -41,7 +29,7 @@ public sealed class When_creating_a_payment_intent : IAsyncLifetime
     [InlineData(2097, "processing_error", null)]
     public async Task Should_decline_by_the_amount_like_stripe_test_cards(long amount, string code, string? declineCode)
     {
-        using var response = await StripeRequests.PayAsync(harness.Payments, amount);
+        using var response = await StripeRequests.PayAsync(Harness.Payments, amount);
 
         response.StatusCode.ShouldBe(HttpStatusCode.PaymentRequired);
         var error = (await response.JsonAsync()).GetProperty("error");
@@ -55,7 +43,7 @@ public sealed class When_creating_a_payment_intent : IAsyncLifetime
     [Fact]
     public async Task Should_let_a_decline_test_payment_method_force_its_outcome()
     {
-        using var response = await StripeRequests.PayAsync(harness.Payments, 10_000, paymentMethod: "pm_card_chargeDeclinedInsufficientFunds");
+        using var response = await StripeRequests.PayAsync(Harness.Payments, 10_000, paymentMethod: "pm_card_chargeDeclinedInsufficientFunds");
 
         response.StatusCode.ShouldBe(HttpStatusCode.PaymentRequired);
         (await response.JsonAsync()).Text("error.decline_code").ShouldBe("insufficient_funds");
@@ -64,24 +52,24 @@ public sealed class When_creating_a_payment_intent : IAsyncLifetime
     [Fact]
     public async Task Should_wait_for_confirmation_when_not_confirmed_at_once()
     {
-        using var created = await StripeRequests.PostAsync(harness.Payments, "/v1/payment_intents", null,
+        using var created = await StripeRequests.PostAsync(Harness.Payments, "/v1/payment_intents", null,
             ("amount", "5000"), ("currency", "usd"), ("payment_method", "pm_card_visa"));
         var intent = await created.JsonAsync();
         intent.Text("status").ShouldBe("requires_confirmation");
 
-        using var confirmed = await StripeRequests.PostAsync(harness.Payments, $"/v1/payment_intents/{intent.Text("id")}/confirm", null);
+        using var confirmed = await StripeRequests.PostAsync(Harness.Payments, $"/v1/payment_intents/{intent.Text("id")}/confirm", null);
 
         confirmed.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await confirmed.JsonAsync()).Text("status").ShouldBe("succeeded");
-        using var again = await StripeRequests.PostAsync(harness.Payments, $"/v1/payment_intents/{intent.Text("id")}/confirm", null);
+        using var again = await StripeRequests.PostAsync(Harness.Payments, $"/v1/payment_intents/{intent.Text("id")}/confirm", null);
         (await again.JsonAsync()).Text("error.code").ShouldBe("payment_intent_unexpected_state");
     }
 
     [Fact]
     public async Task Should_refuse_a_missing_or_wrong_secret_key_with_a_stripe_error()
     {
-        using var anonymous = TestSimulators.Client(harness.Simulators.Payments!);
-        using var wrongKey = TestSimulators.Client(harness.Simulators.Payments!, "sk_test_wrong");
+        using var anonymous = TestSimulators.Client(Harness.Simulators.Payments!);
+        using var wrongKey = TestSimulators.Client(Harness.Simulators.Payments!, "sk_test_wrong");
 
         foreach (var client in new[] { anonymous, wrongKey })
         {
@@ -99,7 +87,7 @@ public sealed class When_creating_a_payment_intent : IAsyncLifetime
     public async Task Should_refuse_bad_parameters_like_stripe(string form, string code, string param)
     {
         using var content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
-        using var response = await harness.Payments.PostAsync("/v1/payment_intents", content);
+        using var response = await Harness.Payments.PostAsync("/v1/payment_intents", content);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var error = (await response.JsonAsync()).GetProperty("error");
@@ -111,7 +99,7 @@ public sealed class When_creating_a_payment_intent : IAsyncLifetime
     [Fact]
     public async Task Should_answer_404_for_an_unknown_intent()
     {
-        using var response = await harness.Payments.GetAsync("/v1/payment_intents/pi_unknown");
+        using var response = await Harness.Payments.GetAsync("/v1/payment_intents/pi_unknown");
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await response.JsonAsync()).Text("error.code").ShouldBe("resource_missing");

@@ -1,27 +1,16 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Simulators.Tests.Infrastructure;
-
 namespace Orchestration.Simulators.Tests.Payments;
 
-public sealed class When_payment_webhooks_are_delivered : IAsyncLifetime
+public sealed class When_payment_webhooks_are_delivered() : SimulatorsTest(o => o.Payments.Enabled = true)
 {
-    Harness harness = null!;
-
-    string Secret => harness.Options.Payments.Webhook.Secret;
-
-    public async Task InitializeAsync() => harness = await Harness.StartAsync(o => o.Payments.Enabled = true);
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
+    string Secret => Harness.Options.Payments.Webhook.Secret;
 
     [Fact]
     public async Task Should_post_a_stripe_event_signed_with_the_webhook_secret_for_each_outcome()
     {
-        using var succeeded = await StripeRequests.PayAsync(harness.Payments, 3000, "pay-1");
-        using var failed = await StripeRequests.PayAsync(harness.Payments, 3002);
+        using var succeeded = await StripeRequests.PayAsync(Harness.Payments, 3000, "pay-1");
+        using var failed = await StripeRequests.PayAsync(Harness.Payments, 3002);
 
-        var webhooks = await harness.Receiver.WaitForAsync(2);
+        var webhooks = await Harness.Receiver.WaitForAsync(2);
 
         var success = webhooks.Single(w => w.Type == "payment_intent.succeeded");
         var failure = webhooks.Single(w => w.Type == "payment_intent.payment_failed");
@@ -42,15 +31,15 @@ public sealed class When_payment_webhooks_are_delivered : IAsyncLifetime
     [Fact]
     public async Task Should_retry_with_backoff_until_the_endpoint_answers_2xx()
     {
-        harness.Receiver.AnswerNext(500, 503);
+        Harness.Receiver.AnswerNext(500, 503);
 
-        using var _ = await StripeRequests.PayAsync(harness.Payments, 3000);
+        using var _ = await StripeRequests.PayAsync(Harness.Payments, 3000);
 
-        var attempts = await harness.Receiver.WaitForAsync(3);
+        var attempts = await Harness.Receiver.WaitForAsync(3);
         attempts.Select(a => a.EventId).Distinct().Count().ShouldBe(1);
         attempts.Select(a => a.AnsweredWith).ShouldBe([500, 503, 200]);
         attempts.ShouldAllBe(a => SignatureCheck.IsValid(a.Header("Stripe-Signature"), a.Body, Secret));
-        var sent = (await Harness.SentEventsAsync(harness.Payments)).Single();
+        var sent = (await Harness.SentEventsAsync(Harness.Payments)).Single();
         sent.GetProperty("delivered").GetInt32().ShouldBe(1);
         sent.GetProperty("attempts").GetArrayLength().ShouldBe(3);
     }
@@ -58,24 +47,24 @@ public sealed class When_payment_webhooks_are_delivered : IAsyncLifetime
     [Fact]
     public async Task Should_give_up_after_the_configured_number_of_attempts()
     {
-        harness.Receiver.AnswerNext([.. Enumerable.Repeat(500, 20)]);
+        Harness.Receiver.AnswerNext([.. Enumerable.Repeat(500, 20)]);
 
-        using var _ = await StripeRequests.PayAsync(harness.Payments, 3000);
+        using var _ = await StripeRequests.PayAsync(Harness.Payments, 3000);
 
-        await harness.Receiver.WaitForAsync(harness.Options.Payments.Webhook.MaxAttempts);
+        await Harness.Receiver.WaitForAsync(Harness.Options.Payments.Webhook.MaxAttempts);
         await Task.Delay(600);
-        harness.Receiver.Received.Count.ShouldBe(harness.Options.Payments.Webhook.MaxAttempts);
+        Harness.Receiver.Received.Count.ShouldBe(Harness.Options.Payments.Webhook.MaxAttempts);
     }
 
     [Fact]
     public async Task Should_deliver_every_event_as_many_times_as_asked()
     {
-        using (var duplicates = await harness.Payments.PostAsync("/_sim/webhooks/duplicates?count=3", null))
+        using (var duplicates = await Harness.Payments.PostAsync("/_sim/webhooks/duplicates?count=3", null))
             duplicates.StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        using var _ = await StripeRequests.PayAsync(harness.Payments, 3000);
+        using var _ = await StripeRequests.PayAsync(Harness.Payments, 3000);
 
-        var copies = await harness.Receiver.WaitForAsync(3);
+        var copies = await Harness.Receiver.WaitForAsync(3);
         copies.Select(c => c.EventId).Distinct().Count().ShouldBe(1);
         copies.Select(c => c.Body).Distinct().Count().ShouldBe(1);
     }
@@ -83,28 +72,28 @@ public sealed class When_payment_webhooks_are_delivered : IAsyncLifetime
     [Fact]
     public async Task Should_resend_an_event_on_request()
     {
-        using var _ = await StripeRequests.PayAsync(harness.Payments, 3000);
-        var first = (await harness.Receiver.WaitForAsync(1))[0];
+        using var _ = await StripeRequests.PayAsync(Harness.Payments, 3000);
+        var first = (await Harness.Receiver.WaitForAsync(1))[0];
 
-        using (var resend = await harness.Payments.PostAsync($"/_sim/webhooks/events/{first.EventId}/redeliver", null))
+        using (var resend = await Harness.Payments.PostAsync($"/_sim/webhooks/events/{first.EventId}/redeliver", null))
             resend.StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
-        (await harness.Receiver.WaitForAsync(2)).ShouldAllBe(w => w.EventId == first.EventId);
+        (await Harness.Receiver.WaitForAsync(2)).ShouldAllBe(w => w.EventId == first.EventId);
     }
 
     [Fact]
     public async Task Should_deliver_a_held_event_after_later_ones()
     {
-        using (var hold = await harness.Payments.PostAsync("/_sim/webhooks/hold?count=1", null))
+        using (var hold = await Harness.Payments.PostAsync("/_sim/webhooks/hold?count=1", null))
             hold.StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        using var earlier = await StripeRequests.PayAsync(harness.Payments, 1000);
-        using var later = await StripeRequests.PayAsync(harness.Payments, 2000);
-        await harness.Receiver.WaitForAsync(1);
-        using (var release = await harness.Payments.PostAsync("/_sim/webhooks/release", null))
+        using var earlier = await StripeRequests.PayAsync(Harness.Payments, 1000);
+        using var later = await StripeRequests.PayAsync(Harness.Payments, 2000);
+        await Harness.Receiver.WaitForAsync(1);
+        using (var release = await Harness.Payments.PostAsync("/_sim/webhooks/release", null))
             (await release.JsonAsync()).GetProperty("released").GetInt32().ShouldBe(1);
 
-        var arrived = await harness.Receiver.WaitForAsync(2);
+        var arrived = await Harness.Receiver.WaitForAsync(2);
         arrived.Select(w => w.Json.Text("data.object.id"))
             .ShouldBe([(await later.JsonAsync()).Text("id"), (await earlier.JsonAsync()).Text("id")]);
     }
@@ -112,10 +101,10 @@ public sealed class When_payment_webhooks_are_delivered : IAsyncLifetime
     [Fact]
     public async Task Should_list_what_it_sent()
     {
-        using var _ = await StripeRequests.PayAsync(harness.Payments, 3002);
-        await harness.Receiver.WaitForAsync(1);
+        using var _ = await StripeRequests.PayAsync(Harness.Payments, 3002);
+        await Harness.Receiver.WaitForAsync(1);
 
-        var sent = await harness.Payments.GetFromJsonAsync<JsonElement>("/_sim/webhooks/events?type=payment_intent.payment_failed");
+        var sent = await Harness.Payments.GetFromJsonAsync<JsonElement>("/_sim/webhooks/events?type=payment_intent.payment_failed");
 
         var only = sent.EnumerateArray().ShouldHaveSingleItem();
         only.Text("payload.data.object.status").ShouldBe("requires_payment_method");

@@ -1,51 +1,41 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Simulators.Tests.Infrastructure;
-
 namespace Orchestration.Simulators.Tests.Payments;
 
-public sealed class When_settlement_is_delayed : IAsyncLifetime
+public sealed class When_settlement_is_delayed() : SimulatorsTest(o =>
+{
+    o.Payments.Enabled = true;
+    o.Payments.SettlementDelay = Delay;
+})
 {
     // Long enough that a request right after the confirmation still finds the intent processing on a busy machine.
     static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
-    Harness harness = null!;
-
-    public async Task InitializeAsync() => harness = await Harness.StartAsync(o =>
-    {
-        o.Payments.Enabled = true;
-        o.Payments.SettlementDelay = Delay;
-    });
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
-
     [Fact]
     public async Task Should_answer_processing_and_settle_later_with_a_webhook()
     {
-        using var response = await StripeRequests.PayAsync(harness.Payments, 2095);
+        using var response = await StripeRequests.PayAsync(Harness.Payments, 2095);
         var intent = await response.JsonAsync();
 
         intent.Text("status").ShouldBe("processing");
-        var webhooks = await harness.Receiver.WaitForAsync(2);
+        var webhooks = await Harness.Receiver.WaitForAsync(2);
         webhooks.Select(w => w.Type).ShouldBe(["payment_intent.processing", "payment_intent.payment_failed"]);
         webhooks[1].Json.Text("data.object.last_payment_error.decline_code").ShouldBe("insufficient_funds");
-        var settled = await harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intent.Text("id")}");
+        var settled = await Harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intent.Text("id")}");
         settled.Text("status").ShouldBe("requires_payment_method");
     }
 
     [Fact]
     public async Task Should_refuse_to_cancel_while_processing_and_settle_as_usual()
     {
-        using var response = await StripeRequests.PayAsync(harness.Payments, 3000);
+        using var response = await StripeRequests.PayAsync(Harness.Payments, 3000);
         var intentId = (await response.JsonAsync()).Text("id");
 
-        using var cancel = await StripeRequests.PostAsync(harness.Payments, $"/v1/payment_intents/{intentId}/cancel", null);
+        using var cancel = await StripeRequests.PostAsync(Harness.Payments, $"/v1/payment_intents/{intentId}/cancel", null);
 
         cancel.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
         var error = (await cancel.JsonAsync()).GetProperty("error");
         error.Text("code").ShouldBe("payment_intent_unexpected_state");
         error.Text("message").ShouldStartWith("You cannot cancel this PaymentIntent because it has a status of processing.");
-        await harness.Receiver.WaitForAsync(1, "payment_intent.succeeded");
-        var settled = await harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}");
+        await Harness.Receiver.WaitForAsync(1, "payment_intent.succeeded");
+        var settled = await Harness.Payments.GetFromJsonAsync<JsonElement>($"/v1/payment_intents/{intentId}");
         settled.Text("status").ShouldBe("succeeded");
         settled.IsNull("canceled_at").ShouldBeTrue();
     }

@@ -1,28 +1,19 @@
-using System.Text.Json;
-using Orchestration.Simulators.Tests.Infrastructure;
-
 namespace Orchestration.Simulators.Tests.Payments;
 
 /// <summary>Stripe's own Node library is the judge of whether our Stripe-Signature is Stripe's.</summary>
-public sealed class When_stripe_verifies_the_signature : IAsyncLifetime
+public sealed class When_stripe_verifies_the_signature() : SimulatorsTest(o =>
 {
-    Harness harness = null!;
-
-    public async Task InitializeAsync() => harness = await Harness.StartAsync(o =>
-    {
-        o.Payments.Enabled = true;
-        o.Payments.Webhook.Secret = "whsec_" + Guid.NewGuid().ToString("N");
-    });
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
-
+    o.Payments.Enabled = true;
+    o.Payments.Webhook.Secret = "whsec_" + Guid.NewGuid().ToString("N");
+})
+{
     [Fact]
     public async Task Should_be_accepted_by_stripe_webhooks_construct_event()
     {
-        using var _ = await StripeRequests.PayAsync(harness.Payments, 4200);
-        var webhook = (await harness.Receiver.WaitForAsync(1))[0];
+        using var _ = await StripeRequests.PayAsync(Harness.Payments, 4200);
+        var webhook = (await Harness.Receiver.WaitForAsync(1))[0];
 
-        var result = await Verify(webhook.Body, webhook.Header("Stripe-Signature"), harness.Options.Payments.Webhook.Secret);
+        var result = await Verify(webhook.Body, webhook.Header("Stripe-Signature"), Harness.Options.Payments.Webhook.Secret);
 
         result.StandardError.ShouldBeEmpty();
         result.ExitCode.ShouldBe(0);
@@ -34,10 +25,10 @@ public sealed class When_stripe_verifies_the_signature : IAsyncLifetime
     [Fact]
     public async Task Should_be_refused_by_stripe_for_an_altered_payload()
     {
-        using var _ = await StripeRequests.PayAsync(harness.Payments, 4200);
-        var webhook = (await harness.Receiver.WaitForAsync(1))[0];
+        using var _ = await StripeRequests.PayAsync(Harness.Payments, 4200);
+        var webhook = (await Harness.Receiver.WaitForAsync(1))[0];
 
-        var result = await Verify(webhook.Body.Replace("4200", "4300", StringComparison.Ordinal), webhook.Header("Stripe-Signature"), harness.Options.Payments.Webhook.Secret);
+        var result = await Verify(webhook.Body.Replace("4200", "4300", StringComparison.Ordinal), webhook.Header("Stripe-Signature"), Harness.Options.Payments.Webhook.Secret);
 
         result.ExitCode.ShouldBe(1);
         result.StandardError.ShouldContain("StripeSignatureVerificationError");

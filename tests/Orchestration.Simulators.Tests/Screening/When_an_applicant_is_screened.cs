@@ -1,18 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Orchestration.Simulators.Tests.Infrastructure;
-
 namespace Orchestration.Simulators.Tests.Screening;
 
-public sealed class When_an_applicant_is_screened : IAsyncLifetime
+public sealed class When_an_applicant_is_screened() : SimulatorsTest(o => o.Screening.Enabled = true)
 {
-    Harness harness = null!;
-
-    public async Task InitializeAsync() => harness = await Harness.StartAsync(o => o.Screening.Enabled = true);
-
-    public async Task DisposeAsync() => await harness.DisposeAsync();
-
     [Theory]
     [InlineData("ada@example.com", "approved", null)]
     [InlineData("ada.decline@example.com", "declined", "credit_score_below_threshold")]
@@ -20,14 +9,14 @@ public sealed class When_an_applicant_is_screened : IAsyncLifetime
     [InlineData("low-income@example.com", "declined", "insufficient_income")]
     public async Task Should_answer_pending_then_deliver_the_decision_the_address_asks_for(string email, string decision, string? reason)
     {
-        using var response = await Request(harness.Screening, email);
+        using var response = await Request(Harness.Screening, email);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var pending = await response.JsonAsync();
         pending.Text("status").ShouldBe("pending");
-        var webhook = (await harness.Receiver.WaitForAsync(1, "screening.completed")).ShouldHaveSingleItem();
-        SignatureCheck.IsValid(webhook.Header("X-Signature"), webhook.Body, harness.Options.Screening.Webhook.Secret).ShouldBeTrue();
-        SignatureCheck.IsValid(webhook.Header("X-Signature"), webhook.Body, harness.Options.ESignature.Webhook.Secret).ShouldBeFalse();
+        var webhook = (await Harness.Receiver.WaitForAsync(1, "screening.completed")).ShouldHaveSingleItem();
+        SignatureCheck.IsValid(webhook.Header("X-Signature"), webhook.Body, Harness.Options.Screening.Webhook.Secret).ShouldBeTrue();
+        SignatureCheck.IsValid(webhook.Header("X-Signature"), webhook.Body, Harness.Options.ESignature.Webhook.Secret).ShouldBeFalse();
         webhook.Header("X-Event-Id").ShouldBe(webhook.EventId);
         var screening = webhook.Json.GetProperty("screening");
         screening.Text("id").ShouldBe(pending.Text("id"));
@@ -38,19 +27,19 @@ public sealed class When_an_applicant_is_screened : IAsyncLifetime
     [Fact]
     public async Task Should_run_a_repeated_request_once()
     {
-        using var first = await Request(harness.Screening, "ada@example.com", "screen-lease-42");
-        using var repeat = await Request(harness.Screening, "ada@example.com", "screen-lease-42");
+        using var first = await Request(Harness.Screening, "ada@example.com", "screen-lease-42");
+        using var repeat = await Request(Harness.Screening, "ada@example.com", "screen-lease-42");
 
         (await repeat.JsonAsync()).Text("id").ShouldBe((await first.JsonAsync()).Text("id"));
-        await harness.Receiver.WaitForAsync(1);
+        await Harness.Receiver.WaitForAsync(1);
         await Task.Delay(200);
-        harness.Receiver.Received.Count.ShouldBe(1);
+        Harness.Receiver.Received.Count.ShouldBe(1);
     }
 
     [Fact]
     public async Task Should_refuse_an_applicant_without_a_valid_address()
     {
-        using var response = await Request(harness.Screening, "nobody");
+        using var response = await Request(Harness.Screening, "nobody");
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.JsonAsync()).Text("error.field").ShouldBe("applicant.email");

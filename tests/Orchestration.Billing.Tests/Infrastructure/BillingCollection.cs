@@ -1,0 +1,7 @@
+namespace Orchestration.Billing.Tests.Infrastructure;
+
+[CollectionDefinition(Name)]
+public sealed class BillingCollection : ICollectionFixture<BillingFixture>
+{
+    public const string Name = "Billing";
+}

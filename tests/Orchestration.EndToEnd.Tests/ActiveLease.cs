@@ -1,0 +1,3 @@
+namespace Orchestration.EndToEnd.Tests;
+
+public sealed record ActiveLease(Guid LeaseId, string ApplicantName, string ApplicantEmail, JsonElement Lease);

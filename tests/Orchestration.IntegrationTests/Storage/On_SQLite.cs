@@ -1,0 +1,19 @@
+namespace Orchestration.IntegrationTests.Storage;
+
+public sealed class On_SQLite : StorageContract
+{
+    readonly string _file = Path.Combine(Path.GetTempPath(), $"orchestration-contract-{Guid.NewGuid():N}.db");
+    readonly string _emptyFile = Path.Combine(Path.GetTempPath(), $"orchestration-contract-{Guid.NewGuid():N}.db");
+
+    protected override SqlStorage CreateStorage() => TestServers.Sqlite("contract", _file);
+
+    protected override SqlStorage CreateEmptyStorage() => TestServers.Sqlite("contract", _emptyFile);
+
+    public override Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _file, _emptyFile }.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
+            File.Delete(file);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Orchestration.Notifications.Tests;
+
+public sealed class When_the_same_email_is_requested_again_on_postgres() : When_the_same_email_is_requested_again(() => NotificationsHost.StartOnPostgresAsync());

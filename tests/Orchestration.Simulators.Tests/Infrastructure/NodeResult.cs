@@ -1,0 +1,3 @@
+namespace Orchestration.Simulators.Tests.Infrastructure;
+
+internal sealed record NodeResult(int ExitCode, string StandardOutput, string StandardError);

@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+using Orchestration.Platform.Storage;
+
+namespace Orchestration.Testing;
+
+/// <summary>
+/// A database of one test's own: a fresh schema in the real PostgreSQL (from the PG* variables scripts/services.sh
+/// exports), or a fresh SQLite file. It can outlive the endpoints started on it, so a test can restart an endpoint on
+/// the same data; disposing it drops the schema or deletes the file.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string Postgres = "Postgres";
+    public const string Sqlite = "Sqlite";
+
+    /// <summary>For <c>[MemberData]</c>: every test of stored behaviour runs on both engines.</summary>
+    public static TheoryData<string> Providers => [Postgres, Sqlite];
+
+    readonly string? _file;
+
+    TestDatabase(string provider, string connectionString, string schema, string? file)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        Schema = schema;
+        _file = file;
+        Storage = new SqlStorage(SqlDialect.For(provider), connectionString, schema);
+    }
+
+    public string Provider { get; }
+    public string ConnectionString { get; }
+    public string Schema { get; }
+    public SqlStorage Storage { get; }
+
+    /// <summary>A fresh PostgreSQL schema or SQLite file; <paramref name="name"/> starts the schema's or the file's name.</summary>
+    public static TestDatabase Create(string provider, string name) => provider == Postgres ? OnPostgres(name) : OnSqlite(name);
+
+    /// <summary>A schema of its own on the PostgreSQL server the suite runs against.</summary>
+    public static TestDatabase OnPostgres(string name) =>
+        new(Postgres, TestServers.PostgresConnectionString, TestServers.NewSchema(name.Replace('-', '_')), null);
+
+    /// <summary>A SQLite file of its own, as in the standalone mode; the schema is the endpoint's name.</summary>
+    public static TestDatabase OnSqlite(string name)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"{name.Replace('_', '-')}-tests-{Guid.NewGuid():N}.db");
+        return new TestDatabase(Sqlite, $"Data Source={file}", name.Replace('-', '_'), file);
+    }
+
+    /// <summary>Every row of one of the schema's tables, column name to value, as the database holds them.</summary>
+    public async Task<IReadOnlyList<Dictionary<string, object?>>> RowsAsync(string table)
+    {
+        await using var connection = await Storage.OpenConnectionAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM {Storage.Table(table)}";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+            rows.Add(Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => reader.IsDBNull(i) ? null : reader.GetValue(i)));
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_file is null)
+        {
+            await TestServers.DropSchemaAsync(Schema);
+            return;
+        }
+
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
+            File.Delete(file);
+    }
+}
