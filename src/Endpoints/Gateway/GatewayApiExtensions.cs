@@ -1,7 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestration.Endpoints.Gateway.Api;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.Properties;
+using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Platform.Outbox;
 
@@ -14,7 +15,7 @@ namespace Orchestration.Endpoints.Gateway;
 /// </summary>
 public static class GatewayApiExtensions
 {
-    /// <summary>The queue on which the Gateway projects Leasing's events into the portal's read models.</summary>
+    /// <summary>The queue on which the Gateway projects Leasing's events into its read models.</summary>
     public const string ProjectionQueue = "gateway-lease-projection";
 
     public static IServiceCollection AddGatewayApi(this IServiceCollection services, IConfiguration configuration)
@@ -22,8 +23,10 @@ public static class GatewayApiExtensions
         services.AddProblemDetails();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GatewayApiOptions>().Bind(configuration.GetSection(GatewayApiOptions.Section));
-        services.AddSingleton(PortalMigrations.Tables);
-        services.AddSingleton<PortalStore>();
+        services.AddSingleton(ReadModelMigrations.Tables);
+        services.AddSingleton<PropertyStore>();
+        services.AddSingleton<LeaseReadModel>();
+        services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<LeaseFollowUp>();
         // Every effect of a projection is in its transaction, so a duplicate copy that loses the race simply rolls back.
         services.ClaimInboxAtCommit<LeaseProjectionConsumer>();

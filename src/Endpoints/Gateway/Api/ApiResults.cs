@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Messages;
 using Orchestration.Platform.Storage;
 
@@ -22,11 +22,11 @@ static class ApiProblems
     /// <summary>Checks <c>limit</c> (1 to <see cref="Paging.MaxLimit"/>, default <see cref="Paging.DefaultLimit"/>) and <c>offset</c> (0 or more).</summary>
     public static Paging? Paging(int? limit, int? offset, Dictionary<string, string[]> errors)
     {
-        if (limit is < 1 or > Portal.Paging.MaxLimit)
-            errors["limit"] = [$"The limit is from 1 to {Portal.Paging.MaxLimit}."];
+        if (limit is < 1 or > Gateway.Paging.MaxLimit)
+            errors["limit"] = [$"The limit is from 1 to {Gateway.Paging.MaxLimit}."];
         if (offset is < 0)
             errors["offset"] = ["The offset cannot be negative."];
-        return errors.Count > 0 ? null : new Portal.Paging(limit ?? Portal.Paging.DefaultLimit, offset ?? 0);
+        return errors.Count > 0 ? null : new Gateway.Paging(limit ?? Gateway.Paging.DefaultLimit, offset ?? 0);
     }
 }
 

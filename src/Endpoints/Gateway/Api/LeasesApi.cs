@@ -2,7 +2,8 @@ using System.Security.Claims;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.Properties;
+using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Outbox;
@@ -11,7 +12,7 @@ using Orchestration.Platform.Storage;
 namespace Orchestration.Endpoints.Gateway.Api;
 
 /// <summary>
-/// Lease applications and leases. Reads come from the portal's read model; changes become commands to the
+/// Lease applications and leases. Reads come from the lease read model; changes become commands to the
 /// lease-signing saga, sent through the bus outbox in the same transaction as the request's own rows, so an accepted
 /// request is never a lost command and a refused one leaves nothing behind.
 /// </summary>
@@ -28,7 +29,9 @@ static class LeasesApi
         ClaimsPrincipal user,
         SqlSession session,
         BusOutbox outbox,
-        PortalStore store,
+        IdempotencyKeys keys,
+        PropertyStore properties,
+        LeaseReadModel leases,
         LeaseFollowUp followUp,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -44,10 +47,10 @@ static class LeasesApi
         await session.BeginAsync(cancellationToken);
 
         // Claimed first: a retry racing the original waits here for it, then answers as the original did.
-        if (idempotencyKey is not null && !await store.ClaimIdempotencyKeyAsync(session, StaffMember.NameOf(user), idempotencyKey, request.Fingerprint(),
+        if (idempotencyKey is not null && !await keys.ClaimAsync(session, StaffMember.NameOf(user), idempotencyKey, request.Fingerprint(),
                 leaseId, now, cancellationToken))
         {
-            var (fingerprint, earlierLeaseId) = await store.FindIdempotencyKeyAsync(session, StaffMember.NameOf(user), idempotencyKey, cancellationToken)
+            var (fingerprint, earlierLeaseId) = await keys.FindAsync(session, StaffMember.NameOf(user), idempotencyKey, cancellationToken)
                 ?? throw new InvalidOperationException($"Idempotency key {idempotencyKey} was taken and is gone.");
             await session.RollbackAsync();
             return fingerprint == request.Fingerprint()
@@ -56,18 +59,18 @@ static class LeasesApi
                     $"The {IdempotencyKeyHeader} was used before for a different application; use a new key for a new application.");
         }
 
-        var unit = await store.LockUnitAsync(session, request.UnitId, cancellationToken);
+        var unit = await properties.LockUnitAsync(session, request.UnitId, cancellationToken);
         if (Unavailable(unit, request) is { } problem)
             return problem;
 
         var tenant = request.ApplicantId is { } applicantId
-            ? await store.FindTenantAsync(session, applicantId, cancellationToken)
-            : await store.FindTenantByEmailAsync(session, request.ApplicantEmail!.Trim(), cancellationToken);
+            ? await leases.FindTenantAsync(session, applicantId, cancellationToken)
+            : await leases.FindTenantByEmailAsync(session, request.ApplicantEmail!.Trim(), cancellationToken);
         var command = request.ToCommand(leaseId, tenant?.TenantId ?? request.ApplicantId ?? NewId.NextGuid());
 
         var lease = new LeaseRecord(leaseId, command.PropertyId, command.UnitId, command.ApplicantId, command.ApplicantName, command.ApplicantEmail,
             command.MonthlyRent, command.SecurityDeposit, command.LeaseStart, command.LeaseEnd, LeaseRecord.Submitted, 0, now, now);
-        await store.InsertLeaseAsync(session, lease, cancellationToken);
+        await leases.InsertLeaseAsync(session, lease, cancellationToken);
         await followUp.ApplyAsync(session, lease, (command.ApplicantName, command.ApplicantEmail), now, cancellationToken);
         await outbox.Send(LeaseSigning, command, cancellationToken);
         await session.CommitAsync(cancellationToken);
@@ -75,28 +78,28 @@ static class LeasesApi
     }
 
     public static async Task<Results<Ok<Page<LeaseResponse>>, ValidationProblem>> ListAsync(string? state, Guid? propertyId, int? limit, int? offset,
-        SqlSession session, PortalStore store, CancellationToken cancellationToken)
+        SqlSession session, LeaseReadModel leases, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (ApiProblems.Paging(limit, offset, errors) is not { } paging)
             return TypedResults.ValidationProblem(errors);
 
-        var page = await session.ReadAsync(() => store.ListLeasesAsync(session, string.IsNullOrEmpty(state) ? null : state, propertyId, paging, cancellationToken),
+        var page = await session.ReadAsync(() => leases.ListLeasesAsync(session, string.IsNullOrEmpty(state) ? null : state, propertyId, paging, cancellationToken),
             cancellationToken);
         return TypedResults.Ok(new Page<LeaseResponse>(page.Items.Select(lease => LeaseResponse.From(lease)).ToList(), page.Limit, page.Offset, page.Total));
     }
 
-    public static async Task<Results<Ok<LeaseResponse>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<LeaseResponse>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, LeaseReadModel leases,
         CancellationToken cancellationToken)
     {
-        var lease = await session.ReadAsync(async () => await store.FindLeaseAsync(session, id, cancellationToken) is { } found
-            ? LeaseResponse.From(found, await store.TimelineAsync(session, id, cancellationToken))
+        var lease = await session.ReadAsync(async () => await leases.FindLeaseAsync(session, id, cancellationToken) is { } found
+            ? LeaseResponse.From(found, await leases.TimelineAsync(session, id, cancellationToken))
             : null, cancellationToken);
         return lease is null ? ApiProblems.NotFound("Lease", id) : TypedResults.Ok(lease);
     }
 
     public static async Task<Results<Accepted<LeaseAccepted>, ValidationProblem, ProblemHttpResult>> CancelAsync(Guid id, CancelLeaseRequest? request,
-        ClaimsPrincipal user, SqlSession session, BusOutbox outbox, PortalStore store, CancellationToken cancellationToken)
+        ClaimsPrincipal user, SqlSession session, BusOutbox outbox, LeaseReadModel leases, CancellationToken cancellationToken)
     {
         request ??= new CancelLeaseRequest(null);
         var errors = request.Validate();
@@ -104,7 +107,7 @@ static class LeasesApi
             return TypedResults.ValidationProblem(errors);
 
         await session.BeginAsync(cancellationToken);
-        if (await store.LockLeaseAsync(session, id, cancellationToken) is not { } lease)
+        if (await leases.LockLeaseAsync(session, id, cancellationToken) is not { } lease)
             return ApiProblems.NotFound("Lease", id);
         if (lease.IsFinal)
             return ApiProblems.Conflict("Lease already ended", $"Lease {id} is {lease.State}; only a lease that is not active yet can be cancelled.");

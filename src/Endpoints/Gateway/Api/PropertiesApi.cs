@@ -1,14 +1,14 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.Properties;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 
-/// <summary>Properties and their units: reference data the Gateway owns.</summary>
+/// <summary>Properties and their units: master data the Gateway owns, which every process that deals with a unit refers to.</summary>
 static class PropertiesApi
 {
-    public static async Task<Results<Ok<Page<PropertyRecord>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<Page<PropertyRecord>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -17,13 +17,13 @@ static class PropertiesApi
         return TypedResults.Ok(await session.ReadAsync(() => store.ListPropertiesAsync(session, paging, cancellationToken), cancellationToken));
     }
 
-    public static async Task<Results<Ok<PropertyRecord>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<PropertyRecord>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken) =>
         await session.ReadAsync(() => store.FindPropertyAsync(session, id, cancellationToken), cancellationToken) is { } property
             ? TypedResults.Ok(property)
             : ApiProblems.NotFound("Property", id);
 
-    public static async Task<Results<Created<PropertyRecord>, ValidationProblem>> CreateAsync(PropertyRequest request, SqlSession session, PortalStore store,
+    public static async Task<Results<Created<PropertyRecord>, ValidationProblem>> CreateAsync(PropertyRequest request, SqlSession session, PropertyStore store,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
@@ -39,7 +39,7 @@ static class PropertiesApi
     }
 
     public static async Task<Results<Ok<PropertyRecord>, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid id, PropertyRequest request,
-        SqlSession session, PortalStore store, TimeProvider time, CancellationToken cancellationToken)
+        SqlSession session, PropertyStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -55,7 +55,7 @@ static class PropertiesApi
         return TypedResults.Ok(property);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<UnitRecord>>, ProblemHttpResult>> ListUnitsAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<IReadOnlyList<UnitRecord>>, ProblemHttpResult>> ListUnitsAsync(Guid id, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken)
     {
         var units = await session.ReadAsync(async () => await store.FindPropertyAsync(session, id, cancellationToken) is null
@@ -65,7 +65,7 @@ static class PropertiesApi
     }
 
     public static async Task<Results<Created<UnitRecord>, ValidationProblem, ProblemHttpResult>> AddUnitAsync(Guid id, UnitRequest request,
-        SqlSession session, PortalStore store, TimeProvider time, CancellationToken cancellationToken)
+        SqlSession session, PropertyStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -82,7 +82,7 @@ static class PropertiesApi
         return TypedResults.Created($"/api/units/{unit.UnitId}", unit);
     }
 
-    public static async Task<Results<Ok<UnitRecord>, ProblemHttpResult>> GetUnitAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<UnitRecord>, ProblemHttpResult>> GetUnitAsync(Guid id, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken) =>
         await session.ReadAsync(() => store.FindUnitAsync(session, id, cancellationToken), cancellationToken) is { } unit
             ? TypedResults.Ok(unit)

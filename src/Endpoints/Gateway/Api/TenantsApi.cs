@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
@@ -8,7 +8,7 @@ namespace Orchestration.Endpoints.Gateway.Api;
 static class TenantsApi
 {
     public static async Task<Results<Ok<Page<TenantRecord>>, ValidationProblem>> ListAsync(string? status, int? limit, int? offset, SqlSession session,
-        PortalStore store, CancellationToken cancellationToken)
+        LeaseReadModel store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (ApiProblems.Paging(limit, offset, errors) is not { } paging)
@@ -16,7 +16,7 @@ static class TenantsApi
         return TypedResults.Ok(await session.ReadAsync(() => store.ListTenantsAsync(session, status, paging, cancellationToken), cancellationToken));
     }
 
-    public static async Task<Results<Ok<TenantDetails>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<TenantDetails>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, LeaseReadModel store,
         CancellationToken cancellationToken)
     {
         var details = await session.ReadAsync(async () =>
