@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Orchestration.Endpoints.Gateway.Properties;
 using Orchestration.Endpoints.Gateway.ReadModels;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Outbox;
@@ -22,6 +23,26 @@ static class LeasesApi
     const int MaxIdempotencyKeyLength = 200;
 
     static readonly Uri LeaseSigning = new($"queue:{CommandRoutes.LeaseSigning}");
+
+    /// <summary><c>/api/lease-applications</c> and <c>/api/leases</c>: any staff member reads; the <c>leasing</c> policy applies and cancels.</summary>
+    public static void Map(RouteGroupBuilder api)
+    {
+        var reads = api.MapGroup("").WithTags("Leases").RequireAuthorization(GatewayPolicies.Staff);
+        reads.MapGet("/leases", ListAsync).WithName("ListLeases").WithSummary("Lists leases, newest first (state, propertyId, limit, offset).");
+        reads.MapGet("/leases/{id:guid}", GetAsync).WithName("GetLease").WithSummary("Gets a lease with its state and timeline.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var changes = api.MapGroup("").WithTags("Leases").RequireAuthorization(GatewayPolicies.Leasing);
+        changes.MapPost("/lease-applications", SubmitApplicationAsync).WithName("SubmitLeaseApplication")
+            .WithSummary("Applies for a vacant unit and starts lease signing; 202 with the lease id and Location.")
+            .WithDescription($"Send an `{IdempotencyKeyHeader}` header to make retries safe: a retry with the same key and body answers " +
+                             "with the same lease and creates nothing; the same key with a different body is refused with 422. A unit that does not " +
+                             "exist, belongs to another property or is not vacant is refused with 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        changes.MapPost("/leases/{id:guid}/cancel", CancelAsync).WithName("CancelLease")
+            .WithSummary("Withdraws a lease that is not active yet; 202, and the saga undoes what was done so far.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
 
     public static async Task<Results<Accepted<LeaseAccepted>, ValidationProblem, ProblemHttpResult>> SubmitApplicationAsync(
         LeaseApplicationRequest request,

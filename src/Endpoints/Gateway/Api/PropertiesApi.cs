@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orchestration.Endpoints.Gateway.Properties;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
@@ -8,6 +9,30 @@ namespace Orchestration.Endpoints.Gateway.Api;
 /// <summary>Properties and their units: master data the Gateway owns, which every process that deals with a unit refers to.</summary>
 static class PropertiesApi
 {
+    /// <summary><c>/api/properties</c> and their units: any staff member reads; the <c>leasing</c> policy adds and changes.</summary>
+    public static void Map(RouteGroupBuilder api)
+    {
+        var reads = api.MapGroup("").RequireAuthorization(GatewayPolicies.Staff);
+        var properties = reads.MapGroup("/properties").WithTags("Properties");
+        properties.MapGet("/", ListAsync).WithName("ListProperties").WithSummary("Lists properties by name (limit, offset).");
+        properties.MapGet("/{id:guid}", GetAsync).WithName("GetProperty").WithSummary("Gets a property.").ProducesProblem(StatusCodes.Status404NotFound);
+        var units = reads.MapGroup("").WithTags("Units");
+        units.MapGet("/properties/{id:guid}/units", ListUnitsAsync).WithName("ListUnits").WithSummary("Lists a property's units by label.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        units.MapGet("/units/{id:guid}", GetUnitAsync).WithName("GetUnit")
+            .WithSummary("Gets a unit with its occupancy (vacant, held or leased) and the lease behind it.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var changes = api.MapGroup("").RequireAuthorization(GatewayPolicies.Leasing);
+        var propertyChanges = changes.MapGroup("/properties").WithTags("Properties");
+        propertyChanges.MapPost("/", CreateAsync).WithName("CreateProperty").WithSummary("Adds a property; 201 with its Location.");
+        propertyChanges.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateProperty").WithSummary("Replaces a property's name and address.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        changes.MapPost("/properties/{id:guid}/units", AddUnitAsync).WithTags("Units").WithName("AddUnit")
+            .WithSummary("Adds a vacant unit to a property; 201 with its Location.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
     public static async Task<Results<Ok<Page<PropertyRecord>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orchestration.Endpoints.Gateway.ReadModels;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
@@ -7,6 +8,14 @@ namespace Orchestration.Endpoints.Gateway.Api;
 /// <summary>Tenants and applicants, as projected from their applications and leases.</summary>
 static class TenantsApi
 {
+    /// <summary><c>/api/tenants</c>: any staff member reads; tenants are added by their applications.</summary>
+    public static void Map(RouteGroupBuilder api)
+    {
+        var tenants = api.MapGroup("/tenants").WithTags("Tenants").RequireAuthorization(GatewayPolicies.Staff);
+        tenants.MapGet("/", ListAsync).WithName("ListTenants").WithSummary("Lists tenants and applicants by name (status, limit, offset).");
+        tenants.MapGet("/{id:guid}", GetAsync).WithName("GetTenant").WithSummary("Gets a tenant with their leases.").ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
     public static async Task<Results<Ok<Page<TenantRecord>>, ValidationProblem>> ListAsync(string? status, int? limit, int? offset, SqlSession session,
         LeaseReadModel store, CancellationToken cancellationToken)
     {
