@@ -3,21 +3,31 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestration.Endpoints.Gateway.Api;
 using Orchestration.Endpoints.Gateway.Properties;
 using Orchestration.Endpoints.Gateway.ReadModels;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Endpoints.Gateway.Webhooks;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Endpoints.Gateway;
 
 /// <summary>
-/// The Gateway's wiring, for its own host and for the standalone host alike: <c>x.AddGatewayProjections()</c> inside
-/// <c>AddOrchestrationEndpoint</c>, <see cref="AddGatewayWebhooks"/>, <see cref="AddGatewayApi"/> and
-/// <c>AddGatewaySecurity</c>; after <c>UseRateLimiter</c> and <c>UseGatewaySecurity</c>, <see cref="MapWebhooks"/>,
-/// <c>MapAuthApi</c> and <see cref="MapGatewayApi"/>. Each feature maps its routes in its own folder, next to their handlers.
+/// The Gateway's wiring. Its host calls <c>services.AddGatewayEndpoint(configuration)</c>, then <c>app.UseGatewayPipeline()</c>
+/// and <c>app.MapGatewayEndpoints()</c>; the standalone host registers the parts itself (<c>x.AddGatewayProjections()</c>
+/// inside its <c>AddOrchestrationEndpoint</c>, <see cref="AddGatewayWebhooks"/>, <see cref="AddGatewayApi"/> and
+/// <c>AddGatewaySecurity</c>) and serves the same pipeline and endpoints. Each feature maps its routes in its own folder,
+/// next to their handlers.
 /// </summary>
 public static class GatewayExtensions
 {
     /// <summary>The queue on which the Gateway projects Leasing's events into its read models.</summary>
     public const string ProjectionQueue = "gateway-lease-projection";
+
+    /// <summary>The platform's defaults with the lease projection on the bus, the webhook receivers, the staff API and staff sign-in.</summary>
+    public static IServiceCollection AddGatewayEndpoint(this IServiceCollection services, IConfiguration configuration) => services
+        .AddOrchestrationEndpoint(configuration, "gateway", x => x.AddGatewayProjections())
+        .AddGatewayWebhooks(configuration)
+        .AddGatewayApi(configuration)
+        .AddGatewaySecurity(configuration);
 
     /// <summary>
     /// The webhook receivers' services: options, the receipts table, and the per-address rate limit. The host also calls
@@ -62,6 +72,20 @@ public static class GatewayExtensions
         x.AddConsumer<LeaseProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         return x;
     }
+
+    /// <summary>Problem details for errors, the webhooks' rate limit, then staff authentication and authorization.</summary>
+    public static IApplicationBuilder UseGatewayPipeline(this IApplicationBuilder app) => app
+        .UseExceptionHandler()
+        .UseStatusCodePages()
+        .UseRateLimiter()
+        .UseGatewaySecurity();
+
+    /// <summary>Health, the webhooks, sign-in and users, and the staff API with its OpenAPI document.</summary>
+    public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints) => endpoints
+        .MapOrchestrationHealth()
+        .MapWebhooks()
+        .MapAuthApi()
+        .MapGatewayApi();
 
     /// <summary><c>POST /webhooks/payments</c>, <c>/webhooks/esign</c> and <c>/webhooks/screening</c>.</summary>
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints) => WebhookEndpoints.Map(endpoints);

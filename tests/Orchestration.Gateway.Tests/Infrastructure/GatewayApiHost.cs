@@ -77,20 +77,11 @@ public sealed class GatewayApiHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
         // As src/Endpoints/Gateway/Program.cs.
-        builder.Services.AddOrchestrationEndpoint(builder.Configuration, "gateway", x => x.AddGatewayProjections());
-        builder.Services.AddGatewayWebhooks(builder.Configuration);
-        builder.Services.AddGatewayApi(builder.Configuration);
-        builder.Services.AddGatewaySecurity(builder.Configuration);
+        builder.Services.AddGatewayEndpoint(builder.Configuration);
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseRateLimiter();
-        app.UseGatewaySecurity();
-        app.MapOrchestrationHealth();
-        app.MapWebhooks();
-        app.MapAuthApi();
-        app.MapGatewayApi();
+        app.UseGatewayPipeline();
+        app.MapGatewayEndpoints();
         await app.StartAsync();
 
         var leasing = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(TestServers.RabbitHost, TestServers.RabbitPort, virtualHost, h =>
