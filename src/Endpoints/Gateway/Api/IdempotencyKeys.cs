@@ -9,7 +9,13 @@ namespace Orchestration.Endpoints.Gateway.Api;
 /// </summary>
 public sealed class IdempotencyKeys(SqlStorage storage)
 {
+    public const string Header = "Idempotency-Key";
+    public const int MaxLength = 200;
+
     readonly string _idempotencyKeys = storage.Table("idempotency_keys");
+
+    /// <summary>1 to <see cref="MaxLength"/> characters, none of them a control character.</summary>
+    public static bool IsWellFormed(string key) => key.Length is > 0 and <= MaxLength && !key.Any(char.IsControl);
 
     /// <summary>
     /// Remembers which lease the key created, unless the key is already taken; false then. A second request with the

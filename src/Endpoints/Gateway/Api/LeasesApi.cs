@@ -19,9 +19,6 @@ namespace Orchestration.Endpoints.Gateway.Api;
 /// </summary>
 static class LeasesApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-    const int MaxIdempotencyKeyLength = 200;
-
     static readonly Uri LeaseSigning = new($"queue:{CommandRoutes.LeaseSigning}");
 
     /// <summary><c>/api/lease-applications</c> and <c>/api/leases</c>: any staff member reads; the <c>leasing</c> policy applies and cancels.</summary>
@@ -35,7 +32,7 @@ static class LeasesApi
         var changes = api.MapGroup("").WithTags("Leases").RequireAuthorization(GatewayPolicies.Leasing);
         changes.MapPost("/lease-applications", SubmitApplicationAsync).WithName("SubmitLeaseApplication")
             .WithSummary("Applies for a vacant unit and starts lease signing; 202 with the lease id and Location.")
-            .WithDescription($"Send an `{IdempotencyKeyHeader}` header to make retries safe: a retry with the same key and body answers " +
+            .WithDescription($"Send an `{IdempotencyKeys.Header}` header to make retries safe: a retry with the same key and body answers " +
                              "with the same lease and creates nothing; the same key with a different body is refused with 422. A unit that does not " +
                              "exist, belongs to another property or is not vacant is refused with 409.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -46,7 +43,7 @@ static class LeasesApi
 
     public static async Task<Results<Accepted<LeaseAccepted>, ValidationProblem, ProblemHttpResult>> SubmitApplicationAsync(
         LeaseApplicationRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
         ClaimsPrincipal user,
         SqlSession session,
         BusOutbox outbox,
@@ -58,8 +55,8 @@ static class LeasesApi
         CancellationToken cancellationToken)
     {
         var errors = request.Validate();
-        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(char.IsControl)))
-            errors[IdempotencyKeyHeader] = [$"An idempotency key is 1 to {MaxIdempotencyKeyLength} printable characters."];
+        if (idempotencyKey is not null && !IdempotencyKeys.IsWellFormed(idempotencyKey))
+            errors[IdempotencyKeys.Header] = [$"An idempotency key is 1 to {IdempotencyKeys.MaxLength} printable characters."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
@@ -77,7 +74,7 @@ static class LeasesApi
             return fingerprint == request.Fingerprint()
                 ? Accepted(earlierLeaseId)
                 : ApiProblems.Unprocessable("Idempotency key reused",
-                    $"The {IdempotencyKeyHeader} was used before for a different application; use a new key for a new application.");
+                    $"The {IdempotencyKeys.Header} was used before for a different application; use a new key for a new application.");
         }
 
         var unit = await properties.LockUnitAsync(session, request.UnitId, cancellationToken);
