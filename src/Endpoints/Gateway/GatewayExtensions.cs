@@ -90,7 +90,10 @@ public static class GatewayExtensions
     /// <summary><c>POST /webhooks/payments</c>, <c>/webhooks/esign</c> and <c>/webhooks/screening</c>.</summary>
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints) => WebhookEndpoints.Map(endpoints);
 
-    /// <summary><c>/api/properties</c>, <c>/api/units</c>, <c>/api/tenants</c>, <c>/api/lease-applications</c>, <c>/api/leases</c> and <c>/openapi/v1.json</c>.</summary>
+    /// <summary>
+    /// <c>/api/properties</c>, <c>/api/units</c>, <c>/api/tenants</c>, <c>/api/lease-applications</c>, <c>/api/leases</c>
+    /// and <c>/openapi/v1.json</c>.
+    /// </summary>
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi().AllowAnonymous();

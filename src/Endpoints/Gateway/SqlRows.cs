@@ -11,7 +11,8 @@ namespace Orchestration.Endpoints.Gateway;
 /// </summary>
 static class SqlRows
 {
-    public static async Task<IReadOnlyList<T>> ReadAllAsync<T>(this DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<T>> ReadAllAsync<T>(this DbCommand command, Func<DbDataReader, T> read,
+        CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<T>();
@@ -21,8 +22,17 @@ static class SqlRows
     }
 
     /// <summary>The row a key names, or null; two rows for one key are a broken key and throw.</summary>
-    public static async Task<T?> ReadOneAsync<T>(this DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken) where T : class =>
+    public static async Task<T?> ReadOneAsync<T>(this DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+        where T : class =>
         (await command.ReadAllAsync(read, cancellationToken)).SingleOrDefault();
+
+    /// <summary>The row that <c>@key</c> in <paramref name="select"/> names, or null.</summary>
+    public static async Task<T?> ReadByKeyAsync<T>(this SqlSession session, string select, Guid key, Func<DbDataReader, T> read,
+        CancellationToken cancellationToken) where T : class
+    {
+        await using var command = session.CreateCommand(select).With("@key", key);
+        return await command.ReadOneAsync(read, cancellationToken);
+    }
 
     /// <summary>Runs <paramref name="command"/>, which ends in <c>LIMIT @limit OFFSET @offset</c>, and <paramref name="count"/>, the total.</summary>
     public static async Task<Page<T>> ReadPageAsync<T>(this DbCommand command, DbCommand count, Paging paging, Func<DbDataReader, T> read,

@@ -32,10 +32,12 @@ public sealed class IdempotencyKeys(SqlStorage storage)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<(string RequestHash, Guid LeaseId)?> FindAsync(SqlSession session, string scope, string key, CancellationToken cancellationToken)
+    public async Task<(string RequestHash, Guid LeaseId)?> FindAsync(SqlSession session, string scope, string key,
+        CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"SELECT request_hash, lease_id FROM {_idempotencyKeys} WHERE scope = @scope AND idempotency_key = @key")
-            .With("@scope", scope).With("@key", key);
+        await using var command = session.CreateCommand($"""
+            SELECT request_hash, lease_id FROM {_idempotencyKeys} WHERE scope = @scope AND idempotency_key = @key
+            """).With("@scope", scope).With("@key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetGuid(1)) : null;
     }

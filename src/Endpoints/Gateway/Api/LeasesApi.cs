@@ -21,7 +21,10 @@ static class LeasesApi
 {
     static readonly Uri LeaseSigning = new($"queue:{CommandRoutes.LeaseSigning}");
 
-    /// <summary><c>/api/lease-applications</c> and <c>/api/leases</c>: any staff member reads; the <c>leasing</c> policy applies and cancels.</summary>
+    /// <summary>
+    /// <c>/api/lease-applications</c> and <c>/api/leases</c>: any staff member reads; the <c>leasing</c> policy applies and
+    /// cancels.
+    /// </summary>
     public static void Map(RouteGroupBuilder api)
     {
         var reads = api.MapGroup("").WithTags("Leases").RequireAuthorization(GatewayPolicies.Staff);

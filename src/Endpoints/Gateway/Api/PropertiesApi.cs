@@ -15,7 +15,8 @@ static class PropertiesApi
         var reads = api.MapGroup("").RequireAuthorization(GatewayPolicies.Staff);
         var properties = reads.MapGroup("/properties").WithTags("Properties");
         properties.MapGet("/", ListAsync).WithName("ListProperties").WithSummary("Lists properties by name (limit, offset).");
-        properties.MapGet("/{id:guid}", GetAsync).WithName("GetProperty").WithSummary("Gets a property.").ProducesProblem(StatusCodes.Status404NotFound);
+        properties.MapGet("/{id:guid}", GetAsync).WithName("GetProperty").WithSummary("Gets a property.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         var units = reads.MapGroup("").WithTags("Units");
         units.MapGet("/properties/{id:guid}/units", ListUnitsAsync).WithName("ListUnits").WithSummary("Lists a property's units by label.")
             .ProducesProblem(StatusCodes.Status404NotFound);

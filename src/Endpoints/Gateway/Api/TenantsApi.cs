@@ -13,7 +13,8 @@ static class TenantsApi
     {
         var tenants = api.MapGroup("/tenants").WithTags("Tenants").RequireAuthorization(GatewayPolicies.Staff);
         tenants.MapGet("/", ListAsync).WithName("ListTenants").WithSummary("Lists tenants and applicants by name (status, limit, offset).");
-        tenants.MapGet("/{id:guid}", GetAsync).WithName("GetTenant").WithSummary("Gets a tenant with their leases.").ProducesProblem(StatusCodes.Status404NotFound);
+        tenants.MapGet("/{id:guid}", GetAsync).WithName("GetTenant").WithSummary("Gets a tenant with their leases.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     public static async Task<Results<Ok<Page<TenantRecord>>, ValidationProblem>> ListAsync(string? status, int? limit, int? offset, SqlSession session,

@@ -40,17 +40,15 @@ public sealed class PropertyStore(SqlStorage storage)
         return await WithProperty(command, property).ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<PropertyRecord?> FindPropertyAsync(SqlSession session, Guid propertyId, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT {PropertyColumns} FROM {_properties} WHERE property_id = @property_id")
-            .With("@property_id", propertyId);
-        return await command.ReadOneAsync(ReadProperty, cancellationToken);
-    }
+    public Task<PropertyRecord?> FindPropertyAsync(SqlSession session, Guid propertyId, CancellationToken cancellationToken) =>
+        session.ReadByKeyAsync($"SELECT {PropertyColumns} FROM {_properties} WHERE property_id = @key", propertyId, ReadProperty, cancellationToken);
 
     public async Task<Page<PropertyRecord>> ListPropertiesAsync(SqlSession session, Paging paging, CancellationToken cancellationToken)
     {
         await using var count = session.CreateCommand($"SELECT COUNT(*) FROM {_properties}");
-        await using var command = session.CreateCommand($"SELECT {PropertyColumns} FROM {_properties} ORDER BY name, property_id LIMIT @limit OFFSET @offset");
+        await using var command = session.CreateCommand($"""
+            SELECT {PropertyColumns} FROM {_properties} ORDER BY name, property_id LIMIT @limit OFFSET @offset
+            """);
         return await command.ReadPageAsync(count, paging, ReadProperty, cancellationToken);
     }
 
@@ -59,8 +57,8 @@ public sealed class PropertyStore(SqlStorage storage)
     {
         await using var command = session.CreateCommand($"""
             INSERT INTO {_units} ({UnitColumns})
-            VALUES (@unit_id, @property_id, @label, @bedrooms, @bathrooms, @square_feet, @market_rent_amount, @market_rent_currency, @status, @lease_id,
-                @created_at)
+            VALUES (@unit_id, @property_id, @label, @bedrooms, @bathrooms, @square_feet, @market_rent_amount, @market_rent_currency,
+                @status, @lease_id, @created_at)
             ON CONFLICT (property_id, label) DO NOTHING
             """)
             .With("@unit_id", unit.UnitId).With("@property_id", unit.PropertyId).With("@label", unit.Label).With("@bedrooms", unit.Bedrooms)
@@ -71,15 +69,16 @@ public sealed class PropertyStore(SqlStorage storage)
     }
 
     public Task<UnitRecord?> FindUnitAsync(SqlSession session, Guid unitId, CancellationToken cancellationToken) =>
-        UnitAsync(session, unitId, "", cancellationToken);
+        session.ReadByKeyAsync(UnitByKey(""), unitId, ReadUnit, cancellationToken);
 
     public Task<UnitRecord?> LockUnitAsync(SqlSession session, Guid unitId, CancellationToken cancellationToken) =>
-        UnitAsync(session, unitId, _forUpdate, cancellationToken);
+        session.ReadByKeyAsync(UnitByKey(_forUpdate), unitId, ReadUnit, cancellationToken);
 
     public async Task<IReadOnlyList<UnitRecord>> ListUnitsAsync(SqlSession session, Guid propertyId, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"SELECT {UnitColumns} FROM {_units} WHERE property_id = @property_id ORDER BY label, unit_id")
-            .With("@property_id", propertyId);
+        await using var command = session.CreateCommand($"""
+            SELECT {UnitColumns} FROM {_units} WHERE property_id = @property_id ORDER BY label, unit_id
+            """).With("@property_id", propertyId);
         return await command.ReadAllAsync(ReadUnit, cancellationToken);
     }
 
@@ -91,11 +90,7 @@ public sealed class PropertyStore(SqlStorage storage)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    async Task<UnitRecord?> UnitAsync(SqlSession session, Guid unitId, string forUpdate, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT {UnitColumns} FROM {_units} WHERE unit_id = @unit_id {forUpdate}").With("@unit_id", unitId);
-        return await command.ReadOneAsync(ReadUnit, cancellationToken);
-    }
+    string UnitByKey(string forUpdate) => $"SELECT {UnitColumns} FROM {_units} WHERE unit_id = @key {forUpdate}";
 
     static DbCommand WithProperty(DbCommand command, PropertyRecord p) => command
         .With("@property_id", p.PropertyId).With("@name", p.Name).With("@address_line1", p.AddressLine1).With("@address_line2", p.AddressLine2)

@@ -49,10 +49,10 @@ public sealed class LeaseReadModel(SqlStorage storage)
     }
 
     public Task<LeaseRecord?> FindLeaseAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken) =>
-        LeaseAsync(session, leaseId, "", cancellationToken);
+        session.ReadByKeyAsync(LeaseByKey(""), leaseId, ReadLease, cancellationToken);
 
     public Task<LeaseRecord?> LockLeaseAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken) =>
-        LeaseAsync(session, leaseId, _forUpdate, cancellationToken);
+        session.ReadByKeyAsync(LeaseByKey(_forUpdate), leaseId, ReadLease, cancellationToken);
 
     /// <summary>Newest first; <paramref name="state"/> and <paramref name="propertyId"/> narrow the list when given.</summary>
     public async Task<Page<LeaseRecord>> ListLeasesAsync(SqlSession session, string? state, Guid? propertyId, Paging paging,
@@ -95,7 +95,8 @@ public sealed class LeaseReadModel(SqlStorage storage)
     public async Task AppendTimelineAsync(SqlSession session, Guid leaseId, TimelineEntry entry, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            INSERT INTO {_timeline} (lease_id, sequence, state, step, occurred_at, detail) VALUES (@lease_id, @sequence, @state, @step, @occurred_at, @detail)
+            INSERT INTO {_timeline} (lease_id, sequence, state, step, occurred_at, detail)
+            VALUES (@lease_id, @sequence, @state, @step, @occurred_at, @detail)
             ON CONFLICT (lease_id, sequence) DO NOTHING
             """)
             .With("@lease_id", leaseId).With("@sequence", entry.Sequence).With("@state", entry.State).With("@step", entry.Step)
@@ -108,15 +109,15 @@ public sealed class LeaseReadModel(SqlStorage storage)
         await using var command = session.CreateCommand($"""
             SELECT sequence, state, step, occurred_at, detail FROM {_timeline} WHERE lease_id = @lease_id ORDER BY sequence
             """).With("@lease_id", leaseId);
-        return await command.ReadAllAsync(r => new TimelineEntry(r.GetInt32(0), r.GetString(1), r.GetString(2), At(r.GetInt64(3)), r.GetNullableString(4)),
-            cancellationToken);
+        return await command.ReadAllAsync(
+            r => new TimelineEntry(r.GetInt32(0), r.GetString(1), r.GetString(2), At(r.GetInt64(3)), r.GetNullableString(4)), cancellationToken);
     }
 
     public Task<TenantRecord?> FindTenantAsync(SqlSession session, Guid tenantId, CancellationToken cancellationToken) =>
-        TenantAsync(session, tenantId, "", cancellationToken);
+        session.ReadByKeyAsync(TenantByKey(""), tenantId, ReadTenant, cancellationToken);
 
     public Task<TenantRecord?> LockTenantAsync(SqlSession session, Guid tenantId, CancellationToken cancellationToken) =>
-        TenantAsync(session, tenantId, _forUpdate, cancellationToken);
+        session.ReadByKeyAsync(TenantByKey(_forUpdate), tenantId, ReadTenant, cancellationToken);
 
     /// <summary>The tenant with this email address, compared without regard to case; the oldest if several share it.</summary>
     public async Task<TenantRecord?> FindTenantByEmailAsync(SqlSession session, string email, CancellationToken cancellationToken)
@@ -131,7 +132,9 @@ public sealed class LeaseReadModel(SqlStorage storage)
     {
         var where = status is null ? "" : "WHERE status = @status";
         await using var count = session.CreateCommand($"SELECT COUNT(*) FROM {_tenants} {where}");
-        await using var command = session.CreateCommand($"SELECT {TenantColumns} FROM {_tenants} {where} ORDER BY name, tenant_id LIMIT @limit OFFSET @offset");
+        await using var command = session.CreateCommand($"""
+            SELECT {TenantColumns} FROM {_tenants} {where} ORDER BY name, tenant_id LIMIT @limit OFFSET @offset
+            """);
         if (status is not null)
         {
             count.With("@status", status);
@@ -159,18 +162,9 @@ public sealed class LeaseReadModel(SqlStorage storage)
         await WithTenant(command, tenant).ExecuteNonQueryAsync(cancellationToken);
     }
 
-    async Task<LeaseRecord?> LeaseAsync(SqlSession session, Guid leaseId, string forUpdate, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT {LeaseColumns} FROM {_leases} WHERE lease_id = @lease_id {forUpdate}").With("@lease_id", leaseId);
-        return await command.ReadOneAsync(ReadLease, cancellationToken);
-    }
+    string LeaseByKey(string forUpdate) => $"SELECT {LeaseColumns} FROM {_leases} WHERE lease_id = @key {forUpdate}";
 
-    async Task<TenantRecord?> TenantAsync(SqlSession session, Guid tenantId, string forUpdate, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT {TenantColumns} FROM {_tenants} WHERE tenant_id = @tenant_id {forUpdate}")
-            .With("@tenant_id", tenantId);
-        return await command.ReadOneAsync(ReadTenant, cancellationToken);
-    }
+    string TenantByKey(string forUpdate) => $"SELECT {TenantColumns} FROM {_tenants} WHERE tenant_id = @key {forUpdate}";
 
     static DbCommand WithLease(DbCommand command, LeaseRecord l) => command
         .With("@lease_id", l.LeaseId).With("@property_id", l.PropertyId).With("@unit_id", l.UnitId).With("@tenant_id", l.TenantId)
@@ -183,7 +177,8 @@ public sealed class LeaseReadModel(SqlStorage storage)
 
     static DbCommand WithTenant(DbCommand command, TenantRecord t) => command
         .With("@tenant_id", t.TenantId).With("@name", t.Name).With("@email", t.Email).With("@current_lease_id", t.CurrentLeaseId)
-        .With("@status", t.Status).With("@created_at", t.CreatedAt.ToUnixTimeMilliseconds()).With("@updated_at", t.UpdatedAt.ToUnixTimeMilliseconds());
+        .With("@status", t.Status).With("@created_at", t.CreatedAt.ToUnixTimeMilliseconds())
+        .With("@updated_at", t.UpdatedAt.ToUnixTimeMilliseconds());
 
     static TenantRecord ReadTenant(DbDataReader r) => new(r.GetGuid(0), r.GetString(1), r.GetNullableString(2), r.GetNullableGuid(3), r.GetString(4),
         At(r.GetInt64(5)), At(r.GetInt64(6)));

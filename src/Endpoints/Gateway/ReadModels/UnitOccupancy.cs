@@ -16,7 +16,8 @@ public static class UnitOccupancy
         var mine = unit.LeaseId == lease.LeaseId;
         return lease.State switch
         {
-            LeaseSigningStates.Active when mine || unit.Status != UnitStatus.Leased => unit with { Status = UnitStatus.Leased, LeaseId = lease.LeaseId },
+            LeaseSigningStates.Active when mine || unit.Status != UnitStatus.Leased =>
+                unit with { Status = UnitStatus.Leased, LeaseId = lease.LeaseId },
             _ when LeaseRecord.HasEnded(lease.State) => mine ? unit with { Status = UnitStatus.Vacant, LeaseId = null } : unit,
             _ when unit.LeaseId is null && unit.Status == UnitStatus.Vacant => unit with { Status = UnitStatus.Held, LeaseId = lease.LeaseId },
             _ => unit,

@@ -31,7 +31,8 @@ static class WebhookEndpoints
         limiter.AddPolicy(RateLimitPolicy, context =>
         {
             var limit = context.RequestServices.GetRequiredService<IOptions<WebhookOptions>>().Value.RateLimit;
-            return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+            var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            return RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = limit.PermitLimit,
                 Window = limit.Window,
