@@ -1,4 +1,5 @@
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.Properties;
+using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Gateway.Tests.Infrastructure;
 using Orchestration.Messages.Leasing;
 

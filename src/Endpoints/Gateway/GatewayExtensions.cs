@@ -1,12 +1,33 @@
-using System.Threading.RateLimiting;
-using Microsoft.Extensions.Options;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orchestration.Endpoints.Gateway.Api;
+using Orchestration.Endpoints.Gateway.Properties;
+using Orchestration.Endpoints.Gateway.ReadModels;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Endpoints.Gateway.Webhooks;
+using Orchestration.Platform.Hosting;
+using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Endpoints.Gateway;
 
+/// <summary>
+/// The Gateway's wiring. Its host calls <c>services.AddGatewayEndpoint(configuration)</c>, then <c>app.UseGatewayPipeline()</c>
+/// and <c>app.MapGatewayEndpoints()</c>; the standalone host registers the parts itself (<c>x.AddGatewayProjections()</c>
+/// inside its <c>AddOrchestrationEndpoint</c>, <see cref="AddGatewayWebhooks"/>, <see cref="AddGatewayApi"/> and
+/// <c>AddGatewaySecurity</c>) and serves the same pipeline and endpoints. Each feature maps its routes in its own folder,
+/// next to their handlers.
+/// </summary>
 public static class GatewayExtensions
 {
-    public const string WebhookRateLimitPolicy = "gateway-webhooks";
+    /// <summary>The queue on which the Gateway projects Leasing's events into its read models.</summary>
+    public const string ProjectionQueue = "gateway-lease-projection";
+
+    /// <summary>The platform's defaults with the lease projection on the bus, the webhook receivers, the staff API and staff sign-in.</summary>
+    public static IServiceCollection AddGatewayEndpoint(this IServiceCollection services, IConfiguration configuration) => services
+        .AddOrchestrationEndpoint(configuration, "gateway", x => x.AddGatewayProjections())
+        .AddGatewayWebhooks(configuration)
+        .AddGatewayApi(configuration)
+        .AddGatewaySecurity(configuration);
 
     /// <summary>
     /// The webhook receivers' services: options, the receipts table, and the per-address rate limit. The host also calls
@@ -16,45 +37,70 @@ public static class GatewayExtensions
     {
         services.AddProblemDetails();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
-        services.AddSingleton(GatewayMigrations.WebhookReceipts);
-        services.AddSingleton(GatewayMigrations.WebhookReceiptsReceivedAt);
+        services.AddSingleton(WebhookMigrations.WebhookReceipts);
+        services.AddSingleton(WebhookMigrations.WebhookReceiptsReceivedAt);
         services.AddSingleton<WebhookReceiptStore>();
         services.AddHostedService<WebhookReceiptCleanup>();
         services.AddScoped<WebhookReceiver>();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(WebhookRateLimitPolicy, context =>
-            {
-                var limit = context.RequestServices.GetRequiredService<IOptions<WebhookOptions>>().Value.RateLimit;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limit.PermitLimit,
-                    Window = limit.Window,
-                    QueueLimit = 0,
-                });
-            });
-            limiter.OnRejected = async (rejected, cancellationToken) =>
-            {
-                var response = rejected.HttpContext.Response;
-                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many webhook deliveries",
-                    detail: "This address has sent more webhooks than the Gateway accepts per window; retry later.").ExecuteAsync(rejected.HttpContext);
-            };
-        });
+        services.AddRateLimiter(WebhookEndpoints.AddRateLimit);
         return services;
     }
 
-    /// <summary><c>POST /webhooks/payments</c>, <c>/webhooks/esign</c> and <c>/webhooks/screening</c>.</summary>
-    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints)
+    /// <summary>The staff API's services: properties and units, the lease read models, idempotency keys and the OpenAPI document.</summary>
+    public static IServiceCollection AddGatewayApi(this IServiceCollection services, IConfiguration configuration)
     {
-        var webhooks = endpoints.MapGroup("/webhooks").RequireRateLimiting(WebhookRateLimitPolicy);
-        webhooks.MapPost("/payments", (HttpRequest request, WebhookReceiver receiver, CancellationToken cancellationToken) =>
-            receiver.ReceiveAsync(WebhookProvider.Payments, request, cancellationToken));
-        webhooks.MapPost("/esign", (HttpRequest request, WebhookReceiver receiver, CancellationToken cancellationToken) =>
-            receiver.ReceiveAsync(WebhookProvider.ESignature, request, cancellationToken));
-        webhooks.MapPost("/screening", (HttpRequest request, WebhookReceiver receiver, CancellationToken cancellationToken) =>
-            receiver.ReceiveAsync(WebhookProvider.Screening, request, cancellationToken));
+        services.AddProblemDetails();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(ReadModelMigrations.Tables);
+        services.AddSingleton<PropertyStore>();
+
+        services.AddSingleton<LeaseReadModel>();
+        services.AddSingleton<LeaseFollowUp>();
+        // Every effect of a projection is in its transaction, so a duplicate copy that loses the race simply rolls back.
+        services.ClaimInboxAtCommit<LeaseProjectionConsumer>();
+
+        services.AddOptions<GatewayApiOptions>().Bind(configuration.GetSection(GatewayApiOptions.Section));
+        services.AddSingleton<IdempotencyKeys>();
+        services.AddHostedService<IdempotencyKeyCleanup>();
+        services.AddGatewayOpenApi();
+        return services;
+    }
+
+    /// <summary>The consumer that keeps leases, their timelines, tenants and unit occupancy in step with Leasing's events.</summary>
+    public static IBusRegistrationConfigurator AddGatewayProjections(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<LeaseProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
+        return x;
+    }
+
+    /// <summary>Problem details for errors, the webhooks' rate limit, then staff authentication and authorization.</summary>
+    public static IApplicationBuilder UseGatewayPipeline(this IApplicationBuilder app) => app
+        .UseExceptionHandler()
+        .UseStatusCodePages()
+        .UseRateLimiter()
+        .UseGatewaySecurity();
+
+    /// <summary>Health, the webhooks, sign-in and users, and the staff API with its OpenAPI document.</summary>
+    public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints) => endpoints
+        .MapOrchestrationHealth()
+        .MapWebhooks()
+        .MapAuthApi()
+        .MapGatewayApi();
+
+    /// <summary><c>POST /webhooks/payments</c>, <c>/webhooks/esign</c> and <c>/webhooks/screening</c>.</summary>
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints) => WebhookEndpoints.Map(endpoints);
+
+    /// <summary>
+    /// <c>/api/properties</c>, <c>/api/units</c>, <c>/api/tenants</c>, <c>/api/lease-applications</c>, <c>/api/leases</c>
+    /// and <c>/openapi/v1.json</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapOpenApi().AllowAnonymous();
+        var api = endpoints.MapGroup("/api");
+        PropertiesApi.Map(api);
+        TenantsApi.Map(api);
+        LeasesApi.Map(api);
         return endpoints;
     }
 }

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.Properties;
+using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Messages;
 using Orchestration.Platform.Storage;
@@ -16,7 +17,8 @@ namespace Orchestration.Endpoints.Standalone;
 /// </summary>
 sealed class DemoData(
     IServiceScopeFactory scopes,
-    PortalStore store,
+    PropertyStore properties,
+    LeaseReadModel leases,
     StaffDirectory staff,
     IConfiguration configuration,
     IServer server,
@@ -93,24 +95,24 @@ sealed class DemoData(
         await session.BeginAsync(cancellationToken);
         foreach (var (property, units) in Properties)
         {
-            if (await store.FindPropertyAsync(session, property.PropertyId, cancellationToken) is null)
+            if (await properties.FindPropertyAsync(session, property.PropertyId, cancellationToken) is null)
             {
-                await store.InsertPropertyAsync(session, property with { CreatedAt = now, UpdatedAt = now }, cancellationToken);
+                await properties.InsertPropertyAsync(session, property with { CreatedAt = now, UpdatedAt = now }, cancellationToken);
                 added++;
             }
 
             foreach (var (id, label, bedrooms, bathrooms, squareFeet, rent) in units)
             {
-                if (await store.FindUnitAsync(session, id, cancellationToken) is null &&
-                    await store.InsertUnitAsync(session, new UnitRecord(id, property.PropertyId, label, bedrooms, bathrooms, squareFeet, new Money(rent, "USD"),
+                if (await properties.FindUnitAsync(session, id, cancellationToken) is null &&
+                    await properties.InsertUnitAsync(session, new UnitRecord(id, property.PropertyId, label, bedrooms, bathrooms, squareFeet, new Money(rent, "USD"),
                         UnitStatus.Vacant, null, now), cancellationToken))
                     added++;
             }
         }
 
-        if (await store.FindTenantAsync(session, ApplicantId, cancellationToken) is null)
+        if (await leases.FindTenantAsync(session, ApplicantId, cancellationToken) is null)
         {
-            await store.InsertTenantAsync(session, new TenantRecord(ApplicantId, "Ada Lovelace", "ada.lovelace@example.test", null, TenantStatus.Prospect, now, now),
+            await leases.InsertTenantAsync(session, new TenantRecord(ApplicantId, "Ada Lovelace", "ada.lovelace@example.test", null, TenantStatus.Prospect, now, now),
                 cancellationToken);
             added++;
         }

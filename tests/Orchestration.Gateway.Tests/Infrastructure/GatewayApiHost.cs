@@ -55,14 +55,8 @@ public sealed class GatewayApiHost : IAsyncDisposable
             },
             Pipeline = app =>
             {
-                app.UseExceptionHandler();
-                app.UseStatusCodePages();
-                app.UseRateLimiter();
-                app.UseGatewaySecurity();
-                app.MapOrchestrationHealth();
-                app.MapWebhooks();
-                app.MapAuthApi();
-                app.MapGatewayApi();
+                app.UseGatewayPipeline();
+                app.MapGatewayEndpoints();
             },
         });
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Orchestration.Endpoints.Gateway.Portal;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
@@ -13,7 +12,7 @@ public sealed class GatewayApiOptions
 }
 
 /// <summary>Forgets idempotency keys past their retention, once an hour.</summary>
-sealed class IdempotencyKeyCleanup(IServiceScopeFactory scopes, PortalStore store, IOptions<GatewayApiOptions> options, TimeProvider time,
+sealed class IdempotencyKeyCleanup(IServiceScopeFactory scopes, IdempotencyKeys keys, IOptions<GatewayApiOptions> options, TimeProvider time,
     ILogger<IdempotencyKeyCleanup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,7 +25,7 @@ sealed class IdempotencyKeyCleanup(IServiceScopeFactory scopes, PortalStore stor
                 await using var scope = scopes.CreateAsyncScope();
                 var session = scope.ServiceProvider.GetRequiredService<SqlSession>();
                 await session.BeginAsync(stoppingToken);
-                var forgotten = await store.ForgetIdempotencyKeysAsync(session, time.GetUtcNow() - options.Value.IdempotencyKeyRetention, stoppingToken);
+                var forgotten = await keys.ForgetAsync(session, time.GetUtcNow() - options.Value.IdempotencyKeyRetention, stoppingToken);
                 await session.CommitAsync(stoppingToken);
                 if (forgotten > 0)
                     logger.LogInformation("Forgot {Count} idempotency keys older than {Retention}", forgotten, options.Value.IdempotencyKeyRetention);

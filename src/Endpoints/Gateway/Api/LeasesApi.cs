@@ -2,7 +2,9 @@ using System.Security.Claims;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.Properties;
+using Orchestration.Endpoints.Gateway.ReadModels;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Outbox;
@@ -11,31 +13,53 @@ using Orchestration.Platform.Storage;
 namespace Orchestration.Endpoints.Gateway.Api;
 
 /// <summary>
-/// Lease applications and leases. Reads come from the portal's read model; changes become commands to the
+/// Lease applications and leases. Reads come from the lease read model; changes become commands to the
 /// lease-signing saga, sent through the bus outbox in the same transaction as the request's own rows, so an accepted
 /// request is never a lost command and a refused one leaves nothing behind.
 /// </summary>
 static class LeasesApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-    const int MaxIdempotencyKeyLength = 200;
-
     static readonly Uri LeaseSigning = new($"queue:{CommandRoutes.LeaseSigning}");
+
+    /// <summary>
+    /// <c>/api/lease-applications</c> and <c>/api/leases</c>: any staff member reads; the <c>leasing</c> policy applies and
+    /// cancels.
+    /// </summary>
+    public static void Map(RouteGroupBuilder api)
+    {
+        var reads = api.MapGroup("").WithTags("Leases").RequireAuthorization(GatewayPolicies.Staff);
+        reads.MapGet("/leases", ListAsync).WithName("ListLeases").WithSummary("Lists leases, newest first (state, propertyId, limit, offset).");
+        reads.MapGet("/leases/{id:guid}", GetAsync).WithName("GetLease").WithSummary("Gets a lease with its state and timeline.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var changes = api.MapGroup("").WithTags("Leases").RequireAuthorization(GatewayPolicies.Leasing);
+        changes.MapPost("/lease-applications", SubmitApplicationAsync).WithName("SubmitLeaseApplication")
+            .WithSummary("Applies for a vacant unit and starts lease signing; 202 with the lease id and Location.")
+            .WithDescription($"Send an `{IdempotencyKeys.Header}` header to make retries safe: a retry with the same key and body answers " +
+                             "with the same lease and creates nothing; the same key with a different body is refused with 422. A unit that does not " +
+                             "exist, belongs to another property or is not vacant is refused with 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        changes.MapPost("/leases/{id:guid}/cancel", CancelAsync).WithName("CancelLease")
+            .WithSummary("Withdraws a lease that is not active yet; 202, and the saga undoes what was done so far.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
 
     public static async Task<Results<Accepted<LeaseAccepted>, ValidationProblem, ProblemHttpResult>> SubmitApplicationAsync(
         LeaseApplicationRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
         ClaimsPrincipal user,
         SqlSession session,
         BusOutbox outbox,
-        PortalStore store,
+        IdempotencyKeys keys,
+        PropertyStore properties,
+        LeaseReadModel leases,
         LeaseFollowUp followUp,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         var errors = request.Validate();
-        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(char.IsControl)))
-            errors[IdempotencyKeyHeader] = [$"An idempotency key is 1 to {MaxIdempotencyKeyLength} printable characters."];
+        if (idempotencyKey is not null && !IdempotencyKeys.IsWellFormed(idempotencyKey))
+            errors[IdempotencyKeys.Header] = [$"An idempotency key is 1 to {IdempotencyKeys.MaxLength} printable characters."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
@@ -44,30 +68,30 @@ static class LeasesApi
         await session.BeginAsync(cancellationToken);
 
         // Claimed first: a retry racing the original waits here for it, then answers as the original did.
-        if (idempotencyKey is not null && !await store.ClaimIdempotencyKeyAsync(session, StaffMember.NameOf(user), idempotencyKey, request.Fingerprint(),
+        if (idempotencyKey is not null && !await keys.ClaimAsync(session, StaffMember.NameOf(user), idempotencyKey, request.Fingerprint(),
                 leaseId, now, cancellationToken))
         {
-            var (fingerprint, earlierLeaseId) = await store.FindIdempotencyKeyAsync(session, StaffMember.NameOf(user), idempotencyKey, cancellationToken)
+            var (fingerprint, earlierLeaseId) = await keys.FindAsync(session, StaffMember.NameOf(user), idempotencyKey, cancellationToken)
                 ?? throw new InvalidOperationException($"Idempotency key {idempotencyKey} was taken and is gone.");
             await session.RollbackAsync();
             return fingerprint == request.Fingerprint()
                 ? Accepted(earlierLeaseId)
                 : ApiProblems.Unprocessable("Idempotency key reused",
-                    $"The {IdempotencyKeyHeader} was used before for a different application; use a new key for a new application.");
+                    $"The {IdempotencyKeys.Header} was used before for a different application; use a new key for a new application.");
         }
 
-        var unit = await store.LockUnitAsync(session, request.UnitId, cancellationToken);
+        var unit = await properties.LockUnitAsync(session, request.UnitId, cancellationToken);
         if (Unavailable(unit, request) is { } problem)
             return problem;
 
         var tenant = request.ApplicantId is { } applicantId
-            ? await store.FindTenantAsync(session, applicantId, cancellationToken)
-            : await store.FindTenantByEmailAsync(session, request.ApplicantEmail!.Trim(), cancellationToken);
+            ? await leases.FindTenantAsync(session, applicantId, cancellationToken)
+            : await leases.FindTenantByEmailAsync(session, request.ApplicantEmail!.Trim(), cancellationToken);
         var command = request.ToCommand(leaseId, tenant?.TenantId ?? request.ApplicantId ?? NewId.NextGuid());
 
         var lease = new LeaseRecord(leaseId, command.PropertyId, command.UnitId, command.ApplicantId, command.ApplicantName, command.ApplicantEmail,
             command.MonthlyRent, command.SecurityDeposit, command.LeaseStart, command.LeaseEnd, LeaseRecord.Submitted, 0, now, now);
-        await store.InsertLeaseAsync(session, lease, cancellationToken);
+        await leases.InsertLeaseAsync(session, lease, cancellationToken);
         await followUp.ApplyAsync(session, lease, (command.ApplicantName, command.ApplicantEmail), now, cancellationToken);
         await outbox.Send(LeaseSigning, command, cancellationToken);
         await session.CommitAsync(cancellationToken);
@@ -75,28 +99,28 @@ static class LeasesApi
     }
 
     public static async Task<Results<Ok<Page<LeaseResponse>>, ValidationProblem>> ListAsync(string? state, Guid? propertyId, int? limit, int? offset,
-        SqlSession session, PortalStore store, CancellationToken cancellationToken)
+        SqlSession session, LeaseReadModel leases, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (ApiProblems.Paging(limit, offset, errors) is not { } paging)
             return TypedResults.ValidationProblem(errors);
 
-        var page = await session.ReadAsync(() => store.ListLeasesAsync(session, string.IsNullOrEmpty(state) ? null : state, propertyId, paging, cancellationToken),
+        var page = await session.ReadAsync(() => leases.ListLeasesAsync(session, string.IsNullOrEmpty(state) ? null : state, propertyId, paging, cancellationToken),
             cancellationToken);
         return TypedResults.Ok(new Page<LeaseResponse>(page.Items.Select(lease => LeaseResponse.From(lease)).ToList(), page.Limit, page.Offset, page.Total));
     }
 
-    public static async Task<Results<Ok<LeaseResponse>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<LeaseResponse>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, LeaseReadModel leases,
         CancellationToken cancellationToken)
     {
-        var lease = await session.ReadAsync(async () => await store.FindLeaseAsync(session, id, cancellationToken) is { } found
-            ? LeaseResponse.From(found, await store.TimelineAsync(session, id, cancellationToken))
+        var lease = await session.ReadAsync(async () => await leases.FindLeaseAsync(session, id, cancellationToken) is { } found
+            ? LeaseResponse.From(found, await leases.TimelineAsync(session, id, cancellationToken))
             : null, cancellationToken);
         return lease is null ? ApiProblems.NotFound("Lease", id) : TypedResults.Ok(lease);
     }
 
     public static async Task<Results<Accepted<LeaseAccepted>, ValidationProblem, ProblemHttpResult>> CancelAsync(Guid id, CancelLeaseRequest? request,
-        ClaimsPrincipal user, SqlSession session, BusOutbox outbox, PortalStore store, CancellationToken cancellationToken)
+        ClaimsPrincipal user, SqlSession session, BusOutbox outbox, LeaseReadModel leases, CancellationToken cancellationToken)
     {
         request ??= new CancelLeaseRequest(null);
         var errors = request.Validate();
@@ -104,7 +128,7 @@ static class LeasesApi
             return TypedResults.ValidationProblem(errors);
 
         await session.BeginAsync(cancellationToken);
-        if (await store.LockLeaseAsync(session, id, cancellationToken) is not { } lease)
+        if (await leases.LockLeaseAsync(session, id, cancellationToken) is not { } lease)
             return ApiProblems.NotFound("Lease", id);
         if (lease.IsFinal)
             return ApiProblems.Conflict("Lease already ended", $"Lease {id} is {lease.State}; only a lease that is not active yet can be cancelled.");

@@ -1,14 +1,40 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.Properties;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 
-/// <summary>Properties and their units: reference data the Gateway owns.</summary>
+/// <summary>Properties and their units: master data the Gateway owns, which every process that deals with a unit refers to.</summary>
 static class PropertiesApi
 {
-    public static async Task<Results<Ok<Page<PropertyRecord>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session, PortalStore store,
+    /// <summary><c>/api/properties</c> and their units: any staff member reads; the <c>leasing</c> policy adds and changes.</summary>
+    public static void Map(RouteGroupBuilder api)
+    {
+        var reads = api.MapGroup("").RequireAuthorization(GatewayPolicies.Staff);
+        var properties = reads.MapGroup("/properties").WithTags("Properties");
+        properties.MapGet("/", ListAsync).WithName("ListProperties").WithSummary("Lists properties by name (limit, offset).");
+        properties.MapGet("/{id:guid}", GetAsync).WithName("GetProperty").WithSummary("Gets a property.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        var units = reads.MapGroup("").WithTags("Units");
+        units.MapGet("/properties/{id:guid}/units", ListUnitsAsync).WithName("ListUnits").WithSummary("Lists a property's units by label.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        units.MapGet("/units/{id:guid}", GetUnitAsync).WithName("GetUnit")
+            .WithSummary("Gets a unit with its occupancy (vacant, held or leased) and the lease behind it.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var changes = api.MapGroup("").RequireAuthorization(GatewayPolicies.Leasing);
+        var propertyChanges = changes.MapGroup("/properties").WithTags("Properties");
+        propertyChanges.MapPost("/", CreateAsync).WithName("CreateProperty").WithSummary("Adds a property; 201 with its Location.");
+        propertyChanges.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateProperty").WithSummary("Replaces a property's name and address.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        changes.MapPost("/properties/{id:guid}/units", AddUnitAsync).WithTags("Units").WithName("AddUnit")
+            .WithSummary("Adds a vacant unit to a property; 201 with its Location.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    public static async Task<Results<Ok<Page<PropertyRecord>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -17,13 +43,13 @@ static class PropertiesApi
         return TypedResults.Ok(await session.ReadAsync(() => store.ListPropertiesAsync(session, paging, cancellationToken), cancellationToken));
     }
 
-    public static async Task<Results<Ok<PropertyRecord>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<PropertyRecord>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken) =>
         await session.ReadAsync(() => store.FindPropertyAsync(session, id, cancellationToken), cancellationToken) is { } property
             ? TypedResults.Ok(property)
             : ApiProblems.NotFound("Property", id);
 
-    public static async Task<Results<Created<PropertyRecord>, ValidationProblem>> CreateAsync(PropertyRequest request, SqlSession session, PortalStore store,
+    public static async Task<Results<Created<PropertyRecord>, ValidationProblem>> CreateAsync(PropertyRequest request, SqlSession session, PropertyStore store,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
@@ -39,7 +65,7 @@ static class PropertiesApi
     }
 
     public static async Task<Results<Ok<PropertyRecord>, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid id, PropertyRequest request,
-        SqlSession session, PortalStore store, TimeProvider time, CancellationToken cancellationToken)
+        SqlSession session, PropertyStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -55,7 +81,7 @@ static class PropertiesApi
         return TypedResults.Ok(property);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<UnitRecord>>, ProblemHttpResult>> ListUnitsAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<IReadOnlyList<UnitRecord>>, ProblemHttpResult>> ListUnitsAsync(Guid id, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken)
     {
         var units = await session.ReadAsync(async () => await store.FindPropertyAsync(session, id, cancellationToken) is null
@@ -65,7 +91,7 @@ static class PropertiesApi
     }
 
     public static async Task<Results<Created<UnitRecord>, ValidationProblem, ProblemHttpResult>> AddUnitAsync(Guid id, UnitRequest request,
-        SqlSession session, PortalStore store, TimeProvider time, CancellationToken cancellationToken)
+        SqlSession session, PropertyStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (errors.Count > 0)
@@ -82,7 +108,7 @@ static class PropertiesApi
         return TypedResults.Created($"/api/units/{unit.UnitId}", unit);
     }
 
-    public static async Task<Results<Ok<UnitRecord>, ProblemHttpResult>> GetUnitAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<UnitRecord>, ProblemHttpResult>> GetUnitAsync(Guid id, SqlSession session, PropertyStore store,
         CancellationToken cancellationToken) =>
         await session.ReadAsync(() => store.FindUnitAsync(session, id, cancellationToken), cancellationToken) is { } unit
             ? TypedResults.Ok(unit)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.Portal;
+using Orchestration.Endpoints.Gateway.ReadModels;
+using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
@@ -7,8 +8,17 @@ namespace Orchestration.Endpoints.Gateway.Api;
 /// <summary>Tenants and applicants, as projected from their applications and leases.</summary>
 static class TenantsApi
 {
+    /// <summary><c>/api/tenants</c>: any staff member reads; tenants are added by their applications.</summary>
+    public static void Map(RouteGroupBuilder api)
+    {
+        var tenants = api.MapGroup("/tenants").WithTags("Tenants").RequireAuthorization(GatewayPolicies.Staff);
+        tenants.MapGet("/", ListAsync).WithName("ListTenants").WithSummary("Lists tenants and applicants by name (status, limit, offset).");
+        tenants.MapGet("/{id:guid}", GetAsync).WithName("GetTenant").WithSummary("Gets a tenant with their leases.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
     public static async Task<Results<Ok<Page<TenantRecord>>, ValidationProblem>> ListAsync(string? status, int? limit, int? offset, SqlSession session,
-        PortalStore store, CancellationToken cancellationToken)
+        LeaseReadModel store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (ApiProblems.Paging(limit, offset, errors) is not { } paging)
@@ -16,7 +26,7 @@ static class TenantsApi
         return TypedResults.Ok(await session.ReadAsync(() => store.ListTenantsAsync(session, status, paging, cancellationToken), cancellationToken));
     }
 
-    public static async Task<Results<Ok<TenantDetails>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, PortalStore store,
+    public static async Task<Results<Ok<TenantDetails>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, LeaseReadModel store,
         CancellationToken cancellationToken)
     {
         var details = await session.ReadAsync(async () =>

@@ -1,8 +1,5 @@
 using System.Security.Claims;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.Portal;
-using Orchestration.Messages;
 using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
@@ -22,11 +19,11 @@ static class ApiProblems
     /// <summary>Checks <c>limit</c> (1 to <see cref="Paging.MaxLimit"/>, default <see cref="Paging.DefaultLimit"/>) and <c>offset</c> (0 or more).</summary>
     public static Paging? Paging(int? limit, int? offset, Dictionary<string, string[]> errors)
     {
-        if (limit is < 1 or > Portal.Paging.MaxLimit)
-            errors["limit"] = [$"The limit is from 1 to {Portal.Paging.MaxLimit}."];
+        if (limit is < 1 or > Gateway.Paging.MaxLimit)
+            errors["limit"] = [$"The limit is from 1 to {Gateway.Paging.MaxLimit}."];
         if (offset is < 0)
             errors["offset"] = ["The offset cannot be negative."];
-        return errors.Count > 0 ? null : new Portal.Paging(limit ?? Portal.Paging.DefaultLimit, offset ?? 0);
+        return errors.Count > 0 ? null : new Gateway.Paging(limit ?? Gateway.Paging.DefaultLimit, offset ?? 0);
     }
 }
 
@@ -51,47 +48,3 @@ static class Reading
         return result;
     }
 }
-
-public sealed record TenantSummary(Guid? TenantId, string? Name, string? Email);
-
-public sealed record TimelineStep(int Sequence, string State, string Step, DateTimeOffset OccurredAt, string? Detail);
-
-/// <summary>A lease as the portal shows it; <see cref="Timeline"/> only on the lease's own page, not in lists.</summary>
-public sealed record LeaseResponse(
-    Guid LeaseId,
-    string State,
-    Guid PropertyId,
-    Guid UnitId,
-    TenantSummary Tenant,
-    Money? MonthlyRent,
-    Money? SecurityDeposit,
-    DateOnly? LeaseStart,
-    DateOnly? LeaseEnd,
-    DateTimeOffset? SubmittedAt,
-    DateTimeOffset UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TimelineStep>? Timeline = null)
-{
-    public static LeaseResponse From(LeaseRecord lease, IReadOnlyList<TimelineEntry>? timeline = null) => new(
-        lease.LeaseId,
-        lease.State,
-        lease.PropertyId,
-        lease.UnitId,
-        new TenantSummary(lease.TenantId, lease.TenantName, lease.TenantEmail),
-        lease.MonthlyRent,
-        lease.SecurityDeposit,
-        lease.LeaseStart,
-        lease.LeaseEnd,
-        lease.SubmittedAt,
-        lease.UpdatedAt,
-        timeline?.Select(t => new TimelineStep(t.Sequence, t.State, t.Step, t.OccurredAt, t.Detail)).ToList());
-}
-
-public sealed record TenantDetails(
-    Guid TenantId,
-    string Name,
-    string? Email,
-    string Status,
-    Guid? CurrentLeaseId,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    IReadOnlyList<LeaseResponse> Leases);

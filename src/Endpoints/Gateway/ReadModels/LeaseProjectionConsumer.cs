@@ -2,16 +2,16 @@ using MassTransit;
 using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Storage;
 
-namespace Orchestration.Endpoints.Gateway.Portal;
+namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 /// <summary>
-/// Keeps the portal's leases, lease timelines, tenants and unit occupancy in step with Leasing's events. Delivery is at
-/// least once and in no guaranteed order, so every event is applied as a fact about the lease rather than as a
+/// Keeps the lease read models (leases, their timelines, tenants) and unit occupancy in step with Leasing's events. Delivery
+/// is at least once and in no guaranteed order, so every event is applied as a fact about the lease rather than as a
 /// command: a step is recorded once per sequence number, the state moves only forward, the first final state stays, and
 /// the unit and the tenant are derived again from the lease each time. A duplicate therefore changes nothing, and the
 /// same events in any order leave the same rows.
 /// </summary>
-public sealed class LeaseProjectionConsumer(SqlSession session, PortalStore store, LeaseFollowUp followUp, TimeProvider time) :
+public sealed class LeaseProjectionConsumer(SqlSession session, LeaseReadModel leases, LeaseFollowUp followUp, TimeProvider time) :
     IConsumer<LeaseSigningProgressed>,
     IConsumer<LeaseApplicationSubmitted>,
     IConsumer<LeaseActivated>,
@@ -22,7 +22,7 @@ public sealed class LeaseProjectionConsumer(SqlSession session, PortalStore stor
     public async Task Consume(ConsumeContext<LeaseSigningProgressed> context)
     {
         var step = context.Message;
-        await store.AppendTimelineAsync(session, step.LeaseId, new TimelineEntry(step.Sequence, step.State, step.Step, step.OccurredAt, step.Detail),
+        await leases.AppendTimelineAsync(session, step.LeaseId, new TimelineEntry(step.Sequence, step.State, step.Step, step.OccurredAt, step.Detail),
             context.CancellationToken);
         await ApplyAsync(step.LeaseId, step.PropertyId, step.UnitId, lease => lease.With(step), tenant: null, context.CancellationToken);
     }
@@ -65,13 +65,13 @@ public sealed class LeaseProjectionConsumer(SqlSession session, PortalStore stor
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await store.InsertLeaseAsync(session, LeaseRecord.FirstHeardOf(leaseId, propertyId, unitId, now), cancellationToken);
-        var known = await store.LockLeaseAsync(session, leaseId, cancellationToken)
+        await leases.InsertLeaseAsync(session, LeaseRecord.FirstHeardOf(leaseId, propertyId, unitId, now), cancellationToken);
+        var known = await leases.LockLeaseAsync(session, leaseId, cancellationToken)
             ?? throw new InvalidOperationException($"Lease {leaseId} vanished while its event was applied.");
 
         var lease = apply(known);
         if (lease != known)
-            await store.SaveLeaseAsync(session, lease, cancellationToken);
+            await leases.SaveLeaseAsync(session, lease, cancellationToken);
 
         var contact = tenant is { } t && t.Id == lease.TenantId ? (t.Name, t.Email) : ((string, string?)?)null;
         await followUp.ApplyAsync(session, lease, contact, now, cancellationToken);

@@ -1,15 +1,17 @@
 using Orchestration.Platform.Storage;
 
-namespace Orchestration.Endpoints.Gateway.Portal;
+namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 /// <summary>
-/// The portal's tables in the Gateway schema. <c>properties</c> and <c>units</c> are reference data the Gateway owns;
-/// <c>leases</c>, <c>lease_timeline</c> and <c>tenants</c> are read models projected from Leasing's events (a unit's
-/// <c>status</c> and <c>lease_id</c> follow them); <c>idempotency_keys</c> remembers which lease an
-/// <c>Idempotency-Key</c> created. Times are Unix milliseconds (UTC) and dates ISO <c>yyyy-MM-dd</c> text, as in the
-/// platform's tables; amounts are exact decimals (text in SQLite, which has no exact decimal type).
+/// The tables behind the staff API in the Gateway schema, created together by one migration. <c>properties</c> and
+/// <c>units</c> are master data the Gateway owns (<see cref="Properties.PropertyStore"/>); <c>leases</c>,
+/// <c>lease_timeline</c> and <c>tenants</c> are read models projected from Leasing's events (<see cref="LeaseReadModel"/>;
+/// a unit's <c>status</c> and <c>lease_id</c> follow them); <c>idempotency_keys</c> remembers which lease an
+/// <c>Idempotency-Key</c> created (<see cref="Api.IdempotencyKeys"/>). Times are Unix milliseconds (UTC) and dates ISO
+/// <c>yyyy-MM-dd</c> text, as in the platform's tables; amounts are exact decimals (text in SQLite, which has no exact
+/// decimal type).
 /// </summary>
-public static class PortalMigrations
+public static class ReadModelMigrations
 {
     public static readonly SchemaMigration Tables = new("gateway_portal_0001_reference_data_and_read_models", s =>
     {

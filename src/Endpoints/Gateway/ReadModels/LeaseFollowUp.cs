@@ -1,22 +1,23 @@
+using Orchestration.Endpoints.Gateway.Properties;
 using Orchestration.Platform.Storage;
 
-namespace Orchestration.Endpoints.Gateway.Portal;
+namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 /// <summary>
 /// Brings a lease's unit and tenant in line with the lease, for the application the Gateway accepts and for every
-/// event projected afterwards alike: the unit's occupancy follows the lease's state (<see cref="UnitRecord.Following"/>)
+/// event projected afterwards alike: the unit's occupancy follows the lease's state (<see cref="UnitOccupancy.Following"/>)
 /// and the tenant's status is derived again from all their leases (<see cref="TenantStatus.From"/>). Rows are taken
 /// unit then tenant, after the lease, in every writer, so two transactions never wait for each other in a circle.
 /// </summary>
-public sealed class LeaseFollowUp(PortalStore store)
+public sealed class LeaseFollowUp(PropertyStore properties, LeaseReadModel leases)
 {
     /// <param name="contact">The tenant's name and email as the application gave them; null when the event carries none.</param>
     public async Task ApplyAsync(SqlSession session, LeaseRecord lease, (string Name, string? Email)? contact, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         // A lease for a unit the Gateway does not list has no occupancy to keep here.
-        if (await store.LockUnitAsync(session, lease.UnitId, cancellationToken) is { } unit && unit.Following(lease) is var following && following != unit)
-            await store.SaveUnitOccupancyAsync(session, following, cancellationToken);
+        if (await properties.LockUnitAsync(session, lease.UnitId, cancellationToken) is { } unit && unit.Following(lease) is var following && following != unit)
+            await properties.SaveUnitOccupancyAsync(session, following, cancellationToken);
 
         if (lease.TenantId is { } tenantId)
             await RefreshTenantAsync(session, tenantId, contact, now, cancellationToken);
@@ -24,18 +25,18 @@ public sealed class LeaseFollowUp(PortalStore store)
 
     async Task RefreshTenantAsync(SqlSession session, Guid tenantId, (string Name, string? Email)? contact, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var known = await store.LockTenantAsync(session, tenantId, cancellationToken);
+        var known = await leases.LockTenantAsync(session, tenantId, cancellationToken);
         if (known is null)
         {
             // Only the application names the tenant; until it arrives there is nobody to list.
             if (contact is not { } first)
                 return;
-            await store.InsertTenantAsync(session, new TenantRecord(tenantId, first.Name, first.Email, null, TenantStatus.Prospect, now, now), cancellationToken);
-            known = await store.LockTenantAsync(session, tenantId, cancellationToken)
+            await leases.InsertTenantAsync(session, new TenantRecord(tenantId, first.Name, first.Email, null, TenantStatus.Prospect, now, now), cancellationToken);
+            known = await leases.LockTenantAsync(session, tenantId, cancellationToken)
                 ?? throw new InvalidOperationException($"Tenant {tenantId} vanished while it was being added.");
         }
 
-        var (status, currentLease) = TenantStatus.From(await store.ListLeasesOfTenantAsync(session, tenantId, cancellationToken));
+        var (status, currentLease) = TenantStatus.From(await leases.ListLeasesOfTenantAsync(session, tenantId, cancellationToken));
         var refreshed = known with
         {
             Name = contact?.Name ?? known.Name,
@@ -44,6 +45,6 @@ public sealed class LeaseFollowUp(PortalStore store)
             CurrentLeaseId = currentLease,
         };
         if (refreshed != known)
-            await store.SaveTenantAsync(session, refreshed with { UpdatedAt = now }, cancellationToken);
+            await leases.SaveTenantAsync(session, refreshed with { UpdatedAt = now }, cancellationToken);
     }
 }

@@ -1,12 +1,12 @@
 using Orchestration.Platform.Storage;
 
-namespace Orchestration.Endpoints.Gateway;
+namespace Orchestration.Endpoints.Gateway.Webhooks;
 
 /// <summary>
-/// The tables the Gateway owns in its schema. <c>webhook_receipts</c> holds every webhook delivery accepted, once per
-/// provider event id, with its raw body; a redelivery finds its row and causes nothing. Times are Unix milliseconds (UTC).
+/// The webhook receivers' table in the Gateway schema. <c>webhook_receipts</c> holds every webhook delivery accepted, once
+/// per provider event id, with its raw body; a redelivery finds its row and causes nothing. Times are Unix milliseconds (UTC).
 /// </summary>
-public static class GatewayMigrations
+public static class WebhookMigrations
 {
     public static readonly SchemaMigration WebhookReceipts = new("gateway_0001_webhook_receipts", s => $"""
         CREATE TABLE {s.Table("webhook_receipts")} (
@@ -19,7 +19,7 @@ public static class GatewayMigrations
         );
         """);
 
-    /// <summary>Lets <see cref="Webhooks.WebhookReceiptCleanup"/> find expired receipts without reading the whole table.</summary>
+    /// <summary>Lets <see cref="WebhookReceiptCleanup"/> find expired receipts without reading the whole table.</summary>
     public static readonly SchemaMigration WebhookReceiptsReceivedAt = new("gateway_0002_webhook_receipts_received_at", s => $"""
         CREATE INDEX {PlatformMigrations.Index(s, "webhook_receipts_received_at")} ON {s.Table("webhook_receipts")} (received_at);
         """);

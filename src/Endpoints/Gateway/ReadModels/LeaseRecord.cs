@@ -1,10 +1,10 @@
 using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
 
-namespace Orchestration.Endpoints.Gateway.Portal;
+namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 /// <summary>
-/// The portal's view of one lease, built from the application the Gateway accepted and the events Leasing publishes.
+/// The read model of one lease, built from the application the Gateway accepted and the events Leasing publishes.
 /// Each <c>With…</c> method applies one event and returns the lease unchanged when the event tells it nothing new, so
 /// applying an event twice, or an old one late, changes nothing.
 /// </summary>
@@ -71,3 +71,5 @@ public sealed record LeaseRecord(
     /// <summary>The lease reached a final state; the first final state announced is the one that stays.</summary>
     public LeaseRecord EndedAs(string state, DateTimeOffset at) => IsFinal ? this : this with { State = state, UpdatedAt = at };
 }
+
+public sealed record TimelineEntry(int Sequence, string State, string Step, DateTimeOffset OccurredAt, string? Detail);
