@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orchestration.Platform.Storage;
 
@@ -22,7 +23,9 @@ public static class StorageHosting
         foreach (var migration in PlatformMigrations.All)
             services.AddSingleton(migration);
 
-        services.AddHostedService<SchemaMigrator>();
+        // First of all hosted services, whatever was registered before this call: a hosted service that reads or
+        // cleans a table (the Gateway's webhook receipts in Standalone, say) must not start before the table exists.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaMigrator>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }

@@ -9,7 +9,9 @@ namespace Orchestration.Platform.Scheduling;
 /// Holds schedule and cancel requests while the scheduler's database is away, for as long as it takes. A request in
 /// hand may be the only copy of a message (a delayed retry's original was acknowledged when it was scheduled), so it
 /// must never reach the scheduler's error queue because the database was down; it stays unacknowledged on the
-/// scheduler queue and is stored once the database answers. The wait shows on <c>/health/ready</c>.
+/// scheduler queue and is stored once the database answers. The wait shows on <c>/health/ready</c> as Degraded:
+/// a database that cannot be reached already fails the storage check, and a busy SQLite file that keeps a request
+/// waiting for a while is worth seeing but no reason to take the endpoint's HTTP out of service.
 /// </summary>
 public sealed class SchedulerOutage(IOptions<SchedulerOptions> options, TimeProvider time, ILogger<SchedulerOutage> logger) : IHealthCheck
 {
@@ -83,7 +85,7 @@ public sealed class SchedulerOutage(IOptions<SchedulerOptions> options, TimeProv
         lock (_lock)
         {
             return Task.FromResult(_since is { } since
-                ? HealthCheckResult.Unhealthy($"The scheduler holds {_held} requests, waiting for its database since {since:O}")
+                ? HealthCheckResult.Degraded($"The scheduler holds {_held} requests, waiting for its database since {since:O}")
                 : HealthCheckResult.Healthy("The scheduler stores requests as they arrive"));
         }
     }
