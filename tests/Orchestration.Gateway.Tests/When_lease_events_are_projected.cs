@@ -58,7 +58,7 @@ public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) :
         projected.GetProperty("state").GetString().ShouldBe(LeaseSigningStates.Active);
         var timeline = projected.GetProperty("timeline").EnumerateArray().ToList();
         timeline.Select(t => t.GetProperty("sequence").GetInt32()).ShouldBe([1, 2, 3, 4, 5, 6, 7, 8]);
-        timeline.Select(t => (t.GetProperty("step").GetString()!, t.GetProperty("state").GetString()!)).ShouldBe(LeaseEvents.WayToActive);
+        timeline.Select(t => (t.GetProperty("step").GetString()!, t.GetProperty("state").GetString()!)).ShouldBe(LeaseSteps.WayToActive);
         timeline[^1].GetProperty("occurredAt").GetDateTimeOffset().ShouldBe(LeaseEvents.Start.AddMinutes(8));
         projected.GetProperty("leaseStart").GetString().ShouldBe("2027-02-01");
 
