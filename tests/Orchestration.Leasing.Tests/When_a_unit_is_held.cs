@@ -9,6 +9,14 @@ public sealed class When_a_unit_is_held(LeasingFixture fixture)
 
     Task<Guid?> HolderAsync(Guid unitId) => _host.ReadAsync((store, session, ct) => store.FindUnitHolderAsync(session, unitId, ct));
 
+    /// <summary>Two leases, the first holding its unit.</summary>
+    async Task<(Leases First, Leases Second)> FirstHoldsTheUnitAsync()
+    {
+        var first = new Leases();
+        (await _host.SendAsync(first.HoldUnit(first.UnitId))).ShouldBeNull();
+        return (first, new Leases());
+    }
+
     [Fact]
     public async Task Should_hold_it_once_for_the_same_lease()
     {
@@ -23,9 +31,7 @@ public sealed class When_a_unit_is_held(LeasingFixture fixture)
     [Fact]
     public async Task Should_refuse_another_lease_without_retry_and_keep_the_first_hold()
     {
-        var first = new Leases();
-        var second = new Leases();
-        (await _host.SendAsync(first.HoldUnit(first.UnitId))).ShouldBeNull();
+        var (first, second) = await FirstHoldsTheUnitAsync();
 
         var refused = (await _host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeOfType<UnitAlreadyHeldException>();
 
@@ -36,9 +42,7 @@ public sealed class When_a_unit_is_held(LeasingFixture fixture)
     [Fact]
     public async Task Should_release_only_the_holding_lease_and_then_let_another_hold_it()
     {
-        var first = new Leases();
-        var second = new Leases();
-        (await _host.SendAsync(first.HoldUnit(first.UnitId))).ShouldBeNull();
+        var (first, second) = await FirstHoldsTheUnitAsync();
 
         (await _host.SendAsync(second.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
         (await HolderAsync(first.UnitId)).ShouldBe(first.LeaseId);
