@@ -2,18 +2,15 @@ using Orchestration.Endpoints.Leasing.UnitHolds;
 
 namespace Orchestration.Leasing.Tests;
 
-[Collection(LeasingCollection.Name)]
-public sealed class When_a_unit_is_held(LeasingFixture fixture)
+public sealed class When_a_unit_is_held(LeasingFixture fixture) : LeasingTest(fixture)
 {
-    readonly LeasingHost _host = fixture.Host;
-
-    Task<Guid?> HolderAsync(Guid unitId) => _host.ReadAsync((store, session, ct) => store.FindUnitHolderAsync(session, unitId, ct));
+    Task<Guid?> HolderAsync(Guid unitId) => Host.ReadAsync((store, session, ct) => store.FindUnitHolderAsync(session, unitId, ct));
 
     /// <summary>Two leases, the first holding its unit.</summary>
     async Task<(Leases First, Leases Second)> FirstHoldsTheUnitAsync()
     {
         var first = new Leases();
-        (await _host.SendAsync(first.HoldUnit(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(first.HoldUnit(first.UnitId))).ShouldBeNull();
         return (first, new Leases());
     }
 
@@ -22,8 +19,8 @@ public sealed class When_a_unit_is_held(LeasingFixture fixture)
     {
         var lease = new Leases();
 
-        (await _host.SendAsync(lease.HoldUnit(lease.UnitId))).ShouldBeNull();
-        (await _host.SendAsync(lease.HoldUnit(lease.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(lease.HoldUnit(lease.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(lease.HoldUnit(lease.UnitId))).ShouldBeNull();
 
         (await HolderAsync(lease.UnitId)).ShouldBe(lease.LeaseId);
     }
@@ -33,7 +30,7 @@ public sealed class When_a_unit_is_held(LeasingFixture fixture)
     {
         var (first, second) = await FirstHoldsTheUnitAsync();
 
-        var refused = (await _host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeOfType<UnitAlreadyHeldException>();
+        var refused = (await Host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeOfType<UnitAlreadyHeldException>();
 
         refused.HeldBy.ShouldBe(first.LeaseId);
         (await HolderAsync(first.UnitId)).ShouldBe(first.LeaseId);
@@ -44,14 +41,14 @@ public sealed class When_a_unit_is_held(LeasingFixture fixture)
     {
         var (first, second) = await FirstHoldsTheUnitAsync();
 
-        (await _host.SendAsync(second.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(second.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
         (await HolderAsync(first.UnitId)).ShouldBe(first.LeaseId);
 
-        (await _host.SendAsync(first.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
-        (await _host.SendAsync(first.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(first.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(first.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
         (await HolderAsync(first.UnitId)).ShouldBeNull();
 
-        (await _host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeNull();
         (await HolderAsync(first.UnitId)).ShouldBe(second.LeaseId);
     }
 }
