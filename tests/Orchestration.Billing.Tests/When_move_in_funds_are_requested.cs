@@ -1,29 +1,26 @@
 namespace Orchestration.Billing.Tests;
 
-[Collection(BillingCollection.Name)]
-public sealed class When_move_in_funds_are_requested(BillingFixture fixture)
+public sealed class When_move_in_funds_are_requested(BillingFixture fixture) : BillingTest(fixture)
 {
-    readonly BillingHost _host = fixture.Host;
-
     [Fact]
     public async Task Should_charge_deposit_and_rent_once_as_one_intent_for_the_lease()
     {
         var lease = new Leases();
 
-        (await _host.SendAsync(lease.RequestMoveInFunds(1850.00m, 1849.50m))).ShouldBeNull();
-        (await _host.SendAsync(lease.RequestMoveInFunds(1850.00m, 1849.50m))).ShouldBeNull();
+        (await Host.SendAsync(lease.RequestMoveInFunds(1850.00m, 1849.50m))).ShouldBeNull();
+        (await Host.SendAsync(lease.RequestMoveInFunds(1850.00m, 1849.50m))).ShouldBeNull();
 
-        var payment = (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
+        var payment = (await Host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
         payment.PaymentIntentId.ShouldNotBeNull().ShouldStartWith("pi_");
         payment.IntentStatus.ShouldBe("succeeded");
         payment.Amount.ShouldBe(369950);
-        var intent = await _host.IntentAsync(payment.PaymentIntentId);
+        var intent = await Host.IntentAsync(payment.PaymentIntentId);
         intent.GetProperty("amount").GetInt64().ShouldBe(369950);
         intent.GetProperty("currency").GetString().ShouldBe("usd");
         intent.GetProperty("metadata").GetProperty("lease_id").GetString().ShouldBe(lease.LeaseId.ToString());
         intent.GetProperty("payment_method").GetString().ShouldBe("pm_card_visa");
-        (await _host.EventsAsync("payment_intent.succeeded", lease.LeaseId.ToString())).Count.ShouldBe(1);
-        _host.Published.All<MoveInFundsReceived>(e => e.LeaseId == lease.LeaseId).ShouldBeEmpty();
+        (await Host.EventsAsync("payment_intent.succeeded", lease.LeaseId.ToString())).Count.ShouldBe(1);
+        Host.Published.All<MoveInFundsReceived>(e => e.LeaseId == lease.LeaseId).ShouldBeEmpty();
     }
 
     [Fact]
@@ -32,13 +29,13 @@ public sealed class When_move_in_funds_are_requested(BillingFixture fixture)
         var lease = new Leases();
 
         // 1850.00 + 1850.02: the amount ends in 02, which the gateway declines.
-        (await _host.SendAsync(lease.RequestMoveInFunds(1850.00m, 1850.02m))).ShouldBeNull();
+        (await Host.SendAsync(lease.RequestMoveInFunds(1850.00m, 1850.02m))).ShouldBeNull();
 
-        var payment = (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
+        var payment = (await Host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
         payment.PaymentIntentId.ShouldNotBeNull().ShouldStartWith("pi_");
         payment.IntentStatus.ShouldBe("requires_payment_method");
         payment.FailureCode.ShouldBe("generic_decline");
-        (await _host.EventsAsync("payment_intent.payment_failed", lease.LeaseId.ToString())).Count.ShouldBe(1);
+        (await Host.EventsAsync("payment_intent.payment_failed", lease.LeaseId.ToString())).Count.ShouldBe(1);
     }
 
     [Fact]
@@ -46,11 +43,11 @@ public sealed class When_move_in_funds_are_requested(BillingFixture fixture)
     {
         var lease = new Leases();
 
-        var failure = await _host.SendAsync(lease.RequestMoveInFunds() with { FirstMonthRent = new Money(1850m, "EUR") });
+        var failure = await Host.SendAsync(lease.RequestMoveInFunds() with { FirstMonthRent = new Money(1850m, "EUR") });
 
         failure.ShouldBeOfType<InvalidMoveInAmountException>();
-        (await _host.PaymentAsync(lease.FundsKey)).ShouldBeNull();
-        (await _host.EventsAsync("payment_intent.succeeded", lease.LeaseId.ToString())).ShouldBeEmpty();
+        (await Host.PaymentAsync(lease.FundsKey)).ShouldBeNull();
+        (await Host.EventsAsync("payment_intent.succeeded", lease.LeaseId.ToString())).ShouldBeEmpty();
     }
 
     [Fact]

@@ -1,14 +1,11 @@
 namespace Orchestration.Billing.Tests;
 
-[Collection(BillingCollection.Name)]
-public sealed class When_move_in_funds_are_returned(BillingFixture fixture)
+public sealed class When_move_in_funds_are_returned(BillingFixture fixture) : BillingTest(fixture)
 {
-    readonly BillingHost _host = fixture.Host;
-
     async Task<string> ChargedAsync(Leases lease)
     {
-        (await _host.SendAsync(lease.RequestMoveInFunds())).ShouldBeNull();
-        return (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().PaymentIntentId.ShouldNotBeNull();
+        (await Host.SendAsync(lease.RequestMoveInFunds())).ShouldBeNull();
+        return (await Host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().PaymentIntentId.ShouldNotBeNull();
     }
 
     [Fact]
@@ -18,13 +15,13 @@ public sealed class When_move_in_funds_are_returned(BillingFixture fixture)
         var paymentId = await ChargedAsync(lease);
         var command = lease.RefundMoveInFunds(paymentId, 3700.00m);
 
-        (await _host.SendAsync(command)).ShouldBeNull();
-        (await _host.SendAsync(command)).ShouldBeNull();
+        (await Host.SendAsync(command)).ShouldBeNull();
+        (await Host.SendAsync(command)).ShouldBeNull();
 
-        var refund = (await _host.RefundAsync(command.IdempotencyKey)).ShouldNotBeNull();
+        var refund = (await Host.RefundAsync(command.IdempotencyKey)).ShouldNotBeNull();
         refund.RefundId.ShouldStartWith("re_");
         refund.PaymentIntentId.ShouldBe(paymentId);
         refund.Amount.ShouldBe(370000);
-        (await _host.EventsAsync("charge.refunded", paymentId)).Count.ShouldBe(1);
+        (await Host.EventsAsync("charge.refunded", paymentId)).Count.ShouldBe(1);
     }
 }

@@ -3,23 +3,20 @@ using Orchestration.Endpoints.Devices.AccessCodes;
 
 namespace Orchestration.Devices.Tests;
 
-[Collection(DevicesCollection.Name)]
-public sealed class When_an_access_code_is_issued(DevicesFixture fixture)
+public sealed class When_an_access_code_is_issued(DevicesFixture fixture) : DevicesTest(fixture)
 {
-    readonly InProcessEndpoint _host = fixture.Host;
-
     [Fact]
     public async Task Should_issue_one_code_per_lease_and_announce_the_same_id_on_a_repeat()
     {
         var lease = new Leases();
 
-        (await _host.SendAsync(lease.IssueAccessCode())).ShouldBeNull();
-        var first = (await _host.Published.WaitForAsync<AccessCodeIssued>(e => e.LeaseId == lease.LeaseId)).Single();
-        (await _host.SendAsync(lease.IssueAccessCode())).ShouldBeNull();
-        var announced = await _host.Published.WaitForAsync<AccessCodeIssued>(e => e.LeaseId == lease.LeaseId, count: 2);
+        (await Host.SendAsync(lease.IssueAccessCode())).ShouldBeNull();
+        var first = (await Host.Published.WaitForAsync<AccessCodeIssued>(e => e.LeaseId == lease.LeaseId)).Single();
+        (await Host.SendAsync(lease.IssueAccessCode())).ShouldBeNull();
+        var announced = await Host.Published.WaitForAsync<AccessCodeIssued>(e => e.LeaseId == lease.LeaseId, count: 2);
 
         announced.Select(e => e.AccessCodeId).Distinct().ShouldBe([first.AccessCodeId]);
-        var stored = (await _host.AccessCodeAsync(lease.LeaseId)).ShouldNotBeNull();
+        var stored = (await Host.AccessCodeAsync(lease.LeaseId)).ShouldNotBeNull();
         stored.AccessCodeId.ShouldBe(first.AccessCodeId);
         stored.CodeHash.ShouldNotBeNull().ShouldStartWith("pbkdf2-sha256$");
         stored.ValidFrom.ShouldBe(new DateOnly(2027, 1, 1));
@@ -31,12 +28,12 @@ public sealed class When_an_access_code_is_issued(DevicesFixture fixture)
     public async Task Should_mark_the_code_revoked()
     {
         var lease = new Leases();
-        (await _host.SendAsync(lease.IssueAccessCode())).ShouldBeNull();
-        var issued = (await _host.Published.WaitForAsync<AccessCodeIssued>(e => e.LeaseId == lease.LeaseId)).Single();
+        (await Host.SendAsync(lease.IssueAccessCode())).ShouldBeNull();
+        var issued = (await Host.Published.WaitForAsync<AccessCodeIssued>(e => e.LeaseId == lease.LeaseId)).Single();
 
-        (await _host.SendAsync(lease.RevokeAccessCode(issued.AccessCodeId))).ShouldBeNull();
+        (await Host.SendAsync(lease.RevokeAccessCode(issued.AccessCodeId))).ShouldBeNull();
 
-        var stored = (await _host.AccessCodeAsync(lease.LeaseId)).ShouldNotBeNull();
+        var stored = (await Host.AccessCodeAsync(lease.LeaseId)).ShouldNotBeNull();
         stored.RevokedAt.ShouldNotBeNull();
         stored.AccessCodeId.ShouldBe(issued.AccessCodeId);
     }
@@ -46,14 +43,14 @@ public sealed class When_an_access_code_is_issued(DevicesFixture fixture)
     {
         var lease = new Leases();
 
-        (await _host.SendAsync(lease.RevokeAccessCode())).ShouldBeNull();
-        (await _host.SendAsync(lease.IssueAccessCode())).ShouldBeNull();
+        (await Host.SendAsync(lease.RevokeAccessCode())).ShouldBeNull();
+        (await Host.SendAsync(lease.IssueAccessCode())).ShouldBeNull();
 
-        var stored = (await _host.AccessCodeAsync(lease.LeaseId)).ShouldNotBeNull();
+        var stored = (await Host.AccessCodeAsync(lease.LeaseId)).ShouldNotBeNull();
         stored.AccessCodeId.ShouldBeNull();
         stored.CodeHash.ShouldBeNull();
         await Task.Delay(200);
-        _host.Published.All<AccessCodeIssued>(e => e.LeaseId == lease.LeaseId).ShouldBeEmpty();
+        Host.Published.All<AccessCodeIssued>(e => e.LeaseId == lease.LeaseId).ShouldBeEmpty();
     }
 
     [Fact]

@@ -1,13 +1,11 @@
 namespace Orchestration.Gateway.Tests;
 
-public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>
+public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixture) : GatewayApiTest(fixture)
 {
-    readonly GatewayApiHost _gateway = fixture.Host;
-
     [Fact]
     public async Task Should_record_the_lease_hold_the_unit_and_send_the_application_to_leasing()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var unitId = await staff.AddUnitAsync(propertyId);
 
@@ -38,7 +36,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         tenant.GetProperty("currentLeaseId").GetGuid().ShouldBe(leaseId);
         tenant.GetProperty("leases").EnumerateArray().Single().GetProperty("leaseId").GetGuid().ShouldBe(leaseId);
 
-        var command = (await _gateway.SettledCommandsForLeaseAsync(nameof(SubmitLeaseApplication), leaseId)).ShouldHaveSingleItem();
+        var command = (await Gateway.SettledCommandsForLeaseAsync(nameof(SubmitLeaseApplication), leaseId)).ShouldHaveSingleItem();
         command.GetProperty("unitId").GetGuid().ShouldBe(unitId);
         command.GetProperty("applicantId").GetGuid().ShouldBe(tenantId);
         command.GetProperty("applicantEmail").GetString().ShouldBe("grace@example.com");
@@ -48,7 +46,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
     [Fact]
     public async Task Should_apply_again_as_the_same_tenant_when_the_email_is_known()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var email = $"returning-{Guid.NewGuid():N}@example.com";
         var first = await staff.AppliedAsync(propertyId, await staff.AddUnitAsync(propertyId, "1"), email);
@@ -64,7 +62,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
     [Fact]
     public async Task Should_refuse_a_unit_that_is_not_vacant_with_a_409_problem_and_change_nothing()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var unitId = await staff.AddUnitAsync(propertyId);
         var holder = await staff.AppliedAsync(propertyId, unitId);
@@ -72,10 +70,10 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         var second = await staff.ApplyAsync(PortalRequests.Application(propertyId, unitId, "someone.else@example.com"));
 
         (await second.ShouldAnswerProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain(holder.ToString());
-        await _gateway.SettledCommandsForLeaseAsync(nameof(SubmitLeaseApplication), holder);
-        (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE unit_id = @unit", ("unit", unitId))).ShouldBe(1);
-        (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.tenants WHERE email = @email", ("email", "someone.else@example.com"))).ShouldBe(0);
-        (await _gateway.CommandsToLeaseSigningAsync())
+        await Gateway.SettledCommandsForLeaseAsync(nameof(SubmitLeaseApplication), holder);
+        (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE unit_id = @unit", ("unit", unitId))).ShouldBe(1);
+        (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.tenants WHERE email = @email", ("email", "someone.else@example.com"))).ShouldBe(0);
+        (await Gateway.CommandsToLeaseSigningAsync())
             .Count(c => c.GetProperty("message").TryGetProperty("unitId", out var unit) && unit.GetGuid() == unitId).ShouldBe(1);
         (await staff.GetJsonAsync($"/api/units/{unitId}")).GetProperty("leaseId").GetGuid().ShouldBe(holder);
     }
@@ -83,7 +81,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
     [Fact]
     public async Task Should_refuse_a_unit_that_does_not_exist_or_belongs_to_another_property()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var otherProperty = await staff.CreatePropertyAsync("Riverside Lofts");
         var otherUnit = await staff.AddUnitAsync(otherProperty);
@@ -91,27 +89,27 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         await (await staff.ApplyAsync(PortalRequests.Application(propertyId, Guid.NewGuid()))).ShouldAnswerProblemAsync(HttpStatusCode.Conflict);
         await (await staff.ApplyAsync(PortalRequests.Application(propertyId, otherUnit))).ShouldAnswerProblemAsync(HttpStatusCode.Conflict);
 
-        (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE property_id = @property", ("property", propertyId))).ShouldBe(0);
+        (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE property_id = @property", ("property", propertyId))).ShouldBe(0);
         (await staff.GetJsonAsync($"/api/units/{otherUnit}")).GetProperty("status").GetString().ShouldBe("vacant");
     }
 
     [Fact]
     public async Task Should_refuse_an_invalid_application_with_a_problem_naming_each_field()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
 
         var response = await staff.ApplyAsync(new { applicantEmail = "not-an-address", monthlyRent = -1, currency = "dollars" }, idempotencyKey: "k-invalid");
 
         var errors = (await response.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         errors.EnumerateObject().Select(e => e.Name).ShouldBe(
             ["propertyId", "unitId", "applicantName", "applicantEmail", "monthlyRent", "currency", "leaseStart", "leaseEnd"], ignoreOrder: true);
-        (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.idempotency_keys WHERE idempotency_key = 'k-invalid'")).ShouldBe(0);
+        (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.idempotency_keys WHERE idempotency_key = 'k-invalid'")).ShouldBe(0);
     }
 
     [Fact]
     public async Task Should_refuse_amounts_that_billing_could_never_charge()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
 
         foreach (var (body, field) in new (object, string)[]
         {
@@ -130,7 +128,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
     [Fact]
     public async Task Should_answer_a_retry_with_the_same_idempotency_key_with_the_same_lease_and_send_once()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var unitId = await staff.AddUnitAsync(propertyId);
         var key = $"apply-{Guid.NewGuid():N}";
@@ -147,14 +145,14 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         var leaseId = answers[0].LeaseId;
         answers.ShouldAllBe(a => a.LeaseId == leaseId && a.Location == $"/api/leases/{leaseId}");
 
-        (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE unit_id = @unit", ("unit", unitId))).ShouldBe(1);
-        (await _gateway.SettledCommandsForLeaseAsync(nameof(SubmitLeaseApplication), leaseId)).Count.ShouldBe(1);
+        (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE unit_id = @unit", ("unit", unitId))).ShouldBe(1);
+        (await Gateway.SettledCommandsForLeaseAsync(nameof(SubmitLeaseApplication), leaseId)).Count.ShouldBe(1);
     }
 
     [Fact]
     public async Task Should_refuse_the_same_idempotency_key_for_a_different_application_with_422()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var unitId = await staff.AddUnitAsync(propertyId);
         var key = $"apply-{Guid.NewGuid():N}";
@@ -164,14 +162,14 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         var reused = await staff.ApplyAsync(PortalRequests.Application(propertyId, unitId, monthlyRent: 2500m), key);
 
         await reused.ShouldAnswerProblemAsync(HttpStatusCode.UnprocessableEntity);
-        (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE unit_id = @unit", ("unit", unitId))).ShouldBe(1);
+        (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.leases WHERE unit_id = @unit", ("unit", unitId))).ShouldBe(1);
         (await staff.GetJsonAsync($"/api/leases/{leaseId}")).GetProperty("monthlyRent").GetProperty("amount").GetDecimal().ShouldBe(2400m);
     }
 
     [Fact]
     public async Task Should_send_a_cancellation_for_a_lease_in_progress_naming_who_cancelled()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var leaseId = await staff.AppliedAsync(propertyId, await staff.AddUnitAsync(propertyId));
 
@@ -179,7 +177,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         response.Headers.Location!.ToString().ShouldBe($"/api/leases/{leaseId}");
-        var cancel = (await _gateway.SettledCommandsForLeaseAsync(nameof(CancelLease), leaseId)).ShouldHaveSingleItem();
+        var cancel = (await Gateway.SettledCommandsForLeaseAsync(nameof(CancelLease), leaseId)).ShouldHaveSingleItem();
         cancel.GetProperty("reason").GetString().ShouldBe("Applicant withdrew");
         cancel.GetProperty("cancelledBy").GetString().ShouldBe(GatewayApiHost.AdminEmail);
     }
@@ -187,7 +185,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
     [Fact]
     public async Task Should_refuse_to_cancel_without_a_reason_or_after_the_lease_has_ended()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var unitId = await staff.AddUnitAsync(propertyId);
         var leaseId = await staff.AppliedAsync(propertyId, unitId);
@@ -196,16 +194,16 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
             .GetProperty("errors").TryGetProperty("reason", out _).ShouldBeTrue();
 
         var declined = Guid.NewGuid();
-        await _gateway.PublishAsync(new LeaseApplicationDeclined
+        await Gateway.PublishAsync(new LeaseApplicationDeclined
         {
             LeaseId = leaseId, PropertyId = propertyId, UnitId = unitId, ApplicantId = Guid.NewGuid(), ScreeningId = "scr_1", Reason = "Income",
             DeclinedAt = DateTimeOffset.UtcNow,
         }, declined);
-        await _gateway.ConsumedAsync(declined, "the decline was projected");
+        await Gateway.ConsumedAsync(declined, "the decline was projected");
 
         var response = await staff.PostAsJsonAsync($"/api/leases/{leaseId}/cancel", new { reason = "Applicant withdrew" });
 
         (await response.ShouldAnswerProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString()!.ShouldContain("Declined");
-        (await _gateway.CommandsForLeaseAsync(nameof(CancelLease), leaseId)).ShouldBeEmpty();
+        (await Gateway.CommandsForLeaseAsync(nameof(CancelLease), leaseId)).ShouldBeEmpty();
     }
 }

@@ -24,7 +24,7 @@ public sealed class When_a_lease_record_applies_events
         });
 
     static List<object> WayToActive() =>
-        [Lease.Submitted(), .. Enumerable.Range(1, LeaseEvents.WayToActive.Length).Select(Lease.Step), Lease.Activated()];
+        [Lease.Submitted(), .. Enumerable.Range(1, LeaseSteps.WayToActive.Length).Select(Lease.Step), Lease.Activated()];
 
     [Fact]
     public void Should_reach_the_same_lease_in_any_order_and_with_duplicates()

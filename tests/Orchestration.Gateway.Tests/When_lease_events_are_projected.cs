@@ -1,13 +1,11 @@
 namespace Orchestration.Gateway.Tests;
 
-public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>
+public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) : GatewayApiTest(fixture)
 {
-    readonly GatewayApiHost _gateway = fixture.Host;
-
     /// <summary>A lease applied for through the API, and the events Leasing would publish for it.</summary>
     async Task<(HttpClient Staff, LeaseEvents Events, Guid UnitId, Guid TenantId)> ApplyAsync()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var unitId = await staff.AddUnitAsync(propertyId);
         var leaseId = await staff.AppliedAsync(propertyId, unitId, $"applicant-{Guid.NewGuid():N}@example.com");
@@ -18,8 +16,8 @@ public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) :
     async Task DeliverAsync(object message, Guid? messageId = null)
     {
         var id = messageId ?? NewId.NextGuid();
-        await _gateway.PublishAsync(message, id);
-        await _gateway.ConsumedAsync(id, $"{message.GetType().Name} was projected");
+        await Gateway.PublishAsync(message, id);
+        await Gateway.ConsumedAsync(id, $"{message.GetType().Name} was projected");
     }
 
     [Fact]
@@ -40,7 +38,7 @@ public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) :
         var projected = await staff.GetJsonAsync($"/api/leases/{lease.LeaseId}");
         projected.GetProperty("state").GetString().ShouldBe("AwaitingLeaseDocument");
         projected.GetProperty("timeline").GetArrayLength().ShouldBe(2);
-        (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.lease_timeline WHERE lease_id = @id", ("id", lease.LeaseId))).ShouldBe(2);
+        (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.lease_timeline WHERE lease_id = @id", ("id", lease.LeaseId))).ShouldBe(2);
     }
 
     [Fact]
@@ -58,7 +56,7 @@ public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) :
         projected.GetProperty("state").GetString().ShouldBe(LeaseSigningStates.Active);
         var timeline = projected.GetProperty("timeline").EnumerateArray().ToList();
         timeline.Select(t => t.GetProperty("sequence").GetInt32()).ShouldBe([1, 2, 3, 4, 5, 6, 7, 8]);
-        timeline.Select(t => (t.GetProperty("step").GetString()!, t.GetProperty("state").GetString()!)).ShouldBe(LeaseEvents.WayToActive);
+        timeline.Select(t => (t.GetProperty("step").GetString()!, t.GetProperty("state").GetString()!)).ShouldBe(LeaseSteps.WayToActive);
         timeline[^1].GetProperty("occurredAt").GetDateTimeOffset().ShouldBe(LeaseEvents.Start.AddMinutes(8));
         projected.GetProperty("leaseStart").GetString().ShouldBe("2027-02-01");
 
@@ -122,7 +120,7 @@ public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) :
     [Fact]
     public async Task Should_list_a_lease_first_heard_of_through_leasings_events()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = Guid.NewGuid();
         var lease = new LeaseEvents(Guid.NewGuid(), propertyId, Guid.NewGuid(), Guid.NewGuid());
 
@@ -142,7 +140,7 @@ public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) :
     [Fact]
     public async Task Should_list_leases_by_state_and_property_a_page_at_a_time()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var leases = new List<Guid>();
         foreach (var label in new[] { "1", "2", "3" })

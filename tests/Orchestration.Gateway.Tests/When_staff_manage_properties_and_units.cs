@@ -1,13 +1,11 @@
 namespace Orchestration.Gateway.Tests;
 
-public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>
+public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fixture) : GatewayApiTest(fixture)
 {
-    readonly GatewayApiHost _gateway = fixture.Host;
-
     [Fact]
     public async Task Should_create_a_property_at_its_location_and_list_it()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var name = $"Maple Court {Guid.NewGuid():N}";
 
         var created = await staff.PostAsJsonAsync("/api/properties", PortalRequests.Property(name));
@@ -29,7 +27,7 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
     [Fact]
     public async Task Should_replace_a_propertys_name_and_address()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var id = await staff.CreatePropertyAsync();
 
         var updated = await staff.PutAsJsonAsync($"/api/properties/{id}", new
@@ -53,7 +51,7 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
     [Fact]
     public async Task Should_add_vacant_units_and_list_them_under_their_property()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
 
         var created = await staff.PostAsJsonAsync($"/api/properties/{propertyId}/units", PortalRequests.Unit("2B"));
@@ -78,7 +76,7 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
     [Fact]
     public async Task Should_refuse_a_second_unit_with_the_same_label_in_a_property()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         await staff.AddUnitAsync(propertyId, "101");
 
@@ -91,7 +89,7 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
     [Fact]
     public async Task Should_refuse_invalid_input_with_a_problem_naming_each_field()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
 
         var property = await staff.PostAsJsonAsync("/api/properties", new { name = " ", city = "Seattle", postalCode = "98101", country = "USA" });
@@ -117,7 +115,7 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
     [Fact]
     public async Task Should_answer_unknown_ids_with_a_404_problem()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var unknown = Guid.NewGuid();
 
         foreach (var path in new[] { $"/api/properties/{unknown}", $"/api/properties/{unknown}/units", $"/api/units/{unknown}", $"/api/tenants/{unknown}",
@@ -127,6 +125,6 @@ public sealed class When_staff_manage_properties_and_units(GatewayApiFixture fix
         await (await staff.PutAsJsonAsync($"/api/properties/{unknown}", PortalRequests.Property())).ShouldAnswerProblemAsync(HttpStatusCode.NotFound);
         await (await staff.PostAsJsonAsync($"/api/properties/{unknown}/units", PortalRequests.Unit("1"))).ShouldAnswerProblemAsync(HttpStatusCode.NotFound);
         await (await staff.PostAsJsonAsync($"/api/leases/{unknown}/cancel", new { reason = "Duplicate" })).ShouldAnswerProblemAsync(HttpStatusCode.NotFound);
-        (await _gateway.CountAsync("SELECT COUNT(*) FROM {schema}.units WHERE property_id = @id", ("id", unknown))).ShouldBe(0);
+        (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.units WHERE property_id = @id", ("id", unknown))).ShouldBe(0);
     }
 }

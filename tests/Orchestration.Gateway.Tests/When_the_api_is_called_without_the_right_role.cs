@@ -1,17 +1,15 @@
 namespace Orchestration.Gateway.Tests;
 
-public sealed class When_the_api_is_called_without_the_right_role(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>
+public sealed class When_the_api_is_called_without_the_right_role(GatewayApiFixture fixture) : GatewayApiTest(fixture)
 {
-    readonly GatewayApiHost _gateway = fixture.Host;
-
     [Fact]
     public async Task Should_answer_401_to_anyone_not_signed_in_and_show_nothing()
     {
-        var staff = await _gateway.SignInAsAdminAsync();
+        var staff = await Gateway.SignInAsAdminAsync();
         var propertyId = await staff.CreatePropertyAsync();
         var unitId = await staff.AddUnitAsync(propertyId);
         var leaseId = await staff.AppliedAsync(propertyId, unitId);
-        var stranger = _gateway.Anonymous();
+        var stranger = Gateway.Anonymous();
 
         foreach (var path in new[] { "/api/properties", $"/api/properties/{propertyId}", $"/api/properties/{propertyId}/units", $"/api/units/{unitId}",
                      "/api/tenants", "/api/leases", $"/api/leases/{leaseId}" })
@@ -27,11 +25,11 @@ public sealed class When_the_api_is_called_without_the_right_role(GatewayApiFixt
     [Fact]
     public async Task Should_let_an_accountant_read_but_answer_403_to_every_change()
     {
-        var admin = await _gateway.SignInAsAdminAsync();
+        var admin = await Gateway.SignInAsAdminAsync();
         var propertyId = await admin.CreatePropertyAsync();
         var unitId = await admin.AddUnitAsync(propertyId);
         var leaseId = await admin.AppliedAsync(propertyId, await admin.AddUnitAsync(propertyId, "102"));
-        var accountant = await _gateway.SignInAsNewStaffAsync(GatewayRoles.Accountant);
+        var accountant = await Gateway.SignInAsNewStaffAsync(GatewayRoles.Accountant);
 
         (await accountant.GetJsonAsync($"/api/leases/{leaseId}")).GetProperty("state").GetString().ShouldBe("Submitted");
         (await accountant.GetJsonAsync($"/api/properties/{propertyId}/units")).GetArrayLength().ShouldBe(2);
@@ -50,7 +48,7 @@ public sealed class When_the_api_is_called_without_the_right_role(GatewayApiFixt
     [Fact]
     public async Task Should_let_a_property_manager_make_changes()
     {
-        var manager = await _gateway.SignInAsNewStaffAsync(GatewayRoles.PropertyManager);
+        var manager = await Gateway.SignInAsNewStaffAsync(GatewayRoles.PropertyManager);
 
         var propertyId = await manager.CreatePropertyAsync();
         var leaseId = await manager.AppliedAsync(propertyId, await manager.AddUnitAsync(propertyId));

@@ -1,13 +1,11 @@
 namespace Orchestration.Gateway.Tests;
 
-public sealed class When_the_openapi_document_is_requested(GatewayApiFixture fixture) : IClassFixture<GatewayApiFixture>
+public sealed class When_the_openapi_document_is_requested(GatewayApiFixture fixture) : GatewayApiTest(fixture)
 {
-    readonly GatewayApiHost _gateway = fixture.Host;
-
     [Fact]
     public async Task Should_serve_it_without_sign_in_naming_and_tagging_the_lease_routes()
     {
-        var response = await _gateway.Anonymous().GetAsync("/openapi/v1.json");
+        var response = await Gateway.Anonymous().GetAsync("/openapi/v1.json");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var document = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -30,7 +28,7 @@ public sealed class When_the_openapi_document_is_requested(GatewayApiFixture fix
     [Fact]
     public async Task Should_describe_how_staff_sign_in_and_which_routes_need_it()
     {
-        var document = await _gateway.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await Gateway.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
         var schemes = document.GetProperty("components").GetProperty("securitySchemes");
         var cookie = schemes.GetProperty("cookie");

@@ -2,20 +2,25 @@ using Orchestration.Endpoints.Leasing.UnitHolds;
 
 namespace Orchestration.Leasing.Tests;
 
-[Collection(LeasingCollection.Name)]
-public sealed class When_a_unit_is_held(LeasingFixture fixture)
+public sealed class When_a_unit_is_held(LeasingFixture fixture) : LeasingTest(fixture)
 {
-    readonly LeasingHost _host = fixture.Host;
+    Task<Guid?> HolderAsync(Guid unitId) => Host.ReadAsync((store, session, ct) => store.FindUnitHolderAsync(session, unitId, ct));
 
-    Task<Guid?> HolderAsync(Guid unitId) => _host.ReadAsync((store, session, ct) => store.FindUnitHolderAsync(session, unitId, ct));
+    /// <summary>Two leases, the first holding its unit.</summary>
+    async Task<(Leases First, Leases Second)> FirstHoldsTheUnitAsync()
+    {
+        var first = new Leases();
+        (await Host.SendAsync(first.HoldUnit(first.UnitId))).ShouldBeNull();
+        return (first, new Leases());
+    }
 
     [Fact]
     public async Task Should_hold_it_once_for_the_same_lease()
     {
         var lease = new Leases();
 
-        (await _host.SendAsync(lease.HoldUnit(lease.UnitId))).ShouldBeNull();
-        (await _host.SendAsync(lease.HoldUnit(lease.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(lease.HoldUnit(lease.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(lease.HoldUnit(lease.UnitId))).ShouldBeNull();
 
         (await HolderAsync(lease.UnitId)).ShouldBe(lease.LeaseId);
     }
@@ -23,11 +28,9 @@ public sealed class When_a_unit_is_held(LeasingFixture fixture)
     [Fact]
     public async Task Should_refuse_another_lease_without_retry_and_keep_the_first_hold()
     {
-        var first = new Leases();
-        var second = new Leases();
-        (await _host.SendAsync(first.HoldUnit(first.UnitId))).ShouldBeNull();
+        var (first, second) = await FirstHoldsTheUnitAsync();
 
-        var refused = (await _host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeOfType<UnitAlreadyHeldException>();
+        var refused = (await Host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeOfType<UnitAlreadyHeldException>();
 
         refused.HeldBy.ShouldBe(first.LeaseId);
         (await HolderAsync(first.UnitId)).ShouldBe(first.LeaseId);
@@ -36,18 +39,16 @@ public sealed class When_a_unit_is_held(LeasingFixture fixture)
     [Fact]
     public async Task Should_release_only_the_holding_lease_and_then_let_another_hold_it()
     {
-        var first = new Leases();
-        var second = new Leases();
-        (await _host.SendAsync(first.HoldUnit(first.UnitId))).ShouldBeNull();
+        var (first, second) = await FirstHoldsTheUnitAsync();
 
-        (await _host.SendAsync(second.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(second.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
         (await HolderAsync(first.UnitId)).ShouldBe(first.LeaseId);
 
-        (await _host.SendAsync(first.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
-        (await _host.SendAsync(first.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(first.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(first.ReleaseUnitHold(first.UnitId))).ShouldBeNull();
         (await HolderAsync(first.UnitId)).ShouldBeNull();
 
-        (await _host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeNull();
+        (await Host.SendAsync(second.HoldUnit(first.UnitId))).ShouldBeNull();
         (await HolderAsync(first.UnitId)).ShouldBe(second.LeaseId);
     }
 }

@@ -3,23 +3,20 @@ using Orchestration.Endpoints.Leasing.Screening;
 
 namespace Orchestration.Leasing.Tests;
 
-[Collection(LeasingCollection.Name)]
-public sealed class When_screening_is_requested(LeasingFixture fixture)
+public sealed class When_screening_is_requested(LeasingFixture fixture) : LeasingTest(fixture)
 {
-    readonly LeasingHost _host = fixture.Host;
-
     [Fact]
     public async Task Should_reach_the_provider_once_when_the_command_arrives_twice()
     {
         var lease = new Leases();
 
-        (await _host.SendAsync(lease.RequestScreening())).ShouldBeNull();
-        (await _host.SendAsync(lease.RequestScreening())).ShouldBeNull();
+        (await Host.SendAsync(lease.RequestScreening())).ShouldBeNull();
+        (await Host.SendAsync(lease.RequestScreening())).ShouldBeNull();
 
-        var screeningId = await _host.ReadAsync((store, session, ct) => store.FindScreeningAsync(session, lease.LeaseId, ct));
+        var screeningId = await Host.ReadAsync((store, session, ct) => store.FindScreeningAsync(session, lease.LeaseId, ct));
         screeningId.ShouldNotBeNull().ShouldStartWith("scr");
 
-        using var simulator = SimulatorApi.Client(_host.Simulators.Screening!, LeasingHost.ScreeningKey);
+        using var simulator = SimulatorApi.Client(Host.Simulators.Screening!, LeasingHost.ScreeningKey);
         var reference = LeaseReference.Of(lease.LeaseId);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
         while ((await SimulatorApi.EventsAsync(simulator, "screening.completed", reference)).Count == 0 && DateTimeOffset.UtcNow < deadline)
@@ -35,7 +32,7 @@ public sealed class When_screening_is_requested(LeasingFixture fixture)
     {
         var lease = new Leases();
         var key = LeaseReference.IdempotencyKey(lease.LeaseId, "screening");
-        await using var scope = _host.Services.CreateAsyncScope();
+        await using var scope = Host.Services.CreateAsyncScope();
         var client = scope.ServiceProvider.GetRequiredService<ScreeningClient>();
 
         var first = await client.RequestAsync("Ada Lovelace", "ada@example.com", LeaseReference.Of(lease.LeaseId), key, CancellationToken.None);
@@ -50,10 +47,10 @@ public sealed class When_screening_is_requested(LeasingFixture fixture)
     {
         var lease = new Leases();
 
-        var failure = await _host.SendAsync(lease.RequestScreening() with { ApplicantEmail = "not-an-address" });
+        var failure = await Host.SendAsync(lease.RequestScreening() with { ApplicantEmail = "not-an-address" });
 
         var rejected = failure.ShouldBeOfType<Orchestration.Endpoints.Leasing.Providers.ProviderRejectedException>();
         rejected.Status.ShouldBe(400);
-        (await _host.ReadAsync((store, session, ct) => store.FindScreeningAsync(session, lease.LeaseId, ct))).ShouldBeNull();
+        (await Host.ReadAsync((store, session, ct) => store.FindScreeningAsync(session, lease.LeaseId, ct))).ShouldBeNull();
     }
 }

@@ -115,10 +115,9 @@ public sealed class StaffGatewayHost : IAsyncDisposable
     public async Task<(HttpClient Browser, StaffUser User)> SignedInAsync(params string[] roles)
     {
         var email = $"{string.Join("-", roles.DefaultIfEmpty("nobody"))}-{Guid.NewGuid():N}"[..^24] + "@orchestration.test";
-        const string password = "a long enough password";
-        var user = await SeedUserAsync(email, password, roles);
+        var user = await SeedUserAsync(email, StaffCredentials.Password, roles);
         var browser = Browser();
-        (await browser.LoginAsync(email, password)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await browser.LoginAsync(email, StaffCredentials.Password)).StatusCode.ShouldBe(HttpStatusCode.OK);
         return (browser, user);
     }
 

@@ -3,8 +3,6 @@ namespace Orchestration.Gateway.Tests.Security;
 /// <summary>Cross-site request forgery: a cookie request that changes something must carry <c>X-Requested-With</c>.</summary>
 public sealed class When_a_signed_in_request_changes_something
 {
-    const string Password = "a long enough password";
-
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_refuse_a_cookie_request_without_the_anti_forgery_header(string provider)
     {

@@ -2,8 +2,6 @@ namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_a_staff_member_signs_in
 {
-    const string Password = "a long enough password";
-
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_set_an_http_only_cookie_that_identifies_them(string provider)
     {

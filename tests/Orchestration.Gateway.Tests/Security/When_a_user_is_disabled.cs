@@ -2,8 +2,6 @@ namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_a_user_is_disabled
 {
-    const string Password = "a long enough password";
-
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_end_their_sessions_and_revoke_their_tokens(string provider)
     {

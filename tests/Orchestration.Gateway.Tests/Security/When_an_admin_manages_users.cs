@@ -2,8 +2,6 @@ namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_an_admin_manages_users
 {
-    const string Password = "a long enough password";
-
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Should_create_a_user_who_can_sign_in_with_a_salted_hash_at_rest(string provider)
     {

@@ -4,14 +4,21 @@ namespace Orchestration.Gateway.Tests.Security;
 
 public sealed class When_sign_in_attempts_come_too_fast
 {
-    const string Password = "a long enough password";
+    /// <summary>A throttle with a one-minute window, on <paramref name="clock"/>.</summary>
+    static LoginThrottle Throttle(TestClock clock, int perEmail, int perAddress)
+    {
+        var options = new GatewaySecurityOptions
+        {
+            LoginRateLimit = { PerEmail = perEmail, PerAddress = perAddress, Window = TimeSpan.FromMinutes(1) },
+        };
+        return new LoginThrottle(Options.Create(options), clock);
+    }
 
     [Fact]
     public void Should_count_each_email_and_each_address_in_its_own_window()
     {
         var clock = new TestClock();
-        var options = new GatewaySecurityOptions { LoginRateLimit = { PerEmail = 2, PerAddress = 3, Window = TimeSpan.FromMinutes(1) } };
-        var throttle = new LoginThrottle(Options.Create(options), clock);
+        var throttle = Throttle(clock, perEmail: 2, perAddress: 3);
 
         throttle.TryAttempt("10.0.0.1", "a@x.test").ShouldBeNull();
         clock.Advance(TimeSpan.FromSeconds(20));
@@ -30,9 +37,7 @@ public sealed class When_sign_in_attempts_come_too_fast
     [Fact]
     public void Should_refuse_an_address_over_its_limit_before_it_names_another_email()
     {
-        var clock = new TestClock();
-        var options = new GatewaySecurityOptions { LoginRateLimit = { PerEmail = 5, PerAddress = 2, Window = TimeSpan.FromMinutes(1) } };
-        var throttle = new LoginThrottle(Options.Create(options), clock);
+        var throttle = Throttle(new TestClock(), perEmail: 5, perAddress: 2);
 
         throttle.TryAttempt("10.0.0.9", "a@x.test").ShouldBeNull();
         throttle.TryAttempt("10.0.0.9", "b@x.test").ShouldBeNull();

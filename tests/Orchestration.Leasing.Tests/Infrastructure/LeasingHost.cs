@@ -68,6 +68,13 @@ public sealed class LeasingHost : IAsyncDisposable
     public Task<Exception?> SendAsync<T>(T command, Guid? messageId = null)
         where T : class => _endpoint.SendAsync(command, messageId);
 
+    /// <summary>Has the lease's document prepared, the step before any signature; returns the document's id.</summary>
+    public async Task<Guid> DocumentPreparedAsync(Leases lease)
+    {
+        (await SendAsync(lease.PrepareLeaseDocument())).ShouldBeNull();
+        return LeaseDocument.IdFor(lease.LeaseId);
+    }
+
     /// <summary>Reads the endpoint's tables through its own store, in a transaction that is rolled back.</summary>
     public Task<T> ReadAsync<T>(Func<LeasingStore, SqlSession, CancellationToken, Task<T>> read) => _endpoint.ReadAsync(read);
 

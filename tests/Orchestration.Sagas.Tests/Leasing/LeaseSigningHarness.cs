@@ -91,16 +91,9 @@ public sealed class LeaseSigningHarness : SagaHarness<LeaseSigningStateMachine, 
     {
         await Harness.Bus.Send(new SubmitLeaseApplication
         {
-            LeaseId = LeaseId,
-            PropertyId = PropertyId,
-            UnitId = UnitId,
-            ApplicantId = ApplicantId,
-            ApplicantName = ApplicantName,
-            ApplicantEmail = ApplicantEmail,
-            MonthlyRent = MonthlyRent,
-            SecurityDeposit = SecurityDeposit,
-            LeaseStart = LeaseStart,
-            LeaseEnd = LeaseEnd,
+            LeaseId = LeaseId, PropertyId = PropertyId, UnitId = UnitId, ApplicantId = ApplicantId,
+            ApplicantName = ApplicantName, ApplicantEmail = ApplicantEmail,
+            MonthlyRent = MonthlyRent, SecurityDeposit = SecurityDeposit, LeaseStart = LeaseStart, LeaseEnd = LeaseEnd,
         });
         await ShouldBeIn(x => x.AwaitingScreening);
     }

@@ -12,6 +12,29 @@ public class When_staff_cancel_a_lease
     const string Revoke = nameof(RevokeAccessCode);
     const string Release = nameof(ReleaseUnitHold);
 
+    /// <summary>
+    /// A lease played forward to <paramref name="stage"/>, through <paramref name="then"/> when given, and cancelled there by
+    /// staff, once the saga is done with it.
+    /// </summary>
+    static async Task<LeaseSigningHarness> CancelledIn(string stage, Func<LeaseSigningHarness, Task>? then = null)
+    {
+        var lease = await LeaseSigningHarness.Start();
+        try
+        {
+            await lease.AdvanceTo(stage);
+            if (then is not null)
+                await then(lease);
+            await lease.Cancel(Reason);
+            await lease.ShouldBeFinished();
+            return lease;
+        }
+        catch
+        {
+            await lease.DisposeAsync();
+            throw;
+        }
+    }
+
     public static TheoryData<string, string[]> CompensationByStage => new()
     {
         { nameof(LeaseSigningStateMachine.AwaitingScreening), [Release] },
@@ -26,11 +49,7 @@ public class When_staff_cancel_a_lease
     [MemberData(nameof(CompensationByStage))]
     public async Task Should_undo_exactly_what_has_happened_so_far(string stage, string[] expected)
     {
-        await using var lease = await LeaseSigningHarness.Start();
-        await lease.AdvanceTo(stage);
-
-        await lease.Cancel(Reason);
-        await lease.ShouldBeFinished();
+        await using var lease = await CancelledIn(stage);
 
         var compensations = new Dictionary<string, int>
         {
@@ -82,11 +101,7 @@ public class When_staff_cancel_a_lease
     [Fact]
     public async Task Should_refund_what_was_collected_and_revoke_the_code_for_the_lease()
     {
-        await using var lease = await LeaseSigningHarness.Start();
-        await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingAccessCode));
-
-        await lease.Cancel(Reason);
-        await lease.ShouldBeFinished();
+        await using var lease = await CancelledIn(nameof(LeaseSigningStateMachine.AwaitingAccessCode));
 
         var refund = lease.Sent<RefundMoveInFunds>().ShouldHaveSingleItem();
         refund.PaymentId.ShouldBe(LeaseSigningHarness.PaymentId);
@@ -102,12 +117,8 @@ public class When_staff_cancel_a_lease
     [Fact]
     public async Task Should_withdraw_the_open_funds_request_under_its_own_key()
     {
-        await using var lease = await LeaseSigningHarness.Start();
-        await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingMoveInFunds));
-        await lease.PaymentFails("card_declined");
-
-        await lease.Cancel(Reason);
-        await lease.ShouldBeFinished();
+        await using var lease = await CancelledIn(
+            nameof(LeaseSigningStateMachine.AwaitingMoveInFunds), then: declined => declined.PaymentFails("card_declined"));
 
         var withdraw = lease.Sent<CancelMoveInFundsRequest>().ShouldHaveSingleItem();
         withdraw.IdempotencyKey.ShouldBe(lease.Sent<RequestMoveInFunds>().ShouldHaveSingleItem().IdempotencyKey);
@@ -117,11 +128,7 @@ public class When_staff_cancel_a_lease
     [Fact]
     public async Task Should_void_the_envelope_even_before_the_provider_has_confirmed_it()
     {
-        await using var lease = await LeaseSigningHarness.Start();
-        await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingTenantSignature));
-
-        await lease.Cancel(Reason);
-        await lease.ShouldBeFinished();
+        await using var lease = await CancelledIn(nameof(LeaseSigningStateMachine.AwaitingTenantSignature));
 
         var voided = lease.Sent<VoidLeaseSignatures>().ShouldHaveSingleItem();
         voided.LeaseId.ShouldBe(lease.LeaseId);
