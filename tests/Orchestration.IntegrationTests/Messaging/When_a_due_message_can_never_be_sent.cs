@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_a_due_message_can_never_be_sent() : BusWorldTest("parkdue", new Dictionary<string, string>
 {
     ["Scheduler__MaxAttempts"] = "3",

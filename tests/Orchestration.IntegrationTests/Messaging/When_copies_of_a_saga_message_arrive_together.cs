@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_copies_of_a_saga_message_arrive_together() : BusWorldTest("duprace", new Dictionary<string, string>
 {
     ["Recoverability__ImmediateRetries"] = "0",

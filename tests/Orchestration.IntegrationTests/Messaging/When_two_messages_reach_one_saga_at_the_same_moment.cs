@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_two_messages_reach_one_saga_at_the_same_moment() : BusWorldTest("concurrency")
 {
     [Fact]
