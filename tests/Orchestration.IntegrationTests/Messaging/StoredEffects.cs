@@ -34,11 +34,11 @@ static class StoredEffects
         var (messageId, consumerId) = (NewId.NextGuid(), NewId.NextGuid());
         var consumed = (DateTimeOffset.UtcNow - age).ToUnixTimeMilliseconds();
         var store = new OutboxStore(Storage(world));
-        await using var session = new SqlSession(store.Storage);
-        await session.BeginAsync(default);
-        await store.ReceiveAsync(session, messageId, consumerId, consumed, default);
-        store.DeferConsumed(session, [output], messageId, consumerId, consumed, delivered: false);
-        await session.CommitAsync(default);
+        await CommitAsync(store.Storage, async session =>
+        {
+            await store.ReceiveAsync(session, messageId, consumerId, consumed, default);
+            store.DeferConsumed(session, [output], messageId, consumerId, consumed, delivered: false);
+        });
         return messageId;
     }
 
@@ -47,11 +47,11 @@ static class StoredEffects
     {
         var outboxId = NewId.NextGuid();
         var store = new OutboxStore(Storage(world));
-        await using var session = new SqlSession(store.Storage);
-        await session.BeginAsync(default);
-        await store.InsertOutboxStateAsync(session, outboxId, created.ToUnixTimeMilliseconds(), default);
-        await store.InsertAsync(session, [message], null, null, outboxId, default);
-        await session.CommitAsync(default);
+        await CommitAsync(store.Storage, async session =>
+        {
+            await store.InsertOutboxStateAsync(session, outboxId, created.ToUnixTimeMilliseconds(), default);
+            await store.InsertAsync(session, [message], null, null, outboxId, default);
+        });
         return outboxId;
     }
 
@@ -59,10 +59,17 @@ static class StoredEffects
     {
         var tokenId = NewId.NextGuid();
         var store = new SchedulerStore(Storage(world));
-        await using var session = new SqlSession(store.Storage);
-        await session.BeginAsync(default);
-        await store.ScheduleAsync(session, tokenId, dueAt, message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default);
-        await session.CommitAsync(default);
+        await CommitAsync(store.Storage, session =>
+            store.ScheduleAsync(session, tokenId, dueAt, message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default));
         return tokenId;
+    }
+
+    /// <summary>Writes in one transaction of a session, as the endpoint's own writes go in.</summary>
+    static async Task CommitAsync(SqlStorage storage, Func<SqlSession, Task> write)
+    {
+        await using var session = new SqlSession(storage);
+        await session.BeginAsync(default);
+        await write(session);
+        await session.CommitAsync(default);
     }
 }
