@@ -1,3 +1,5 @@
+using Orchestration.IntegrationTests.Storage;
+
 namespace Orchestration.IntegrationTests.Messaging;
 
 /// <summary>
@@ -34,7 +36,7 @@ static class StoredEffects
         var (messageId, consumerId) = (NewId.NextGuid(), NewId.NextGuid());
         var consumed = (DateTimeOffset.UtcNow - age).ToUnixTimeMilliseconds();
         var store = new OutboxStore(Storage(world));
-        await CommitAsync(store.Storage, async session =>
+        await StoredRows.CommitAsync(store.Storage, async session =>
         {
             await store.ReceiveAsync(session, messageId, consumerId, consumed, default);
             store.DeferConsumed(session, [output], messageId, consumerId, consumed, delivered: false);
@@ -47,7 +49,7 @@ static class StoredEffects
     {
         var outboxId = NewId.NextGuid();
         var store = new OutboxStore(Storage(world));
-        await CommitAsync(store.Storage, async session =>
+        await StoredRows.CommitAsync(store.Storage, async session =>
         {
             await store.InsertOutboxStateAsync(session, outboxId, created.ToUnixTimeMilliseconds(), default);
             await store.InsertAsync(session, [message], null, null, outboxId, default);
@@ -59,17 +61,8 @@ static class StoredEffects
     {
         var tokenId = NewId.NextGuid();
         var store = new SchedulerStore(Storage(world));
-        await CommitAsync(store.Storage, session =>
+        await StoredRows.CommitAsync(store.Storage, session =>
             store.ScheduleAsync(session, tokenId, dueAt, message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default));
         return tokenId;
-    }
-
-    /// <summary>Writes in one transaction of a session, as the endpoint's own writes go in.</summary>
-    static async Task CommitAsync(SqlStorage storage, Func<SqlSession, Task> write)
-    {
-        await using var session = new SqlSession(storage);
-        await session.BeginAsync(default);
-        await write(session);
-        await session.CommitAsync(default);
     }
 }
