@@ -29,7 +29,8 @@ static class StoredRows
     /// Messages the consumer took in, each at its time (Unix milliseconds), whose <paramref name="outputs"/> never went
     /// out: what a crash between commit and delivery leaves. Committed together.
     /// </summary>
-    public static Task InsertCrashLeftAsync(SqlStorage storage, Guid consumer, Func<StoredMessage[]> outputs, params (Guid Id, long ConsumedAt)[] messages)
+    public static Task InsertCrashLeftAsync(SqlStorage storage, Guid consumer, Func<StoredMessage[]> outputs,
+        params (Guid Id, long ConsumedAt)[] messages)
     {
         var store = new OutboxStore(storage);
         return CommitAsync(storage, async session =>
