@@ -43,42 +43,12 @@ public sealed class DistributedPlatform : IAsyncLifetime
         var password = (await File.ReadAllTextAsync(Run.AdminPasswordFile)).Trim();
         using var staff = await StaffClient.SignInAsync(Run.Url("gateway"), Run.AdminEmail, password);
 
-        var property = await staff.PostAsync("/api/properties", new
-        {
-            name = "Harbour View",
-            addressLine1 = "12 Quay Street",
-            city = "Portland",
-            region = "ME",
-            postalCode = "04101",
-            country = "US",
-        }, HttpStatusCode.Created);
-        var propertyId = property.GetProperty("propertyId").GetGuid();
-
-        var unit = await staff.PostAsync($"/api/properties/{propertyId}/units", new
-        {
-            label = "4B",
-            bedrooms = 2,
-            bathrooms = 1,
-            squareFeet = 840,
-            marketRent = new { amount = 1850.00m, currency = "USD" },
-        }, HttpStatusCode.Created);
-        var unitId = unit.GetProperty("unitId").GetGuid();
+        var propertyId = await staff.CreatePropertyAsync("Harbour View", "12 Quay Street", "Portland", "ME", "04101");
+        var unitId = await staff.CreateUnitAsync(propertyId, "4B", bedrooms: 2, squareFeet: 840);
 
         var applicantName = "Ada Lovelace";
         var applicantEmail = $"ada.{Guid.NewGuid():N}@example.com";
-        var application = await staff.PostAsync("/api/lease-applications", new
-        {
-            propertyId,
-            unitId,
-            applicantName,
-            applicantEmail,
-            monthlyRent = 1850.00m,
-            securityDeposit = 1850.00m,
-            currency = "USD",
-            leaseStart = "2027-01-01",
-            leaseEnd = "2027-12-31",
-        }, HttpStatusCode.Accepted);
-        var leaseId = application.GetProperty("leaseId").GetGuid();
+        var leaseId = await staff.ApplyForLeaseAsync(propertyId, unitId, applicantName, applicantEmail);
 
         // Screening, both signatures, the move-in payment and the access code each cross several processes: the
         // simulators, their webhooks into the Gateway, the saga in Leasing, and Billing, Devices and Notifications.

@@ -35,6 +35,37 @@ public sealed class StaffClient : IDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Creates a property in the US and returns its id.</summary>
+    public async Task<Guid> CreatePropertyAsync(string name, string addressLine1, string city, string region, string postalCode) =>
+        (await PostAsync("/api/properties", new { name, addressLine1, city, region, postalCode, country = "US" }, HttpStatusCode.Created))
+        .GetProperty("propertyId").GetGuid();
+
+    /// <summary>Creates a unit with one bathroom let at 1,850 USD a month and returns its id.</summary>
+    public async Task<Guid> CreateUnitAsync(Guid propertyId, string label, int bedrooms, int squareFeet) =>
+        (await PostAsync($"/api/properties/{propertyId}/units", new
+        {
+            label,
+            bedrooms,
+            bathrooms = 1,
+            squareFeet,
+            marketRent = new { amount = 1850.00m, currency = "USD" },
+        }, HttpStatusCode.Created)).GetProperty("unitId").GetGuid();
+
+    /// <summary>Applies for a year's lease of the unit from 2027-01-01 at its market rent, and returns the lease's id.</summary>
+    public async Task<Guid> ApplyForLeaseAsync(Guid propertyId, Guid unitId, string applicantName, string applicantEmail) =>
+        (await PostAsync("/api/lease-applications", new
+        {
+            propertyId,
+            unitId,
+            applicantName,
+            applicantEmail,
+            monthlyRent = 1850.00m,
+            securityDeposit = 1850.00m,
+            currency = "USD",
+            leaseStart = "2027-01-01",
+            leaseEnd = "2027-12-31",
+        }, HttpStatusCode.Accepted)).GetProperty("leaseId").GetGuid();
+
     public async Task<JsonElement?> GetAsync(string path)
     {
         var response = await _http.GetAsync(path);

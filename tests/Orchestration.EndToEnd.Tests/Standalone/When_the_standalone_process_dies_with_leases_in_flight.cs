@@ -26,45 +26,16 @@ public sealed class When_the_standalone_process_dies_with_leases_in_flight
         var leases = new List<(Guid LeaseId, string Email)>();
         using (var staff = await run.SignInAsync())
         {
-            var propertyId = (await staff.PostAsync("/api/properties", new
-            {
-                name = "Crash Court",
-                addressLine1 = "1 Restart Road",
-                city = "Portland",
-                region = "OR",
-                postalCode = "97205",
-                country = "US",
-            }, HttpStatusCode.Created)).GetProperty("propertyId").GetGuid();
+            var propertyId = await staff.CreatePropertyAsync("Crash Court", "1 Restart Road", "Portland", "OR", "97205");
 
             var units = new List<Guid>();
             for (var i = 0; i < Applications; i++)
-            {
-                units.Add((await staff.PostAsync($"/api/properties/{propertyId}/units", new
-                {
-                    label = $"U{i:D2}",
-                    bedrooms = 1,
-                    bathrooms = 1,
-                    squareFeet = 600,
-                    marketRent = new { amount = 1850.00m, currency = "USD" },
-                }, HttpStatusCode.Created)).GetProperty("unitId").GetGuid());
-            }
+                units.Add(await staff.CreateUnitAsync(propertyId, $"U{i:D2}", bedrooms: 1, squareFeet: 600));
 
             foreach (var unitId in units)
             {
                 var email = $"applicant.{Guid.NewGuid():N}@example.com";
-                var application = await staff.PostAsync("/api/lease-applications", new
-                {
-                    propertyId,
-                    unitId,
-                    applicantName = "Ada Lovelace",
-                    applicantEmail = email,
-                    monthlyRent = 1850.00m,
-                    securityDeposit = 1850.00m,
-                    currency = "USD",
-                    leaseStart = "2027-01-01",
-                    leaseEnd = "2027-12-31",
-                }, HttpStatusCode.Accepted);
-                leases.Add((application.GetProperty("leaseId").GetGuid(), email));
+                leases.Add((await staff.ApplyForLeaseAsync(propertyId, unitId, "Ada Lovelace", email), email));
             }
 
             // In flight: screenings decided and documents out for signature, payments and emails on their way.

@@ -1,3 +1,5 @@
+using Orchestration.IntegrationTests.Storage;
+
 namespace Orchestration.IntegrationTests.Messaging;
 
 /// <summary>
@@ -34,11 +36,11 @@ static class StoredEffects
         var (messageId, consumerId) = (NewId.NextGuid(), NewId.NextGuid());
         var consumed = (DateTimeOffset.UtcNow - age).ToUnixTimeMilliseconds();
         var store = new OutboxStore(Storage(world));
-        await using var session = new SqlSession(store.Storage);
-        await session.BeginAsync(default);
-        await store.ReceiveAsync(session, messageId, consumerId, consumed, default);
-        store.DeferConsumed(session, [output], messageId, consumerId, consumed, delivered: false);
-        await session.CommitAsync(default);
+        await StoredRows.CommitAsync(store.Storage, async session =>
+        {
+            await store.ReceiveAsync(session, messageId, consumerId, consumed, default);
+            store.DeferConsumed(session, [output], messageId, consumerId, consumed, delivered: false);
+        });
         return messageId;
     }
 
@@ -47,11 +49,11 @@ static class StoredEffects
     {
         var outboxId = NewId.NextGuid();
         var store = new OutboxStore(Storage(world));
-        await using var session = new SqlSession(store.Storage);
-        await session.BeginAsync(default);
-        await store.InsertOutboxStateAsync(session, outboxId, created.ToUnixTimeMilliseconds(), default);
-        await store.InsertAsync(session, [message], null, null, outboxId, default);
-        await session.CommitAsync(default);
+        await StoredRows.CommitAsync(store.Storage, async session =>
+        {
+            await store.InsertOutboxStateAsync(session, outboxId, created.ToUnixTimeMilliseconds(), default);
+            await store.InsertAsync(session, [message], null, null, outboxId, default);
+        });
         return outboxId;
     }
 
@@ -59,10 +61,8 @@ static class StoredEffects
     {
         var tokenId = NewId.NextGuid();
         var store = new SchedulerStore(Storage(world));
-        await using var session = new SqlSession(store.Storage);
-        await session.BeginAsync(default);
-        await store.ScheduleAsync(session, tokenId, dueAt, message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default);
-        await session.CommitAsync(default);
+        await StoredRows.CommitAsync(store.Storage, session =>
+            store.ScheduleAsync(session, tokenId, dueAt, message, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default));
         return tokenId;
     }
 }

@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_a_bus_outbox_transaction_is_retried_after_a_rollback() : BusWorldTest("outbox-retry")
 {
     [Fact]

@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_a_due_message_can_never_be_sent() : BusWorldTest("parkdue", new Dictionary<string, string>
 {
     ["Scheduler__MaxAttempts"] = "3",
@@ -10,11 +9,8 @@ public sealed class When_a_due_message_can_never_be_sent() : BusWorldTest("parkd
     [Fact]
     public async Task Should_fire_the_timeouts_due_before_and_after_it_once_each_and_park_it()
     {
-        var (first, second) = (NewId.NextGuid(), NewId.NextGuid());
-        foreach (var probe in new[] { first, second })
-            await World.SendAsync("probe-state", new StartProbe(probe));
-        await Eventually.HoldsAsync(async () => await World.ProbeStateAsync(first) == "Running" && await World.ProbeStateAsync(second) == "Running",
-            TimeSpan.FromSeconds(20), "the probes started");
+        var probes = await World.StartProbesAsync(2);
+        var (first, second) = (probes[0], probes[1]);
         await World.SendAsync("probe-state", new ArmProbeTimeout(first, Seconds: 3));
         await World.SendAsync("probe-state", new ArmProbeTimeout(second, Seconds: 4));
         await Eventually.HoldsAsync(async () => await World.CountAsync("SELECT COUNT(*) FROM {schema}.scheduled_message WHERE closed_at IS NULL") == 2,

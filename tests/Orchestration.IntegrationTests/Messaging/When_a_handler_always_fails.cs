@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_a_handler_always_fails() : BusWorldTest("recover")
 {
     [Fact]

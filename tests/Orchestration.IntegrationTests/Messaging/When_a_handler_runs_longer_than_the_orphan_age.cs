@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_a_handler_runs_longer_than_the_orphan_age() : BusWorldTest("slow", new Dictionary<string, string>
 {
     ["Outbox__OrphanAge"] = "00:00:01",

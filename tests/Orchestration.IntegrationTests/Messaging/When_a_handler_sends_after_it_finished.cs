@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_a_handler_sends_after_it_finished() : BusWorldTest("late-send")
 {
     [Fact]

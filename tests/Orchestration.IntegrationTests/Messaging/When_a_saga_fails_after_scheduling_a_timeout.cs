@@ -1,7 +1,6 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
 // One attempt and straight to the error queue: the only schedule request there ever was is the rolled-back one.
-[Collection(BusCollection.Name)]
 public sealed class When_a_saga_fails_after_scheduling_a_timeout() : BusWorldTest("rollback-schedule", new Dictionary<string, string>
 {
     ["Recoverability__ImmediateRetries"] = "0",

@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_a_stored_message_can_never_be_sent() : BusWorldTest("parking", new Dictionary<string, string>
 {
     ["Outbox__MaxAttempts"] = "3",

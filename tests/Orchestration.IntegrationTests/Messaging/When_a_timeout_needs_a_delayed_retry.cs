@@ -4,7 +4,6 @@ namespace Orchestration.IntegrationTests.Messaging;
 /// A timeout whose handling fails goes through a delayed retry like any message; the redelivered copy must still be
 /// the saga's current timeout, or the saga would drop it as stale and never time out.
 /// </summary>
-[Collection(BusCollection.Name)]
 public sealed class When_a_timeout_needs_a_delayed_retry() : BusWorldTest("timeout-retry", new Dictionary<string, string>
 {
     ["Recoverability__ImmediateRetries"] = "0",

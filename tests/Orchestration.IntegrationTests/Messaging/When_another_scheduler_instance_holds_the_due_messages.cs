@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_another_scheduler_instance_holds_the_due_messages() : BusWorldTest("holddue")
 {
     // Every look of the dispatcher scans scheduled_message; PostgreSQL counts those scans per table.

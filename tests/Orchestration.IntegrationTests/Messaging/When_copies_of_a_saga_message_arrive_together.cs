@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_copies_of_a_saga_message_arrive_together() : BusWorldTest("duprace", new Dictionary<string, string>
 {
     ["Recoverability__ImmediateRetries"] = "0",
@@ -29,11 +28,7 @@ public sealed class When_copies_of_a_saga_message_arrive_together() : BusWorldTe
     [Fact]
     public async Task Should_apply_each_message_once_and_leave_nothing_in_the_error_queue()
     {
-        var probes = Enumerable.Range(0, 30).Select(_ => NewId.NextGuid()).ToList();
-        foreach (var probe in probes)
-            await World.SendAsync("probe-state", new StartProbe(probe));
-        await Eventually.HoldsAsync(async () => await World.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe WHERE current_state = 'Running'") == probes.Count,
-            TimeSpan.FromSeconds(20), "every probe started");
+        var probes = await World.StartProbesAsync(30);
 
         await Task.WhenAll(probes.SelectMany(probe =>
         {

@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_only_the_sweeper_can_deliver_a_crash_left_output() : BusWorldTest("orphan", new Dictionary<string, string>
 {
     ["Outbox__OrphanAge"] = "00:00:02",

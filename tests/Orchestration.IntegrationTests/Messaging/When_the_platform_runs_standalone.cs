@@ -110,11 +110,8 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
     public async Task Should_take_an_application_and_start_the_lease_signing_saga()
     {
         var staff = await SignInAsManagerAsync();
-        var (propertyId, unitId, rent) = await VacantUnitAsync(staff);
 
-        var response = await staff.PostAsJsonAsync("/api/lease-applications", Application(propertyId, unitId, rent, "ada@example.com"));
-        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var leaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leaseId").GetGuid();
+        var (response, leaseId, unitId) = await ApplyForAVacantUnitAsync(staff, "ada@example.com");
         response.Headers.Location!.ToString().ShouldBe($"/api/leases/{leaseId}");
         (await staff.GetFromJsonAsync<JsonElement>($"/api/units/{unitId}")).GetProperty("status").GetString().ShouldBe("held");
 
@@ -139,10 +136,7 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
     public async Task Should_take_a_lease_from_application_to_active_through_the_simulated_third_parties()
     {
         var staff = await SignInAsManagerAsync();
-        var (propertyId, unitId, rent) = await VacantUnitAsync(staff);
-        var response = await staff.PostAsJsonAsync("/api/lease-applications", Application(propertyId, unitId, rent, "grace@example.com"));
-        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var leaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leaseId").GetGuid();
+        var (_, leaseId, unitId) = await ApplyForAVacantUnitAsync(staff, "grace@example.com");
 
         // Screening decision, tenant signature, countersignature, move-in payment and access code all arrive
         // from the simulators through signed webhooks and the endpoints' consumers.
@@ -206,6 +200,16 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
         leaseStart = "2027-02-01",
         leaseEnd = "2028-01-31",
     };
+
+    /// <summary>Applies for a vacant unit at its market rent, which the Gateway must accept; returns its answer and the lease's id.</summary>
+    static async Task<(HttpResponseMessage Response, Guid LeaseId, Guid UnitId)> ApplyForAVacantUnitAsync(HttpClient staff, string email)
+    {
+        var (propertyId, unitId, rent) = await VacantUnitAsync(staff);
+        var response = await staff.PostAsJsonAsync("/api/lease-applications", Application(propertyId, unitId, rent, email));
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var leaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leaseId").GetGuid();
+        return (response, leaseId, unitId);
+    }
 
     /// <summary>The first vacant unit of the first demo property, with its market rent.</summary>
     static async Task<(Guid PropertyId, Guid UnitId, decimal Rent)> VacantUnitAsync(HttpClient staff)

@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_the_process_dies_between_commit_and_delivery() : BusWorldTest("crash", new Dictionary<string, string>
 {
     ["Outbox__OrphanAge"] = "00:00:02",

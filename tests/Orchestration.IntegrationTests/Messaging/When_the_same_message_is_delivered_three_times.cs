@@ -1,6 +1,5 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_the_same_message_is_delivered_three_times() : BusWorldTest("dedup")
 {
     [Fact]

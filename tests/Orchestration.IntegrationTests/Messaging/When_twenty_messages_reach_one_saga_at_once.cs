@@ -1,7 +1,6 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
 // The product's recoverability, not the tests' short delays: what a hot saga meets in production.
-[Collection(BusCollection.Name)]
 public sealed class When_twenty_messages_reach_one_saga_at_once() : BusWorldTest("hotsaga", new Dictionary<string, string>
 {
     ["Recoverability__ImmediateRetries"] = "5",

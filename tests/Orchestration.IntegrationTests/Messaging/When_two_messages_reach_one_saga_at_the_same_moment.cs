@@ -1,16 +1,11 @@
 namespace Orchestration.IntegrationTests.Messaging;
 
-[Collection(BusCollection.Name)]
 public sealed class When_two_messages_reach_one_saga_at_the_same_moment() : BusWorldTest("concurrency")
 {
     [Fact]
     public async Task Should_apply_both_transitions()
     {
-        var probes = Enumerable.Range(0, 10).Select(_ => NewId.NextGuid()).ToList();
-        foreach (var probe in probes)
-            await World.SendAsync("probe-state", new StartProbe(probe));
-        await Eventually.HoldsAsync(async () => await World.CountAsync("SELECT COUNT(*) FROM {schema}.saga_probe") == probes.Count,
-            TimeSpan.FromSeconds(20), "every probe started");
+        var probes = await World.StartProbesAsync(10);
 
         await Task.WhenAll(probes.SelectMany(probe => new[]
         {

@@ -68,17 +68,7 @@ public abstract class ParkingContract : IAsyncLifetime
         var store = new OutboxStore(Storage);
         var consumer = NewId.NextGuid();
         var (stuck, behind) = (NewId.NextGuid(), NewId.NextGuid());
-        await using (var session = new SqlSession(Storage))
-        {
-            await session.BeginAsync(default);
-            foreach (var (id, consumed) in new[] { (stuck, 1_000L), (behind, 2_000L) })
-            {
-                await store.ReceiveAsync(session, id, consumer, consumed, default);
-                store.DeferConsumed(session, [StoredRows.Message()], id, consumer, consumed, delivered: false);
-            }
-
-            await session.CommitAsync(default);
-        }
+        await StoredRows.InsertCrashLeftAsync(Storage, consumer, () => [StoredRows.Message()], (stuck, 1_000), (behind, 2_000));
 
         await using var connection = await Storage.OpenConnectionAsync(default);
         async Task<(Guid, Guid, int)?> Claim(long now)

@@ -15,13 +15,40 @@ static class StoredRows
     };
 
     /// <summary>Bus outbox transactions, each created at its time (Unix milliseconds), committed together.</summary>
-    public static async Task InsertOutboxStatesAsync(SqlStorage storage, params (Guid Id, long CreatedAt)[] states)
+    public static Task InsertOutboxStatesAsync(SqlStorage storage, params (Guid Id, long CreatedAt)[] states)
     {
         var store = new OutboxStore(storage);
+        return CommitAsync(storage, async session =>
+        {
+            foreach (var (id, createdAt) in states)
+                await store.InsertOutboxStateAsync(session, id, createdAt, default);
+        });
+    }
+
+    /// <summary>
+    /// Messages the consumer took in, each at its time (Unix milliseconds), whose <paramref name="outputs"/> never went
+    /// out: what a crash between commit and delivery leaves. Committed together.
+    /// </summary>
+    public static Task InsertCrashLeftAsync(SqlStorage storage, Guid consumer, Func<StoredMessage[]> outputs,
+        params (Guid Id, long ConsumedAt)[] messages)
+    {
+        var store = new OutboxStore(storage);
+        return CommitAsync(storage, async session =>
+        {
+            foreach (var (id, consumedAt) in messages)
+            {
+                await store.ReceiveAsync(session, id, consumer, consumedAt, default);
+                store.DeferConsumed(session, outputs(), id, consumer, consumedAt, delivered: false);
+            }
+        });
+    }
+
+    /// <summary>Writes in one transaction of a session, as the platform's own writes go in.</summary>
+    public static async Task CommitAsync(SqlStorage storage, Func<SqlSession, Task> write)
+    {
         await using var session = new SqlSession(storage);
         await session.BeginAsync(default);
-        foreach (var (id, createdAt) in states)
-            await store.InsertOutboxStateAsync(session, id, createdAt, default);
+        await write(session);
         await session.CommitAsync(default);
     }
 }

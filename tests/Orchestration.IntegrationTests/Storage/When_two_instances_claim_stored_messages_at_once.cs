@@ -50,17 +50,7 @@ public sealed class When_two_instances_claim_stored_messages_at_once : IAsyncLif
         var store = new OutboxStore(_storage);
         var consumer = NewId.NextGuid();
         var (first, second) = (NewId.NextGuid(), NewId.NextGuid());
-        await using (var session = new SqlSession(_storage))
-        {
-            await session.BeginAsync(default);
-            foreach (var (id, consumed) in new[] { (first, 1_000L), (second, 2_000L) })
-            {
-                await store.ReceiveAsync(session, id, consumer, consumed, default);
-                store.DeferConsumed(session, [], id, consumer, consumed, delivered: false);
-            }
-
-            await session.CommitAsync(default);
-        }
+        await StoredRows.InsertCrashLeftAsync(_storage, consumer, () => [], (first, 1_000), (second, 2_000));
 
         var claimers = new List<(DbConnection Connection, DbTransaction Transaction)>();
         try

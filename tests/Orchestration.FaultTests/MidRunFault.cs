@@ -1,0 +1,27 @@
+namespace Orchestration.FaultTests;
+
+/// <summary>
+/// A fault scenario: a <see cref="ChainRun"/> of its own for each fact, and the one course every scenario takes with
+/// it, from starting the chains to the exactly-once checks; the scenarios differ only in the fault.
+/// </summary>
+public abstract class MidRunFault(string name, bool schedulerApart = false) : IAsyncLifetime
+{
+    protected ChainRun Run { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Run = await ChainRun.StartAsync(name, schedulerApart);
+
+    public async Task DisposeAsync() => await Run.DisposeAsync();
+
+    // Every chain has a deadline timeout; the deadlines are spread over half a minute and the fault starts once they
+    // have begun to fall due, so that some fall due while it lasts.
+    protected async Task ShouldCompleteExactlyOnceDespiteAsync(Func<Task> fault, int chains = 1000)
+    {
+        await Run.StartChainsAsync(count: chains, steps: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(40));
+        await Run.InFlightAsync(0.25, TimeSpan.FromSeconds(60));
+        await Run.DeadlinesFallingDueAsync();
+
+        await Run.FaultAsync(fault);
+
+        await Run.ShouldCompleteExactlyOnceAsync(TimeSpan.FromSeconds(120));
+    }
+}
