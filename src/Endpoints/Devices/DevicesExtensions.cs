@@ -1,16 +1,18 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestration.Endpoints.Devices.AccessCodes;
-using Orchestration.Messages;
 
 namespace Orchestration.Endpoints.Devices;
 
 /// <summary>
-/// The Devices endpoint's wiring, for its own host and for the standalone host alike:
+/// The Devices endpoint's wiring, for its own host (<see cref="AddDevicesEndpoint"/>) and for the standalone host alike:
 /// <c>services.AddDevicesServices(configuration)</c> and <c>x.AddDevicesConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
 /// </summary>
 public static class DevicesExtensions
 {
+    /// <summary>The Devices endpoint in a host of its own: the platform's bus and storage, its consumer and its services.</summary>
+    public static IServiceCollection AddDevicesEndpoint(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddOrchestrationEndpoint(configuration, "devices", x => x.AddDevicesConsumers()).AddDevicesServices(configuration);
+
     /// <summary>The consumer of the lease-signing saga's access-code commands, on their <see cref="CommandRoutes"/> queue.</summary>
     public static IBusRegistrationConfigurator AddDevicesConsumers(this IBusRegistrationConfigurator x)
     {

@@ -1,11 +1,9 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestration.Endpoints.Gateway.Api;
 using Orchestration.Endpoints.Gateway.Properties;
 using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Endpoints.Gateway.Webhooks;
-using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Endpoints.Gateway;

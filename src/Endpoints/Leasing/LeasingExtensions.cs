@@ -1,12 +1,8 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Leasing.ESignature;
 using Orchestration.Endpoints.Leasing.Providers;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
-using Orchestration.Messages;
-using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Leasing;

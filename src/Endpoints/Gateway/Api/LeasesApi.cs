@@ -5,10 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Orchestration.Endpoints.Gateway.Properties;
 using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Messages;
 using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 

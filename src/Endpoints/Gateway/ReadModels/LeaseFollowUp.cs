@@ -1,5 +1,4 @@
 using Orchestration.Endpoints.Gateway.Properties;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.ReadModels;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Leasing.Providers;
 
 namespace Orchestration.Endpoints.Leasing.ESignature;

@@ -1,6 +1,5 @@
 using MassTransit;
 using Orchestration.Messages.Leasing;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Leasing.UnitHolds;
 
