@@ -55,8 +55,8 @@ public static class LeasingExtensions
         services.AddSingleton(LeasingMigrations.Tables);
         services.AddSingleton<LeasingStore>();
 
-        services.AddHttpClient<ScreeningClient>((sp, client) => ScreeningClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
-        services.AddHttpClient<ESignatureClient>((sp, client) => ESignatureClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
+        AddProviderClient<ScreeningClient>(services, leasing => leasing.Screening);
+        AddProviderClient<ESignatureClient>(services, leasing => leasing.ESignature);
 
         // Refusals by a provider and commands that can never succeed: no retry can help (LeasingFailures.cs).
         services.AddUnrecoverable<ProviderRejectedException>()
@@ -66,4 +66,9 @@ public static class LeasingExtensions
 
         return services;
     }
+
+    static void AddProviderClient<TClient>(IServiceCollection services, Func<LeasingOptions, ProviderOptions> provider)
+        where TClient : class =>
+        services.AddHttpClient<TClient>((sp, client) =>
+            ProviderHttp.Configure(client, provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value)));
 }

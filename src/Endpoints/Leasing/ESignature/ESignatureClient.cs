@@ -7,8 +7,6 @@ public sealed class ESignatureClient(HttpClient http, IOptions<LeasingOptions> o
 {
     const string Provider = "ESignature";
 
-    public static void Configure(HttpClient client, LeasingOptions settings) => ProviderHttp.Configure(client, settings.ESignature);
-
     public async Task<CreatedEnvelope> CreateEnvelopeAsync(string documentName, string documentText, string signerName, string signerEmail,
         string reference, string idempotencyKey, CancellationToken cancellationToken)
     {

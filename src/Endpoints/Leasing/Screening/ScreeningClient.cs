@@ -7,8 +7,6 @@ public sealed class ScreeningClient(HttpClient http, IOptions<LeasingOptions> op
 {
     const string Provider = "Screening";
 
-    public static void Configure(HttpClient client, LeasingOptions settings) => ProviderHttp.Configure(client, settings.Screening);
-
     /// <summary>Starts a screening and returns the provider's id for it; the same key always answers with the same screening.</summary>
     public async Task<string> RequestAsync(string applicantName, string applicantEmail, string reference, string idempotencyKey,
         CancellationToken cancellationToken)
