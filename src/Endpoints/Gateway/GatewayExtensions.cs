@@ -1,8 +1,5 @@
 using MassTransit;
 using Orchestration.Endpoints.Gateway.Api;
-using Orchestration.Endpoints.Gateway.Properties;
-using Orchestration.Endpoints.Gateway.ReadModels;
-using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Endpoints.Gateway.Webhooks;
 using Orchestration.Platform.Outbox;
 

@@ -1,6 +1,5 @@
 using MassTransit;
 using Orchestration.Endpoints.Leasing.ESignature;
-using Orchestration.Endpoints.Leasing.Providers;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
 using Orchestration.Platform.Recoverability;

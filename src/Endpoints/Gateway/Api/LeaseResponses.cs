@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Orchestration.Endpoints.Gateway.ReadModels;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 

@@ -2,10 +2,6 @@ using System.Security.Claims;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Orchestration.Endpoints.Gateway.Properties;
-using Orchestration.Endpoints.Gateway.ReadModels;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Endpoints.Gateway.Api;

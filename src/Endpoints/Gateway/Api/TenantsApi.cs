@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.ReadModels;
-using Orchestration.Endpoints.Gateway.Security;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 

@@ -1,5 +1,3 @@
-using Orchestration.Endpoints.Gateway.Properties;
-
 namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 /// <summary>

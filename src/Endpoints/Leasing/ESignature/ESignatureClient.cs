@@ -1,5 +1,3 @@
-using Orchestration.Endpoints.Leasing.Providers;
-
 namespace Orchestration.Endpoints.Leasing.ESignature;
 
 /// <summary>The e-signature provider's envelopes: create (sent to the signer), countersign, void, read.</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Endpoints.Leasing.ESignature;
 

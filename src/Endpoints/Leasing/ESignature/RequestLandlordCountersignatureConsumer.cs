@@ -1,6 +1,4 @@
 using MassTransit;
-using Orchestration.Endpoints.Leasing.Providers;
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Endpoints.Leasing.ESignature;
 

@@ -1,5 +1,4 @@
 using MassTransit;
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Endpoints.Leasing.Screening;
 

@@ -1,5 +1,3 @@
-using Orchestration.Endpoints.Leasing.Providers;
-
 namespace Orchestration.Endpoints.Leasing.Screening;
 
 /// <summary>The tenant-screening provider: <c>POST /v1/screenings</c> answers 202 pending; the decision arrives by webhook.</summary>
