@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Platform.Hosting;
 
 public static class StorageHosting
