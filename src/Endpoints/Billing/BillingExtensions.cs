@@ -27,11 +27,7 @@ public static class BillingExtensions
     public static IServiceCollection AddBillingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
-
-        services.AddSingleton(BillingMigrations.Tables);
-        services.AddSingleton(BillingMigrations.Cancellations);
-        services.AddSingleton<BillingStore>();
+        services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations);
         services.AddScoped<MoveInRefunds>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));

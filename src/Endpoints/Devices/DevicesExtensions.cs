@@ -21,11 +21,6 @@ public static class DevicesExtensions
     }
 
     /// <summary>The endpoint's tables. <paramref name="configuration"/> is for the lock integration to come.</summary>
-    public static IServiceCollection AddDevicesServices(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(DevicesMigrations.Tables);
-        services.AddSingleton<DevicesStore>();
-        return services;
-    }
+    public static IServiceCollection AddDevicesServices(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddStore<DevicesStore>(DevicesMigrations.Tables);
 }

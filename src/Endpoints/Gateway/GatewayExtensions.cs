@@ -32,9 +32,7 @@ public static class GatewayExtensions
     {
         services.AddProblemDetails();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
-        services.AddSingleton(WebhookMigrations.WebhookReceipts);
-        services.AddSingleton(WebhookMigrations.WebhookReceiptsReceivedAt);
-        services.AddSingleton<WebhookReceiptStore>();
+        services.AddStore<WebhookReceiptStore>(WebhookMigrations.WebhookReceipts, WebhookMigrations.WebhookReceiptsReceivedAt);
         services.AddHostedService<WebhookReceiptCleanup>();
         services.AddScoped<WebhookReceiver>();
         services.AddRateLimiter(WebhookEndpoints.AddRateLimit);
@@ -45,9 +43,7 @@ public static class GatewayExtensions
     public static IServiceCollection AddGatewayApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(ReadModelMigrations.Tables);
-        services.AddSingleton<PropertyStore>();
+        services.AddStore<PropertyStore>(ReadModelMigrations.Tables);
 
         services.AddSingleton<LeaseReadModel>();
         services.AddSingleton<LeaseFollowUp>();

@@ -49,10 +49,7 @@ public static class LeasingExtensions
     public static IServiceCollection AddLeasingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<LeasingOptions>(configuration.GetSection(LeasingOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
-
-        services.AddSingleton(LeasingMigrations.Tables);
-        services.AddSingleton<LeasingStore>();
+        services.AddStore<LeasingStore>(LeasingMigrations.Tables);
 
         AddProviderClient<ScreeningClient>(services, leasing => leasing.Screening);
         AddProviderClient<ESignatureClient>(services, leasing => leasing.ESignature);

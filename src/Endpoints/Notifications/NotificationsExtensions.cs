@@ -27,10 +27,7 @@ public static class NotificationsExtensions
     public static IServiceCollection AddNotificationsServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<NotificationsOptions>(configuration.GetSection(NotificationsOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
-
-        services.AddSingleton(NotificationsMigrations.Deliveries);
-        services.AddSingleton<NotificationsStore>();
+        services.AddStore<NotificationsStore>(NotificationsMigrations.Deliveries);
 
         services.AddScoped<PickupEmailSender>();
         services.AddSingleton<SmtpEmailSender>();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Orchestration.Platform.Hosting;
 
 public static class StorageHosting
@@ -20,5 +22,18 @@ public static class StorageHosting
         services.AddHostedService<SchemaMigrator>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
+    }
+
+    /// <summary>
+    /// A feature's store and the migrations that create its tables, applied after the platform's in the order given.
+    /// The store stamps its rows with the registered clock: the system's, unless the host or a test registered another.
+    /// </summary>
+    public static IServiceCollection AddStore<TStore>(this IServiceCollection services, params SchemaMigration[] migrations)
+        where TStore : class
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        foreach (var migration in migrations)
+            services.AddSingleton(migration);
+        return services.AddSingleton<TStore>();
     }
 }
