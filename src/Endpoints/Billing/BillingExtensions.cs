@@ -10,9 +10,10 @@ namespace Orchestration.Endpoints.Billing;
 /// </summary>
 public static class BillingExtensions
 {
-    /// <summary>The Billing endpoint in a host of its own: the platform's bus and storage, its consumers and their services.</summary>
+    /// <summary>The Billing endpoint in a host of its own: the platform, its consumers and their services.</summary>
     public static IServiceCollection AddBillingEndpoint(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOrchestrationEndpoint(configuration, "billing", x => x.AddBillingConsumers()).AddBillingServices(configuration);
+        services.AddOrchestrationEndpoint(configuration, "billing", x => x.AddBillingConsumers())
+            .AddBillingServices(configuration);
 
     /// <summary>The consumers of the lease-signing saga's move-in funds commands, on their <see cref="CommandRoutes"/> queue.</summary>
     public static IBusRegistrationConfigurator AddBillingConsumers(this IBusRegistrationConfigurator x)

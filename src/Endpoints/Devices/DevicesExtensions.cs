@@ -9,9 +9,10 @@ namespace Orchestration.Endpoints.Devices;
 /// </summary>
 public static class DevicesExtensions
 {
-    /// <summary>The Devices endpoint in a host of its own: the platform's bus and storage, its consumer and its services.</summary>
+    /// <summary>The Devices endpoint in a host of its own: the platform, its consumer and its services.</summary>
     public static IServiceCollection AddDevicesEndpoint(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOrchestrationEndpoint(configuration, "devices", x => x.AddDevicesConsumers()).AddDevicesServices(configuration);
+        services.AddOrchestrationEndpoint(configuration, "devices", x => x.AddDevicesConsumers())
+            .AddDevicesServices(configuration);
 
     /// <summary>The consumer of the lease-signing saga's access-code commands, on their <see cref="CommandRoutes"/> queue.</summary>
     public static IBusRegistrationConfigurator AddDevicesConsumers(this IBusRegistrationConfigurator x)

@@ -32,7 +32,8 @@ public static class GatewayExtensions
     {
         services.AddProblemDetails();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
-        services.AddStore<WebhookReceiptStore>(WebhookMigrations.WebhookReceipts, WebhookMigrations.WebhookReceiptsReceivedAt);
+        services.AddStore<WebhookReceiptStore>(
+            WebhookMigrations.WebhookReceipts, WebhookMigrations.WebhookReceiptsReceivedAt);
         services.AddHostedService<WebhookReceiptCleanup>();
         services.AddScoped<WebhookReceiver>();
         services.AddRateLimiter(WebhookEndpoints.AddRateLimit);

@@ -12,9 +12,11 @@ namespace Orchestration.Endpoints.Notifications;
 /// </summary>
 public static class NotificationsExtensions
 {
-    /// <summary>The Notifications endpoint in a host of its own: the platform's bus and storage, its consumer and its services.</summary>
-    public static IServiceCollection AddNotificationsEndpoint(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOrchestrationEndpoint(configuration, "notifications", x => x.AddNotifications()).AddNotificationsServices(configuration);
+    /// <summary>The Notifications endpoint in a host of its own: the platform, its consumer and its services.</summary>
+    public static IServiceCollection AddNotificationsEndpoint(
+        this IServiceCollection services, IConfiguration configuration) =>
+        services.AddOrchestrationEndpoint(configuration, "notifications", x => x.AddNotifications())
+            .AddNotificationsServices(configuration);
 
     /// <summary>The consumer of <see cref="Messages.Notifications.SendTenantEmail"/>, on the <c>notifications</c> queue.</summary>
     public static IBusRegistrationConfigurator AddNotifications(this IBusRegistrationConfigurator x)

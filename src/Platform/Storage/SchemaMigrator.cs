@@ -5,7 +5,7 @@ namespace Orchestration.Platform.Storage;
 /// <summary>One versioned change to an endpoint schema. Ids are applied once, in registration order.</summary>
 public sealed record SchemaMigration(string Id, Func<SqlStorage, string> Sql)
 {
-    /// <summary>A migration whose SQL also names the dialect's types (<see cref="SqlDialect.UuidType"/> and the like).</summary>
+    /// <summary>A migration whose SQL also names the dialect's types, such as <see cref="SqlDialect.UuidType"/>.</summary>
     public SchemaMigration(string id, Func<SqlStorage, SqlDialect, string> sql)
         : this(id, s => sql(s, s.Dialect))
     {

@@ -10,7 +10,7 @@ public abstract class ProviderSimulatorOptions
     public string Url { get; set; }
 }
 
-/// <summary>A simulator that reports changes by signed webhook: where to, with which secret, and how long it retries.</summary>
+/// <summary>A simulator that reports changes by signed webhook: where to, signed how, retried how long.</summary>
 public abstract class WebhookSimulatorOptions : ProviderSimulatorOptions
 {
     protected WebhookSimulatorOptions(string url, string webhookSecret)

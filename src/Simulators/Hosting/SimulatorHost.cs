@@ -24,10 +24,11 @@ public static class SimulatorHost
         var started = new List<StartedSimulator>();
         try
         {
-            await StartIfEnabled(PaymentsSimulator.Name, options.Payments, PaymentsSimulator.AddServices, PaymentsSimulator.Map);
-            await StartIfEnabled(ESignatureSimulator.Name, options.ESignature, ESignatureSimulator.AddServices, ESignatureSimulator.Map);
-            await StartIfEnabled(ScreeningSimulator.Name, options.Screening, ScreeningSimulator.AddServices, ScreeningSimulator.Map);
-            await StartIfEnabled(MailSimulator.Name, options.Mail, (services, _) => MailSimulator.AddServices(services), MailSimulator.Map);
+            await Start(PaymentsSimulator.Name, options.Payments, PaymentsSimulator.AddServices, PaymentsSimulator.Map);
+            await Start(ESignatureSimulator.Name, options.ESignature, ESignatureSimulator.AddServices, ESignatureSimulator.Map);
+            await Start(ScreeningSimulator.Name, options.Screening, ScreeningSimulator.AddServices, ScreeningSimulator.Map);
+            await Start(MailSimulator.Name, options.Mail, (services, _) => MailSimulator.AddServices(services),
+                MailSimulator.Map);
         }
         catch
         {
@@ -38,8 +39,8 @@ public static class SimulatorHost
 
         return new RunningSimulators(started);
 
-        // Each simulator finds its own options in its container, beside the services it registers.
-        async Task StartIfEnabled<TOptions>(string name, TOptions simulator, Action<IServiceCollection, TOptions> addServices,
+        // A disabled simulator is skipped; an enabled one finds its options in its container, beside its services.
+        async Task Start<TOptions>(string name, TOptions simulator, Action<IServiceCollection, TOptions> addServices,
             Action<WebApplication> map)
             where TOptions : ProviderSimulatorOptions
         {

@@ -13,7 +13,8 @@ internal sealed class ProviderWebhooks(WebhookDispatcher dispatcher, TimeProvide
 
     /// <summary>This event body on <paramref name="provider"/>'s channel, with the dispatcher that delivers it.</summary>
     public static IServiceCollection AddTo(IServiceCollection services, string provider, WebhookOptions options) =>
-        services.AddSingleton(Channel(provider, options)).AddSingleton<WebhookDispatcher>().AddSingleton<ProviderWebhooks>();
+        services.AddSingleton(Channel(provider, options)).AddSingleton<WebhookDispatcher>()
+            .AddSingleton<ProviderWebhooks>();
 
     /// <param name="callbackUrl">The caller's per-resource callback URL, which wins over the configured endpoint.</param>
     public void Publish(string type, string resourceName, object resource, Uri? callbackUrl)
