@@ -18,13 +18,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1
-export DOTNET_NOLOGO=1
-export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-export DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1
-# No MSBuild node or build server outlives the script.
-export MSBUILDDISABLENODEREUSE=1
-export DOTNET_CLI_USE_MSBUILD_SERVER=0
+# shellcheck source=scripts/dotnet-env.sh
+source "$ROOT/scripts/dotnet-env.sh"
 
 PROJECT=tests/Orchestration.Benchmarks
 BENCH_DLL="$PROJECT/bin/Release/net10.0/Orchestration.Benchmarks.dll"
@@ -33,7 +28,7 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 
 case "${1:-}" in
   -h|--help)
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+    usage
     echo
     if [ -f "$BENCH_DLL" ]; then dotnet "$BENCH_DLL" --help; fi
     exit 0 ;;

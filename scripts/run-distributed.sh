@@ -47,8 +47,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+# shellcheck source=scripts/dotnet-env.sh
+source "$ROOT/scripts/dotnet-env.sh"
 
 BUILD=1
 for arg in "$@"; do
@@ -58,10 +58,6 @@ for arg in "$@"; do
     *) printf 'unknown argument: %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
   esac
 done
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# No MSBuild node or build server outlives the script.
-export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 
 CONFIGURATION="${CONFIGURATION:-Release}"
 RUN_DIR="${ORCHESTRATION_RUN_DIR:-$ROOT/.run}"

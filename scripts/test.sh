@@ -20,14 +20,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1
-export DOTNET_NOLOGO=1
-export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-export DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=1
-# No MSBuild node or build server outlives the script (they would keep its
-# output pipe open).
-export MSBUILDDISABLENODEREUSE=1
-export DOTNET_CLI_USE_MSBUILD_SERVER=0
+# shellcheck source=scripts/dotnet-env.sh
+source "$ROOT/scripts/dotnet-env.sh"
 
 CONFIGURATION="${CONFIGURATION:-Release}"
 TEST_HANG_TIMEOUT="${TEST_HANG_TIMEOUT:-10m}"
@@ -38,9 +32,7 @@ SOLUTION="$ROOT/Orchestration.sln"
 log() { printf '[test] %s\n' "$*" >&2; }
 
 case "${1:-}" in
-  -h|--help)
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
-    exit 0 ;;
+  -h|--help) usage; exit 0 ;;
 esac
 
 FILTER=""

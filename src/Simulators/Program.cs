@@ -1,5 +1,3 @@
-using Orchestration.Simulators.Hosting;
-
 // Every enabled simulator on its own loopback port until Ctrl+C. Settings come from the environment
 // (Simulators__Payments__Url=...) or the command line (--Simulators:Payments:Url=...); the defaults live in the
 // options classes. There is no appsettings.json: a project referencing this one (the Standalone endpoint) would

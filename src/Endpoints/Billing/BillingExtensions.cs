@@ -1,19 +1,20 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Billing.Payments;
-using Orchestration.Messages;
-using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Billing;
 
 /// <summary>
-/// The Billing endpoint's wiring, for its own host and for the standalone host alike:
+/// The Billing endpoint's wiring, for its own host (<see cref="AddBillingEndpoint"/>) and for the standalone host alike:
 /// <c>services.AddBillingServices(configuration)</c> and <c>x.AddBillingConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
 /// </summary>
 public static class BillingExtensions
 {
+    /// <summary>The Billing endpoint in a host of its own: the platform, its consumers and their services.</summary>
+    public static IServiceCollection AddBillingEndpoint(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddOrchestrationEndpoint(configuration, "billing", x => x.AddBillingConsumers())
+            .AddBillingServices(configuration);
+
     /// <summary>The consumers of the lease-signing saga's move-in funds commands, on their <see cref="CommandRoutes"/> queue.</summary>
     public static IBusRegistrationConfigurator AddBillingConsumers(this IBusRegistrationConfigurator x)
     {
@@ -27,11 +28,7 @@ public static class BillingExtensions
     public static IServiceCollection AddBillingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
-
-        services.AddSingleton(BillingMigrations.Tables);
-        services.AddSingleton(BillingMigrations.Cancellations);
-        services.AddSingleton<BillingStore>();
+        services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations);
         services.AddScoped<MoveInRefunds>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));

@@ -1,5 +1,3 @@
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Endpoints.Billing;
 
 /// <summary>
@@ -8,37 +6,33 @@ namespace Orchestration.Endpoints.Billing;
 /// </summary>
 public static class BillingMigrations
 {
-    public static readonly SchemaMigration Tables = new("billing_0001_payments_refunds", s =>
-    {
-        var d = s.Dialect;
-        return $"""
-            CREATE TABLE {s.Table("payments")} (
-                idempotency_key text PRIMARY KEY,
-                lease_id {d.UuidType} NOT NULL,
-                payment_intent_id text NULL UNIQUE,
-                amount bigint NULL,
-                currency text NULL,
-                intent_status text NULL,
-                failure_code text NULL,
-                requested_at bigint NULL,
-                cancelled_at bigint NULL,
-                cancel_reason text NULL
-            );
-            CREATE INDEX {PlatformMigrations.Index(s, "payments_lease")} ON {s.Table("payments")} (lease_id);
+    public static readonly SchemaMigration Tables = new("billing_0001_payments_refunds", (s, d) => $"""
+        CREATE TABLE {s.Table("payments")} (
+            idempotency_key text PRIMARY KEY,
+            lease_id {d.UuidType} NOT NULL,
+            payment_intent_id text NULL UNIQUE,
+            amount bigint NULL,
+            currency text NULL,
+            intent_status text NULL,
+            failure_code text NULL,
+            requested_at bigint NULL,
+            cancelled_at bigint NULL,
+            cancel_reason text NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "payments_lease")} ON {s.Table("payments")} (lease_id);
 
-            CREATE TABLE {s.Table("refunds")} (
-                idempotency_key text PRIMARY KEY,
-                lease_id {d.UuidType} NOT NULL,
-                payment_intent_id text NOT NULL,
-                refund_id text NOT NULL UNIQUE,
-                amount bigint NOT NULL,
-                refund_status text NOT NULL,
-                reason text NOT NULL,
-                refunded_at bigint NOT NULL
-            );
-            CREATE INDEX {PlatformMigrations.Index(s, "refunds_lease")} ON {s.Table("refunds")} (lease_id);
-            """;
-    });
+        CREATE TABLE {s.Table("refunds")} (
+            idempotency_key text PRIMARY KEY,
+            lease_id {d.UuidType} NOT NULL,
+            payment_intent_id text NOT NULL,
+            refund_id text NOT NULL UNIQUE,
+            amount bigint NOT NULL,
+            refund_status text NOT NULL,
+            reason text NOT NULL,
+            refunded_at bigint NOT NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "refunds_lease")} ON {s.Table("refunds")} (lease_id);
+        """);
 
     /// <summary>
     /// How a cancelled request ended at the gateway: <c>cancel_outcome</c> is one of <see cref="CancelOutcomes"/>, and

@@ -1,5 +1,3 @@
-using Orchestration.Platform.Hosting;
-
 namespace Orchestration.Endpoints.Billing;
 
 /// <summary>The payment gateway Billing charges through (<c>Billing:Payments</c>).</summary>

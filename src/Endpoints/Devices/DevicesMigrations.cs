@@ -1,5 +1,3 @@
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Endpoints.Devices;
 
 /// <summary>
@@ -9,24 +7,20 @@ namespace Orchestration.Endpoints.Devices;
 /// </summary>
 public static class DevicesMigrations
 {
-    public static readonly SchemaMigration Tables = new("devices_0001_access_codes", s =>
-    {
-        var d = s.Dialect;
-        return $"""
-            CREATE TABLE {s.Table("access_codes")} (
-                lease_id {d.UuidType} PRIMARY KEY,
-                access_code_id {d.UuidType} NULL UNIQUE,
-                property_id {d.UuidType} NOT NULL,
-                unit_id {d.UuidType} NOT NULL,
-                tenant_id {d.UuidType} NULL,
-                code_hash text NULL,
-                valid_from text NULL,
-                valid_through text NULL,
-                issued_at bigint NULL,
-                revoked_at bigint NULL,
-                revoke_reason text NULL
-            );
-            CREATE INDEX {PlatformMigrations.Index(s, "access_codes_unit")} ON {s.Table("access_codes")} (unit_id);
-            """;
-    });
+    public static readonly SchemaMigration Tables = new("devices_0001_access_codes", (s, d) => $"""
+        CREATE TABLE {s.Table("access_codes")} (
+            lease_id {d.UuidType} PRIMARY KEY,
+            access_code_id {d.UuidType} NULL UNIQUE,
+            property_id {d.UuidType} NOT NULL,
+            unit_id {d.UuidType} NOT NULL,
+            tenant_id {d.UuidType} NULL,
+            code_hash text NULL,
+            valid_from text NULL,
+            valid_through text NULL,
+            issued_at bigint NULL,
+            revoked_at bigint NULL,
+            revoke_reason text NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "access_codes_unit")} ON {s.Table("access_codes")} (unit_id);
+        """);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Devices;
 

@@ -1,11 +1,6 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestration.Endpoints.Gateway.Api;
-using Orchestration.Endpoints.Gateway.Properties;
-using Orchestration.Endpoints.Gateway.ReadModels;
-using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Endpoints.Gateway.Webhooks;
-using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Endpoints.Gateway;
@@ -37,9 +32,8 @@ public static class GatewayExtensions
     {
         services.AddProblemDetails();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
-        services.AddSingleton(WebhookMigrations.WebhookReceipts);
-        services.AddSingleton(WebhookMigrations.WebhookReceiptsReceivedAt);
-        services.AddSingleton<WebhookReceiptStore>();
+        services.AddStore<WebhookReceiptStore>(
+            WebhookMigrations.WebhookReceipts, WebhookMigrations.WebhookReceiptsReceivedAt);
         services.AddHostedService<WebhookReceiptCleanup>();
         services.AddScoped<WebhookReceiver>();
         services.AddRateLimiter(WebhookEndpoints.AddRateLimit);
@@ -50,9 +44,7 @@ public static class GatewayExtensions
     public static IServiceCollection AddGatewayApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(ReadModelMigrations.Tables);
-        services.AddSingleton<PropertyStore>();
+        services.AddStore<PropertyStore>(ReadModelMigrations.Tables);
 
         services.AddSingleton<LeaseReadModel>();
         services.AddSingleton<LeaseFollowUp>();

@@ -1,5 +1,3 @@
-using Orchestration.Endpoints.Gateway;
-
 // The Gateway is the platform's edge: the staff REST API over its read models, and the providers' signed webhooks,
 // each turned once into the command or event it means.
 var builder = WebApplication.CreateBuilder(args);

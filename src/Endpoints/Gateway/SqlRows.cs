@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Orchestration.Messages;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway;
 

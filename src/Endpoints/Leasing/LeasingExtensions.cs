@@ -1,12 +1,7 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Leasing.ESignature;
-using Orchestration.Endpoints.Leasing.Providers;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
-using Orchestration.Messages;
-using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Leasing;
@@ -54,13 +49,10 @@ public static class LeasingExtensions
     public static IServiceCollection AddLeasingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<LeasingOptions>(configuration.GetSection(LeasingOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddStore<LeasingStore>(LeasingMigrations.Tables);
 
-        services.AddSingleton(LeasingMigrations.Tables);
-        services.AddSingleton<LeasingStore>();
-
-        services.AddHttpClient<ScreeningClient>((sp, client) => ScreeningClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
-        services.AddHttpClient<ESignatureClient>((sp, client) => ESignatureClient.Configure(client, sp.GetRequiredService<IOptions<LeasingOptions>>().Value));
+        AddProviderClient<ScreeningClient>(services, leasing => leasing.Screening);
+        AddProviderClient<ESignatureClient>(services, leasing => leasing.ESignature);
 
         // Refusals by a provider and commands that can never succeed: no retry can help (LeasingFailures.cs).
         services.AddUnrecoverable<ProviderRejectedException>()
@@ -70,4 +62,9 @@ public static class LeasingExtensions
 
         return services;
     }
+
+    static void AddProviderClient<TClient>(IServiceCollection services, Func<LeasingOptions, ProviderOptions> provider)
+        where TClient : class =>
+        services.AddHttpClient<TClient>((sp, client) =>
+            ProviderHttp.Configure(client, provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value)));
 }

@@ -1,5 +1,3 @@
-using Orchestration.Platform.Hosting;
-
 namespace Orchestration.Endpoints.Leasing;
 
 /// <summary>The providers Leasing calls (<c>Leasing:Screening</c>, <c>Leasing:ESignature</c>); the saga's own timeouts share the section.</summary>

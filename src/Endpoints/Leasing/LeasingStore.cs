@@ -1,5 +1,3 @@
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Endpoints.Leasing;
 
 /// <summary>A lease's envelope as Leasing knows it: created (id and signing URL), voided, or both.</summary>

@@ -1,6 +1,3 @@
-using Orchestration.Endpoints.Leasing;
-using Orchestration.Platform.Hosting;
-
 // Leasing runs the lease-signing saga and does the I/O it asks for: screening, e-signature and unit holds.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddLeaseSigning(builder.Configuration);

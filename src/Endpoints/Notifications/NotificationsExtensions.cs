@@ -1,21 +1,23 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Notifications.Sending;
 using Orchestration.Endpoints.Notifications.Templates;
-using Orchestration.Messages;
-using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Notifications;
 
 /// <summary>
-/// The Notifications endpoint's wiring, for its own host and for the standalone host alike:
-/// <c>services.AddNotificationsServices(configuration)</c>, <c>x.AddNotifications()</c> inside
+/// The Notifications endpoint's wiring, for its own host (<see cref="AddNotificationsEndpoint"/>) and for the standalone
+/// host alike: <c>services.AddNotificationsServices(configuration)</c>, <c>x.AddNotifications()</c> inside
 /// <c>AddOrchestrationEndpoint</c>, and <c>app.MapNotificationsApi()</c>.
 /// </summary>
 public static class NotificationsExtensions
 {
+    /// <summary>The Notifications endpoint in a host of its own: the platform, its consumer and its services.</summary>
+    public static IServiceCollection AddNotificationsEndpoint(
+        this IServiceCollection services, IConfiguration configuration) =>
+        services.AddOrchestrationEndpoint(configuration, "notifications", x => x.AddNotifications())
+            .AddNotificationsServices(configuration);
+
     /// <summary>The consumer of <see cref="Messages.Notifications.SendTenantEmail"/>, on the <c>notifications</c> queue.</summary>
     public static IBusRegistrationConfigurator AddNotifications(this IBusRegistrationConfigurator x)
     {
@@ -27,10 +29,7 @@ public static class NotificationsExtensions
     public static IServiceCollection AddNotificationsServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<NotificationsOptions>(configuration.GetSection(NotificationsOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
-
-        services.AddSingleton(NotificationsMigrations.Deliveries);
-        services.AddSingleton<NotificationsStore>();
+        services.AddStore<NotificationsStore>(NotificationsMigrations.Deliveries);
 
         services.AddScoped<PickupEmailSender>();
         services.AddSingleton<SmtpEmailSender>();

@@ -1,5 +1,3 @@
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Endpoints.Notifications;
 
 /// <summary>
@@ -9,37 +7,33 @@ namespace Orchestration.Endpoints.Notifications;
 /// </summary>
 public static class NotificationsMigrations
 {
-    public static readonly SchemaMigration Deliveries = new("notifications_0001_deliveries_and_pickup", s =>
-    {
-        var d = s.Dialect;
-        return $"""
-            CREATE TABLE {s.Table("deliveries")} (
-                deduplication_key text PRIMARY KEY,
-                lease_id {d.UuidType} NOT NULL,
-                email text NOT NULL,
-                message_id text NOT NULL,
-                provider text NOT NULL,
-                provider_message_id text NULL,
-                incoming_message_id {d.UuidType} NULL,
-                sent_at bigint NOT NULL
-            );
-            CREATE INDEX {PlatformMigrations.Index(s, "deliveries_lease")} ON {s.Table("deliveries")} (lease_id);
+    public static readonly SchemaMigration Deliveries = new("notifications_0001_deliveries_and_pickup", (s, d) => $"""
+        CREATE TABLE {s.Table("deliveries")} (
+            deduplication_key text PRIMARY KEY,
+            lease_id {d.UuidType} NOT NULL,
+            email text NOT NULL,
+            message_id text NOT NULL,
+            provider text NOT NULL,
+            provider_message_id text NULL,
+            incoming_message_id {d.UuidType} NULL,
+            sent_at bigint NOT NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "deliveries_lease")} ON {s.Table("deliveries")} (lease_id);
 
-            CREATE TABLE {s.Table("pickup")} (
-                id {d.IdentityColumn},
-                message_id text NOT NULL UNIQUE,
-                deduplication_key text NOT NULL,
-                lease_id {d.UuidType} NOT NULL,
-                email text NOT NULL,
-                from_address text NOT NULL,
-                to_address text NOT NULL,
-                to_name text NOT NULL,
-                subject text NOT NULL,
-                text_body text NOT NULL,
-                html_body text NOT NULL,
-                stored_at bigint NOT NULL
-            );
-            CREATE INDEX {PlatformMigrations.Index(s, "pickup_lease")} ON {s.Table("pickup")} (lease_id, id);
-            """;
-    });
+        CREATE TABLE {s.Table("pickup")} (
+            id {d.IdentityColumn},
+            message_id text NOT NULL UNIQUE,
+            deduplication_key text NOT NULL,
+            lease_id {d.UuidType} NOT NULL,
+            email text NOT NULL,
+            from_address text NOT NULL,
+            to_address text NOT NULL,
+            to_name text NOT NULL,
+            subject text NOT NULL,
+            text_body text NOT NULL,
+            html_body text NOT NULL,
+            stored_at bigint NOT NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "pickup_lease")} ON {s.Table("pickup")} (lease_id, id);
+        """);
 }

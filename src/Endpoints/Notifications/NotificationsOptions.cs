@@ -1,5 +1,4 @@
 using System.Net.Mail;
-using Orchestration.Platform.Hosting;
 
 namespace Orchestration.Endpoints.Notifications;
 

@@ -1,5 +1,4 @@
 using Orchestration.Endpoints.Notifications.Templates;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Notifications;
 

@@ -1,9 +1,7 @@
 using MassTransit;
-using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Notifications.Sending;
 using Orchestration.Endpoints.Notifications.Templates;
 using Orchestration.Messages.Notifications;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Notifications;
 

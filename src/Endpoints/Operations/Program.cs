@@ -1,5 +1,3 @@
-using Orchestration.Platform.Hosting;
-
 // Operations hosts the durable scheduler every endpoint's timeouts and delayed retries go through.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddOrchestrationEndpoint(builder.Configuration, "operations", _ => { });

@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Orchestration.Endpoints.Gateway.Properties;
 using Orchestration.Endpoints.Gateway.ReadModels;
 using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Messages;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Standalone;
 

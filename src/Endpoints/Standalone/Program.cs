@@ -1,7 +1,6 @@
 using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Endpoints.Notifications;
-using Orchestration.Endpoints.Standalone;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddStandalone(builder.Configuration);

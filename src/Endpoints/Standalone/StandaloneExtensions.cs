@@ -1,5 +1,4 @@
 using MassTransit;
-using Orchestration.Platform.Hosting;
 using Orchestration.Endpoints.Billing;
 using Orchestration.Endpoints.Devices;
 using Orchestration.Endpoints.Gateway;

@@ -1,7 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orchestration.Platform.InMemory;
 using Orchestration.Platform.Recoverability;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Scheduling;

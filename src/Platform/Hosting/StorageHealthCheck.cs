@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Hosting;
 

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Hosting;
 
@@ -28,5 +25,18 @@ public static class StorageHosting
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaMigrator>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
+    }
+
+    /// <summary>
+    /// A feature's store and the migrations that create its tables, applied after the platform's in the order given.
+    /// The store stamps its rows with the registered clock: the system's, unless the host or a test registered another.
+    /// </summary>
+    public static IServiceCollection AddStore<TStore>(this IServiceCollection services, params SchemaMigration[] migrations)
+        where TStore : class
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        foreach (var migration in migrations)
+            services.AddSingleton(migration);
+        return services.AddSingleton<TStore>();
     }
 }

@@ -3,8 +3,6 @@ using MassTransit;
 using MassTransit.InMemoryTransport;
 using MassTransit.Serialization;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.InMemory;
 

@@ -2,7 +2,6 @@ using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Transports;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Outbox;
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Outbox;
 

@@ -1,5 +1,4 @@
 using MassTransit.Metadata;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Orchestration.Platform.Outbox;
 

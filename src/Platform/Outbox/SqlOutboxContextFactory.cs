@@ -1,6 +1,5 @@
 using MassTransit;
 using MassTransit.Middleware;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Outbox;
 

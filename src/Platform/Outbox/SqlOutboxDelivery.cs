@@ -2,9 +2,6 @@ using System.Threading.Channels;
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Serialization;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Outbox;
 

@@ -4,7 +4,6 @@ using MassTransit.Metadata;
 using MassTransit.Middleware;
 using MassTransit.Context;
 using MassTransit.Serialization;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Outbox;
 

@@ -1,8 +1,6 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Orchestration.Platform.Recoverability;
 

@@ -3,10 +3,8 @@ using MassTransit.Configuration;
 using MassTransit.Context;
 using MassTransit.Middleware;
 using MassTransit.Saga;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Sagas;
 

@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Sagas;
 

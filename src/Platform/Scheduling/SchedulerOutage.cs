@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Scheduling;
 

@@ -1,5 +1,4 @@
 using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Platform.Scheduling;
 

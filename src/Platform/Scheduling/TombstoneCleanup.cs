@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Platform.Scheduling;
 
 /// <summary>

@@ -7,48 +7,44 @@ namespace Orchestration.Platform.Storage;
 /// </summary>
 public static class PlatformMigrations
 {
-    public static readonly SchemaMigration Messaging = new("0001_platform_messaging", s =>
-    {
-        var d = s.Dialect;
-        return $"""
-            CREATE TABLE {s.Table("inbox_state")} (
-                message_id {d.UuidType} NOT NULL,
-                consumer_id {d.UuidType} NOT NULL,
-                received bigint NOT NULL,
-                receive_count integer NOT NULL,
-                consumed bigint NULL,
-                delivered bigint NULL,
-                PRIMARY KEY (message_id, consumer_id)
-            );
-            CREATE INDEX {Index(s, "inbox_state_delivered")} ON {s.Table("inbox_state")} (delivered);
-            CREATE INDEX {Index(s, "inbox_state_pending")} ON {s.Table("inbox_state")} (consumed) WHERE delivered IS NULL;
+    public static readonly SchemaMigration Messaging = new("0001_platform_messaging", (s, d) => $"""
+        CREATE TABLE {s.Table("inbox_state")} (
+            message_id {d.UuidType} NOT NULL,
+            consumer_id {d.UuidType} NOT NULL,
+            received bigint NOT NULL,
+            receive_count integer NOT NULL,
+            consumed bigint NULL,
+            delivered bigint NULL,
+            PRIMARY KEY (message_id, consumer_id)
+        );
+        CREATE INDEX {Index(s, "inbox_state_delivered")} ON {s.Table("inbox_state")} (delivered);
+        CREATE INDEX {Index(s, "inbox_state_pending")} ON {s.Table("inbox_state")} (consumed) WHERE delivered IS NULL;
 
-            CREATE TABLE {s.Table("outbox_state")} (
-                outbox_id {d.UuidType} PRIMARY KEY,
-                created bigint NOT NULL
-            );
-            CREATE INDEX {Index(s, "outbox_state_created")} ON {s.Table("outbox_state")} (created);
+        CREATE TABLE {s.Table("outbox_state")} (
+            outbox_id {d.UuidType} PRIMARY KEY,
+            created bigint NOT NULL
+        );
+        CREATE INDEX {Index(s, "outbox_state_created")} ON {s.Table("outbox_state")} (created);
 
-            CREATE TABLE {s.Table("outbox_message")} (
-                sequence_number {d.IdentityColumn},
-                inbox_message_id {d.UuidType} NULL,
-                inbox_consumer_id {d.UuidType} NULL,
-                outbox_id {d.UuidType} NULL,
-                {MessageColumns(d)}
-            );
-            CREATE INDEX {Index(s, "outbox_message_inbox")} ON {s.Table("outbox_message")} (inbox_message_id, inbox_consumer_id, sequence_number);
-            CREATE INDEX {Index(s, "outbox_message_outbox")} ON {s.Table("outbox_message")} (outbox_id, sequence_number);
+        CREATE TABLE {s.Table("outbox_message")} (
+            sequence_number {d.IdentityColumn},
+            inbox_message_id {d.UuidType} NULL,
+            inbox_consumer_id {d.UuidType} NULL,
+            outbox_id {d.UuidType} NULL,
+            {MessageColumns(d)}
+        );
+        CREATE INDEX {Index(s, "outbox_message_inbox")} ON {s.Table("outbox_message")} (inbox_message_id, inbox_consumer_id, sequence_number);
+        CREATE INDEX {Index(s, "outbox_message_outbox")} ON {s.Table("outbox_message")} (outbox_id, sequence_number);
 
-            CREATE TABLE {s.Table("scheduled_message")} (
-                token_id {d.UuidType} PRIMARY KEY,
-                due_at bigint NULL,
-                closed_at bigint NULL,
-                scheduled_at bigint NOT NULL,
-                {MessageColumns(d).Replace("NOT NULL", "NULL", StringComparison.Ordinal)}
-            );
-            CREATE INDEX {Index(s, "scheduled_message_due")} ON {s.Table("scheduled_message")} (due_at) WHERE closed_at IS NULL;
-            """;
-    });
+        CREATE TABLE {s.Table("scheduled_message")} (
+            token_id {d.UuidType} PRIMARY KEY,
+            due_at bigint NULL,
+            closed_at bigint NULL,
+            scheduled_at bigint NOT NULL,
+            {MessageColumns(d).Replace("NOT NULL", "NULL", StringComparison.Ordinal)}
+        );
+        CREATE INDEX {Index(s, "scheduled_message_due")} ON {s.Table("scheduled_message")} (due_at) WHERE closed_at IS NULL;
+        """);
 
     /// <summary>
     /// Per-row delivery bookkeeping, so a row that cannot be sent steps aside instead of blocking the rows behind it:

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Orchestration.Platform.Storage;
 
 /// <summary>

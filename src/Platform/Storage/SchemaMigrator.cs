@@ -1,10 +1,16 @@
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Orchestration.Platform.Storage;
 
 /// <summary>One versioned change to an endpoint schema. Ids are applied once, in registration order.</summary>
-public sealed record SchemaMigration(string Id, Func<SqlStorage, string> Sql);
+public sealed record SchemaMigration(string Id, Func<SqlStorage, string> Sql)
+{
+    /// <summary>A migration whose SQL also names the dialect's types, such as <see cref="SqlDialect.UuidType"/>.</summary>
+    public SchemaMigration(string id, Func<SqlStorage, SqlDialect, string> sql)
+        : this(id, s => sql(s, s.Dialect))
+    {
+    }
+}
 
 /// <summary>
 /// Applies the endpoint's migrations at start-up, before the bus starts. All of them run in one transaction

@@ -1,6 +1,3 @@
-using Orchestration.Simulators.Http;
-using Orchestration.Simulators.Webhooks;
-
 namespace Orchestration.Simulators.ESignature;
 
 /// <summary>
@@ -13,10 +10,7 @@ internal static class ESignatureSimulator
 
     public static void AddServices(IServiceCollection services, ESignatureSimulatorOptions options)
     {
-        services.AddSingleton(options);
-        services.AddSingleton(ProviderWebhooks.Channel("ESignature", options.Webhook));
-        services.AddSingleton<WebhookDispatcher>();
-        services.AddSingleton<ProviderWebhooks>();
+        ProviderWebhooks.AddTo(services, Name, options.Webhook);
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<EnvelopeDesk>();
     }

@@ -1,19 +1,11 @@
-using Orchestration.Simulators.Webhooks;
-
 namespace Orchestration.Simulators.ESignature;
 
-/// <summary>Configuration section <c>Simulators:ESignature</c>.</summary>
-public sealed class ESignatureSimulatorOptions
+/// <summary>Configuration section <c>Simulators:ESignature</c>; its webhooks are signed with <c>X-Signature</c>.</summary>
+public sealed class ESignatureSimulatorOptions()
+    : WebhookSimulatorOptions("http://127.0.0.1:5091", "esign_whsec_simulator")
 {
-    public bool Enabled { get; set; } = true;
-
-    public string Url { get; set; } = "http://127.0.0.1:5091";
-
     /// <summary>The one API key accepted (<c>Authorization: Bearer</c>); a made-up test key.</summary>
     public string ApiKey { get; set; } = "esign_test_simulator";
-
-    /// <summary>Webhook endpoint, signing secret and retry policy; signed with <c>X-Signature</c>.</summary>
-    public WebhookOptions Webhook { get; set; } = new() { Secret = "esign_whsec_simulator" };
 
     /// <summary>When set, the signer signs this long after the envelope is sent (or declines, when the address contains "decline").</summary>
     public TimeSpan? AutoSignAfter { get; set; }

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Orchestration.Simulators.Hosting;
-using Orchestration.Simulators.Http;
-using Orchestration.Simulators.Webhooks;
 
 namespace Orchestration.Simulators.ESignature;
 

@@ -1,5 +1,3 @@
-using Orchestration.Simulators.Http;
-
 namespace Orchestration.Simulators.ESignature;
 
 internal sealed record CreateEnvelopeRequest(

@@ -24,18 +24,11 @@ public static class SimulatorHost
         var started = new List<StartedSimulator>();
         try
         {
-            if (options.Payments.Enabled)
-                started.Add(await SimulatorApplication.StartAsync(PaymentsSimulator.Name, options.Payments.Url, runtime,
-                    services => PaymentsSimulator.AddServices(services, options.Payments), PaymentsSimulator.Map, cancellationToken));
-            if (options.ESignature.Enabled)
-                started.Add(await SimulatorApplication.StartAsync(ESignatureSimulator.Name, options.ESignature.Url, runtime,
-                    services => ESignatureSimulator.AddServices(services, options.ESignature), ESignatureSimulator.Map, cancellationToken));
-            if (options.Screening.Enabled)
-                started.Add(await SimulatorApplication.StartAsync(ScreeningSimulator.Name, options.Screening.Url, runtime,
-                    services => ScreeningSimulator.AddServices(services, options.Screening), ScreeningSimulator.Map, cancellationToken));
-            if (options.Mail.Enabled)
-                started.Add(await SimulatorApplication.StartAsync(MailSimulator.Name, options.Mail.Url, runtime,
-                    services => MailSimulator.AddServices(services, options.Mail), MailSimulator.Map, cancellationToken));
+            await Start(PaymentsSimulator.Name, options.Payments, PaymentsSimulator.AddServices, PaymentsSimulator.Map);
+            await Start(ESignatureSimulator.Name, options.ESignature, ESignatureSimulator.AddServices, ESignatureSimulator.Map);
+            await Start(ScreeningSimulator.Name, options.Screening, ScreeningSimulator.AddServices, ScreeningSimulator.Map);
+            await Start(MailSimulator.Name, options.Mail, (services, _) => MailSimulator.AddServices(services),
+                MailSimulator.Map);
         }
         catch
         {
@@ -45,5 +38,19 @@ public static class SimulatorHost
         }
 
         return new RunningSimulators(started);
+
+        // A disabled simulator is skipped; an enabled one finds its options in its container, beside its services.
+        async Task Start<TOptions>(string name, TOptions simulator, Action<IServiceCollection, TOptions> addServices,
+            Action<WebApplication> map)
+            where TOptions : ProviderSimulatorOptions
+        {
+            if (!simulator.Enabled)
+                return;
+            started.Add(await SimulatorApplication.StartAsync(name, simulator.Url, runtime, services =>
+            {
+                services.AddSingleton(simulator);
+                addServices(services, simulator);
+            }, map, cancellationToken));
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Orchestration.Simulators.Http;
 
 namespace Orchestration.Simulators.Mail;
 

@@ -1,5 +1,3 @@
-using Orchestration.Simulators.Http;
-
 namespace Orchestration.Simulators.Mail;
 
 /// <summary>
@@ -10,9 +8,8 @@ internal static class MailSimulator
 {
     public const string Name = "Mail";
 
-    public static void AddServices(IServiceCollection services, MailSimulatorOptions options)
+    public static void AddServices(IServiceCollection services)
     {
-        services.AddSingleton(options);
         services.AddSingleton<MailFaults>();
         services.AddSingleton<Mailbox>();
     }

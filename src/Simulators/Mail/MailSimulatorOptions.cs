@@ -1,12 +1,8 @@
 namespace Orchestration.Simulators.Mail;
 
 /// <summary>Configuration section <c>Simulators:Mail</c>.</summary>
-public sealed class MailSimulatorOptions
+public sealed class MailSimulatorOptions() : ProviderSimulatorOptions("http://127.0.0.1:5093")
 {
-    public bool Enabled { get; set; } = true;
-
-    public string Url { get; set; } = "http://127.0.0.1:5093";
-
     /// <summary>The one API key accepted (<c>Authorization: Bearer</c>); a made-up test key.</summary>
     public string ApiKey { get; set; } = "SG.simulator";
 

@@ -1,5 +1,3 @@
-using Orchestration.Simulators.Http;
-
 namespace Orchestration.Simulators.Mail;
 
 /// <summary>One entry of SendGrid's <c>{"errors":[{"message":...,"field":...,"help":...}]}</c>; absent fields are sent as null.</summary>

@@ -1,6 +1,3 @@
-using Orchestration.Simulators.Hosting;
-using Orchestration.Simulators.Http;
-
 namespace Orchestration.Simulators.Payments;
 
 internal sealed record NewPaymentIntent(

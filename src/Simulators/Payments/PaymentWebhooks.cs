@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Orchestration.Simulators.Http;
-using Orchestration.Simulators.Webhooks;
 
 namespace Orchestration.Simulators.Payments;
 

@@ -1,5 +1,3 @@
-using Orchestration.Simulators.Http;
-
 namespace Orchestration.Simulators.Payments;
 
 /// <summary>The HTTP side of the gateway: reads Stripe's form parameters and runs each POST under its idempotency key.</summary>

@@ -1,6 +1,3 @@
-using Orchestration.Simulators.Http;
-using Orchestration.Simulators.Webhooks;
-
 namespace Orchestration.Simulators.Payments;
 
 /// <summary>
@@ -13,7 +10,6 @@ internal static class PaymentsSimulator
 
     public static void AddServices(IServiceCollection services, PaymentsSimulatorOptions options)
     {
-        services.AddSingleton(options);
         services.AddSingleton(new WebhookChannel("Stripe-Signature", EventIdHeader: null, "Stripe/1.0 (+https://stripe.com/docs/webhooks)", options.Webhook));
         services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<IdempotencyStore>();

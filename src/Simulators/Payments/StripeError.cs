@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Orchestration.Simulators.Http;
 
 namespace Orchestration.Simulators.Payments;
 

@@ -1,7 +1,3 @@
-using Orchestration.Simulators.Hosting;
-using Orchestration.Simulators.Http;
-using Orchestration.Simulators.Webhooks;
-
 namespace Orchestration.Simulators.Screening;
 
 internal sealed record NewScreening(string ApplicantName, string ApplicantEmail, string? Reference, Uri? CallbackUrl);

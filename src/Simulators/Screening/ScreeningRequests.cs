@@ -1,5 +1,3 @@
-using Orchestration.Simulators.Http;
-
 namespace Orchestration.Simulators.Screening;
 
 internal sealed record CreateScreeningRequest(ApplicantRequest? Applicant, string? Reference, string? CallbackUrl)

@@ -1,6 +1,3 @@
-using Orchestration.Simulators.Http;
-using Orchestration.Simulators.Webhooks;
-
 namespace Orchestration.Simulators.Screening;
 
 /// <summary>A tenant-screening provider: asynchronous decisions delivered by <c>X-Signature</c>-signed webhook.</summary>
@@ -10,10 +7,7 @@ internal static class ScreeningSimulator
 
     public static void AddServices(IServiceCollection services, ScreeningSimulatorOptions options)
     {
-        services.AddSingleton(options);
-        services.AddSingleton(ProviderWebhooks.Channel("Screening", options.Webhook));
-        services.AddSingleton<WebhookDispatcher>();
-        services.AddSingleton<ProviderWebhooks>();
+        ProviderWebhooks.AddTo(services, Name, options.Webhook);
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<ScreeningBureau>();
     }

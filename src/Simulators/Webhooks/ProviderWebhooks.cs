@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Orchestration.Simulators.Http;
 
 namespace Orchestration.Simulators.Webhooks;
 
@@ -11,6 +10,11 @@ internal sealed class ProviderWebhooks(WebhookDispatcher dispatcher, TimeProvide
 {
     public static WebhookChannel Channel(string provider, WebhookOptions options) =>
         new("X-Signature", "X-Event-Id", $"{provider}-Webhooks/1.0", options);
+
+    /// <summary>This event body on <paramref name="provider"/>'s channel, with the dispatcher that delivers it.</summary>
+    public static IServiceCollection AddTo(IServiceCollection services, string provider, WebhookOptions options) =>
+        services.AddSingleton(Channel(provider, options)).AddSingleton<WebhookDispatcher>()
+            .AddSingleton<ProviderWebhooks>();
 
     /// <param name="callbackUrl">The caller's per-resource callback URL, which wins over the configured endpoint.</param>
     public void Publish(string type, string resourceName, object resource, Uri? callbackUrl)

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Orchestration.Simulators.Hosting;
 
 namespace Orchestration.Simulators.Webhooks;
 

@@ -1,6 +1,5 @@
 using MassTransit;
 using Orchestration.Messages.Billing;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Billing.Payments;
 

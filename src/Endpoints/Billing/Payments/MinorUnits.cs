@@ -1,5 +1,3 @@
-using Orchestration.Messages;
-
 namespace Orchestration.Endpoints.Billing.Payments;
 
 /// <summary>

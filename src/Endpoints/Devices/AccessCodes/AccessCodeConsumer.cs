@@ -1,7 +1,6 @@
 using MassTransit;
 using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Devices.AccessCodes;
 

@@ -2,8 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 

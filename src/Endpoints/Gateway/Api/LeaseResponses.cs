@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Orchestration.Endpoints.Gateway.ReadModels;
-using Orchestration.Messages;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 

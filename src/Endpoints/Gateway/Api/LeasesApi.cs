@@ -2,13 +2,7 @@ using System.Security.Claims;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Orchestration.Endpoints.Gateway.Properties;
-using Orchestration.Endpoints.Gateway.ReadModels;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
 using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 

@@ -1,8 +1,5 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.Properties;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 

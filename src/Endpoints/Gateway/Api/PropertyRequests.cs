@@ -1,5 +1,3 @@
-using Orchestration.Messages;
-
 namespace Orchestration.Endpoints.Gateway.Api;
 
 /// <summary>A property's name and postal address; <see cref="Country"/> is an ISO 3166-1 alpha-2 code such as "US".</summary>

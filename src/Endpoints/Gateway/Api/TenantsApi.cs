@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orchestration.Endpoints.Gateway.ReadModels;
-using Orchestration.Endpoints.Gateway.Security;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 

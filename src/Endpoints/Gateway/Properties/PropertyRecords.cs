@@ -1,5 +1,3 @@
-using Orchestration.Messages;
-
 namespace Orchestration.Endpoints.Gateway.Properties;
 
 public sealed record PropertyRecord(

@@ -1,6 +1,3 @@
-using Orchestration.Endpoints.Gateway.Properties;
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Orchestration.Platform.Storage;
 using static Orchestration.Endpoints.Gateway.SqlRows;
 
 namespace Orchestration.Endpoints.Gateway.ReadModels;

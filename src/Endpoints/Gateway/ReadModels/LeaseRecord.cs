@@ -1,6 +1,3 @@
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 public sealed record TenantRecord(

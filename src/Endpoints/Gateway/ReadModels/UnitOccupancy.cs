@@ -1,6 +1,3 @@
-using Orchestration.Endpoints.Gateway.Properties;
-using Orchestration.Messages.Leasing;
-
 namespace Orchestration.Endpoints.Gateway.ReadModels;
 
 /// <summary>How a unit's occupancy follows the leases projected from Leasing's events.</summary>

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Security;
 

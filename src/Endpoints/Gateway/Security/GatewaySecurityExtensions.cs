@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Security;
 

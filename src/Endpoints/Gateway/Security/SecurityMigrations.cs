@@ -1,5 +1,3 @@
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Endpoints.Gateway.Security;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Security;
 

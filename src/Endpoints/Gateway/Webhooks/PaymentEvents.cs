@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 

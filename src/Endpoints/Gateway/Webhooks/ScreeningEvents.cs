@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Orchestration.Platform.Storage;
-
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 
 /// <summary>

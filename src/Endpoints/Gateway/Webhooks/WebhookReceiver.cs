@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Orchestration.Platform.Outbox;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 

@@ -1,14 +1,9 @@
-using Microsoft.Extensions.Options;
-using Orchestration.Endpoints.Leasing.Providers;
-
 namespace Orchestration.Endpoints.Leasing.ESignature;
 
 /// <summary>The e-signature provider's envelopes: create (sent to the signer), countersign, void, read.</summary>
 public sealed class ESignatureClient(HttpClient http, IOptions<LeasingOptions> options)
 {
     const string Provider = "ESignature";
-
-    public static void Configure(HttpClient client, LeasingOptions settings) => ProviderHttp.Configure(client, settings.ESignature);
 
     public async Task<CreatedEnvelope> CreateEnvelopeAsync(string documentName, string documentText, string signerName, string signerEmail,
         string reference, string idempotencyKey, CancellationToken cancellationToken)

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Orchestration.Messages;
-using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Endpoints.Leasing.ESignature;
 

@@ -1,7 +1,4 @@
 using MassTransit;
-using Orchestration.Endpoints.Leasing.Providers;
-using Orchestration.Messages.Leasing;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Leasing.ESignature;
 

@@ -1,14 +1,9 @@
-using Microsoft.Extensions.Options;
-using Orchestration.Endpoints.Leasing.Providers;
-
 namespace Orchestration.Endpoints.Leasing.Screening;
 
 /// <summary>The tenant-screening provider: <c>POST /v1/screenings</c> answers 202 pending; the decision arrives by webhook.</summary>
 public sealed class ScreeningClient(HttpClient http, IOptions<LeasingOptions> options)
 {
     const string Provider = "Screening";
-
-    public static void Configure(HttpClient client, LeasingOptions settings) => ProviderHttp.Configure(client, settings.Screening);
 
     /// <summary>Starts a screening and returns the provider's id for it; the same key always answers with the same screening.</summary>
     public async Task<string> RequestAsync(string applicantName, string applicantEmail, string reference, string idempotencyKey,

@@ -1,6 +1,4 @@
 using MassTransit;
-using Orchestration.Messages.Leasing;
-using Orchestration.Platform.Storage;
 
 namespace Orchestration.Endpoints.Leasing.UnitHolds;
 

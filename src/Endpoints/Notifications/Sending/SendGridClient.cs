@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Notifications.Templates;
 
 namespace Orchestration.Endpoints.Notifications.Sending;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
 using System.Text;
-using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Notifications.Templates;
 
 namespace Orchestration.Endpoints.Notifications.Sending;
