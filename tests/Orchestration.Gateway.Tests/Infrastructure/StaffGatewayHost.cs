@@ -87,9 +87,13 @@ public sealed class StaffGatewayHost : IAsyncDisposable
         return new StaffGatewayHost(endpoint, clock, logs);
     }
 
+    /// <summary>Every policy of <see cref="GatewayPolicies"/>, each with its probe route.</summary>
+    public static readonly IReadOnlyList<string> Policies =
+        [GatewayPolicies.Staff, GatewayPolicies.TenantContacts, GatewayPolicies.Leasing, GatewayPolicies.Operations, GatewayPolicies.Admin];
+
     static void MapPolicyProbes(IEndpointRouteBuilder endpoints)
     {
-        foreach (var policy in new[] { GatewayPolicies.Staff, GatewayPolicies.Leasing, GatewayPolicies.Operations, GatewayPolicies.Admin })
+        foreach (var policy in Policies)
         {
             endpoints.MapGet($"/api/probes/{policy}", () => Results.Ok(new { policy })).RequireAuthorization(policy);
             endpoints.MapPost($"/api/probes/{policy}", () => Results.Ok(new { policy })).RequireAuthorization(policy);
