@@ -65,8 +65,12 @@ public static class GatewayExtensions
         return x;
     }
 
-    /// <summary>Problem details for errors, the webhooks' rate limit, then staff authentication and authorization.</summary>
+    /// <summary>
+    /// The client's address and scheme from known proxies (<c>Gateway:Proxies</c>), problem details for errors, the
+    /// webhooks' rate limit, then staff authentication and authorization.
+    /// </summary>
     public static IApplicationBuilder UseGatewayPipeline(this IApplicationBuilder app) => app
+        .UseForwardedHeaders()
         .UseExceptionHandler()
         .UseStatusCodePages()
         .UseRateLimiter()
@@ -79,8 +83,12 @@ public static class GatewayExtensions
         .MapAuthApi()
         .MapGatewayApi();
 
-    /// <summary><c>POST /webhooks/payments</c>, <c>/webhooks/esign</c> and <c>/webhooks/screening</c>.</summary>
-    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints) => WebhookEndpoints.Map(endpoints);
+    /// <summary><c>POST /webhooks/payments</c>, <c>/webhooks/esign</c> and <c>/webhooks/screening</c>: open to anyone, each checks its provider's signature.</summary>
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints)
+    {
+        WebhookEndpoints.Map(endpoints.MapGroup("").AllowAnonymous());
+        return endpoints;
+    }
 
     /// <summary>
     /// <c>/api/properties</c>, <c>/api/units</c>, <c>/api/tenants</c>, <c>/api/lease-applications</c>, <c>/api/leases</c>

@@ -9,5 +9,5 @@ builder.Services.AddGatewaySecurity(builder.Configuration);
 var app = builder.Build();
 app.UseGatewayPipeline();
 app.MapGatewayEndpoints();
-app.MapNotificationsApi().RequireAuthorization(GatewayPolicies.Staff);
+app.MapNotificationsApi().RequireAuthorization(GatewayPolicies.Leasing);
 app.Run();

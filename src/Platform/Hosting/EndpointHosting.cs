@@ -30,12 +30,13 @@ public static class EndpointHosting
 
     /// <summary>
     /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> when the bus and the database are usable;
-    /// <c>/health/delivery</c> is Degraded (still 200) while stored messages are parked, with their counts as JSON.
+    /// <c>/health/delivery</c> is Degraded (still 200) while stored messages are parked, with their counts as JSON. All three
+    /// are open to anyone, also where a fallback authorization policy closes every other route.
     /// </summary>
     public static IEndpointRouteBuilder MapOrchestrationHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         endpoints.MapHealthChecks("/health/delivery", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("delivery"),
@@ -45,7 +46,7 @@ public static class EndpointHosting
                 checks = report.Entries.ToDictionary(e => e.Key,
                     e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
             }),
-        });
+        }).AllowAnonymous();
         return endpoints;
     }
 }

@@ -8,12 +8,21 @@ namespace Orchestration.Gateway.Tests.Infrastructure;
 /// middleware order), in this process (<see cref="InProcessEndpoint"/>) on a <see cref="TestDatabase"/> on PostgreSQL
 /// or SQLite. Its clock is a <see cref="TestClock"/> and its logs are captured. Besides the Gateway's own routes it maps
 /// <c>/api/probes/{policy}</c> (GET and POST), one per <see cref="GatewayPolicies"/> policy, standing in for the API
-/// routes that require them.
+/// routes that require them, and <c>/api/probes/unmarked</c>, a route that names no policy at all.
 /// </summary>
 public sealed class StaffGatewayHost : IAsyncDisposable
 {
     public const string AdminEmail = "admin@orchestration.test";
     public const string AdminPassword = "correct horse battery staple";
+
+    /// <summary>Settings that make this host trust its callers' <c>X-Forwarded-*</c> headers, as behind a proxy on the loopback.</summary>
+    public static Dictionary<string, string?> BehindProxy(IDictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Gateway:Proxies:KnownProxies:0"] = "127.0.0.1" };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return settings;
+    }
 
     readonly InProcessEndpoint _endpoint;
     readonly List<HttpClient> _clients = [];
@@ -68,8 +77,7 @@ public sealed class StaffGatewayHost : IAsyncDisposable
             },
             Pipeline = app =>
             {
-                app.UseRateLimiter();
-                app.UseGatewaySecurity();
+                app.UseGatewayPipeline();
                 app.MapOrchestrationHealth();
                 app.MapWebhooks();
                 app.MapAuthApi();
@@ -79,21 +87,31 @@ public sealed class StaffGatewayHost : IAsyncDisposable
         return new StaffGatewayHost(endpoint, clock, logs);
     }
 
+    /// <summary>Every policy of <see cref="GatewayPolicies"/>, each with its probe route.</summary>
+    public static readonly IReadOnlyList<string> Policies =
+        [GatewayPolicies.Staff, GatewayPolicies.TenantContacts, GatewayPolicies.Leasing, GatewayPolicies.Operations, GatewayPolicies.Admin];
+
     static void MapPolicyProbes(IEndpointRouteBuilder endpoints)
     {
-        foreach (var policy in new[] { GatewayPolicies.Staff, GatewayPolicies.Leasing, GatewayPolicies.Operations, GatewayPolicies.Admin })
+        foreach (var policy in Policies)
         {
             endpoints.MapGet($"/api/probes/{policy}", () => Results.Ok(new { policy })).RequireAuthorization(policy);
             endpoints.MapPost($"/api/probes/{policy}", () => Results.Ok(new { policy })).RequireAuthorization(policy);
         }
+        endpoints.MapGet("/api/probes/unmarked", () => Results.Ok(new { policy = "none" }));
     }
 
-    /// <summary>A client that keeps cookies, like the portal in a browser: it sends <c>X-Requested-With</c> unless told not to.</summary>
-    public HttpClient Browser(bool antiForgeryHeader = true)
+    /// <summary>
+    /// A client that keeps cookies, like the portal in a browser: it sends <c>X-Requested-With</c> unless told not to, and,
+    /// given <paramref name="from"/>, <c>X-Forwarded-For</c> with that address, as a proxy in front of the Gateway would.
+    /// </summary>
+    public HttpClient Browser(bool antiForgeryHeader = true, string? from = null)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
         if (antiForgeryHeader)
             client.DefaultRequestHeaders.Add(CsrfProtection.HeaderName, "XMLHttpRequest");
+        if (from is not null)
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", from);
         _clients.Add(client);
         return client;
     }
@@ -112,11 +130,14 @@ public sealed class StaffGatewayHost : IAsyncDisposable
         Directory.EnsureUserAsync(email, email.Split('@')[0], password, roles);
 
     /// <summary>A browser signed in as a new user with these roles (email and password made up for the test).</summary>
-    public async Task<(HttpClient Browser, StaffUser User)> SignedInAsync(params string[] roles)
+    public Task<(HttpClient Browser, StaffUser User)> SignedInAsync(params string[] roles) => SignedInFromAsync(null, roles);
+
+    /// <summary>As <see cref="SignedInAsync"/>, the browser coming through a proxy from <paramref name="from"/> (see <see cref="Browser"/>).</summary>
+    public async Task<(HttpClient Browser, StaffUser User)> SignedInFromAsync(string? from, params string[] roles)
     {
         var email = $"{string.Join("-", roles.DefaultIfEmpty("nobody"))}-{Guid.NewGuid():N}"[..^24] + "@orchestration.test";
         var user = await SeedUserAsync(email, StaffCredentials.Password, roles);
-        var browser = Browser();
+        var browser = Browser(from: from);
         (await browser.LoginAsync(email, StaffCredentials.Password)).StatusCode.ShouldBe(HttpStatusCode.OK);
         return (browser, user);
     }

@@ -49,9 +49,9 @@ public sealed class When_a_request_is_not_signed_in_or_not_allowed
         await using var gateway = await StaffGatewayHost.StartAsync(provider);
         var allowed = new Dictionary<string, string[]>
         {
-            [GatewayRoles.Admin] = [GatewayPolicies.Staff, GatewayPolicies.Leasing, GatewayPolicies.Operations, GatewayPolicies.Admin],
-            [GatewayRoles.PropertyManager] = [GatewayPolicies.Staff, GatewayPolicies.Leasing],
-            [GatewayRoles.Accountant] = [GatewayPolicies.Staff],
+            [GatewayRoles.Admin] = [GatewayPolicies.Staff, GatewayPolicies.TenantContacts, GatewayPolicies.Leasing, GatewayPolicies.Operations, GatewayPolicies.Admin],
+            [GatewayRoles.PropertyManager] = [GatewayPolicies.Staff, GatewayPolicies.TenantContacts, GatewayPolicies.Leasing],
+            [GatewayRoles.Accountant] = [GatewayPolicies.Staff, GatewayPolicies.TenantContacts],
             [GatewayRoles.MaintenanceCoordinator] = [GatewayPolicies.Staff],
             [GatewayRoles.Operator] = [GatewayPolicies.Staff, GatewayPolicies.Operations],
         };
@@ -59,7 +59,7 @@ public sealed class When_a_request_is_not_signed_in_or_not_allowed
         foreach (var (role, policies) in allowed)
         {
             var (browser, _) = await gateway.SignedInAsync(role);
-            foreach (var policy in new[] { GatewayPolicies.Staff, GatewayPolicies.Leasing, GatewayPolicies.Operations, GatewayPolicies.Admin })
+            foreach (var policy in StaffGatewayHost.Policies)
             {
                 var response = await browser.GetAsync($"/api/probes/{policy}");
                 response.StatusCode.ShouldBe(policies.Contains(policy) ? HttpStatusCode.OK : HttpStatusCode.Forbidden, $"{role} on {policy}");

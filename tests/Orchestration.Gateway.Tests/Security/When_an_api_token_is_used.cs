@@ -156,4 +156,29 @@ public sealed class When_an_api_token_is_used
         mixed.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", forged);
         await (await browser.SendAsync(mixed)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Should_not_create_users_change_roles_or_enable_users_even_for_an_admin(string provider)
+    {
+        await using var gateway = await StaffGatewayHost.StartAsync(provider);
+        var (admin, _) = await gateway.SignedInAsync(GatewayRoles.Admin);
+        var other = await gateway.SeedUserAsync("other@orchestration.test", Password, GatewayRoles.Accountant);
+        (await admin.PostAsync($"/api/users/{other.Id}/disable", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var automation = gateway.Client((await StaffGatewayHost.CreateTokenAsync(admin, new { name = "admin automation" })).GetProperty("token").GetString());
+
+        await (await automation.PostAsJsonAsync("/api/users",
+                new { email = "shadow@orchestration.test", displayName = "Shadow", password = "shadow-passphrase-1", roles = new[] { GatewayRoles.Admin } }))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await automation.PutAsJsonAsync($"/api/users/{other.Id}/roles", new { roles = new[] { GatewayRoles.Admin } }))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await automation.PostAsync($"/api/users/{other.Id}/enable", null)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await automation.PostAsJsonAsync($"/api/users/{other.Id}/password", new { newPassword = "token-chosen-passphrase" }))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+
+        (await automation.GetAsync("/api/users")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await gateway.Directory.FindByEmailAsync("shadow@orchestration.test", CancellationToken.None)).ShouldBeNull();
+        var unchanged = (await gateway.Directory.FindAsync(other.Id, CancellationToken.None))!;
+        unchanged.Roles.ShouldBe([GatewayRoles.Accountant]);
+        unchanged.Disabled.ShouldBeTrue();
+    }
 }

@@ -5,10 +5,10 @@ namespace Orchestration.Endpoints.Gateway.Api;
 /// <summary>Tenants and applicants, as projected from their applications and leases.</summary>
 static class TenantsApi
 {
-    /// <summary><c>/api/tenants</c>: any staff member reads; tenants are added by their applications.</summary>
+    /// <summary><c>/api/tenants</c>: read by the roles that deal with tenants; tenants are added by their applications.</summary>
     public static void Map(RouteGroupBuilder api)
     {
-        var tenants = api.MapGroup("/tenants").WithTags("Tenants").RequireAuthorization(GatewayPolicies.Staff);
+        var tenants = api.MapGroup("/tenants").WithTags("Tenants").RequireAuthorization(GatewayPolicies.TenantContacts);
         tenants.MapGet("/", ListAsync).WithName("ListTenants").WithSummary("Lists tenants and applicants by name (status, limit, offset).");
         tenants.MapGet("/{id:guid}", GetAsync).WithName("GetTenant").WithSummary("Gets a tenant with their leases.")
             .ProducesProblem(StatusCodes.Status404NotFound);

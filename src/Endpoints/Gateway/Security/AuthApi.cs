@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Orchestration.Endpoints.Gateway.Security;
 
@@ -11,8 +13,9 @@ public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewP
 public sealed record CreateTokenRequest(string? Name, string[]? Roles, int? ExpiresInDays);
 
 /// <summary>
-/// <c>/api/auth</c>: <c>POST login</c> (sets the portal cookie), <c>POST logout</c>, <c>GET me</c>, <c>POST password</c>,
-/// and the caller's API tokens (<c>POST/GET tokens</c>, <c>DELETE tokens/{id}</c>).
+/// <c>/api/auth</c>: <c>POST login</c> (sets the portal cookie; its body is at most <see cref="MaxLoginBodyBytes"/>),
+/// <c>POST logout</c>, <c>GET me</c>, <c>POST password</c>, and the caller's API tokens (<c>POST/GET tokens</c>,
+/// <c>DELETE tokens/{id}</c>). Changing the password and creating tokens need the portal cookie, not an API token.
 /// </summary>
 static class AuthApi
 {
@@ -22,57 +25,115 @@ static class AuthApi
 
     const int MaxTokenNameLength = 100;
 
+    /// <summary>An email, a password of <see cref="StaffRules.MaxPasswordLength"/> characters and JSON around them fit easily.</summary>
+    public const int MaxLoginBodyBytes = 4 * 1024;
+
+    static readonly JsonSerializerOptions LoginJson = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var auth = endpoints.MapGroup("/api/auth");
-        auth.MapPost("/login", LoginAsync).AllowAnonymous();
+        // No Accepts metadata: routing would answer a wrong content type before the handler, which counts it as a refused attempt.
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().WithMetadata(new RequestSizeLimitAttribute(MaxLoginBodyBytes));
         auth.MapPost("/logout", LogoutAsync).AllowAnonymous();
         auth.MapGet("/me", Me).RequireAuthorization();
-        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization();
+        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization().RequireSignedInSession("Sign in to change your password");
 
         var tokens = auth.MapGroup("/tokens").RequireAuthorization(GatewayPolicies.Staff);
-        tokens.MapPost("", CreateTokenAsync);
+        // A token cannot mint tokens: a child would outlive its parent's expiry and revocation.
+        tokens.MapPost("", CreateTokenAsync).RequireSignedInSession("Sign in to create API tokens");
         tokens.MapGet("", ListTokensAsync);
         tokens.MapDelete("/{id:guid}", RevokeTokenAsync);
     }
 
-    static async Task<IResult> LoginAsync(LoginRequest request, HttpContext context, StaffDirectory directory, LoginThrottle throttle,
+    /// <summary>
+    /// Reads the body itself rather than through parameter binding, so that a request refused for its body (too large,
+    /// not JSON, unreadable, fields missing or too long) still counts against the client address.
+    /// </summary>
+    static async Task<IResult> LoginAsync(HttpContext context, StaffDirectory directory, StaffSessions sessions, LoginThrottle throttle,
         ILoggerFactory loggers)
     {
-        var errors = new Dictionary<string, string[]>();
-        // Checked before the throttle, which keeps a counter per email.
-        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 254)
-            errors["email"] = ["An email address of at most 254 characters is required."];
-        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > StaffRules.MaxPasswordLength)
-            errors["password"] = [$"A password of at most {StaffRules.MaxPasswordLength} characters is required."];
-        if (errors.Count > 0)
-            return Results.ValidationProblem(errors);
-
         var logger = loggers.CreateLogger(typeof(AuthApi).FullName!);
-        var address = ClientAddress(context);
-        if (throttle.TryAttempt(address, StaffDirectory.EmailKey(request.Email!)) is { } wait)
+        var address = LoginThrottle.AddressKey(context.Connection.RemoteIpAddress);
+        if (throttle.AddressWait(address) is { } addressWait)
+            return TooManyAttempts(context, logger, address, addressWait);
+
+        var (request, refusal) = await ReadLoginAsync(context.Request);
+        if (refusal is null)
         {
-            logger.LogWarning("Sign-in attempt from {RemoteAddress} refused: too many attempts for the address or the email", address);
-            return TooManyAttempts(context, wait);
+            var errors = new Dictionary<string, string[]>();
+            if (string.IsNullOrWhiteSpace(request?.Email) || request.Email.Length > 254)
+                errors["email"] = ["An email address of at most 254 characters is required."];
+            if (string.IsNullOrEmpty(request?.Password) || request.Password.Length > StaffRules.MaxPasswordLength)
+                errors["password"] = [$"A password of at most {StaffRules.MaxPasswordLength} characters is required."];
+            if (errors.Count > 0)
+                refusal = Results.ValidationProblem(errors);
+        }
+        if (refusal is not null)
+        {
+            throttle.Refused(address);
+            return refusal;
         }
 
-        var check = await directory.CheckPasswordAsync(request.Email!, request.Password!, context.RequestAborted);
+        var emailKey = StaffDirectory.EmailKey(request!.Email!);
+        if (throttle.TryBegin(address, emailKey) is { } wait)
+            return TooManyAttempts(context, logger, address, wait);
+
+        PasswordCheck check;
+        try
+        {
+            check = await directory.CheckPasswordAsync(request.Email!, request.Password!, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            throttle.Abandoned(address);
+            throw;
+        }
         if (check is not { Failure: null, User: { } user })
         {
+            throttle.Failed(address, emailKey);
             logger.LogWarning("Sign-in refused from {RemoteAddress}: {Failure} (staff user {UserId})", address, check.Failure, check.User?.Id);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: SignInFailedTitle, detail: SignInFailedDetail);
         }
 
-        await context.SignInAsync(StaffAuthentication.CookieScheme, StaffAuthentication.CookiePrincipal(user),
+        throttle.Succeeded(address, emailKey);
+        var sessionId = await sessions.StartAsync(user, context.RequestAborted);
+        await context.SignInAsync(StaffAuthentication.CookieScheme, StaffAuthentication.CookiePrincipal(user, sessionId),
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
         logger.LogInformation("Staff user {UserId} signed in from {RemoteAddress}", user.Id, address);
         return Results.Ok(new { email = user.Email, displayName = user.DisplayName, roles = user.Roles });
     }
 
-    static async Task<IResult> LogoutAsync(HttpContext context, ILoggerFactory loggers)
+    static async Task<(LoginRequest? Request, IResult? Refusal)> ReadLoginAsync(HttpRequest request)
     {
-        if (context.User.AuthenticatedBy() == StaffAuthentication.ByCookie)
+        if (!request.HasJsonContentType())
+            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the email and password as application/json."));
+        try
+        {
+            return (await request.ReadFromJsonAsync<LoginRequest>(LoginJson, request.HttpContext.RequestAborted), null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+                detail: $"A sign-in request is at most {MaxLoginBodyBytes} bytes."));
+        }
+        catch (Exception e) when (e is JsonException or BadHttpRequestException or InvalidOperationException)
+        {
+            // InvalidOperationException: text that is not valid UTF-16, such as a lone surrogate escape.
+            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unreadable sign-in request",
+                detail: "The body must be a JSON object with an email and a password."));
+        }
+    }
+
+    /// <summary>Ends the caller's portal session on the server, so that no copy of its cookie works any more, and drops the cookie.</summary>
+    static async Task<IResult> LogoutAsync(HttpContext context, StaffSessions sessions, ILoggerFactory loggers)
+    {
+        if (context.User.StaffSessionId() is { } sessionId)
+        {
+            await sessions.EndAsync(sessionId, context.RequestAborted);
             loggers.CreateLogger(typeof(AuthApi).FullName!).LogInformation("Staff user {UserId} signed out", context.User.StaffUserId());
+        }
         await context.SignOutAsync(StaffAuthentication.CookieScheme);
         return Results.NoContent();
     }
@@ -85,8 +146,13 @@ static class AuthApi
         authenticatedBy = caller.AuthenticatedBy(),
     });
 
-    /// <summary>Needs the current password; ends every other portal session of the user, keeps this one (when it is one).</summary>
-    static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, HttpContext context, StaffDirectory directory, LoginThrottle throttle)
+    /// <summary>
+    /// Needs the current password and the portal cookie; ends every other portal session of the user, keeps this one, and
+    /// revokes the user's API tokens. Wrong current passwords are slowed like sign-in failures from this address, but
+    /// nobody else's failures stand in the way.
+    /// </summary>
+    static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, HttpContext context, StaffDirectory directory, LoginThrottle throttle,
+        ILoggerFactory loggers)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(request.CurrentPassword) || request.CurrentPassword.Length > StaffRules.MaxPasswordLength)
@@ -97,27 +163,30 @@ static class AuthApi
             return Results.ValidationProblem(errors);
 
         var caller = context.User;
-        if (throttle.TryAttempt(ClientAddress(context), StaffDirectory.EmailKey(caller.Identity?.Name ?? "")) is { } wait)
-            return TooManyAttempts(context, wait);
+        var logger = loggers.CreateLogger(typeof(AuthApi).FullName!);
+        var address = LoginThrottle.AddressKey(context.Connection.RemoteIpAddress);
+        var emailKey = StaffDirectory.EmailKey(caller.Identity?.Name ?? "");
+        if (throttle.TryBegin(address, emailKey, emailCeiling: false) is { } wait)
+            return TooManyAttempts(context, logger, address, wait);
 
-        var user = await directory.ChangePasswordAsync(caller.StaffUserId()!.Value, request.CurrentPassword!, request.NewPassword!, context.RequestAborted);
+        var sessionId = caller.StaffSessionId()!;
+        var user = await directory.ChangePasswordAsync(caller.StaffUserId()!.Value, request.CurrentPassword!, request.NewPassword!, sessionId,
+            context.RequestAborted);
         if (user is null)
+        {
+            throttle.Failed(address, emailKey);
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["The current password is not correct."] });
+        }
 
-        if (caller.AuthenticatedBy() == StaffAuthentication.ByCookie)
-            await context.SignInAsync(StaffAuthentication.CookieScheme, StaffAuthentication.CookiePrincipal(user),
-                new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+        throttle.Succeeded(address, emailKey);
+        await context.SignInAsync(StaffAuthentication.CookieScheme, StaffAuthentication.CookiePrincipal(user, sessionId),
+            new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
         return Results.NoContent();
     }
 
     static async Task<IResult> CreateTokenAsync(CreateTokenRequest request, ClaimsPrincipal caller, StaffDirectory directory, ApiTokenStore tokens,
         IOptionsSnapshot<GatewaySecurityOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
-        // A token cannot mint tokens: a child would outlive its parent's expiry and revocation.
-        if (caller.AuthenticatedBy() != StaffAuthentication.ByCookie)
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Sign in to create API tokens",
-                detail: "API tokens are created by a signed-in staff member, not by another API token.");
-
         var held = caller.StaffRolesHeld();
         var roles = request.Roles?.Distinct(StringComparer.Ordinal).ToList() ?? [.. held];
         var maxLifetime = options.Value.TokenMaxLifetime;
@@ -126,6 +195,8 @@ static class AuthApi
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > MaxTokenNameLength)
             errors["name"] = [$"A name of at most {MaxTokenNameLength} characters is required."];
+        else if (StaffRules.InvisibleCharacter(request.Name) is { } invisible)
+            errors["name"] = [invisible];
         if (StaffRules.ValidateRoles(roles) is { } rolesError)
             errors["roles"] = [rolesError];
         else if (roles.Count == 0)
@@ -161,13 +232,12 @@ static class AuthApi
         return Results.NoContent();
     }
 
-    static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
-    static IResult TooManyAttempts(HttpContext context, TimeSpan wait)
+    static IResult TooManyAttempts(HttpContext context, ILogger logger, string address, TimeSpan wait)
     {
+        logger.LogWarning("Sign-in attempt from {RemoteAddress} refused: too many attempts for the address, the account or both", address);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts",
-            detail: $"Too many sign-in attempts for this email address or from this address; try again in {seconds} seconds.");
+            detail: $"Too many sign-in attempts for this account or from this address; try again in {seconds} seconds.");
     }
 }

@@ -15,8 +15,11 @@ public static class GatewayRoles
 /// <summary>Authorization policies used by the Gateway's routes.</summary>
 public static class GatewayPolicies
 {
-    /// <summary>Any signed-in staff member: read access to properties, units, tenants and leases.</summary>
+    /// <summary>Any signed-in staff member: read access to properties, units and leases.</summary>
     public const string Staff = "staff";
+
+    /// <summary>Tenants' names and email addresses: admins, property managers and accountants, who deal with tenants.</summary>
+    public const string TenantContacts = "tenant-contacts";
 
     /// <summary>Create and change properties, units, lease applications and leases: admins and property managers.</summary>
     public const string Leasing = "leasing";

@@ -20,23 +20,24 @@ public static class StaffAuthentication
 
     public const string DisplayNameClaim = "display_name";
     public const string SecurityStampClaim = "security_stamp";
+    public const string SessionIdClaim = "session_id";
     public const string TokenIdClaim = "token_id";
 
-    public static ClaimsPrincipal CookiePrincipal(StaffUser user) =>
-        Principal(user, user.Roles, ByCookie, new Claim(SecurityStampClaim, user.SecurityStamp));
+    public static ClaimsPrincipal CookiePrincipal(StaffUser user, string sessionId) =>
+        Principal(user, user.Roles, ByCookie, new Claim(SecurityStampClaim, user.SecurityStamp), new Claim(SessionIdClaim, sessionId));
 
     public static ClaimsPrincipal TokenPrincipal(StaffUser owner, ApiToken token, IEnumerable<string> roles) =>
         Principal(owner, roles, ByToken, new Claim(TokenIdClaim, token.Id.ToString()));
 
-    static ClaimsPrincipal Principal(StaffUser user, IEnumerable<string> roles, string authenticatedBy, Claim extra)
+    static ClaimsPrincipal Principal(StaffUser user, IEnumerable<string> roles, string authenticatedBy, params Claim[] extra)
     {
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.Id.ToString()),
             new(ClaimTypes.Name, user.Email),
             new(DisplayNameClaim, user.DisplayName),
-            extra,
         };
+        claims.AddRange(extra);
         claims.AddRange(roles.Select(role => new Claim(ClaimTypes.Role, role)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticatedBy, ClaimTypes.Name, ClaimTypes.Role));
     }
@@ -49,6 +50,20 @@ public static class StaffAuthentication
 
     public static string? AuthenticatedBy(this ClaimsPrincipal principal) =>
         principal.Identity is { IsAuthenticated: true, AuthenticationType: var type } ? type : null;
+
+    /// <summary>The portal session id of a cookie-authenticated principal; null for an API token or nobody.</summary>
+    public static string? StaffSessionId(this ClaimsPrincipal principal) =>
+        principal.AuthenticatedBy() == ByCookie ? principal.FindFirstValue(SessionIdClaim) : null;
+
+    /// <summary>
+    /// Refuses the request with 403 unless it is signed in with the portal cookie: for what must not be done with an API
+    /// token (a stolen or leaked token must not be able to make itself new credentials).
+    /// </summary>
+    public static TBuilder RequireSignedInSession<TBuilder>(this TBuilder builder, string title) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) => context.HttpContext.User.AuthenticatedBy() == ByCookie
+            ? await next(context)
+            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: title,
+                detail: "Sign in to the portal for this; an API token cannot do it."));
 
     /// <summary>A problem-details response for the schemes' challenges and refusals; no scheme ever redirects.</summary>
     internal static Task WriteProblemAsync(HttpContext context, int status, string title, string detail) =>
@@ -64,26 +79,29 @@ public static class StaffAuthentication
 }
 
 /// <summary>
-/// Portal cookie behaviour: every request re-reads the user, so a disabled user, a changed password (new security stamp)
-/// or a deleted user ends the session at once, and role changes apply on the next request. Challenges and refusals are
-/// problem details, never redirects to a login page.
+/// Portal cookie behaviour: every request re-reads the session and its user (<see cref="StaffSessions"/>), so signing out,
+/// the session's absolute end, a disabled user, a changed password (new security stamp) or a deleted user ends it at
+/// once, and role changes apply on the next request. Challenges and refusals are problem details, never redirects to a
+/// login page.
 /// </summary>
-public sealed class StaffCookieEvents(StaffDirectory directory, ILogger<StaffCookieEvents> logger) : CookieAuthenticationEvents
+public sealed class StaffCookieEvents(StaffSessions sessions, ILogger<StaffCookieEvents> logger) : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
-        var user = principal?.StaffUserId() is { } id ? await directory.FindAsync(id, context.HttpContext.RequestAborted) : null;
-        if (user is null || user.Disabled || user.SecurityStamp != principal?.FindFirst(StaffAuthentication.SecurityStampClaim)?.Value)
+        var sessionId = principal?.FindFirst(StaffAuthentication.SessionIdClaim)?.Value;
+        var session = sessionId is null ? null : await sessions.FindAsync(sessionId, context.HttpContext.RequestAborted);
+        if (session is not { User: var user } || user.Id != principal?.StaffUserId() || user.Disabled
+            || user.SecurityStamp != principal.FindFirst(StaffAuthentication.SecurityStampClaim)?.Value)
         {
-            logger.LogInformation("Ended a portal session of staff user {UserId}: the user is gone, disabled, or changed their password",
+            logger.LogInformation("Ended a portal session of staff user {UserId}: signed out, too old, or the user is gone, disabled or changed their password",
                 principal?.StaffUserId());
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(StaffAuthentication.CookieScheme);
             return;
         }
 
-        context.ReplacePrincipal(StaffAuthentication.CookiePrincipal(user));
+        context.ReplacePrincipal(StaffAuthentication.CookiePrincipal(user, sessionId!));
     }
 
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context) =>

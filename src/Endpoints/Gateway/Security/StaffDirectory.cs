@@ -31,9 +31,11 @@ public sealed record PasswordCheck(StaffUser? User, SignInFailure? Failure);
 /// The staff users table: creation, lookup, roles, disabling, and password checks. Passwords are hashed with ASP.NET Core
 /// Identity's <see cref="PasswordHasher{TUser}"/> (v3: PBKDF2 with HMAC-SHA512, 100,000 iterations, a random 128-bit salt
 /// per hash). A check for an email nobody has still verifies a password against a decoy hash, so that the time taken
-/// does not tell which addresses have accounts.
+/// does not tell which addresses have accounts. At most <see cref="GatewaySecurityOptions.MaxConcurrentPasswordChecks"/>
+/// hashes are computed at once; the others wait.
 /// </summary>
-public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogger<StaffDirectory> logger)
+public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, IOptions<GatewaySecurityOptions> options, ILogger<StaffDirectory> logger)
+    : IDisposable
 {
     static readonly PasswordHasher<StaffUser> Hasher = new(Options.Create(new PasswordHasherOptions
     {
@@ -46,8 +48,11 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogge
 
     readonly string _decoyHash = Hasher.HashPassword(Nobody, RandomNumberGenerator.GetHexString(32));
 
+    readonly SemaphoreSlim _hashing = new(options.Value.MaxConcurrentPasswordChecks, options.Value.MaxConcurrentPasswordChecks);
+
     readonly string _users = storage.Table("users");
     readonly string _tokens = storage.Table("api_tokens");
+    readonly string _sessions = storage.Table("staff_sessions");
 
     /// <summary>The columns <see cref="Read"/> expects, in order, for a users table aliased <paramref name="alias"/>.</summary>
     internal static string Columns(string alias) =>
@@ -81,7 +86,7 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogge
     {
         var user = new StaffUser(Guid.CreateVersion7(time.GetUtcNow()), email.Trim(), displayName.Trim(), StaffRoles.Normalize(roles), NewStamp(),
             DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()), null);
-        var hash = Hasher.HashPassword(user, password);
+        var hash = await HashingAsync(() => Hasher.HashPassword(user, password), cancellationToken);
 
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
@@ -126,57 +131,83 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogge
         var found = await FindRowByEmailAsync(email, cancellationToken);
         if (found is null)
         {
-            Hasher.VerifyHashedPassword(Nobody, _decoyHash, password);
+            await HashingAsync(() => Hasher.VerifyHashedPassword(Nobody, _decoyHash, password), cancellationToken);
             return new PasswordCheck(null, SignInFailure.UnknownEmail);
         }
 
         var (user, hash) = found.Value;
-        var verified = Hasher.VerifyHashedPassword(user, hash, password);
+        var verified = await HashingAsync(() => Hasher.VerifyHashedPassword(user, hash, password), cancellationToken);
         if (verified == PasswordVerificationResult.Failed)
             return new PasswordCheck(user, SignInFailure.WrongPassword);
         if (user.Disabled)
             return new PasswordCheck(user, SignInFailure.Disabled);
 
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            var rehashed = await HashingAsync(() => Hasher.HashPassword(user, password), cancellationToken);
             await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash WHERE id = @id",
-                c => c.With("@hash", Hasher.HashPassword(user, password)).With("@id", user.Id), cancellationToken);
+                c => c.With("@hash", rehashed).With("@id", user.Id), cancellationToken);
+        }
         return new PasswordCheck(user, null);
     }
 
     /// <summary>
-    /// Sets a new password when the current one is right, and a new security stamp, which ends every portal session the
-    /// user had. Null when the user is unknown, disabled, or the current password is wrong.
+    /// Sets a new password when the current one is right, and a new security stamp; ends every portal session the user
+    /// had except <paramref name="keepSessionId"/> (the one making the change), and revokes every API token they own, all
+    /// in one transaction. Null when the user is unknown, disabled, or the current password is wrong.
     /// </summary>
-    public async Task<StaffUser?> ChangePasswordAsync(Guid id, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    public async Task<StaffUser?> ChangePasswordAsync(Guid id, string currentPassword, string newPassword, string? keepSessionId,
+        CancellationToken cancellationToken)
     {
         if (await FindRowAsync(id, cancellationToken) is not { } row)
             return null;
 
         var (user, hash) = row;
-        if (Hasher.VerifyHashedPassword(user, hash, currentPassword) == PasswordVerificationResult.Failed || user.Disabled)
+        if (await HashingAsync(() => Hasher.VerifyHashedPassword(user, hash, currentPassword), cancellationToken) == PasswordVerificationResult.Failed
+            || user.Disabled)
             return null;
 
-        var stamp = NewStamp();
-        await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash, security_stamp = @stamp WHERE id = @id",
-            c => c.With("@hash", Hasher.HashPassword(user, newPassword)).With("@stamp", stamp).With("@id", id), cancellationToken);
-        logger.LogInformation("Staff user {UserId} changed their password", id);
-        return user with { SecurityStamp = stamp };
+        var changed = await SetPasswordAsync(user, newPassword, keepApiTokens: false, keepSessionId, cancellationToken);
+        logger.LogInformation("Staff user {UserId} changed their password; their other sessions ended and API tokens revoked", id);
+        return changed;
     }
 
     /// <summary>
     /// Sets a new password without the current one (an administrator's reset, or the standalone demo's throwaway
-    /// password) and a new security stamp, ending every portal session the user had. Null when the user is unknown.
+    /// password) and a new security stamp, ending every portal session the user had and revoking their API tokens. Null
+    /// when the user is unknown.
     /// </summary>
-    public async Task<StaffUser?> ResetPasswordAsync(Guid id, string newPassword, CancellationToken cancellationToken)
+    public Task<StaffUser?> ResetPasswordAsync(Guid id, string newPassword, CancellationToken cancellationToken) =>
+        ResetPasswordAsync(id, newPassword, keepApiTokens: false, cancellationToken);
+
+    /// <summary>As <see cref="ResetPasswordAsync(Guid, string, CancellationToken)"/>; the API tokens stay valid when <paramref name="keepApiTokens"/>.</summary>
+    public async Task<StaffUser?> ResetPasswordAsync(Guid id, string newPassword, bool keepApiTokens, CancellationToken cancellationToken)
     {
         if (await FindRowAsync(id, cancellationToken) is not { } row)
             return null;
 
-        var user = row.User;
+        var changed = await SetPasswordAsync(row.User, newPassword, keepApiTokens, keepSessionId: null, cancellationToken);
+        logger.LogInformation("Staff user {UserId} had their password reset; their sessions ended, API tokens {TokensKept}", id,
+            keepApiTokens ? "kept" : "revoked");
+        return changed;
+    }
+
+    async Task<StaffUser> SetPasswordAsync(StaffUser user, string newPassword, bool keepApiTokens, string? keepSessionId,
+        CancellationToken cancellationToken)
+    {
+        var hash = await HashingAsync(() => Hasher.HashPassword(user, newPassword), cancellationToken);
         var stamp = NewStamp();
-        await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash, security_stamp = @stamp WHERE id = @id",
-            c => c.With("@hash", Hasher.HashPassword(user, newPassword)).With("@stamp", stamp).With("@id", id), cancellationToken);
-        logger.LogInformation("Staff user {UserId} had their password reset", id);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, $"UPDATE {_users} SET password_hash = @hash, security_stamp = @stamp WHERE id = @id",
+            c => c.With("@hash", hash).With("@stamp", stamp).With("@id", user.Id), cancellationToken);
+        await ExecuteAsync(connection, transaction, $"DELETE FROM {_sessions} WHERE user_id = @id AND id_hash <> @keep",
+            c => c.With("@id", user.Id).With("@keep", keepSessionId is null ? "" : StaffSessions.Hash(keepSessionId)), cancellationToken);
+        if (!keepApiTokens)
+            await ExecuteAsync(connection, transaction, $"UPDATE {_tokens} SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL",
+                c => c.With("@now", now).With("@id", user.Id), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return user with { SecurityStamp = stamp };
     }
 
@@ -190,7 +221,7 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogge
     }
 
     /// <summary>
-    /// Disables the user, ends their portal sessions (new security stamp) and revokes every API token they own, in one
+    /// Disables the user, ends their portal sessions (new security stamp, session rows deleted) and revokes every API token they own, in one
     /// transaction. False when there is no such user.
     /// </summary>
     public async Task<bool> DisableAsync(Guid id, CancellationToken cancellationToken)
@@ -208,13 +239,9 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogge
                 return false;
         }
 
-        await using (var revoke = connection.CreateCommand())
-        {
-            revoke.Transaction = transaction;
-            revoke.CommandText = $"UPDATE {_tokens} SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL";
-            revoke.With("@now", now).With("@id", id);
-            await revoke.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await ExecuteAsync(connection, transaction, $"UPDATE {_tokens} SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL",
+            c => c.With("@now", now).With("@id", id), cancellationToken);
+        await ExecuteAsync(connection, transaction, $"DELETE FROM {_sessions} WHERE user_id = @id", c => c.With("@id", id), cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -258,6 +285,31 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, ILogge
         bind(command);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, Action<DbCommand> bind,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        bind(command);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    async Task<T> HashingAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        await _hashing.WaitAsync(cancellationToken);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _hashing.Release();
+        }
+    }
+
+    public void Dispose() => _hashing.Dispose();
 
     static string NewStamp() => RandomNumberGenerator.GetHexString(32, lowercase: true);
 }

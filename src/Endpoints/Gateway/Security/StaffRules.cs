@@ -31,13 +31,38 @@ public static class StaffRules
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(email) || email.Trim().Length > 254 || !new EmailAddressAttribute().IsValid(email.Trim()))
             errors["email"] = ["A valid email address is required."];
+        else if (InvisibleCharacter(email) is { } invisibleInEmail)
+            errors["email"] = [invisibleInEmail];
         if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 200)
             errors["displayName"] = ["A display name of at most 200 characters is required."];
+        else if (InvisibleCharacter(displayName) is { } invisibleInName)
+            errors["displayName"] = [invisibleInName];
         if (ValidatePassword(password) is { } passwordError)
             errors["password"] = [passwordError];
         if (ValidateRoles(roles) is { } rolesError)
             errors["roles"] = [rolesError];
         return errors;
+    }
+
+    /// <summary>
+    /// Why the text cannot be a name or an address shown to people and written to logs: it holds a control character
+    /// (NUL, line breaks, escape sequences), a bidirectional override or isolate that reorders what is shown, a zero-width
+    /// or other invisible format character, or half of a surrogate pair. Null when it holds none.
+    /// </summary>
+    public static string? InvisibleCharacter(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            if (char.IsControl(c) || char.IsSurrogate(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+                return $"Control, invisible and text-direction characters are not allowed (U+{(int)c:X4} at position {i + 1}).";
+        }
+        return null;
     }
 
     public static string? ValidatePassword(string? password) =>

@@ -6,6 +6,8 @@ public sealed record CreateUserRequest(string? Email, string? DisplayName, strin
 
 public sealed record SetRolesRequest(string[]? Roles);
 
+public sealed record ResetPasswordRequest(string? NewPassword, bool? KeepApiTokens);
+
 /// <summary>A staff user as the users API shows it.</summary>
 public sealed record StaffUserView(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset CreatedAt,
     DateTimeOffset? DisabledAt)
@@ -15,8 +17,10 @@ public sealed record StaffUserView(Guid Id, string Email, string DisplayName, IR
 }
 
 /// <summary>
-/// <c>/api/users</c>, for admins: list, create, read, replace roles, disable and enable. An admin cannot disable themselves
-/// or take away their own admin role, so the last admin cannot lock everyone out by accident.
+/// <c>/api/users</c>, for admins: list, create, read, replace roles, disable, enable and reset a password. An admin cannot
+/// disable themselves or take away their own admin role, so the last admin cannot lock everyone out by accident. What
+/// grants access (creating a user, giving roles, enabling, setting a password) needs the portal cookie: an admin's API
+/// token can read users and disable them, not make new credentials.
 /// </summary>
 static class UsersApi
 {
@@ -24,11 +28,12 @@ static class UsersApi
     {
         var users = endpoints.MapGroup("/api/users").RequireAuthorization(GatewayPolicies.Admin);
         users.MapGet("", ListAsync);
-        users.MapPost("", CreateAsync);
+        users.MapPost("", CreateAsync).RequireSignedInSession("Sign in to create users");
         users.MapGet("/{id:guid}", GetAsync);
-        users.MapPut("/{id:guid}/roles", SetRolesAsync);
+        users.MapPut("/{id:guid}/roles", SetRolesAsync).RequireSignedInSession("Sign in to change roles");
         users.MapPost("/{id:guid}/disable", DisableAsync);
-        users.MapPost("/{id:guid}/enable", EnableAsync);
+        users.MapPost("/{id:guid}/enable", EnableAsync).RequireSignedInSession("Sign in to enable users");
+        users.MapPost("/{id:guid}/password", ResetPasswordAsync).RequireSignedInSession("Sign in to reset passwords");
     }
 
     static async Task<IResult> ListAsync(StaffDirectory directory, CancellationToken cancellationToken) =>
@@ -87,6 +92,25 @@ static class UsersApi
             return NotFound(id);
 
         loggers.CreateLogger(typeof(UsersApi).FullName!).LogInformation("Staff user {UserId} enabled by {AdminId}", id, caller.StaffUserId());
+        return Results.NoContent();
+    }
+
+    /// <summary>
+    /// Sets a new password for the user, ends all their portal sessions and revokes their API tokens, unless
+    /// <c>keepApiTokens</c> is true (for automation that must keep running while a person's password is replaced).
+    /// </summary>
+    static async Task<IResult> ResetPasswordAsync(Guid id, ResetPasswordRequest request, ClaimsPrincipal caller, StaffDirectory directory,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (StaffRules.ValidatePassword(request.NewPassword) is { } passwordError)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = [passwordError] });
+
+        var keepApiTokens = request.KeepApiTokens ?? false;
+        if (await directory.ResetPasswordAsync(id, request.NewPassword!, keepApiTokens, cancellationToken) is null)
+            return NotFound(id);
+
+        loggers.CreateLogger(typeof(UsersApi).FullName!).LogInformation("Staff user {UserId} had their password reset by {AdminId}; API tokens {TokensKept}",
+            id, caller.StaffUserId(), keepApiTokens ? "kept" : "revoked");
         return Results.NoContent();
     }
 

@@ -1,0 +1,53 @@
+using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+
+namespace Orchestration.Endpoints.Gateway.Security;
+
+/// <summary>
+/// The data-protection key ring (which encrypts the portal cookie) in the Gateway's database, table
+/// <c>data_protection_keys</c>, so that every Gateway instance on the database reads the others' cookies and a restart
+/// or a new container signs nobody out. The keys are stored as ASP.NET Core writes them, unencrypted: whoever reads the
+/// table can decrypt cookies, but a cookie also needs a live row in <c>staff_sessions</c>, of which the table keeps only
+/// hashes. The interface is synchronous, so this one class opens its connections synchronously.
+/// </summary>
+public sealed class DataProtectionKeyRing(SqlStorage storage, TimeProvider time) : IXmlRepository
+{
+    readonly string _keys = storage.Table("data_protection_keys");
+
+    public IReadOnlyCollection<XElement> GetAllElements()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT xml FROM {_keys} ORDER BY created_at, name";
+        using var reader = command.ExecuteReader();
+        var elements = new List<XElement>();
+        while (reader.Read())
+            elements.Add(XElement.Parse(reader.GetString(0)));
+        return elements;
+    }
+
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO {_keys} (name, xml, created_at) VALUES (@name, @xml, @createdAt) ON CONFLICT (name) DO NOTHING";
+        command.With("@name", friendlyName).With("@xml", element.ToString(SaveOptions.DisableFormatting))
+            .With("@createdAt", time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+    }
+
+    System.Data.Common.DbConnection Open()
+    {
+        var connection = storage.Dialect.CreateConnection(storage.ConnectionString);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}
