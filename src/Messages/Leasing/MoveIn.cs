@@ -9,6 +9,9 @@ public sealed record MoveInFundsReceived
 
     public required Money Amount { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The payment gateway's event that reported the payment.</summary>
+    public string? ProviderEventId { get; init; }
 }
 
 /// <summary>One payment attempt failed; the request stays open and the tenant can pay again.</summary>

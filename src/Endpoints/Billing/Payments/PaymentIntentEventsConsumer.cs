@@ -51,6 +51,7 @@ public sealed class PaymentIntentEventsConsumer(
             PaymentId = paid.PaymentIntentId,
             Amount = paid.Amount,
             ReceivedAt = paid.OccurredAt,
+            ProviderEventId = paid.ProviderEventId,
         }, context.CancellationToken);
     }
 
