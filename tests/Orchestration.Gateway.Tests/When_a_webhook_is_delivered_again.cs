@@ -29,8 +29,8 @@ public sealed class When_a_webhook_is_delivered_again
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => gateway.PostAsync("payments", payload)));
 
         responses.ShouldAllBe(response => response.StatusCode == HttpStatusCode.OK);
-        var failed = (await gateway.Published.SettledAsync<MoveInPaymentFailed>()).ShouldHaveSingleItem();
+        var failed = (await gateway.Published.SettledAsync<PaymentIntentFailed>()).ShouldHaveSingleItem();
         failed.Reason.ShouldBe("Your card was declined.");
-        failed.PaymentId.ShouldBe("pi_test_1");
+        failed.PaymentIntentId.ShouldBe("pi_test_1");
     }
 }

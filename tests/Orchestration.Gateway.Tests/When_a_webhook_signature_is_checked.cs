@@ -68,9 +68,9 @@ public sealed class When_a_webhook_signature_is_checked
         var response = await gateway.PostSignedAsync("payments", Encoding.UTF8.GetBytes(payload), "Stripe-Signature", header);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var received = (await gateway.Published.SettledAsync<Orchestration.Messages.Leasing.MoveInFundsReceived>(TimeSpan.Zero)).ShouldHaveSingleItem();
+        var received = (await gateway.Published.SettledAsync<PaymentIntentSucceeded>(TimeSpan.Zero)).ShouldHaveSingleItem();
         received.LeaseId.ShouldBe(leaseId);
-        received.PaymentId.ShouldBe("pi_test_1");
+        received.PaymentIntentId.ShouldBe("pi_test_1");
         received.Amount.ShouldBe(new Orchestration.Messages.Money(3700.00m, "USD"));
     }
 }

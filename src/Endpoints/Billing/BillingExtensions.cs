@@ -15,12 +15,19 @@ public static class BillingExtensions
         services.AddOrchestrationEndpoint(configuration, "billing", x => x.AddBillingConsumers())
             .AddBillingServices(configuration);
 
-    /// <summary>The consumers of the lease-signing saga's move-in funds commands, on their <see cref="CommandRoutes"/> queue.</summary>
+    /// <summary>The queue on which Billing checks the payment gateway's events against its requests.</summary>
+    public const string PaymentEventsQueue = "billing-payment-events";
+
+    /// <summary>
+    /// The consumers of the lease-signing saga's move-in funds commands, on their <see cref="CommandRoutes"/> queue, and
+    /// the check of the gateway's payment events on <see cref="PaymentEventsQueue"/>.
+    /// </summary>
     public static IBusRegistrationConfigurator AddBillingConsumers(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<RequestMoveInFundsConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<CancelMoveInFundsRequestConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<RefundMoveInFundsConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
+        x.AddConsumer<PaymentIntentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
         return x;
     }
 
@@ -28,7 +35,7 @@ public static class BillingExtensions
     public static IServiceCollection AddBillingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
-        services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations);
+        services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages);
         services.AddScoped<MoveInRefunds>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));

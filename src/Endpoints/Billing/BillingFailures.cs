@@ -31,4 +31,12 @@ namespace Orchestration.Endpoints.Billing.Payments
     public sealed class MoveInPaymentNotCancelledException(string paymentIntentId, Guid leaseId, string status)
         : Exception(
             $"Payment {paymentIntentId} of lease {leaseId} is {status} and could not be cancelled yet; the cancellation is tried again.");
+
+    /// <summary>
+    /// The gateway reports on an intent created for one of our requests before that request has recorded it (its
+    /// transaction failed after the gateway answered, and its redelivery will record it); the recoverability policy
+    /// tries the event again later.
+    /// </summary>
+    public sealed class MoveInPaymentNotRecordedException(string paymentIntentId, string moveInRequest)
+        : Exception($"Payment intent {paymentIntentId} names move-in request {moveInRequest}, which has not recorded it yet; the event is tried again.");
 }

@@ -43,4 +43,12 @@ public static class BillingMigrations
         ALTER TABLE {s.Table("payments")} ADD COLUMN cancel_outcome text NULL;
         ALTER TABLE {s.Table("payments")} ADD COLUMN intent_canceled_at bigint NULL;
         """);
+
+    /// <summary>
+    /// <c>payment_page_url</c>: the gateway's hosted page where the tenant pays the intent with another card, keyed by the
+    /// intent's client secret; a capability link, so it is sent to the tenant only and never logged.
+    /// </summary>
+    public static readonly SchemaMigration PaymentPages = new("billing_0003_payment_pages", s => $"""
+        ALTER TABLE {s.Table("payments")} ADD COLUMN payment_page_url text NULL;
+        """);
 }

@@ -21,6 +21,16 @@ public sealed class PaymentGatewayOptions
     /// <summary>The payment method confirmed with each move-in intent (a saved card's <c>pm_...</c>).</summary>
     public string PaymentMethod { get; set; } = "pm_card_visa";
 
+    /// <summary>
+    /// The gateway's hosted payment page; an intent's page is this URL followed by <c>/</c> and the intent's client
+    /// secret, which is what makes the link unguessable. Empty: <see cref="BaseUrl"/> followed by <c>/pay</c>.
+    /// </summary>
+    public string PaymentPageUrl { get; set; } = "";
+
+    /// <summary>The hosted page where the tenant pays the intent with the given client secret.</summary>
+    public string PaymentPageFor(string clientSecret) =>
+        $"{(PaymentPageUrl.Length > 0 ? PaymentPageUrl : BaseUrl.TrimEnd('/') + "/pay").TrimEnd('/')}/{Uri.EscapeDataString(clientSecret)}";
+
     /// <summary>Time allowed for one call; past it the call fails and the recoverability policy retries it.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -28,6 +38,8 @@ public sealed class PaymentGatewayOptions
     {
         if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out _))
             yield return $"{section}:BaseUrl '{BaseUrl}' is not an absolute URL.";
+        if (PaymentPageUrl.Length > 0 && !(Uri.TryCreate(PaymentPageUrl, UriKind.Absolute, out var page) && (page.Scheme == Uri.UriSchemeHttps || page.Scheme == Uri.UriSchemeHttp)))
+            yield return $"{section}:PaymentPageUrl '{PaymentPageUrl}' is not an absolute http(s) URL.";
         if (string.IsNullOrWhiteSpace(SecretKey))
             yield return $"{section}:SecretKey is required (set it from the environment: {section.Replace(":", "__", StringComparison.Ordinal)}__SecretKey).";
         if (!PaymentMethod.StartsWith("pm_", StringComparison.Ordinal))

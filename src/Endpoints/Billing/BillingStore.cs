@@ -9,7 +9,11 @@ namespace Orchestration.Endpoints.Billing;
 /// </summary>
 public sealed record PaymentRecord(
     string IdempotencyKey, Guid LeaseId, string? PaymentIntentId, long? Amount, string? Currency, string? IntentStatus, string? FailureCode,
-    DateTimeOffset? CancelledAt, string? CancelOutcome = null, DateTimeOffset? IntentCanceledAt = null);
+    DateTimeOffset? CancelledAt, string? CancelOutcome = null, DateTimeOffset? IntentCanceledAt = null, string? PaymentPageUrl = null)
+{
+    /// <summary>What was asked for, as the gateway's events report an amount: two-decimal minor units, upper-case currency.</summary>
+    public Money? Requested => Amount is { } amount && Currency is { } currency ? new Money(amount / 100m, currency.ToUpperInvariant()) : null;
+}
 
 /// <summary>How a cancelled move-in funds request ended at the gateway.</summary>
 public static class CancelOutcomes
@@ -36,7 +40,8 @@ public sealed class BillingStore(SqlStorage storage)
     readonly string _refunds = storage.Table("refunds");
 
     const string PaymentColumns =
-        "idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at, cancel_outcome, intent_canceled_at";
+        "idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at, cancel_outcome, intent_canceled_at, " +
+        "payment_page_url";
 
     public async Task<PaymentRecord?> FindPaymentAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -64,21 +69,63 @@ public sealed class BillingStore(SqlStorage storage)
         return await reader.ReadAsync(cancellationToken)
             ? new PaymentRecord(reader.GetString(0), reader.GetGuid(1), reader.GetNullableString(2), reader.GetNullableInt64(3), reader.GetNullableString(4),
                 reader.GetNullableString(5), reader.GetNullableString(6), Time(reader.GetNullableInt64(7)), reader.GetNullableString(8),
-                Time(reader.GetNullableInt64(9)))
+                Time(reader.GetNullableInt64(9)), reader.GetNullableString(10))
             : null;
     }
 
-    public async Task RecordIntentAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentIntent intent, long now,
-        CancellationToken cancellationToken)
+    public async Task<PaymentRecord?> FindPaymentByIntentAsync(SqlSession session, string paymentIntentId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT {PaymentColumns} FROM {_payments} WHERE payment_intent_id = @intent_id")
+            .With("@intent_id", paymentIntentId);
+        return await ReadPaymentAsync(command, cancellationToken);
+    }
+
+    /// <summary>Whether Billing was ever asked for move-in funds for the lease.</summary>
+    public async Task<bool> HasRequestForLeaseAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT COUNT(*) FROM {_payments} WHERE lease_id = @lease_id").With("@lease_id", leaseId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>
+    /// The request's row once no other transaction is still creating it, or null when there is none. A request being
+    /// charged holds its new row uncommitted while it calls the gateway, and the gateway's event about that charge can
+    /// arrive meanwhile: inserting the same key waits for that transaction to end (PostgreSQL waits on the conflicting
+    /// insert, SQLite on its one writer). A row this probe inserted itself is removed again in the same transaction, so
+    /// it leaves nothing behind.
+    /// </summary>
+    public async Task<PaymentRecord?> AwaitRequestAsync(SqlSession session, string idempotencyKey, Guid leaseId, CancellationToken cancellationToken)
+    {
+        await using (var probe = session.CreateCommand($"""
+            INSERT INTO {_payments} (idempotency_key, lease_id) VALUES (@key, @lease_id)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING idempotency_key
+            """).With("@key", idempotencyKey).With("@lease_id", leaseId))
+        {
+            if (await probe.ExecuteScalarAsync(cancellationToken) is not null)
+            {
+                await using var remove = session.CreateCommand($"DELETE FROM {_payments} WHERE idempotency_key = @key").With("@key", idempotencyKey);
+                await remove.ExecuteNonQueryAsync(cancellationToken);
+                return null;
+            }
+        }
+
+        return await FindPaymentAsync(session, idempotencyKey, cancellationToken);
+    }
+
+    public async Task RecordIntentAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentIntent intent, string? paymentPageUrl,
+        long now, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            INSERT INTO {_payments} (idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, requested_at)
-            VALUES (@key, @lease_id, @intent_id, @amount, @currency, @status, @failure_code, @now)
+            INSERT INTO {_payments} (idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, requested_at,
+                payment_page_url)
+            VALUES (@key, @lease_id, @intent_id, @amount, @currency, @status, @failure_code, @now, @page)
             ON CONFLICT (idempotency_key) DO UPDATE SET payment_intent_id = @intent_id, amount = @amount, currency = @currency,
-                intent_status = @status, failure_code = @failure_code, requested_at = @now
+                intent_status = @status, failure_code = @failure_code, requested_at = @now, payment_page_url = @page
             """)
             .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@intent_id", intent.Id).With("@amount", intent.Amount)
-            .With("@currency", intent.Currency).With("@status", intent.Status).With("@failure_code", intent.FailureCode).With("@now", now);
+            .With("@currency", intent.Currency).With("@status", intent.Status).With("@failure_code", intent.FailureCode).With("@now", now)
+            .With("@page", paymentPageUrl);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Orchestration.Endpoints.Gateway.Api;
+using Orchestration.Endpoints.Gateway.Reconciliation;
 using Orchestration.Endpoints.Gateway.Webhooks;
 using Orchestration.Platform.Outbox;
 
@@ -62,6 +63,7 @@ public static class GatewayExtensions
     public static IBusRegistrationConfigurator AddGatewayProjections(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<LeaseProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
+        x.AddProviderDiscrepancies();
         return x;
     }
 
@@ -101,6 +103,7 @@ public static class GatewayExtensions
         PropertiesApi.Map(api);
         TenantsApi.Map(api);
         LeasesApi.Map(api);
+        DiscrepanciesApi.Map(api);
         return endpoints;
     }
 }

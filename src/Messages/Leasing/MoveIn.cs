@@ -9,6 +9,9 @@ public sealed record MoveInFundsReceived
 
     public required Money Amount { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The payment gateway's event that reported the payment.</summary>
+    public string? ProviderEventId { get; init; }
 }
 
 /// <summary>One payment attempt failed; the request stays open and the tenant can pay again.</summary>
@@ -18,6 +21,12 @@ public sealed record MoveInPaymentFailed
     public string? PaymentId { get; init; }
     public required string Reason { get; init; }
     public required DateTimeOffset FailedAt { get; init; }
+
+    /// <summary>
+    /// The payment gateway's hosted page where the tenant pays this intent with another card: an unguessable link,
+    /// valid for this intent only. None when the gateway gave no such page.
+    /// </summary>
+    public string? PaymentUrl { get; init; }
 }
 
 /// <summary>The code itself goes to the tenant from Devices and is never carried on the bus.</summary>

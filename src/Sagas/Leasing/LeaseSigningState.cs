@@ -36,6 +36,9 @@ public class LeaseSigningState : SagaStateMachineInstance, ISagaVersion
     public int FailedMoveInPayments { get; set; }
     public string? LastMoveInPaymentFailure { get; set; }
     public string? MoveInPaymentId { get; set; }
+
+    /// <summary>The payment gateway's hosted page for this lease's move-in intent, once Billing has passed it on.</summary>
+    public string? MoveInPaymentUrl { get; set; }
     public decimal? MoveInFundsAmount { get; set; }
     public string? MoveInFundsCurrency { get; set; }
     public Guid? AccessCodeId { get; set; }

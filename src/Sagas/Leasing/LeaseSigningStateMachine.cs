@@ -126,12 +126,15 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                 .RecordPaymentFailure()
                 .EmailMoveInPaymentFailed()
                 .Progressed("MoveInPaymentFailed", context => context.Message.Reason),
-            When(MoveInFundsReceived)
+            // Billing passes on only the payment it asked for; a lease still moves only on exactly the amount due.
+            When(MoveInFundsReceived, context => context.Saga.IsMoveInAmountDue(context.Message.Amount))
                 .RecordFunds()
                 .IssueAccessCode()
                 .EmailMoveInFundsReceived()
                 .TransitionTo(AwaitingAccessCode)
-                .Progressed("MoveInFundsReceived", context => context.Message.Amount.ToDisplayString()));
+                .Progressed("MoveInFundsReceived", context => context.Message.Amount.ToDisplayString()),
+            When(MoveInFundsReceived, context => !context.Saga.IsMoveInAmountDue(context.Message.Amount))
+                .PublishFundsDiscrepancy());
 
         During(AwaitingAccessCode,
             When(AccessCodeIssued)

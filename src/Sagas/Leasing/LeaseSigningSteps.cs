@@ -5,6 +5,7 @@ using Orchestration.Messages.Billing;
 using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Notifications;
+using Orchestration.Messages.Reconciliation;
 
 namespace Orchestration.Sagas.Leasing;
 
@@ -230,6 +231,7 @@ static class LeaseSigningSteps
         });
     }
 
+    /// <summary>Also keeps the gateway's page for paying again, which later emails link to.</summary>
     public static EventActivityBinder<LeaseSigningState, MoveInPaymentFailed> RecordPaymentFailure(
         this EventActivityBinder<LeaseSigningState, MoveInPaymentFailed> binder) =>
         binder.Then(context =>
@@ -237,6 +239,7 @@ static class LeaseSigningSteps
             context.Saga.FailedMoveInPayments++;
             context.Saga.LastMoveInPaymentFailure = context.Message.Reason;
             context.Saga.LastMoveInPaymentFailedAt = context.Message.FailedAt;
+            context.Saga.MoveInPaymentUrl = context.Message.PaymentUrl ?? context.Saga.MoveInPaymentUrl;
         });
 
     public static EventActivityBinder<LeaseSigningState, MoveInPaymentFailed> EmailMoveInPaymentFailed(
@@ -264,6 +267,31 @@ static class LeaseSigningSteps
             context.Saga.MoveInFundsCurrency = context.Message.Amount.Currency;
             context.Saga.MoveInFundsReceivedAt = context.Message.ReceivedAt;
             context.Saga.AccessCodeRequestedAt = machine.Now;
+        });
+    }
+
+    /// <summary>The deposit and the first month's rent, in their currency, to the cent: the only payment that moves the lease.</summary>
+    public static bool IsMoveInAmountDue(this LeaseSigningState lease, Money amount) =>
+        lease.SecurityDepositCurrency == lease.MonthlyRentCurrency && amount.Currency == lease.MonthlyRentCurrency
+        && amount.Amount == lease.SecurityDepositAmount + lease.MonthlyRentAmount;
+
+    /// <summary>Funds that are not the amount due: kept for staff to reconcile, and the lease goes on waiting for the funds.</summary>
+    public static EventActivityBinder<LeaseSigningState, MoveInFundsReceived> PublishFundsDiscrepancy(
+        this EventActivityBinder<LeaseSigningState, MoveInFundsReceived> binder)
+    {
+        var machine = binder.Machine();
+        return binder.Publish(context => new ProviderEventDiscrepancyRecorded
+        {
+            Provider = "payments",
+            EventId = context.Message.ProviderEventId ?? $"{context.Message.PaymentId}-{context.Message.ReceivedAt.ToUnixTimeSeconds()}",
+            EventType = "payment_intent.succeeded",
+            Kind = DiscrepancyKinds.Mismatch,
+            Reason = $"amount {context.Message.Amount.ToDisplayString()}, due {MoveInAmountDue(context.Saga)}",
+            LeaseId = context.Saga.CorrelationId,
+            ProviderReference = context.Message.PaymentId,
+            Amount = context.Message.Amount,
+            OccurredAt = context.Message.ReceivedAt,
+            RecordedAt = machine.Now,
         });
     }
 
@@ -448,8 +476,9 @@ static class LeaseSigningSteps
         ["OfferExpiresOn"] = lease.OfferExpiresOn(),
     };
 
+    // The gateway's page for the lease's own intent once Billing has passed it on; the portal's address until then.
     static string PaymentUrl(this LeaseSigningStateMachine machine, LeaseSigningState lease) =>
-        $"{machine.Options.PaymentPortalUrl.TrimEnd('/')}/{lease.CorrelationId:N}";
+        lease.MoveInPaymentUrl ?? $"{machine.Options.PaymentPortalUrl.TrimEnd('/')}/{lease.CorrelationId:N}";
 
     static Money MonthlyRent(LeaseSigningState lease) => new(lease.MonthlyRentAmount, lease.MonthlyRentCurrency);
 

@@ -20,6 +20,7 @@ internal sealed class PaymentGateway(
 {
     readonly Lock gate = new();
     readonly Dictionary<string, PaymentIntent> intents = new(StringComparer.Ordinal);
+    readonly Dictionary<string, PaymentIntent> bySecret = new(StringComparer.Ordinal);
     readonly Dictionary<string, Refund> refunds = new(StringComparer.Ordinal);
 
     public RecordedResponse CreateIntent(NewPaymentIntent request, StripeEventRequest cause)
@@ -35,6 +36,7 @@ internal sealed class PaymentGateway(
         lock (gate)
         {
             intents.Add(intent.Id, intent);
+            bySecret.Add(intent.ClientSecret, intent);
             created = intent.ToResource();
         }
         logger.LogInformation("Payment intent {PaymentIntentId} created for {Amount} {Currency}", intent.Id, intent.Amount, intent.Currency);
@@ -50,6 +52,32 @@ internal sealed class PaymentGateway(
                 ? Ok(intent.ToResource())
                 : StripeError.NoSuch("payment_intent", id, "intent").ToResponse(StatusCodes.Status404NotFound);
         }
+    }
+
+    /// <summary>The intent a client secret opens, as its hosted payment page shows it; null for a secret that opens none.</summary>
+    public PaymentIntentResource? FindBySecret(string clientSecret)
+    {
+        lock (gate)
+        {
+            return bySecret.TryGetValue(clientSecret, out var intent) ? intent.ToResource() : null;
+        }
+    }
+
+    /// <summary>
+    /// The payer confirms the intent on its hosted page with a card of their own: the card alone decides the outcome
+    /// (Stripe's decline test cards decline, any other succeeds), whatever the amount.
+    /// </summary>
+    public RecordedResponse ConfirmOnHostedPage(string clientSecret, string paymentMethod)
+    {
+        string id;
+        lock (gate)
+        {
+            if (!bySecret.TryGetValue(clientSecret, out var intent))
+                return StripeError.NoSuch("payment_intent", "(client secret)", "client_secret").ToResponse(StatusCodes.Status404NotFound);
+            intent.ChosenByPayer = true;
+            id = intent.Id;
+        }
+        return Confirm(id, paymentMethod, new StripeEventRequest(null, null));
     }
 
     public RecordedResponse Confirm(string id, string? paymentMethod, StripeEventRequest cause)
@@ -174,7 +202,7 @@ internal sealed class PaymentGateway(
         lock (gate)
         {
             var intent = intents[id];
-            var failure = PaymentOutcomes.For(intent.Amount, intent.PaymentMethod!);
+            var failure = intent.ChosenByPayer ? PaymentOutcomes.ForCard(intent.PaymentMethod!) : PaymentOutcomes.For(intent.Amount, intent.PaymentMethod!);
             var charge = new Charge(ResourceId.New("ch"), intent, failure, timeProvider.GetUtcNow());
             intent.LatestCharge = charge;
             intent.LastFailure = failure;

@@ -30,6 +30,9 @@ internal static class PaymentOutcomes
         ["pm_card_chargeDeclinedProcessingError"] = ProcessingError,
     };
 
+    /// <summary>A card the payer chose on the hosted page: only Stripe's decline test cards fail.</summary>
+    public static PaymentFailure? ForCard(string paymentMethod) => ByPaymentMethod.GetValueOrDefault(paymentMethod);
+
     /// <returns>The failure, or none when the payment succeeds.</returns>
     public static PaymentFailure? For(long amount, string paymentMethod) =>
         ByPaymentMethod.TryGetValue(paymentMethod, out var forced) ? forced

@@ -29,6 +29,10 @@ internal sealed class PaymentIntent(string id, long amount, string currency, IRe
     public string? Customer { get; init; }
     public string? Description { get; init; }
     public string? PaymentMethod { get; set; }
+
+    /// <summary>The latest confirmation came from the payer on the hosted page, with a card they chose.</summary>
+    public bool ChosenByPayer { get; set; }
+
     public string Status { get; set; } = PaymentIntentStatus.RequiresPaymentMethod;
     public PaymentFailure? LastFailure { get; set; }
     public Charge? LatestCharge { get; set; }

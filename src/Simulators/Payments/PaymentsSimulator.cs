@@ -42,6 +42,7 @@ internal static class PaymentsSimulator
         api.MapPost("/refunds", PaymentsApi.CreateRefund);
         api.MapGet("/refunds/{id}", (PaymentGateway gateway, string id) => gateway.RetrieveRefund(id));
 
+        HostedPaymentPage.Map(app);
         WebhookControls.Map(app);
     }
 }

@@ -19,12 +19,14 @@ public sealed class BillingHost : IAsyncDisposable
     readonly InProcessEndpoint _endpoint;
     readonly RunningSimulators _simulators;
     readonly GatewayMoments _moments;
+    readonly ConsumedMessages _consumed = new();
 
     BillingHost(InProcessEndpoint endpoint, RunningSimulators simulators, GatewayMoments moments)
     {
         _endpoint = endpoint;
         _simulators = simulators;
         _moments = moments;
+        endpoint.Bus.ConnectConsumeObserver(_consumed);
     }
 
     public Uri Payments => _simulators.Payments!;
@@ -121,7 +123,7 @@ public sealed class BillingHost : IAsyncDisposable
                     builder.Services.AddBillingServices(builder.Configuration);
                     builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(moments.Handler);
                 },
-                Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed)],
+                Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded)],
             });
             return new BillingHost(endpoint, simulators, moments);
         }
@@ -135,6 +137,28 @@ public sealed class BillingHost : IAsyncDisposable
     /// <summary>Sends the command to its queue and waits until the endpoint has finished with it: null when handled, else the exception.</summary>
     public Task<Exception?> SendAsync<T>(T command, Guid? messageId = null)
         where T : class => _endpoint.SendAsync(command, messageId);
+
+    /// <summary>
+    /// Publishes a payment gateway event as the Gateway does once it has checked the webhook's signature, and waits until
+    /// Billing has finished with it: null when handled, else the exception.
+    /// </summary>
+    public async Task<Exception?> ReportAsync<T>(T providerEvent, Guid? messageId = null)
+        where T : class
+    {
+        var id = messageId ?? NewId.NextGuid();
+        var handled = _consumed.Expect(id, BillingExtensions.PaymentEventsQueue);
+        await _endpoint.Bus.Publish(providerEvent, context => context.MessageId = id);
+        return await handled.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with the gateway's answer to Billing's charge of the lease, after the gateway has
+    /// created the intent and before Billing has recorded it: the moment a fast webhook arrives.
+    /// </summary>
+    public void RightAfterTheCharge(Leases lease, Func<JsonElement, CancellationToken, Task> action) => _moments.After(
+        request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/v1/payment_intents", StringComparison.Ordinal)
+            && request.Headers.TryGetValues("Idempotency-Key", out var keys) && keys.Contains(lease.FundsKey),
+        action);
 
     public Task<PaymentRecord?> PaymentAsync(string idempotencyKey) =>
         _endpoint.ReadAsync<BillingStore, PaymentRecord?>((store, session, ct) => store.FindPaymentAsync(session, idempotencyKey, ct));

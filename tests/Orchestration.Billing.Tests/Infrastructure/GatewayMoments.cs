@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 
 namespace Orchestration.Billing.Tests.Infrastructure;
 
@@ -11,13 +12,23 @@ namespace Orchestration.Billing.Tests.Infrastructure;
 public sealed class GatewayMoments
 {
     readonly ConcurrentDictionary<Moment, bool> _waiting = new();
+    readonly ConcurrentDictionary<Aftermath, bool> _after = new();
 
     /// <summary>Runs <paramref name="action"/> before the first request that <paramref name="matches"/>.</summary>
     public void Before(Func<HttpRequestMessage, bool> matches, Func<CancellationToken, Task> action) => _waiting[new Moment(matches, action)] = true;
 
+    /// <summary>
+    /// Runs <paramref name="action"/> with the gateway's JSON answer to the first request that <paramref name="matches"/>,
+    /// before Billing sees that answer.
+    /// </summary>
+    public void After(Func<HttpRequestMessage, bool> matches, Func<JsonElement, CancellationToken, Task> action) =>
+        _after[new Aftermath(matches, action)] = true;
+
     public DelegatingHandler Handler() => new MomentHandler(this);
 
     sealed record Moment(Func<HttpRequestMessage, bool> Matches, Func<CancellationToken, Task> Action);
+
+    sealed record Aftermath(Func<HttpRequestMessage, bool> Matches, Func<JsonElement, CancellationToken, Task> Action);
 
     sealed class MomentHandler(GatewayMoments moments) : DelegatingHandler
     {
@@ -29,7 +40,19 @@ public sealed class GatewayMoments
                     await moment.Action(cancellationToken);
             }
 
-            return await base.SendAsync(request, cancellationToken);
+            var after = moments._after.Keys.Where(m => m.Matches(request)).ToList();
+            var response = await base.SendAsync(request, cancellationToken);
+            foreach (var moment in after)
+            {
+                if (moments._after.TryRemove(moment, out _))
+                {
+                    await response.Content.LoadIntoBufferAsync(cancellationToken);
+                    using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                    await moment.Action(answer.RootElement.Clone(), cancellationToken);
+                }
+            }
+
+            return response;
         }
     }
 }

@@ -24,4 +24,31 @@ public sealed class Leases : TestLease
         LeaseId = LeaseId, PaymentId = paymentId, Amount = new Money(amount, "USD"), IdempotencyKey = $"lease-{LeaseId:N}-move-in-refund",
         Reason = "Lease terminated before move-in",
     };
+
+    /// <summary>
+    /// <c>payment_intent.succeeded</c> for this lease as the Gateway passes it on, with the lease and request in the
+    /// intent's metadata as Billing puts them there (<paramref name="withOurMetadata"/>) or with none at all.
+    /// </summary>
+    public PaymentIntentSucceeded Succeeded(string intentId, decimal amount, string currency = "USD", bool withOurMetadata = true) => new()
+    {
+        ProviderEventId = $"evt_{Guid.NewGuid():N}",
+        EventType = "payment_intent.succeeded",
+        PaymentIntentId = intentId,
+        Amount = new Money(amount, currency),
+        LeaseId = withOurMetadata ? LeaseId : null,
+        MoveInRequest = withOurMetadata ? FundsKey : null,
+        OccurredAt = DateTimeOffset.UtcNow,
+    };
+
+    public PaymentIntentFailed Failed(string intentId, decimal amount) => new()
+    {
+        ProviderEventId = $"evt_{Guid.NewGuid():N}",
+        EventType = "payment_intent.payment_failed",
+        PaymentIntentId = intentId,
+        Amount = new Money(amount, "USD"),
+        LeaseId = LeaseId,
+        MoveInRequest = FundsKey,
+        Reason = "Your card was declined.",
+        OccurredAt = DateTimeOffset.UtcNow,
+    };
 }

@@ -31,6 +31,7 @@ public sealed class StandaloneRun : IAsyncDisposable
         {
             ["Simulators__Payments__Url"] = Payments.ToString(),
             ["Simulators__Payments__Webhook__Url"] = $"{host}webhooks/payments",
+            ["Simulators__Payments__Webhook__Secret"] = PaymentsWebhookSecret,
             ["Simulators__ESignature__Url"] = ESignature.ToString(),
             ["Simulators__ESignature__Webhook__Url"] = $"{host}webhooks/esign",
             ["Simulators__ESignature__AutoSignAfter"] = "00:00:01",
@@ -47,6 +48,7 @@ public sealed class StandaloneRun : IAsyncDisposable
         Host = new EndpointProcess(Assembly("src/Endpoints/Standalone", "Orchestration.Endpoints.Standalone"), new Dictionary<string, string>
         {
             ["Storage__ConnectionString"] = $"Data Source={_database}",
+            ["Gateway__Webhooks__Payments__Secret"] = PaymentsWebhookSecret,
             ["Demo__Password"] = Password,
             ["Simulators__Payments__Enabled"] = "false",
             ["Simulators__ESignature__Enabled"] = "false",
@@ -64,6 +66,9 @@ public sealed class StandaloneRun : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The payments webhook secret the simulated gateway signs with and the host checks, made for this run.</summary>
+    public string PaymentsWebhookSecret { get; } = $"whsec_{Guid.NewGuid():N}";
     public Uri Payments { get; }
     public Uri ESignature { get; }
     public Uri Screening { get; }
@@ -89,6 +94,29 @@ public sealed class StandaloneRun : IAsyncDisposable
             .Select(m => m.GetProperty("request").TryGetProperty("custom_args", out var args) && args.TryGetProperty("dedup_key", out var key)
                 ? key.GetString() ?? "" : "")
             .ToList();
+    }
+
+    /// <summary>Every link to the payment gateway's hosted page in the emails <paramref name="recipient"/> got, oldest first.</summary>
+    public async Task<List<Uri>> PaymentPageLinksAsync(string recipient)
+    {
+        var messages = await _http.GetStringAsync(new Uri(Mail, $"_sim/mail/messages?to={Uri.EscapeDataString(recipient)}"));
+        var page = System.Text.RegularExpressions.Regex.Escape(new Uri(Payments, "pay/").ToString());
+        return System.Text.RegularExpressions.Regex.Matches(messages, page + "[A-Za-z0-9_%-]+")
+            .Select(match => new Uri(match.Value)).Distinct().ToList();
+    }
+
+    /// <summary>Posts <paramref name="body"/> to the host's payments webhook, signed as Stripe signs it with this run's secret.</summary>
+    public async Task<HttpResponseMessage> PaymentWebhookAsync(string body)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var hmac = new System.Security.Cryptography.HMACSHA256(System.Text.Encoding.UTF8.GetBytes(PaymentsWebhookSecret));
+        var signature = Convert.ToHexStringLower(hmac.ComputeHash(System.Text.Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Address, "webhooks/payments"))
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", $"t={timestamp},v1={signature}");
+        return await _http.SendAsync(request);
     }
 
     /// <summary>The lease ids of every payment intent the gateway charged successfully, one entry per intent.</summary>

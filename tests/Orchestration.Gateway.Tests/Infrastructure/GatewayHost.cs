@@ -43,8 +43,8 @@ public sealed class GatewayHost : IAsyncDisposable
             },
             Records =
             [
-                typeof(ScreeningCompleted), typeof(TenantSigned), typeof(LandlordCountersigned), typeof(MoveInFundsReceived),
-                typeof(MoveInPaymentFailed),
+                typeof(ScreeningCompleted), typeof(TenantSigned), typeof(LandlordCountersigned), typeof(PaymentIntentSucceeded),
+                typeof(PaymentIntentFailed),
             ],
         }));
     }

@@ -36,23 +36,25 @@ public static class ProviderPayloads
             },
         });
 
-    public static string PaymentIntentEvent(string eventId, string type, Guid leaseId, long amount, string currency = "usd") =>
+    /// <param name="leaseId">In <c>metadata[lease_id]</c>; no metadata at all when null.</param>
+    public static string PaymentIntentEvent(string eventId, string type, Guid? leaseId, long amount, string currency = "usd", string intentId = "pi_test_1",
+        long? created = null) =>
         JsonSerializer.Serialize(new
         {
             id = eventId,
             @object = "event",
             type,
-            created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            created = created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             data = new
             {
                 @object = new
                 {
-                    id = "pi_test_1",
+                    id = intentId,
                     @object = "payment_intent",
                     amount,
                     amount_received = type == "payment_intent.succeeded" ? amount : 0,
                     currency,
-                    metadata = new Dictionary<string, string> { ["lease_id"] = leaseId.ToString() },
+                    metadata = leaseId is { } lease ? new Dictionary<string, string> { ["lease_id"] = lease.ToString() } : null,
                     last_payment_error = type == "payment_intent.payment_failed" ? new { code = "card_declined", message = "Your card was declined." } : null,
                     status = type == "payment_intent.succeeded" ? "succeeded" : "requires_payment_method",
                 },

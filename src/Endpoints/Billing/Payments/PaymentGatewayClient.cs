@@ -15,6 +15,9 @@ public sealed record PaymentIntent(string Id, string Status, long Amount, string
 
     public string? CancellationReason { get; init; }
 
+    /// <summary>The secret that lets a payer's browser complete this intent, and nothing else; never logged.</summary>
+    public string? ClientSecret { get; init; }
+
     /// <summary>
     /// No money has been taken, yet a payment could still complete (or, for requires_capture, be captured): Stripe
     /// lets these be cancelled. Processing is not among them, though Stripe cancels some bank debits while processing:
@@ -165,7 +168,7 @@ public sealed class PaymentGatewayClient(HttpClient http, IOptions<BillingOption
 
     sealed record IntentResource(
         string Id, string Status, long Amount, string Currency, LastPaymentError? LastPaymentError, string? LatestCharge, long? CanceledAt,
-        string? CancellationReason)
+        string? CancellationReason, string? ClientSecret)
     {
         public PaymentIntent ToIntent(string? failureCode) =>
             new(Id, Status, Amount, Currency, failureCode ?? LastPaymentError?.DeclineCode ?? LastPaymentError?.Code)
@@ -173,6 +176,7 @@ public sealed class PaymentGatewayClient(HttpClient http, IOptions<BillingOption
                 LatestCharge = LatestCharge,
                 CanceledAt = CanceledAt is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
                 CancellationReason = CancellationReason,
+                ClientSecret = ClientSecret,
             };
     }
 

@@ -1,0 +1,146 @@
+using System.Globalization;
+using MassTransit;
+using Orchestration.Messages.Billing;
+using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Reconciliation;
+
+namespace Orchestration.Endpoints.Billing.Payments;
+
+/// <summary>
+/// Holds what the payment gateway reports against what Billing asked it for. Only an intent Billing created, for the
+/// lease it was created for, with exactly the amount and currency requested, moves the lease: its success becomes
+/// <see cref="MoveInFundsReceived"/> and its failure <see cref="MoveInPaymentFailed"/> (with the hosted page where the
+/// tenant can pay it again). Anything else is published as <see cref="ProviderEventDiscrepancyRecorded"/> for staff to
+/// reconcile, and changes nothing. A payment for a request the lease has since withdrawn is passed on too: the saga
+/// has ended by then and drops it, and the withdrawal itself refunds what was paid (<see cref="CancelMoveInFundsRequestConsumer"/>).
+/// </summary>
+/// <remarks>
+/// The gateway announces a card payment as soon as it is made, often before Billing's request has committed the intent
+/// it got back. An event naming our request therefore first waits for that request's transaction to end
+/// (<see cref="BillingStore.AwaitRequestAsync"/>). When the request has still not recorded the intent (its transaction
+/// failed after the gateway took the charge, and its redelivery will record it), the event fails with
+/// <see cref="MoveInPaymentNotRecordedException"/> and is retried later, rather than reported as a discrepancy.
+/// </remarks>
+public sealed class PaymentIntentEventsConsumer(
+    SqlSession session,
+    BillingStore store,
+    TimeProvider time,
+    ILogger<PaymentIntentEventsConsumer> logger) : IConsumer<PaymentIntentSucceeded>, IConsumer<PaymentIntentFailed>
+{
+    /// <summary>The webhook the events come in on, as the Gateway names it.</summary>
+    public const string Provider = "payments";
+
+    /// <summary>
+    /// How long an intent that names our request may stay unrecorded before it is taken for one we will never record
+    /// (made elsewhere with our metadata) and reported as unmatched.
+    /// </summary>
+    static readonly TimeSpan RecordingGrace = TimeSpan.FromHours(1);
+
+    public async Task Consume(ConsumeContext<PaymentIntentSucceeded> context)
+    {
+        var paid = context.Message;
+        var facts = new ProviderFacts(paid.ProviderEventId, paid.EventType, paid.PaymentIntentId, paid.Amount, paid.LeaseId, paid.MoveInRequest,
+            paid.OccurredAt);
+        if (await MatchAsync(facts, context) is not { } payment)
+            return;
+
+        logger.LogInformation("Move-in payment {PaymentIntentId} of lease {LeaseId} succeeded as requested", paid.PaymentIntentId, payment.LeaseId);
+        await context.Publish(new MoveInFundsReceived
+        {
+            LeaseId = payment.LeaseId,
+            PaymentId = paid.PaymentIntentId,
+            Amount = paid.Amount,
+            ReceivedAt = paid.OccurredAt,
+            ProviderEventId = paid.ProviderEventId,
+        }, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<PaymentIntentFailed> context)
+    {
+        var failed = context.Message;
+        var facts = new ProviderFacts(failed.ProviderEventId, failed.EventType, failed.PaymentIntentId, failed.Amount, failed.LeaseId,
+            failed.MoveInRequest, failed.OccurredAt);
+        if (await MatchAsync(facts, context) is not { } payment)
+            return;
+
+        logger.LogInformation("Move-in payment {PaymentIntentId} of lease {LeaseId} failed", failed.PaymentIntentId, payment.LeaseId);
+        await context.Publish(new MoveInPaymentFailed
+        {
+            LeaseId = payment.LeaseId,
+            PaymentId = failed.PaymentIntentId,
+            Reason = failed.Reason,
+            FailedAt = failed.OccurredAt,
+            PaymentUrl = payment.PaymentPageUrl,
+        }, context.CancellationToken);
+    }
+
+    /// <returns>The request the event is about, when it matches it; otherwise null, with the discrepancy published.</returns>
+    async Task<PaymentRecord?> MatchAsync(ProviderFacts facts, ConsumeContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var request = facts.MoveInRequest is { } key && facts.LeaseId is { } claimedLease
+            ? await store.AwaitRequestAsync(session, key, claimedLease, cancellationToken)
+            : null;
+
+        if (await store.FindPaymentByIntentAsync(session, facts.PaymentIntentId, cancellationToken) is { } payment)
+        {
+            if (facts.LeaseId is { } leaseId && leaseId != payment.LeaseId)
+            {
+                await MismatchAsync(facts, payment.LeaseId, $"intent {facts.PaymentIntentId} was created for lease {payment.LeaseId}, not {leaseId}", context);
+                return null;
+            }
+            if (payment.Requested is not { } requested || facts.Amount != requested)
+            {
+                await MismatchAsync(facts, payment.LeaseId,
+                    $"amount {Display(facts.Amount)}, requested {(payment.Requested is { } asked ? Display(asked) : "nothing")}", context);
+                return null;
+            }
+            return payment;
+        }
+
+        if (request is { PaymentIntentId: { } requestedIntent })
+        {
+            await MismatchAsync(facts, request.LeaseId, $"intent {facts.PaymentIntentId} is not the one requested, {requestedIntent}", context);
+            return null;
+        }
+        if (facts.MoveInRequest is not null && facts.LeaseId is not null && request is not { CancelledAt: not null }
+            && time.GetUtcNow() - facts.OccurredAt < RecordingGrace)
+            throw new MoveInPaymentNotRecordedException(facts.PaymentIntentId, facts.MoveInRequest);
+
+        var knownLease = facts.LeaseId is { } claimed && await store.HasRequestForLeaseAsync(session, claimed, cancellationToken) ? claimed : (Guid?)null;
+        var reason = facts.LeaseId switch
+        {
+            null => $"intent {facts.PaymentIntentId} carries no lease of ours",
+            { } lease when knownLease is null => $"intent {facts.PaymentIntentId} names lease {lease}, for which no move-in funds were requested",
+            _ => $"intent {facts.PaymentIntentId} was not created by Billing",
+        };
+        await RecordAsync(facts, DiscrepancyKinds.Unmatched, knownLease, reason, context);
+        return null;
+    }
+
+    Task MismatchAsync(ProviderFacts facts, Guid leaseId, string reason, ConsumeContext context) =>
+        RecordAsync(facts, DiscrepancyKinds.Mismatch, leaseId, reason, context);
+
+    async Task RecordAsync(ProviderFacts facts, string kind, Guid? leaseId, string reason, ConsumeContext context)
+    {
+        logger.LogWarning("Payment event {EventId} ({EventType}) moved nothing ({Kind}): {Reason}", facts.EventId, facts.EventType, kind, reason);
+        await context.Publish(new ProviderEventDiscrepancyRecorded
+        {
+            Provider = Provider,
+            EventId = facts.EventId,
+            EventType = facts.EventType,
+            Kind = kind,
+            Reason = reason,
+            LeaseId = leaseId,
+            ProviderReference = facts.PaymentIntentId,
+            Amount = facts.Amount,
+            OccurredAt = facts.OccurredAt,
+            RecordedAt = time.GetUtcNow(),
+        }, context.CancellationToken);
+    }
+
+    static string Display(Money money) => $"{money.Amount.ToString("N2", CultureInfo.InvariantCulture)} {money.Currency}";
+
+    sealed record ProviderFacts(
+        string EventId, string EventType, string PaymentIntentId, Money Amount, Guid? LeaseId, string? MoveInRequest, DateTimeOffset OccurredAt);
+}

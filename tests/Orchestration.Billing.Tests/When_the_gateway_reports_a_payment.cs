@@ -1,0 +1,152 @@
+namespace Orchestration.Billing.Tests;
+
+/// <summary>
+/// The payment gateway's signed events reach Billing through the Gateway. Only a payment of exactly what Billing asked
+/// for, on the intent it created for the lease, may move the lease; anything else is a discrepancy for staff and moves
+/// nothing. On PostgreSQL and on SQLite (the standalone mode), against the gateway simulator.
+/// </summary>
+public abstract class When_the_gateway_reports_a_payment(BillingHost host)
+{
+    /// <summary>1850.00 deposit and 1850.00 rent, charged and paid: the intent Billing created for the lease.</summary>
+    async Task<string> ChargedAsync(Leases lease, decimal rent = 1850.00m)
+    {
+        (await host.SendAsync(lease.RequestMoveInFunds(1850.00m, rent))).ShouldBeNull();
+        return (await host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().PaymentIntentId.ShouldNotBeNull();
+    }
+
+    async Task<ProviderEventDiscrepancyRecorded> DiscrepancyAsync(string eventId) =>
+        (await host.Published.WaitForAsync<ProviderEventDiscrepancyRecorded>(d => d.EventId == eventId)).ShouldHaveSingleItem();
+
+    void NothingMovedFor(Leases lease)
+    {
+        host.Published.All<MoveInFundsReceived>(e => e.LeaseId == lease.LeaseId).ShouldBeEmpty();
+        host.Published.All<MoveInPaymentFailed>(e => e.LeaseId == lease.LeaseId).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_pass_on_a_payment_of_exactly_what_was_requested_once()
+    {
+        var lease = new Leases();
+        var intentId = await ChargedAsync(lease);
+        var paid = lease.Succeeded(intentId, 3700.00m);
+        var messageId = Guid.NewGuid();
+
+        (await host.ReportAsync(paid, messageId)).ShouldBeNull();
+        (await host.ReportAsync(paid, messageId)).ShouldBeNull();
+
+        var received = (await host.Published.SettledAsync<MoveInFundsReceived>(TimeSpan.FromMilliseconds(500)))
+            .Where(e => e.LeaseId == lease.LeaseId).ShouldHaveSingleItem();
+        received.PaymentId.ShouldBe(intentId);
+        received.Amount.ShouldBe(new Money(3700.00m, "USD"));
+        host.Published.All<ProviderEventDiscrepancyRecorded>(d => d.EventId == paid.ProviderEventId).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_record_a_made_up_intent_for_a_real_lease_as_unmatched_and_move_nothing()
+    {
+        var lease = new Leases();
+        await ChargedAsync(lease);
+        var forged = lease.Succeeded("pi_made_up", 0.01m) with { MoveInRequest = null };
+
+        (await host.ReportAsync(forged)).ShouldBeNull();
+
+        var discrepancy = await DiscrepancyAsync(forged.ProviderEventId);
+        discrepancy.Kind.ShouldBe(DiscrepancyKinds.Unmatched);
+        discrepancy.Provider.ShouldBe("payments");
+        discrepancy.EventType.ShouldBe("payment_intent.succeeded");
+        discrepancy.LeaseId.ShouldBe(lease.LeaseId);
+        discrepancy.ProviderReference.ShouldBe("pi_made_up");
+        discrepancy.Amount.ShouldBe(new Money(0.01m, "USD"));
+        NothingMovedFor(lease);
+    }
+
+    [Theory]
+    [InlineData(0.01, "USD")]
+    [InlineData(3700.00, "EUR")]
+    [InlineData(0, "JPY")]
+    public async Task Should_record_another_amount_or_currency_on_the_real_intent_as_a_mismatch_and_move_nothing(decimal amount, string currency)
+    {
+        var lease = new Leases();
+        var intentId = await ChargedAsync(lease);
+        var wrong = lease.Succeeded(intentId, amount, currency);
+
+        (await host.ReportAsync(wrong)).ShouldBeNull();
+
+        var discrepancy = await DiscrepancyAsync(wrong.ProviderEventId);
+        discrepancy.Kind.ShouldBe(DiscrepancyKinds.Mismatch);
+        discrepancy.LeaseId.ShouldBe(lease.LeaseId);
+        discrepancy.ProviderReference.ShouldBe(intentId);
+        discrepancy.Reason.ShouldContain("requested 3,700.00 USD");
+        NothingMovedFor(lease);
+    }
+
+    [Fact]
+    public async Task Should_record_an_intent_without_our_metadata_as_unmatched()
+    {
+        var lease = new Leases();
+        var foreign = lease.Succeeded("pi_from_elsewhere", 12.00m, withOurMetadata: false);
+
+        (await host.ReportAsync(foreign)).ShouldBeNull();
+
+        var discrepancy = await DiscrepancyAsync(foreign.ProviderEventId);
+        discrepancy.Kind.ShouldBe(DiscrepancyKinds.Unmatched);
+        discrepancy.LeaseId.ShouldBeNull();
+        discrepancy.Reason.ShouldContain("no lease of ours");
+    }
+
+    [Fact]
+    public async Task Should_record_an_intent_for_a_lease_never_charged_as_unmatched()
+    {
+        var unknown = new Leases();
+        var stray = unknown.Succeeded("pi_for_nobody", 3700.00m) with { MoveInRequest = null };
+
+        (await host.ReportAsync(stray)).ShouldBeNull();
+
+        var discrepancy = await DiscrepancyAsync(stray.ProviderEventId);
+        discrepancy.Kind.ShouldBe(DiscrepancyKinds.Unmatched);
+        discrepancy.LeaseId.ShouldBeNull();
+        discrepancy.Reason.ShouldContain(unknown.LeaseId.ToString());
+        NothingMovedFor(unknown);
+    }
+
+    [Fact]
+    public async Task Should_pass_on_a_failed_attempt_with_the_hosted_page_to_pay_again()
+    {
+        var lease = new Leases();
+        // 1850.00 + 1850.02: the amount ends in 02, which the gateway declines.
+        var intentId = await ChargedAsync(lease, rent: 1850.02m);
+
+        (await host.ReportAsync(lease.Failed(intentId, 3700.02m))).ShouldBeNull();
+
+        var failed = (await host.Published.WaitForAsync<MoveInPaymentFailed>(e => e.LeaseId == lease.LeaseId)).ShouldHaveSingleItem();
+        failed.PaymentId.ShouldBe(intentId);
+        var page = new Uri(failed.PaymentUrl.ShouldNotBeNull());
+        page.GetLeftPart(UriPartial.Authority).ShouldBe(host.Payments.GetLeftPart(UriPartial.Authority));
+        page.AbsolutePath.ShouldStartWith("/pay/");
+        page.AbsolutePath.ShouldNotContain(lease.LeaseId.ToString("N"));
+        page.AbsolutePath.ShouldContain(intentId);
+    }
+
+    [Fact]
+    public async Task Should_wait_for_a_charge_still_being_recorded_and_then_pass_the_payment_on()
+    {
+        var lease = new Leases();
+        Task<Exception?>? reported = null;
+        string? intentId = null;
+        host.RightAfterTheCharge(lease, async (intent, cancellationToken) =>
+        {
+            intentId = intent.GetProperty("id").GetString()!;
+            reported = host.ReportAsync(lease.Succeeded(intentId, 3700.00m));
+            // Billing records the intent only after this; the event must not be judged before then.
+            await Task.Delay(500, cancellationToken);
+        });
+
+        (await host.SendAsync(lease.RequestMoveInFunds())).ShouldBeNull();
+
+        (await reported.ShouldNotBeNull()).ShouldBeNull();
+        var received = (await host.Published.WaitForAsync<MoveInFundsReceived>(e => e.LeaseId == lease.LeaseId)).ShouldHaveSingleItem();
+        received.PaymentId.ShouldBe(intentId);
+        await Task.Delay(500);
+        host.Published.All<ProviderEventDiscrepancyRecorded>(d => d.ProviderReference == intentId).ShouldBeEmpty();
+    }
+}
