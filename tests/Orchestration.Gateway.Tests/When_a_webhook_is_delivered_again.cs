@@ -12,7 +12,7 @@ public sealed class When_a_webhook_is_delivered_again
         for (var delivery = 0; delivery < 5; delivery++)
             (await gateway.PostAsync("screening", payload, eventId: "evt_screening_repeated")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var completed = (await gateway.Published.SettledAsync<ScreeningCompleted>()).ShouldHaveSingleItem();
+        var completed = (await gateway.Published.SettledAsync<ScreeningResultReported>()).ShouldHaveSingleItem();
         completed.LeaseId.ShouldBe(leaseId);
         completed.Approved.ShouldBeFalse();
         completed.Reason.ShouldBe("prior_eviction");

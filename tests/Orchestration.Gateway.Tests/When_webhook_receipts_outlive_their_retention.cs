@@ -19,6 +19,9 @@ public sealed class When_webhook_receipts_outlive_their_retention : IAsyncLifeti
             ["Storage:Provider"] = "Sqlite",
             ["Storage:ConnectionString"] = $"Data Source={_database}",
             ["Storage:Schema"] = "gateway",
+            ["Gateway:Webhooks:Payments:Secret"] = GatewayHost.PaymentsSecret,
+            ["Gateway:Webhooks:ESignature:Secret"] = GatewayHost.ESignatureSecret,
+            ["Gateway:Webhooks:Screening:Secret"] = GatewayHost.ScreeningSecret,
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(_time);
         services.AddOrchestrationEndpoint(configuration, "gateway", _ => { });

@@ -26,18 +26,21 @@ public static class GatewayExtensions
         .AddGatewaySecurity(configuration);
 
     /// <summary>
-    /// The webhook receivers' services: options, the receipts table, and the per-address rate limit. The host also calls
-    /// <c>AddOrchestrationEndpoint</c> (storage, bus outbox) and <c>app.UseRateLimiter()</c> before <see cref="MapWebhooks"/>.
+    /// The webhook receivers' services: options (checked at start-up: every provider's secret is required), the receipts
+    /// table, and the rate limits the receiver applies once a delivery's signature is checked. The host also calls
+    /// <c>AddOrchestrationEndpoint</c> (storage, bus outbox).
     /// </summary>
     public static IServiceCollection AddGatewayWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
+        services.AddValidatedOptions<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.AddStore<WebhookReceiptStore>(
             WebhookMigrations.WebhookReceipts, WebhookMigrations.WebhookReceiptsReceivedAt);
         services.AddHostedService<WebhookReceiptCleanup>();
         services.AddScoped<WebhookReceiver>();
-        services.AddRateLimiter(WebhookEndpoints.AddRateLimit);
+        services.AddSingleton<WebhookRateLimits>();
+        // The pipeline keeps UseRateLimiter for routes that want it, and it needs its services; the webhooks do not use it.
+        services.AddRateLimiter(_ => { });
         return services;
     }
 

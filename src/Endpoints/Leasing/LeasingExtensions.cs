@@ -1,5 +1,6 @@
 using MassTransit;
 using Orchestration.Endpoints.Leasing.ESignature;
+using Orchestration.Endpoints.Leasing.ProviderEvents;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
 using Orchestration.Platform.Recoverability;
@@ -15,7 +16,10 @@ namespace Orchestration.Endpoints.Leasing;
 /// </summary>
 public static class LeasingExtensions
 {
-    /// <summary>The consumers of the lease-signing saga's screening, e-signature and unit-hold commands, on their <see cref="CommandRoutes"/> queues.</summary>
+    /// <summary>
+    /// The consumers of the lease-signing saga's screening, e-signature and unit-hold commands, on their <see cref="CommandRoutes"/>
+    /// queues, and of the providers' reported events.
+    /// </summary>
     public static IBusRegistrationConfigurator AddLeasingConsumers(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<RequestScreeningConsumer>().Endpoint(e => e.Name = CommandRoutes.Screening);
@@ -24,6 +28,9 @@ public static class LeasingExtensions
         x.AddConsumer<RequestLandlordCountersignatureConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
         x.AddConsumer<VoidLeaseSignaturesConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
         x.AddConsumer<UnitHoldConsumer>().Endpoint(e => e.Name = CommandRoutes.UnitHolds);
+        // The providers' events, checked against the requests above before they reach the lease.
+        x.AddConsumer<ReportedScreeningConsumer>().Endpoint(e => e.Name = CommandRoutes.Screening);
+        x.AddConsumer<ReportedSignatureConsumer>().Endpoint(e => e.Name = CommandRoutes.ESignature);
         return x;
     }
 
@@ -50,6 +57,7 @@ public static class LeasingExtensions
     {
         services.AddValidatedOptions<LeasingOptions>(configuration.GetSection(LeasingOptions.Section));
         services.AddStore<LeasingStore>(LeasingMigrations.Tables);
+        services.AddSingleton<ReportedProviderEvents>();
 
         AddProviderClient<ScreeningClient>(services, leasing => leasing.Screening);
         AddProviderClient<ESignatureClient>(services, leasing => leasing.ESignature);

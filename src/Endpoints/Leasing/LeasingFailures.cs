@@ -38,3 +38,13 @@ namespace Orchestration.Endpoints.Leasing.ESignature
     /// <summary>The lease has no envelope to countersign: the command came without one and none was ever created here.</summary>
     public sealed class EnvelopeMissingException(Guid leaseId) : Exception($"Lease {leaseId} has no envelope to countersign.");
 }
+
+namespace Orchestration.Endpoints.Leasing.ProviderEvents
+{
+    /// <summary>
+    /// A provider's event for a lease with no matching request on record yet, within the grace period: the request may
+    /// still be committing, so the recoverability policy retries until it is on record or the grace period is over.
+    /// </summary>
+    public sealed class ProviderEventNotPlacedYetException(string provider, string eventId, Guid leaseId)
+        : Exception($"The {provider} event {eventId} for lease {leaseId} names a request not on record yet; retrying.");
+}

@@ -9,6 +9,12 @@ public sealed class LeasingOptions : IValidatableOptions
 
     public ESignatureOptions ESignature { get; set; } = new() { BaseUrl = "http://127.0.0.1:5091" };
 
+    /// <summary>
+    /// How long after its arrival a provider's event that matches no request on record is retried, because the request
+    /// may still be committing; after it, the event is recorded as unmatched. Shorter than the delayed retries together.
+    /// </summary>
+    public TimeSpan ProviderEventGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Startup checks; a provider without a URL or key stops the endpoint before it takes a message.</summary>
     public IEnumerable<string> Problems()
     {
@@ -18,6 +24,8 @@ public sealed class LeasingOptions : IValidatableOptions
             yield return problem;
         if (string.IsNullOrWhiteSpace(ESignature.CountersignerName) || string.IsNullOrWhiteSpace(ESignature.CountersignerEmail))
             yield return "Leasing:ESignature:CountersignerName and CountersignerEmail (the landlord who countersigns) are required.";
+        if (ProviderEventGrace < TimeSpan.Zero)
+            yield return "Leasing:ProviderEventGrace must not be negative.";
     }
 }
 

@@ -1,8 +1,10 @@
 using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Gateway.Security;
 using Orchestration.Endpoints.Notifications;
+using Orchestration.Endpoints.Standalone;
 
 var builder = WebApplication.CreateBuilder(args);
+await builder.Configuration.AddStandaloneSecretsAsync();
 builder.Services.AddStandalone(builder.Configuration);
 builder.Services.AddGatewaySecurity(builder.Configuration);
 

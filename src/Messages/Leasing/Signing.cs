@@ -42,6 +42,23 @@ public sealed record TenantSignatureRequested
     public required string SigningUrl { get; init; }
 }
 
+/// <summary>
+/// The e-signature provider's signed <c>envelope.signed</c> event, as the Gateway received it. Leasing moves the lease on
+/// (<see cref="TenantSigned"/>) only when <see cref="EnvelopeId"/> is the envelope it created for the lease.
+/// </summary>
+public sealed record TenantSignatureReported
+{
+    /// <summary>The provider's id of the event: what a discrepancy is recorded under.</summary>
+    public required string EventId { get; init; }
+
+    public required Guid LeaseId { get; init; }
+    public required string EnvelopeId { get; init; }
+    public required DateTimeOffset SignedAt { get; init; }
+
+    /// <summary>When the Gateway accepted the delivery.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+}
+
 public sealed record TenantSigned
 {
     public required Guid LeaseId { get; init; }
@@ -99,4 +116,22 @@ public sealed record LandlordCountersigned
     public required string CountersignedBy { get; init; }
 
     public required DateTimeOffset CountersignedAt { get; init; }
+}
+
+/// <summary>
+/// The e-signature provider's signed <c>envelope.completed</c> event, as the Gateway received it. Leasing records the
+/// countersignature (<see cref="LandlordCountersigned"/>) only when <see cref="EnvelopeId"/> is the lease's envelope.
+/// </summary>
+public sealed record CountersignatureReported
+{
+    /// <summary>The provider's id of the event: what a discrepancy is recorded under.</summary>
+    public required string EventId { get; init; }
+
+    public required Guid LeaseId { get; init; }
+    public required string EnvelopeId { get; init; }
+    public required string CountersignedBy { get; init; }
+    public required DateTimeOffset CountersignedAt { get; init; }
+
+    /// <summary>When the Gateway accepted the delivery.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
 }

@@ -4,7 +4,8 @@ namespace Orchestration.Simulators.Webhooks;
 
 /// <summary>
 /// Delivers a simulator's events the way real providers do: signed, at least once, retried with exponential backoff
-/// while the receiver is down or answers non-2xx, and given up after a bounded number of attempts. Tests can ask for
+/// while the receiver is down or answers non-2xx, and given up only once <see cref="WebhookOptions.GiveUpAfter"/> has
+/// passed since the event (Stripe: three days). Tests can ask for
 /// duplicate copies (sent concurrently, as a provider's retry racing its first attempt would be) and hold events
 /// back to release them later, out of order.
 /// </summary>
@@ -145,14 +146,14 @@ internal sealed class WebhookDispatcher(
                 return;
             }
 
-            if (attempt >= options.MaxAttempts)
+            var delay = RetryDelay(attempt);
+            if (attempt >= options.MaxAttempts || timeProvider.GetUtcNow() + delay - webhook.CreatedAt > options.GiveUpAfter)
             {
                 logger.LogWarning("Webhook {EventId} ({EventType}) given up after {Attempts} attempts to {Endpoint}",
                     webhook.Id, webhook.Type, attempt, target);
                 return;
             }
 
-            var delay = RetryDelay(attempt);
             logger.LogInformation("Webhook {EventId} ({EventType}) attempt {Attempt} to {Endpoint} failed ({Failure}); retrying in {Delay}",
                 webhook.Id, webhook.Type, attempt, target, result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? result.Error, delay);
             await Task.Delay(delay, timeProvider, cancellationToken);

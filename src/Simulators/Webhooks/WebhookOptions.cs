@@ -9,13 +9,25 @@ public sealed class WebhookOptions
     /// <summary>The HMAC-SHA256 signing secret shared with the receiver.</summary>
     public string Secret { get; set; } = "";
 
-    /// <summary>Attempts per delivery, the first included, before the simulator gives up on it.</summary>
-    public int MaxAttempts { get; set; } = 8;
+    /// <summary>
+    /// A cap on attempts per delivery, the first included; none by default, since providers bound retries by time
+    /// (<see cref="GiveUpAfter"/>), not by count. Tests set one to see a delivery given up quickly.
+    /// </summary>
+    public int MaxAttempts { get; set; } = int.MaxValue;
 
-    /// <summary>Wait after the first failed attempt; doubles after each further failure, up to <see cref="MaxRetryDelay"/>.</summary>
-    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Wait after the first failed attempt; doubles after each further failure, up to <see cref="MaxRetryDelay"/>. Any
+    /// answer but a 2xx, and no answer at all, is a failure, as for Stripe.
+    /// </summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// How long after the event a failing delivery is still retried; Stripe retries for three days. An outage of the
+    /// receiver shorter than this delays the event and loses nothing.
+    /// </summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>How long one attempt may take before it counts as failed.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);

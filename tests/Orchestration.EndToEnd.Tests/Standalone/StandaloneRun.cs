@@ -21,6 +21,18 @@ public sealed class StandaloneRun : IAsyncDisposable
         (Payments, ESignature, Screening, Mail) = (Loopback(payments), Loopback(esign), Loopback(screening), Loopback(mail));
         var host = Loopback(Port);
 
+        // The secrets both processes share, made up for this run as the standalone host makes up its own.
+        var secrets = new Dictionary<string, (string Simulator, string Host)>
+        {
+            ["whsec_"] = ("Simulators__Payments__Webhook__Secret", "Gateway__Webhooks__Payments__Secret"),
+            ["esign_whsec_"] = ("Simulators__ESignature__Webhook__Secret", "Gateway__Webhooks__ESignature__Secret"),
+            ["screening_whsec_"] = ("Simulators__Screening__Webhook__Secret", "Gateway__Webhooks__Screening__Secret"),
+            ["sk_test_"] = ("Simulators__Payments__SecretKey", "Billing__Payments__SecretKey"),
+            ["esign_"] = ("Simulators__ESignature__ApiKey", "Leasing__ESignature__ApiKey"),
+            ["screening_"] = ("Simulators__Screening__ApiKey", "Leasing__Screening__ApiKey"),
+        }.Select(secret => (secret.Value, Value: secret.Key + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))))
+            .ToList();
+
         // Webhooks keep being retried while the host is down, and come back quickly once it is up again.
         var webhookRetries = new[] { "Payments", "ESignature", "Screening" }.SelectMany(name => new[]
         {
@@ -40,7 +52,8 @@ public sealed class StandaloneRun : IAsyncDisposable
             ["Simulators__Screening__DecisionDelay"] = "00:00:01",
             ["Simulators__Mail__Url"] = Mail.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
-        }.Concat(webhookRetries.Select(s => KeyValuePair.Create(s.Item1, s.Item2))).ToDictionary())
+        }.Concat(webhookRetries.Select(s => KeyValuePair.Create(s.Item1, s.Item2)))
+            .Concat(secrets.Select(s => KeyValuePair.Create(s.Item1.Simulator, s.Value))).ToDictionary())
         {
             ReadyUrl = new Uri(Mail, "_sim/mail/messages"),
         };
@@ -62,7 +75,7 @@ public sealed class StandaloneRun : IAsyncDisposable
             ["Notifications__SendGrid__ApiKey"] = "SG.simulator",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
-        }, Port);
+        }.Concat(secrets.Select(s => KeyValuePair.Create(s.Item1.Host, s.Value))).ToDictionary(), Port);
     }
 
     public int Port { get; }

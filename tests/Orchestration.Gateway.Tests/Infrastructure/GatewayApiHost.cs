@@ -44,6 +44,9 @@ public sealed class GatewayApiHost : IAsyncDisposable
                 ["Gateway:Security:LoginRateLimit:PerEmail"] = "1000",
                 ["Gateway:Security:LoginRateLimit:PerAddress"] = "1000",
                 ["Recoverability:DelayedRetries"] = "00:00:01, 00:00:01",
+                ["Gateway:Webhooks:Payments:Secret"] = GatewayHost.PaymentsSecret,
+                ["Gateway:Webhooks:ESignature:Secret"] = GatewayHost.ESignatureSecret,
+                ["Gateway:Webhooks:Screening:Secret"] = GatewayHost.ScreeningSecret,
             },
             // As src/Endpoints/Gateway/Program.cs.
             Consumers = x => x.AddGatewayProjections(),

@@ -1,3 +1,4 @@
+using Orchestration.Messages.Reconciliation;
 using SimulatedSignature = Orchestration.Simulators.Webhooks.WebhookSignature;
 
 namespace Orchestration.Gateway.Tests.Infrastructure;
@@ -20,7 +21,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public PublishedEvents Published => _endpoint.Published;
 
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>Starts the receivers on a SQLite file of their own, or on <paramref name="provider"/> (<see cref="TestDatabase.Providers"/>).</summary>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, string provider = TestDatabase.Sqlite)
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -34,6 +36,7 @@ public sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(await InProcessEndpoint.StartAsync(new EndpointSetup
         {
             Name = "gateway",
+            Database = TestDatabase.Create(provider, "gateway"),
             Settings = configuration,
             Services = builder => builder.Services.AddGatewayWebhooks(builder.Configuration),
             Pipeline = app =>
@@ -44,7 +47,8 @@ public sealed class GatewayHost : IAsyncDisposable
             Records =
             [
                 typeof(ScreeningCompleted), typeof(TenantSigned), typeof(LandlordCountersigned), typeof(PaymentIntentSucceeded),
-                typeof(PaymentIntentFailed),
+                typeof(PaymentIntentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(TenantSignatureReported),
+                typeof(CountersignatureReported), typeof(ScreeningResultReported),
             ],
         }));
     }

@@ -54,6 +54,9 @@ public sealed class StaffGatewayHost : IAsyncDisposable
         {
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:MassTransit"] = "Warning",
+            ["Gateway:Webhooks:Payments:Secret"] = GatewayHost.PaymentsSecret,
+            ["Gateway:Webhooks:ESignature:Secret"] = GatewayHost.ESignatureSecret,
+            ["Gateway:Webhooks:Screening:Secret"] = GatewayHost.ScreeningSecret,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             configuration[key] = value;

@@ -1,3 +1,4 @@
+using Orchestration.Messages.Reconciliation;
 using Orchestration.Platform.Storage;
 using Orchestration.Simulators.Hosting;
 
@@ -53,7 +54,11 @@ public sealed class LeasingHost : IAsyncDisposable
                 },
                 Consumers = x => x.AddLeasingConsumers(),
                 Services = builder => builder.Services.AddLeasingServices(builder.Configuration),
-                Records = [typeof(LeaseDocumentPrepared), typeof(TenantSignatureRequested)],
+                Records =
+                [
+                    typeof(LeaseDocumentPrepared), typeof(TenantSignatureRequested), typeof(TenantSigned), typeof(LandlordCountersigned),
+                    typeof(ScreeningCompleted), typeof(ProviderEventDiscrepancyRecorded),
+                ],
             });
             return new LeasingHost(endpoint, simulators);
         }
@@ -67,6 +72,10 @@ public sealed class LeasingHost : IAsyncDisposable
     /// <summary>Sends the command to its queue and waits until the endpoint has finished with it: null when handled, else the exception.</summary>
     public Task<Exception?> SendAsync<T>(T command, Guid? messageId = null)
         where T : class => _endpoint.SendAsync(command, messageId);
+
+    /// <summary>Publishes an event as the Gateway does when a provider's webhook arrives.</summary>
+    public Task PublishAsync<T>(T message)
+        where T : class => _endpoint.Bus.Publish(message);
 
     /// <summary>Has the lease's document prepared, the step before any signature; returns the document's id.</summary>
     public async Task<Guid> DocumentPreparedAsync(Leases lease)

@@ -1,6 +1,6 @@
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 
-public sealed class WebhookOptions
+public sealed class WebhookOptions : IValidatableOptions
 {
     public const string Section = "Gateway:Webhooks";
 
@@ -16,7 +16,33 @@ public sealed class WebhookOptions
     public WebhookSecret Payments { get; set; } = new();
     public WebhookSecret ESignature { get; set; } = new();
     public WebhookSecret Screening { get; set; } = new();
-    public WebhookRateLimit RateLimit { get; set; } = new();
+
+    /// <summary>Correctly signed deliveries, one budget per provider whatever address they come from.</summary>
+    public WebhookRateLimit RateLimit { get; set; } = new() { PermitLimit = 600 };
+
+    /// <summary>
+    /// Deliveries refused (no or a wrong signature, stale), per remote address: past it they get 429 instead of 400 and
+    /// are no longer logged one by one. They never use up <see cref="RateLimit"/>.
+    /// </summary>
+    public WebhookRateLimit RefusedRateLimit { get; set; } = new() { PermitLimit = 60 };
+
+    /// <summary>Start-up checks: a Gateway that cannot verify a provider's signatures must not take its deliveries.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, secret) in new[] { ("Payments", Payments), ("ESignature", ESignature), ("Screening", Screening) })
+        {
+            if (string.IsNullOrWhiteSpace(secret.Secret))
+                yield return $"{Section}:{name}:Secret is required (set it from the environment: Gateway__Webhooks__{name}__Secret).";
+        }
+
+        if (Tolerance <= TimeSpan.Zero)
+            yield return $"{Section}:Tolerance must be positive.";
+        foreach (var (name, limit) in new[] { ("RateLimit", RateLimit), ("RefusedRateLimit", RefusedRateLimit) })
+        {
+            if (limit.PermitLimit < 1 || limit.Window <= TimeSpan.Zero)
+                yield return $"{Section}:{name} needs a PermitLimit of at least 1 and a positive Window.";
+        }
+    }
 }
 
 public sealed class WebhookSecret
@@ -24,7 +50,7 @@ public sealed class WebhookSecret
     public string Secret { get; set; } = "";
 }
 
-/// <summary>A fixed window per remote address; providers retry a 429 later, so a generous limit only stops floods.</summary>
+/// <summary>A fixed window; providers retry a 429 later, so a generous limit only stops floods.</summary>
 public sealed class WebhookRateLimit
 {
     public int PermitLimit { get; set; } = 600;

@@ -2,21 +2,27 @@ using System.Text.Json;
 
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 
-/// <summary>What differs between the providers: the signature header, the secret, and how a body becomes an event.</summary>
+/// <summary>
+/// What differs between the providers: the route, the name their receipts are kept under, the signature header, the
+/// secret, and how a body becomes an event. A body is read from signed content only; no header decides anything.
+/// </summary>
 public sealed record WebhookProvider(
+    string Route,
     string Name,
     string SignatureHeader,
     Func<WebhookOptions, string> Secret,
-    Func<JsonElement, HttpRequest, DateTimeOffset, WebhookEvent> Read)
+    WebhookProvider.Reader Read)
 {
-    public static readonly WebhookProvider Payments = new("payments", "Stripe-Signature", o => o.Payments.Secret,
+    public delegate WebhookEvent Reader(JsonElement root, ReadOnlySpan<byte> body, DateTimeOffset now);
+
+    public static readonly WebhookProvider Payments = new("payments", "payments", "Stripe-Signature", o => o.Payments.Secret,
         (root, _, _) => PaymentEvents.Read(root));
 
-    public static readonly WebhookProvider ESignature = new("esignature", "X-Signature", o => o.ESignature.Secret,
-        (root, request, now) => ESignatureEvents.Read(root, EventIdHeader(request), now));
+    public static readonly WebhookProvider ESignature = new(ESignatureEvents.Route, "esignature", "X-Signature", o => o.ESignature.Secret,
+        ESignatureEvents.Read);
 
-    public static readonly WebhookProvider Screening = new("screening", "X-Signature", o => o.Screening.Secret,
-        (root, request, _) => ScreeningEvents.Read(root, EventIdHeader(request)));
+    public static readonly WebhookProvider Screening = new(ScreeningEvents.Route, "screening", "X-Signature", o => o.Screening.Secret,
+        ScreeningEvents.Read);
 
-    static string? EventIdHeader(HttpRequest request) => request.Headers["X-Event-Id"].FirstOrDefault() is { Length: > 0 } id ? id : null;
+    public static readonly IReadOnlyList<WebhookProvider> All = [Payments, ESignature, Screening];
 }

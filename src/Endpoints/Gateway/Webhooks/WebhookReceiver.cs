@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Endpoints.Gateway.Webhooks;
@@ -13,6 +15,7 @@ public sealed class WebhookReceiver(
     SqlSession session,
     BusOutbox outbox,
     WebhookReceiptStore receipts,
+    WebhookRateLimits rateLimits,
     TimeProvider time,
     ILogger<WebhookReceiver> logger)
 {
@@ -23,7 +26,8 @@ public sealed class WebhookReceiver(
     {
         var body = await ReadBodyAsync(request, cancellationToken);
         if (body is null)
-            return Refused("Webhook body too large", $"A webhook body is at most {MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+            return Refused(provider, request, "Webhook body too large", $"A webhook body is at most {MaxBodyBytes} bytes.",
+                StatusCodes.Status413PayloadTooLarge);
 
         var settings = options.Value;
         var now = time.GetUtcNow();
@@ -32,30 +36,40 @@ public sealed class WebhookReceiver(
             case SignatureCheck.Valid:
                 break;
             case SignatureCheck.OutsideTolerance:
-                logger.LogWarning("Refused a {Provider} webhook signed outside the tolerance", provider.Name);
-                return Refused("Webhook timestamp outside tolerance",
+                return Refused(provider, request, "Webhook timestamp outside tolerance",
                     $"The {provider.SignatureHeader} timestamp is more than {settings.Tolerance.TotalSeconds:0} seconds from now.");
             case SignatureCheck.NotConfigured:
+                // Unreachable once the options have been validated at start-up; 503 makes the provider retry rather than give up.
                 logger.LogError("Refused a {Provider} webhook: no secret is configured for it", provider.Name);
-                return Refused("Webhook signature not verifiable", $"The {provider.Name} webhook secret is not configured.");
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Webhook receiver unavailable",
+                    detail: "This webhook cannot be received at the moment; retry later.");
             default:
-                logger.LogWarning("Refused a {Provider} webhook with a missing or wrong signature", provider.Name);
-                return Refused("Invalid webhook signature", $"The {provider.SignatureHeader} header is missing or does not match the body.");
+                return Refused(provider, request, "Invalid webhook signature", $"The {provider.SignatureHeader} header is missing or does not match the body.");
+        }
+
+        // Only now, with the signature checked, does the delivery count against the provider's own budget.
+        using (var permit = rateLimits.AcquireSigned(provider))
+        {
+            if (!permit.IsAcquired)
+                return TooMany(request, permit, $"The {provider.Route} webhook has received more deliveries than the Gateway accepts per window.");
         }
 
         WebhookEvent webhook;
         try
         {
             using var document = JsonDocument.Parse(body);
-            webhook = provider.Read(document.RootElement, request, now);
-        }
-        catch (JsonException)
-        {
-            return Refused("Malformed webhook body", "The body is not valid JSON.");
+            webhook = provider.Read(document.RootElement, body, now);
+            WebhookJson.CheckIdentifier(webhook.EventId, "id");
+            WebhookJson.CheckIdentifier(webhook.Type, "type");
         }
         catch (InvalidWebhookException invalid)
         {
-            return Refused("Incomplete webhook event", invalid.Message);
+            return Malformed(provider, "Incomplete webhook event", invalid.Message);
+        }
+        catch (Exception malformed) when (malformed is JsonException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // Signed, but not something a provider sends: invalid JSON, a lone surrogate in a string, a number out of range.
+            return Malformed(provider, "Malformed webhook body", "The body is not valid JSON or holds a value out of range.");
         }
 
         await session.BeginAsync(cancellationToken);
@@ -89,6 +103,30 @@ public sealed class WebhookReceiver(
         return buffer.ToArray();
     }
 
-    static IResult Refused(string title, string detail, int status = StatusCodes.Status400BadRequest) =>
-        Results.Problem(statusCode: status, title: title, detail: detail);
+    /// <summary>
+    /// A delivery not signed by the provider: counted per address, apart from the providers' budgets; past the
+    /// address's limit it gets 429 and is not logged again until the window turns.
+    /// </summary>
+    IResult Refused(WebhookProvider provider, HttpRequest request, string title, string detail, int status = StatusCodes.Status400BadRequest)
+    {
+        using var permit = rateLimits.AcquireRefused(request.HttpContext);
+        if (!permit.IsAcquired)
+            return TooMany(request, permit, "This address has sent more refused webhooks than the Gateway answers per window.");
+
+        logger.LogWarning("Refused a {Provider} webhook: {Reason}", provider.Name, title);
+        return Results.Problem(statusCode: status, title: title, detail: detail);
+    }
+
+    IResult Malformed(WebhookProvider provider, string title, string detail)
+    {
+        logger.LogWarning("Refused a signed {Provider} webhook: {Reason}", provider.Name, title);
+        return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail);
+    }
+
+    static IResult TooMany(HttpRequest request, RateLimitLease permit, string detail)
+    {
+        if (permit.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            request.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many webhook deliveries", detail: detail);
+    }
 }
