@@ -40,11 +40,21 @@ public static class GatewayExtensions
         return services;
     }
 
-    /// <summary>The staff API's services: properties and units, the lease read models, idempotency keys and the OpenAPI document.</summary>
+    /// <summary>
+    /// The staff API's services: properties and units, the lease read models, idempotency keys and the OpenAPI document.
+    /// Request bodies are read strictly: a number sent as a string or a property given twice is a 400 naming it, not a guess.
+    /// </summary>
     public static IServiceCollection AddGatewayApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.AddStore<PropertyStore>(ReadModelMigrations.Tables);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+        });
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestProblems>();
+        services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
 
         services.AddSingleton<LeaseReadModel>();
         services.AddSingleton<LeaseFollowUp>();
@@ -65,10 +75,11 @@ public static class GatewayExtensions
         return x;
     }
 
-    /// <summary>Problem details for errors, the webhooks' rate limit, then staff authentication and authorization.</summary>
+    /// <summary>Problem details for errors, the API's body limit, the webhooks' rate limit, then staff authentication and authorization.</summary>
     public static IApplicationBuilder UseGatewayPipeline(this IApplicationBuilder app) => app
         .UseExceptionHandler()
         .UseStatusCodePages()
+        .UseApiBodyLimit()
         .UseRateLimiter()
         .UseGatewaySecurity();
 
