@@ -102,7 +102,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
 
         var errors = (await response.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         errors.EnumerateObject().Select(e => e.Name).ShouldBe(
-            ["propertyId", "unitId", "applicantName", "applicantEmail", "monthlyRent", "currency", "leaseStart", "leaseEnd"], ignoreOrder: true);
+            ["propertyId", "unitId", "applicantName", "applicantEmail", "monthlyRent", "securityDeposit", "currency", "leaseStart", "leaseEnd"], ignoreOrder: true);
         (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.idempotency_keys WHERE idempotency_key = 'k-invalid'")).ShouldBe(0);
     }
 
