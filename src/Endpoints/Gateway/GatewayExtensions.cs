@@ -54,6 +54,9 @@ public static class GatewayExtensions
         });
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblems>();
+        // A request the routes could not bind is the client's mistake, answered above; it is not an error of the Gateway's.
+        services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
+            options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException);
         services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
 
         services.AddSingleton<LeaseReadModel>();

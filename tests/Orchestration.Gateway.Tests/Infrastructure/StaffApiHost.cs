@@ -51,6 +51,7 @@ public sealed class StaffApiHost : IAsyncDisposable
                 ["Gateway:Webhooks:Payments:Secret"] = WebhookSecrets["Payments"],
                 ["Gateway:Webhooks:ESignature:Secret"] = WebhookSecrets["ESignature"],
                 ["Gateway:Webhooks:Screening:Secret"] = WebhookSecrets["Screening"],
+                ["Gateway:Webhooks:RateLimit:PermitLimit"] = "1000000",
             },
             // As src/Endpoints/Gateway/Program.cs.
             Consumers = x => x.AddGatewayProjections(),
@@ -125,6 +126,15 @@ public sealed class StaffApiHost : IAsyncDisposable
             command.With(name, value);
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A text from the Gateway's tables; <c>{table:name}</c> in <paramref name="sql"/> names one of them.</summary>
+    public async Task<string> TextAsync(string sql)
+    {
+        await using var connection = await Database.Storage.OpenConnectionAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = System.Text.RegularExpressions.Regex.Replace(sql, @"\{table:([a-z_]+)\}", m => Database.Storage.Table(m.Groups[1].Value));
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 
     public async ValueTask DisposeAsync()

@@ -10,7 +10,7 @@ namespace Orchestration.Endpoints.Gateway.Api;
 /// the field when the JSON reader knows it, instead of an empty 400. The routes throw these
 /// (<see cref="RouteHandlerOptions.ThrowOnBadRequest"/>) so that they reach this one place.
 /// </summary>
-sealed class BadRequestProblems(IProblemDetailsService problems) : IExceptionHandler
+sealed partial class BadRequestProblems(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -29,7 +29,17 @@ sealed class BadRequestProblems(IProblemDetailsService problems) : IExceptionHan
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
-    /// <summary>The property the JSON reader stopped at, as the API names fields (<c>monthlyRent</c>, <c>marketRent.amount</c>).</summary>
-    static string? FieldOf(BadHttpRequestException refused) =>
-        refused.InnerException is JsonException { Path: { Length: > 2 } path } && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+    /// <summary>
+    /// The property the JSON reader stopped at, as the API names fields (<c>monthlyRent</c>, <c>marketRent.amount</c>), or
+    /// the query or route value the binder could not convert (<c>limit</c>).
+    /// </summary>
+    static string? FieldOf(BadHttpRequestException refused)
+    {
+        if (refused.InnerException is JsonException { Path: { Length: > 2 } path } && path.StartsWith("$.", StringComparison.Ordinal))
+            return path[2..];
+        return BoundParameter().Match(refused.Message) is { Success: true } match ? match.Groups["name"].Value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "[^"]*?(?<name>\w+)" from""")]
+    private static partial System.Text.RegularExpressions.Regex BoundParameter();
 }
