@@ -23,7 +23,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         lease.GetProperty("tenant").GetProperty("email").GetString().ShouldBe("grace@example.com");
         lease.GetProperty("monthlyRent").GetProperty("amount").GetDecimal().ShouldBe(2400m);
         lease.GetProperty("securityDeposit").GetProperty("currency").GetString().ShouldBe("USD");
-        lease.GetProperty("leaseStart").GetString().ShouldBe("2027-01-01");
+        lease.GetProperty("leaseStart").GetString().ShouldBe(PortalRequests.LeaseStart.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         lease.GetProperty("timeline").GetArrayLength().ShouldBe(0);
 
         var unit = await staff.GetJsonAsync($"/api/units/{unitId}");
@@ -102,7 +102,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
 
         var errors = (await response.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors");
         errors.EnumerateObject().Select(e => e.Name).ShouldBe(
-            ["propertyId", "unitId", "applicantName", "applicantEmail", "monthlyRent", "currency", "leaseStart", "leaseEnd"], ignoreOrder: true);
+            ["propertyId", "unitId", "applicantName", "applicantEmail", "monthlyRent", "securityDeposit", "currency", "leaseStart", "leaseEnd"], ignoreOrder: true);
         (await Gateway.CountAsync("SELECT COUNT(*) FROM {schema}.idempotency_keys WHERE idempotency_key = 'k-invalid'")).ShouldBe(0);
     }
 

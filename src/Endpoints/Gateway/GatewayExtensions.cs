@@ -39,16 +39,27 @@ public static class GatewayExtensions
         services.AddHostedService<WebhookReceiptCleanup>();
         services.AddScoped<WebhookReceiver>();
         services.AddSingleton<WebhookRateLimits>();
-        // The pipeline keeps UseRateLimiter for routes that want it, and it needs its services; the webhooks do not use it.
-        services.AddRateLimiter(_ => { });
         return services;
     }
 
-    /// <summary>The staff API's services: properties and units, the lease read models, idempotency keys and the OpenAPI document.</summary>
+    /// <summary>
+    /// The staff API's services: properties and units, the lease read models, idempotency keys and the OpenAPI document.
+    /// Request bodies are read strictly: a number sent as a string or a property given twice is a 400 naming it, not a guess.
+    /// </summary>
     public static IServiceCollection AddGatewayApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
-        services.AddStore<PropertyStore>(ReadModelMigrations.Tables);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+        });
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestProblems>();
+        // A request the routes could not bind is the client's mistake, answered above; it is not an error of the Gateway's.
+        services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
+            options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException);
+        services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
 
         services.AddSingleton<LeaseReadModel>();
         services.AddSingleton<LeaseFollowUp>();
@@ -72,13 +83,13 @@ public static class GatewayExtensions
 
     /// <summary>
     /// The client's address and scheme from known proxies (<c>Gateway:Proxies</c>), problem details for errors, the
-    /// webhooks' rate limit, then staff authentication and authorization.
+    /// API's body limit, then staff authentication and authorization.
     /// </summary>
     public static IApplicationBuilder UseGatewayPipeline(this IApplicationBuilder app) => app
         .UseForwardedHeaders()
         .UseExceptionHandler()
         .UseStatusCodePages()
-        .UseRateLimiter()
+        .UseApiBodyLimit()
         .UseGatewaySecurity();
 
     /// <summary>Health, the webhooks, sign-in and users, and the staff API with its OpenAPI document.</summary>

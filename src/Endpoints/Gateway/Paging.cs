@@ -5,6 +5,9 @@ public sealed record Paging(int Limit, int Offset)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
+
+    /// <summary>The furthest a list can be skipped into: every page past it would scan that many rows to throw them away.</summary>
+    public const int MaxOffset = 10_000;
 }
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Limit, int Offset, long Total);

@@ -39,11 +39,7 @@ public sealed class GatewayHost : IAsyncDisposable
             Database = TestDatabase.Create(provider, "gateway"),
             Settings = configuration,
             Services = builder => builder.Services.AddGatewayWebhooks(builder.Configuration),
-            Pipeline = app =>
-            {
-                app.UseRateLimiter();
-                app.MapWebhooks();
-            },
+            Pipeline = app => app.MapWebhooks(),
             Records =
             [
                 typeof(ScreeningCompleted), typeof(TenantSigned), typeof(LandlordCountersigned), typeof(PaymentIntentSucceeded),

@@ -3,6 +3,11 @@ namespace Orchestration.Gateway.Tests.Infrastructure;
 /// <summary>The requests staff make to set up and apply, as a signed-in client sends them.</summary>
 public static class PortalRequests
 {
+    /// <summary>The first day of next month: a lease start the Gateway takes whenever the tests run.</summary>
+    public static readonly DateOnly LeaseStart = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(1);
+
+    public static readonly DateOnly LeaseEnd = LeaseStart.AddYears(1).AddDays(-1);
+
     public static object Property(string name = "Harbor View Apartments") => new
     {
         name,
@@ -22,17 +27,18 @@ public static class PortalRequests
         marketRent = new { amount = 2400.00m, currency = "USD" },
     };
 
-    public static object Application(Guid propertyId, Guid unitId, string email = "ada@example.com", decimal monthlyRent = 2400.00m) => new
+    public static object Application(Guid propertyId, Guid unitId, string email = "ada@example.com", decimal monthlyRent = 2400.00m,
+        string name = "Ada Lovelace") => new
     {
         propertyId,
         unitId,
-        applicantName = "Ada Lovelace",
+        applicantName = name,
         applicantEmail = email,
         monthlyRent,
         securityDeposit = 2400.00m,
         currency = "USD",
-        leaseStart = "2027-01-01",
-        leaseEnd = "2027-12-31",
+        leaseStart = LeaseStart,
+        leaseEnd = LeaseEnd,
     };
 
     public static async Task<Guid> CreatePropertyAsync(this HttpClient client, string name = "Harbor View Apartments")
@@ -58,9 +64,10 @@ public static class PortalRequests
     }
 
     /// <summary>Applies for the unit and returns the lease id from the 202.</summary>
-    public static async Task<Guid> AppliedAsync(this HttpClient client, Guid propertyId, Guid unitId, string email = "ada@example.com")
+    public static async Task<Guid> AppliedAsync(this HttpClient client, Guid propertyId, Guid unitId, string email = "ada@example.com",
+        string name = "Ada Lovelace")
     {
-        var response = await client.ApplyAsync(Application(propertyId, unitId, email));
+        var response = await client.ApplyAsync(Application(propertyId, unitId, email, name: name));
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leaseId").GetGuid();
     }
@@ -82,5 +89,26 @@ public static class PortalRequests
         problem.GetProperty("status").GetInt32().ShouldBe((int)status);
         problem.GetProperty("title").GetString().ShouldNotBeNullOrWhiteSpace();
         return problem;
+    }
+
+    /// <summary>An application as a JSON object a test can change field by field, for input no typed object can hold.</summary>
+    public static System.Text.Json.Nodes.JsonObject ApplicationJson(Guid propertyId, Guid unitId, string email) =>
+        System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Application(propertyId, unitId, email), JsonSerializerOptions.Web))!.AsObject();
+
+    /// <summary>Sends <paramref name="json"/> exactly as written.</summary>
+    public static Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, HttpMethod method, string path, string json, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null)
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        return client.SendAsync(request);
+    }
+
+    /// <summary>Asserts a 400 problem whose <c>errors</c> name <paramref name="field"/>.</summary>
+    public static async Task ShouldNameFieldAsync(this HttpResponseMessage response, string field, string because)
+    {
+        var problem = await response.ShouldAnswerProblemAsync(HttpStatusCode.BadRequest);
+        problem.TryGetProperty("errors", out var errors).ShouldBeTrue($"{because}: {problem}");
+        errors.TryGetProperty(field, out _).ShouldBeTrue($"{because}: {problem}");
     }
 }

@@ -15,14 +15,38 @@ static class ApiProblems
     public static ProblemHttpResult Unprocessable(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
 
-    /// <summary>Checks <c>limit</c> (1 to <see cref="Paging.MaxLimit"/>, default <see cref="Paging.DefaultLimit"/>) and <c>offset</c> (0 or more).</summary>
+    /// <summary>422 for a well-formed value that names something that does not exist, with the field in <c>errors</c>.</summary>
+    public static ProblemHttpResult UnprocessableField(string field, string title, string detail) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
+        {
+            Status = StatusCodes.Status422UnprocessableEntity, Title = title, Detail = detail,
+        });
+
+    /// <summary>
+    /// Checks <c>limit</c> (1 to <see cref="Paging.MaxLimit"/>, default <see cref="Paging.DefaultLimit"/>) and <c>offset</c>
+    /// (0 to <see cref="Paging.MaxOffset"/>).
+    /// </summary>
     public static Paging? Paging(int? limit, int? offset, Dictionary<string, string[]> errors)
     {
         if (limit is < 1 or > Gateway.Paging.MaxLimit)
             errors["limit"] = [$"The limit is from 1 to {Gateway.Paging.MaxLimit}."];
-        if (offset is < 0)
-            errors["offset"] = ["The offset cannot be negative."];
+        if (offset is < 0 or > Gateway.Paging.MaxOffset)
+            errors["offset"] = [$"The offset is from 0 to {Gateway.Paging.MaxOffset}; narrow the list with a filter to reach further."];
         return errors.Count > 0 ? null : new Gateway.Paging(limit ?? Gateway.Paging.DefaultLimit, offset ?? 0);
+    }
+
+    /// <summary>
+    /// A list filter: null when absent or empty (no filter), else the one of <paramref name="known"/> it names in any letter
+    /// case; an unknown value is named in <paramref name="errors"/>.
+    /// </summary>
+    public static string? OneOf(Dictionary<string, string[]> errors, string field, string? value, IReadOnlyList<string> known)
+    {
+        if (string.IsNullOrEmpty(value))
+            return null;
+        if (known.FirstOrDefault(k => string.Equals(k, value, StringComparison.OrdinalIgnoreCase)) is { } match)
+            return match;
+        errors[field] = [$"The {field} is one of {string.Join(", ", known)}."];
+        return null;
     }
 }
 

@@ -12,8 +12,8 @@ public sealed class IdempotencyKeys(SqlStorage storage)
 
     readonly string _idempotencyKeys = storage.Table("idempotency_keys");
 
-    /// <summary>1 to <see cref="MaxLength"/> characters, none of them a control character.</summary>
-    public static bool IsWellFormed(string key) => key.Length is > 0 and <= MaxLength && !key.Any(char.IsControl);
+    /// <summary>1 to <see cref="MaxLength"/> printable ASCII characters, no spaces (as a UUID or a token is written).</summary>
+    public static bool IsWellFormed(string key) => key.Length is > 0 and <= MaxLength && key.All(c => c is > ' ' and <= '~');
 
     /// <summary>
     /// Remembers which lease the key created, unless the key is already taken; false then. A second request with the

@@ -1,94 +1,120 @@
-using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 
-/// <summary>An application for a unit, as staff submit it. Without <see cref="ApplicantId"/> the applicant is found by email, or added.</summary>
+/// <summary>
+/// An application for a unit, as staff submit it. Without <see cref="ApplicantId"/> the applicant is found by email, or
+/// added; with it, the applicant must already be a tenant. Either way the name and email must be the tenant's as stored:
+/// an application never changes a known tenant's details (that is <c>PATCH /api/tenants/{id}</c>).
+/// </summary>
 public sealed record LeaseApplicationRequest(
-    Guid PropertyId,
-    Guid UnitId,
+    Guid? PropertyId,
+    Guid? UnitId,
     Guid? ApplicantId,
     string? ApplicantName,
     string? ApplicantEmail,
-    decimal MonthlyRent,
-    decimal SecurityDeposit,
+    decimal? MonthlyRent,
+    decimal? SecurityDeposit,
     string? Currency,
-    DateOnly LeaseStart,
-    DateOnly LeaseEnd)
+    DateOnly? LeaseStart,
+    DateOnly? LeaseEnd)
 {
-    public Dictionary<string, string[]> Validate()
+    /// <summary>The longest lease accepted.</summary>
+    public const int MaxLeaseYears = 5;
+
+    /// <summary>How far ahead a lease may start.</summary>
+    public const int MaxYearsAhead = 2;
+
+    public const int MaxNameLength = 200;
+
+    /// <summary>Checks every field; <paramref name="today"/> is the UTC date, from the injected clock.</summary>
+    public Dictionary<string, string[]> Validate(DateOnly today)
     {
         var errors = new Dictionary<string, string[]>();
-        if (PropertyId == Guid.Empty)
+        if (PropertyId is null || PropertyId == Guid.Empty)
             errors["propertyId"] = ["A property is required."];
-        if (UnitId == Guid.Empty)
+        if (UnitId is null || UnitId == Guid.Empty)
             errors["unitId"] = ["A unit is required."];
         if (ApplicantId == Guid.Empty)
             errors["applicantId"] = ["The applicant id, when given, cannot be the empty id."];
-        if (string.IsNullOrWhiteSpace(ApplicantName))
-            errors["applicantName"] = ["The applicant's name is required."];
-        else if (ApplicantName.Length > 200)
-            errors["applicantName"] = ["The applicant's name is at most 200 characters."];
-        if (string.IsNullOrWhiteSpace(ApplicantEmail) || ApplicantEmail.Length > 254 || !new EmailAddressAttribute().IsValid(ApplicantEmail))
-            errors["applicantEmail"] = ["A valid email address is required."];
-        // Billing charges these at move-in: whole cents of a two-decimal currency, below a sanity bound.
-        if (MonthlyRent <= 0 || MonthlyRent > MaxAmount || !Money.IsWholeCents(MonthlyRent))
-            errors["monthlyRent"] = [$"The monthly rent is a positive amount of at most {MaxAmount:0} with at most two decimal places."];
-        if (SecurityDeposit < 0 || SecurityDeposit > MaxAmount || !Money.IsWholeCents(SecurityDeposit))
-            errors["securityDeposit"] = [$"The security deposit is zero or a positive amount of at most {MaxAmount:0} with at most two decimal places."];
-        if (Currency is not null && !Money.IsCurrencyCode(Currency.ToUpperInvariant()))
-            errors["currency"] = ["The currency is a three-letter ISO 4217 code."];
-        else if (!Money.IsTwoDecimalCurrency(CurrencyCode))
-            errors["currency"] = ["Only currencies with two decimal places (such as USD, EUR, GBP) can be charged."];
-        if (LeaseStart == default)
+        FieldRules.Text(errors, "applicantName", ApplicantName, MaxNameLength, "The applicant's name");
+        FieldRules.Email(errors, "applicantEmail", ApplicantEmail);
+
+        // Billing charges the first month's rent and the deposit together at move-in, in one charge.
+        FieldRules.Amount(errors, "monthlyRent", MonthlyRent, "The monthly rent");
+        FieldRules.Amount(errors, "securityDeposit", SecurityDeposit, "The security deposit", zeroAllowed: true);
+        if (!errors.ContainsKey("monthlyRent") && !errors.ContainsKey("securityDeposit") && MonthlyRent + SecurityDeposit > Money.MaxCharge)
+            errors["securityDeposit"] = [$"The move-in charge (first month's rent plus security deposit) is at most {Money.MaxCharge:#,0.00}."];
+        if (Currency is not null)
+            FieldRules.Currency(errors, "currency", Currency);
+
+        if (LeaseStart is not { } start)
             errors["leaseStart"] = ["The lease start date is required."];
-        if (LeaseEnd <= LeaseStart)
+        else if (start < today)
+            errors["leaseStart"] = [$"The lease cannot start in the past (today is {today:yyyy-MM-dd})."];
+        else if (start > today.AddYears(MaxYearsAhead))
+            errors["leaseStart"] = [$"The lease starts at most {MaxYearsAhead} years ahead."];
+        if (LeaseEnd is not { } end)
+            errors["leaseEnd"] = ["The lease end date is required."];
+        else if (LeaseStart is { } from && end <= from)
             errors["leaseEnd"] = ["The lease must end after it starts."];
+        else if (LeaseStart is { } begin && end > begin.AddYears(MaxLeaseYears))
+            errors["leaseEnd"] = [$"A lease runs at most {MaxLeaseYears} years."];
         return errors;
     }
 
-    /// <summary>The largest rent or deposit accepted, per line.</summary>
-    public const decimal MaxAmount = 1_000_000m;
-
     public string CurrencyCode => (Currency ?? "USD").ToUpperInvariant();
 
-    public Money Rent => new(MonthlyRent, CurrencyCode);
+    public Money Rent => new(MonthlyRent!.Value, CurrencyCode);
 
-    public Money Deposit => new(SecurityDeposit, CurrencyCode);
+    public Money Deposit => new(SecurityDeposit!.Value, CurrencyCode);
+
+    public string Name => ApplicantName!.Trim();
+
+    public string Email => ApplicantEmail!.Trim();
 
     /// <summary>
     /// Identifies the request's content, so that a retry under the same <c>Idempotency-Key</c> can be told from a
-    /// different request reusing the key. Computed on the bound request, so spacing and property order do not matter.
+    /// different request reusing the key. Computed on the validated, normalised request, so spacing, property order,
+    /// the scale of a number (<c>1850</c> and <c>1850.00</c>) and the letter case of the currency and email do not matter.
     /// </summary>
-    public string Fingerprint() => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this))));
+    public string Fingerprint()
+    {
+        var canonical = string.Join('\n',
+            PropertyId, UnitId, ApplicantId?.ToString() ?? "", Name, FieldRules.EmailKey(Email), Cents(MonthlyRent!.Value), Cents(SecurityDeposit!.Value),
+            CurrencyCode, LeaseStart!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LeaseEnd!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 
-    public SubmitLeaseApplication ToCommand(Guid leaseId, Guid applicantId) => new()
+        static string Cents(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The command for the lease-signing saga, naming the tenant with their details as stored.</summary>
+    public SubmitLeaseApplication ToCommand(Guid leaseId, TenantRecord tenant) => new()
     {
         LeaseId = leaseId,
-        PropertyId = PropertyId,
-        UnitId = UnitId,
-        ApplicantId = applicantId,
-        ApplicantName = ApplicantName!.Trim(),
-        ApplicantEmail = ApplicantEmail!.Trim(),
+        PropertyId = PropertyId!.Value,
+        UnitId = UnitId!.Value,
+        ApplicantId = tenant.TenantId,
+        ApplicantName = tenant.Name,
+        ApplicantEmail = tenant.Email ?? Email,
         MonthlyRent = Rent,
         SecurityDeposit = Deposit,
-        LeaseStart = LeaseStart,
-        LeaseEnd = LeaseEnd,
+        LeaseStart = LeaseStart!.Value,
+        LeaseEnd = LeaseEnd!.Value,
     };
 }
 
-/// <summary>Why staff withdraw a lease that is not active yet.</summary>
+/// <summary>Why staff withdraw a lease that is not active yet; one line, as it is told to the tenant and written to logs.</summary>
 public sealed record CancelLeaseRequest(string? Reason)
 {
+    public const int MaxReasonLength = 500;
+
     public Dictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(Reason))
-            errors["reason"] = ["A reason is required; the tenant is told it."];
-        else if (Reason.Length > 500)
-            errors["reason"] = ["The reason is at most 500 characters."];
+        FieldRules.Text(errors, "reason", Reason, MaxReasonLength, "The reason (the tenant is told it)");
         return errors;
     }
 }

@@ -13,32 +13,20 @@ public sealed record PropertyRequest(
     public Dictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
-        Required(errors, "name", Name, 200, "The property's name");
-        Required(errors, "addressLine1", AddressLine1, 200, "The first address line");
-        Optional(errors, "addressLine2", AddressLine2, 200, "The second address line");
-        Required(errors, "city", City, 100, "The city");
-        Optional(errors, "region", Region, 100, "The region");
-        Required(errors, "postalCode", PostalCode, 20, "The postal code");
-        if (Country is not { Length: 2 } || !Country.All(char.IsAsciiLetter))
+        FieldRules.Text(errors, "name", Name, 200, "The property's name");
+        FieldRules.Text(errors, "addressLine1", AddressLine1, 200, "The first address line");
+        FieldRules.Text(errors, "addressLine2", AddressLine2, 200, "The second address line", required: false);
+        FieldRules.Text(errors, "city", City, 100, "The city");
+        FieldRules.Text(errors, "region", Region, 100, "The region", required: false);
+        FieldRules.Text(errors, "postalCode", PostalCode, 20, "The postal code");
+        if (!errors.ContainsKey("postalCode") && !PostalCode!.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-'))
+            errors["postalCode"] = ["The postal code is letters, digits, spaces and hyphens."];
+        if (!FieldRules.IsCountryCode(Country))
             errors["country"] = ["The country is a two-letter ISO 3166-1 code, such as \"US\"."];
         return errors;
     }
 
     public static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    internal static void Required(Dictionary<string, string[]> errors, string field, string? value, int maxLength, string what)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            errors[field] = [$"{what} is required."];
-        else
-            Optional(errors, field, value, maxLength, what);
-    }
-
-    internal static void Optional(Dictionary<string, string[]> errors, string field, string? value, int maxLength, string what)
-    {
-        if (value is not null && value.Trim().Length > maxLength)
-            errors[field] = [$"{what} is at most {maxLength} characters."];
-    }
 }
 
 /// <summary>An amount as the API takes it: <c>{ "amount": 1850.00, "currency": "USD" }</c>.</summary>
@@ -50,17 +38,21 @@ public sealed record UnitRequest(string? Label, int? Bedrooms, decimal? Bathroom
     public Dictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
-        PropertyRequest.Required(errors, "label", Label, 50, "The unit's label");
+        FieldRules.Text(errors, "label", Label, 50, "The unit's label");
         if (Bedrooms is not (>= 0 and <= 50))
             errors["bedrooms"] = ["The number of bedrooms is required, from 0 to 50."];
         if (Bathrooms is not (>= 0 and <= 50) || Bathrooms.Value * 2 != decimal.Truncate(Bathrooms.Value * 2))
             errors["bathrooms"] = ["The number of bathrooms is required, from 0 to 50 in steps of 0.5."];
         if (SquareFeet is not (> 0 and <= 1_000_000))
             errors["squareFeet"] = ["The floor area is required, in square feet, from 1 to 1,000,000."];
-        if (MarketRent?.Amount is not > 0)
-            errors["marketRent.amount"] = ["The market rent is required and must be positive."];
-        if (!Money.IsCurrencyCode(MarketRent?.Currency?.ToUpperInvariant()))
-            errors["marketRent.currency"] = ["The market rent's currency is a three-letter ISO 4217 code."];
+        if (MarketRent is null)
+            errors["marketRent"] = ["The market rent is required, as { \"amount\": 1850.00, \"currency\": \"USD\" }."];
+        else
+        {
+            FieldRules.Amount(errors, "marketRent.amount", MarketRent.Amount, "The market rent");
+            FieldRules.Currency(errors, "marketRent.currency", MarketRent.Currency);
+        }
+
         return errors;
     }
 

@@ -51,15 +51,16 @@ public sealed class PropertyStore(SqlStorage storage)
         return await command.ReadPageAsync(count, paging, ReadProperty, cancellationToken);
     }
 
-    /// <summary>False when the property already has a unit with the same label.</summary>
+    /// <summary>False when the property already has a unit with the same label, in any letter case.</summary>
     public async Task<bool> InsertUnitAsync(SqlSession session, UnitRecord unit, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            INSERT INTO {_units} ({UnitColumns})
+            INSERT INTO {_units} ({UnitColumns}, label_key)
             VALUES (@unit_id, @property_id, @label, @bedrooms, @bathrooms, @square_feet, @market_rent_amount, @market_rent_currency,
-                @status, @lease_id, @created_at)
-            ON CONFLICT (property_id, label) DO NOTHING
+                @status, @lease_id, @created_at, @label_key)
+            ON CONFLICT DO NOTHING
             """)
+            .With("@label_key", unit.Label.ToLowerInvariant())
             .With("@unit_id", unit.UnitId).With("@property_id", unit.PropertyId).With("@label", unit.Label).With("@bedrooms", unit.Bedrooms)
             .With("@bathrooms", unit.Bathrooms).With("@square_feet", unit.SquareFeet).With("@market_rent_amount", unit.MarketRent.Amount)
             .With("@market_rent_currency", unit.MarketRent.Currency).With("@status", unit.Status).With("@lease_id", unit.LeaseId)

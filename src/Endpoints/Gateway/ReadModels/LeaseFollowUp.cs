@@ -8,7 +8,10 @@ namespace Orchestration.Endpoints.Gateway.ReadModels;
 /// </summary>
 public sealed class LeaseFollowUp(PropertyStore properties, LeaseReadModel leases)
 {
-    /// <param name="contact">The tenant's name and email as the application gave them; null when the event carries none.</param>
+    /// <param name="contact">
+    /// The tenant's name and email as the application gave them, used only to add a tenant the Gateway has not heard of;
+    /// a known tenant's details change only through staff (<c>PATCH /api/tenants/{id}</c>). Null when the event carries none.
+    /// </param>
     public async Task ApplyAsync(SqlSession session, LeaseRecord lease, (string Name, string? Email)? contact, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -28,20 +31,17 @@ public sealed class LeaseFollowUp(PropertyStore properties, LeaseReadModel lease
             // Only the application names the tenant; until it arrives there is nobody to list.
             if (contact is not { } first)
                 return;
-            await leases.InsertTenantAsync(session, new TenantRecord(tenantId, first.Name, first.Email, null, TenantStatus.Prospect, now, now), cancellationToken);
+            var tenant = new TenantRecord(tenantId, first.Name, first.Email, null, TenantStatus.Prospect, now, now);
+            // An address another tenant already has stays theirs: this one is listed, but not found by it.
+            if (!await leases.InsertTenantAsync(session, tenant, cancellationToken))
+                await leases.InsertTenantWithoutEmailKeyAsync(session, tenant, cancellationToken);
             known = await leases.LockTenantAsync(session, tenantId, cancellationToken)
                 ?? throw new InvalidOperationException($"Tenant {tenantId} vanished while it was being added.");
         }
 
         var (status, currentLease) = TenantStatus.From(await leases.ListLeasesOfTenantAsync(session, tenantId, cancellationToken));
-        var refreshed = known with
-        {
-            Name = contact?.Name ?? known.Name,
-            Email = contact?.Email ?? known.Email,
-            Status = status,
-            CurrentLeaseId = currentLease,
-        };
+        var refreshed = known with { Status = status, CurrentLeaseId = currentLease };
         if (refreshed != known)
-            await leases.SaveTenantAsync(session, refreshed with { UpdatedAt = now }, cancellationToken);
+            await leases.SaveTenantStandingAsync(session, refreshed with { UpdatedAt = now }, cancellationToken);
     }
 }

@@ -118,12 +118,14 @@ public sealed class LeaseReadModel(SqlStorage storage)
     public Task<TenantRecord?> LockTenantAsync(SqlSession session, Guid tenantId, CancellationToken cancellationToken) =>
         session.ReadByKeyAsync(TenantByKey(_forUpdate), tenantId, ReadTenant, cancellationToken);
 
-    /// <summary>The tenant with this email address, compared without regard to case; the oldest if several share it.</summary>
-    public async Task<TenantRecord?> FindTenantByEmailAsync(SqlSession session, string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tenant this email address belongs to, compared without regard to letter case (<see cref="Api.FieldRules.EmailKey"/>),
+    /// locked for the rest of the transaction.
+    /// </summary>
+    public async Task<TenantRecord?> LockTenantByEmailAsync(SqlSession session, string email, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"""
-            SELECT {TenantColumns} FROM {_tenants} WHERE lower(email) = lower(@email) ORDER BY created_at, tenant_id LIMIT 1
-            """).With("@email", email);
+        await using var command = session.CreateCommand($"SELECT {TenantColumns} FROM {_tenants} WHERE email_key = @email_key {_forUpdate}")
+            .With("@email_key", Api.FieldRules.EmailKey(email));
         return await command.ReadOneAsync(ReadTenant, cancellationToken);
     }
 
@@ -143,20 +145,45 @@ public sealed class LeaseReadModel(SqlStorage storage)
         return await command.ReadPageAsync(count, paging, ReadTenant, cancellationToken);
     }
 
-    public async Task InsertTenantAsync(SqlSession session, TenantRecord tenant, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the tenant, claiming their email address; false, and nothing added, when the id is known or the address
+    /// already belongs to a tenant. Two transactions adding one address at once take turns here: the second finds the
+    /// first's tenant once it commits.
+    /// </summary>
+    public async Task<bool> InsertTenantAsync(SqlSession session, TenantRecord tenant, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_tenants} ({TenantColumns}, email_key)
+            VALUES (@tenant_id, @name, @email, @current_lease_id, @status, @created_at, @updated_at, @email_key)
+            ON CONFLICT DO NOTHING
+            """);
+        return await WithTenant(command, tenant).ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Adds a tenant whose address another tenant already has: listed, but not found by that address.</summary>
+    public async Task InsertTenantWithoutEmailKeyAsync(SqlSession session, TenantRecord tenant, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
             INSERT INTO {_tenants} ({TenantColumns}) VALUES (@tenant_id, @name, @email, @current_lease_id, @status, @created_at, @updated_at)
-            ON CONFLICT (tenant_id) DO NOTHING
+            ON CONFLICT DO NOTHING
             """);
         await WithTenant(command, tenant).ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task SaveTenantAsync(SqlSession session, TenantRecord tenant, CancellationToken cancellationToken)
+    /// <summary>Writes the tenant's status and current lease, as they follow the tenant's leases.</summary>
+    public async Task SaveTenantStandingAsync(SqlSession session, TenantRecord tenant, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            UPDATE {_tenants} SET name = @name, email = @email, current_lease_id = @current_lease_id, status = @status, updated_at = @updated_at
-            WHERE tenant_id = @tenant_id
+            UPDATE {_tenants} SET current_lease_id = @current_lease_id, status = @status, updated_at = @updated_at WHERE tenant_id = @tenant_id
+            """);
+        await WithTenant(command, tenant).ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the tenant's name and email address, as staff changed them; the caller has checked the address is free.</summary>
+    public async Task SaveTenantContactAsync(SqlSession session, TenantRecord tenant, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            UPDATE {_tenants} SET name = @name, email = @email, email_key = @email_key, updated_at = @updated_at WHERE tenant_id = @tenant_id
             """);
         await WithTenant(command, tenant).ExecuteNonQueryAsync(cancellationToken);
     }
@@ -177,7 +204,7 @@ public sealed class LeaseReadModel(SqlStorage storage)
     static DbCommand WithTenant(DbCommand command, TenantRecord t) => command
         .With("@tenant_id", t.TenantId).With("@name", t.Name).With("@email", t.Email).With("@current_lease_id", t.CurrentLeaseId)
         .With("@status", t.Status).With("@created_at", t.CreatedAt.ToUnixTimeMilliseconds())
-        .With("@updated_at", t.UpdatedAt.ToUnixTimeMilliseconds());
+        .With("@updated_at", t.UpdatedAt.ToUnixTimeMilliseconds()).With("@email_key", t.Email is null ? null : Api.FieldRules.EmailKey(t.Email));
 
     static TenantRecord ReadTenant(DbDataReader r) => new(r.GetGuid(0), r.GetString(1), r.GetNullableString(2), r.GetNullableGuid(3), r.GetString(4),
         At(r.GetInt64(5)), At(r.GetInt64(6)));

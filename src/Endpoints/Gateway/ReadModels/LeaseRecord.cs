@@ -24,6 +24,13 @@ public sealed record LeaseRecord(
     /// <summary>The state of an application the Gateway has accepted and Leasing has not announced yet.</summary>
     public const string Submitted = "Submitted";
 
+    /// <summary>Every state a lease is listed in: accepted, the lease-signing saga's states, and the final ones.</summary>
+    public static readonly IReadOnlyList<string> States =
+    [
+        Submitted, "AwaitingScreening", "AwaitingLeaseDocument", "AwaitingTenantSignature", "AwaitingCountersignature", "AwaitingMoveInFunds",
+        "AwaitingAccessCode", LeaseSigningStates.Active, LeaseSigningStates.Declined, LeaseSigningStates.Lapsed, LeaseSigningStates.Cancelled,
+    ];
+
     /// <summary>A lease first heard of through one of Leasing's events rather than through the Gateway.</summary>
     public static LeaseRecord FirstHeardOf(Guid leaseId, Guid propertyId, Guid unitId, DateTimeOffset at) =>
         new(leaseId, propertyId, unitId, null, null, null, null, null, null, null, Submitted, 0, null, at);

@@ -100,4 +100,29 @@ public static class ReadModelMigrations
             CREATE INDEX {PlatformMigrations.Index(s, "idempotency_keys_created")} ON {s.Table("idempotency_keys")} (created_at);
             """;
     });
+
+    /// <summary>
+    /// One tenant per email address and one unit per label in a property, regardless of letter case: <c>email_key</c> and
+    /// <c>label_key</c> hold the lower-case form under a unique index. Where earlier rows already share one, the oldest keeps
+    /// the key and the others keep their text without it, so nothing is lost and staff can tell them apart.
+    /// </summary>
+    public static readonly SchemaMigration CaseInsensitiveKeys = new("gateway_portal_0002_case_insensitive_tenant_email_and_unit_label", s => $"""
+        ALTER TABLE {s.Table("tenants")} ADD COLUMN email_key text NULL;
+        UPDATE {s.Table("tenants")} SET email_key = lower(email)
+        WHERE tenant_id IN (
+            SELECT first.tenant_id FROM {s.Table("tenants")} first
+            WHERE first.email IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM {s.Table("tenants")} older WHERE lower(older.email) = lower(first.email)
+                AND (older.created_at < first.created_at OR (older.created_at = first.created_at AND older.tenant_id < first.tenant_id))));
+        CREATE UNIQUE INDEX {PlatformMigrations.Index(s, "tenants_email_key")} ON {s.Table("tenants")} (email_key);
+
+        ALTER TABLE {s.Table("units")} ADD COLUMN label_key text NULL;
+        UPDATE {s.Table("units")} SET label_key = lower(label)
+        WHERE unit_id IN (
+            SELECT first.unit_id FROM {s.Table("units")} first
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {s.Table("units")} older WHERE older.property_id = first.property_id AND lower(older.label) = lower(first.label)
+                AND (older.created_at < first.created_at OR (older.created_at = first.created_at AND older.unit_id < first.unit_id))));
+        CREATE UNIQUE INDEX {PlatformMigrations.Index(s, "units_label_key")} ON {s.Table("units")} (property_id, label_key);
+        """);
 }

@@ -20,6 +20,8 @@ public static class TenantStatus
     public const string Active = "active";
     public const string Former = "former";
 
+    public static readonly IReadOnlyList<string> All = [Prospect, Applicant, Active, Former];
+
     /// <summary>The status and the lease it is about (the active lease, else the newest application in progress).</summary>
     public static (string Status, Guid? CurrentLeaseId) From(IReadOnlyList<LeaseRecord> leases)
     {

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Orchestration.Endpoints.Gateway.Api;
+
+/// <summary>
+/// Caps the body of every request under <c>/api</c>, so a client cannot make the Gateway read megabytes to refuse them:
+/// <see cref="DefaultBytes"/> unless the route names its own limit (<see cref="WithBodyLimit{TBuilder}"/>; the sign-in
+/// route takes a smaller one). A body over the limit is answered 413 with a problem body, without being read: at once
+/// when its <c>Content-Length</c> says so, and when it is sent in chunks, as soon as the limit is passed.
+/// </summary>
+public static class ApiBodyLimit
+{
+    /// <summary>The largest JSON body an API route takes unless it says otherwise: far above any valid request.</summary>
+    public const long DefaultBytes = 64 * 1024;
+
+    /// <summary>Sets the route's own body limit, which replaces <see cref="DefaultBytes"/>.</summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long bytes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new Limit(bytes));
+
+    public static IApplicationBuilder UseApiBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            await next(context);
+            return;
+        }
+
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? DefaultBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await TooLarge(context, limit);
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit;
+
+        // A body of unknown length is read here, up to the limit, so the handler never meets the server's refusal half-way.
+        if (context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            context.Request.EnableBuffering();
+            try
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            }
+            catch (BadHttpRequestException refused) when (refused.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                await TooLarge(context, limit);
+                return;
+            }
+
+            context.Request.Body.Position = 0;
+        }
+
+        await next(context);
+    });
+
+    static Task TooLarge(HttpContext context, long limit) => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Request body too large", detail: $"This route takes a body of at most {limit} bytes.").ExecuteAsync(context);
+
+    sealed class Limit(long bytes) : IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => bytes;
+    }
+}

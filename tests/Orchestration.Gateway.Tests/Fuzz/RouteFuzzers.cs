@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CsCheck;
+
+namespace Orchestration.Gateway.Tests.Fuzz;
+
+/// <summary>
+/// A request generator for every route the Gateway maps, keyed <c>"METHOD pattern"</c> as the endpoint data source names
+/// it. Each starts from a valid request (a real property, unit, lease or tenant where the route needs one) and mutates
+/// body, path, query and headers; webhook bodies are signed with the provider's real secret most of the time, after the
+/// mutation, so the receivers' parsing is reached and not only the signature check.
+/// </summary>
+public sealed class RouteFuzzers(FuzzWorld world)
+{
+    public IReadOnlyDictionary<string, Gen<FuzzRequest>> All { get; } = Build(world);
+
+    static Dictionary<string, Gen<FuzzRequest>> Build(FuzzWorld w)
+    {
+        var leaseStart = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10);
+        var application = JsonSerializer.Serialize(new
+        {
+            propertyId = w.PropertyId, unitId = w.UnitId, applicantName = "Ada Lovelace", applicantEmail = w.TenantEmail, monthlyRent = 1850.00m,
+            securityDeposit = 1850.00m, currency = "USD", leaseStart, leaseEnd = leaseStart.AddYears(1),
+        }, JsonSerializerOptions.Web);
+        var property = JsonSerializer.Serialize(PortalRequests.Property("Fuzzed Court"), JsonSerializerOptions.Web);
+        var unit = JsonSerializer.Serialize(PortalRequests.Unit("F1"), JsonSerializerOptions.Web);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var lease = w.LeaseId.ToString("N");
+
+        return new Dictionary<string, Gen<FuzzRequest>>
+        {
+            ["* /health/live"] = Read(Gen.Const("/health/live")),
+            ["* /health/ready"] = Read(Gen.Const("/health/ready")),
+            ["* /health/delivery"] = Read(Gen.Const("/health/delivery")),
+            ["GET /openapi/{documentName}.json"] = Read(Gen.OneOf("/openapi/v1.json", "/openapi/v2.json", "/openapi/%00.json")),
+
+            ["POST /webhooks/payments"] = Webhook("/webhooks/payments", "Stripe-Signature", StaffApiHost.WebhookSecrets["Payments"],
+                "{\"id\":\"evt_fuzz\",\"type\":\"payment_intent.succeeded\",\"created\":" + now + ",\"data\":{\"object\":{\"id\":\"pi_fuzz\",\"amount\":370000,\"amount_received\":370000,\"currency\":\"usd\",\"metadata\":{\"lease_id\":\"" + w.LeaseId + "\"}}}}"),
+            ["POST /webhooks/esign"] = Webhook("/webhooks/esign", "X-Signature", StaffApiHost.WebhookSecrets["ESignature"],
+                "{\"id\":\"evt_fuzz_esign\",\"type\":\"envelope.signed\",\"createdAt\":\"2026-12-01T10:00:00Z\",\"envelope\":{\"id\":\"env_fuzz\",\"reference\":\"lease-" + lease + "\",\"signer\":{\"email\":\"ada@example.com\",\"signedAt\":\"2026-12-01T10:00:00Z\"}}}"),
+            ["POST /webhooks/screening"] = Webhook("/webhooks/screening", "X-Signature", StaffApiHost.WebhookSecrets["Screening"],
+                "{\"id\":\"evt_fuzz_screening\",\"type\":\"screening.completed\",\"createdAt\":\"2026-12-01T10:00:00Z\",\"screening\":{\"id\":\"scr_fuzz\",\"reference\":\"lease-" + lease + "\",\"decision\":\"approved\"}}"),
+
+            ["POST /api/auth/login"] = Send("POST", Gen.Const("/api/auth/login"), """{"email":"nobody@staff-api.test","password":"not the password at all"}""",
+                anonymousOnly: true),
+            ["POST /api/auth/logout"] = Send("POST", Gen.Const("/api/auth/logout"), "{}", anonymousOnly: true),
+            ["GET /api/auth/me"] = Read(Gen.Const("/api/auth/me")),
+            ["POST /api/auth/password"] = Send("POST", Gen.Const("/api/auth/password"),
+                """{"currentPassword":"not the current password","newPassword":"a new long enough password"}"""),
+            ["POST /api/auth/tokens/"] = Send("POST", Gen.Const("/api/auth/tokens"), """{"name":"fuzz","roles":["operator"],"expiresInDays":30}"""),
+            ["GET /api/auth/tokens/"] = Read(Gen.Const("/api/auth/tokens")),
+            ["DELETE /api/auth/tokens/{id:guid}"] = Send("DELETE", FuzzValues.Id().Select(id => $"/api/auth/tokens/{id}"), ""),
+
+            ["GET /api/users/"] = Read(Gen.Const("/api/users")),
+            ["POST /api/users/"] = Send("POST", Gen.Const("/api/users"),
+                """{"email":"fuzzed@staff-api.test","displayName":"Fuzzed","password":"a long enough password","roles":["operator"]}"""),
+            ["GET /api/users/{id:guid}"] = Read(FuzzValues.Id(w.StaffUserId).Select(id => $"/api/users/{id}")),
+            ["PUT /api/users/{id:guid}/roles"] = Send("PUT", FuzzValues.Id(w.StaffUserId).Select(id => $"/api/users/{id}/roles"), """{"roles":["operator"]}"""),
+            ["POST /api/users/{id:guid}/disable"] = Send("POST", FuzzValues.Id(w.StaffUserId).Select(id => $"/api/users/{id}/disable"), ""),
+            ["POST /api/users/{id:guid}/enable"] = Send("POST", FuzzValues.Id(w.StaffUserId).Select(id => $"/api/users/{id}/enable"), ""),
+
+            ["GET /api/properties/"] = Read(FuzzValues.Query("limit", "offset").Select(q => $"/api/properties{q}")),
+            ["GET /api/properties/{id:guid}"] = Read(FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}")),
+            ["GET /api/properties/{id:guid}/units"] = Read(FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}/units")),
+            ["GET /api/units/{id:guid}"] = Read(FuzzValues.Id(w.UnitId).Select(id => $"/api/units/{id}")),
+            ["POST /api/properties/"] = Send("POST", Gen.Const("/api/properties"), property),
+            ["PUT /api/properties/{id:guid}"] = Send("PUT", FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}"), property),
+            ["POST /api/properties/{id:guid}/units"] = Send("POST", FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}/units"), unit),
+
+            ["GET /api/tenants/"] = Read(FuzzValues.Query("status", "limit", "offset").Select(q => $"/api/tenants{q}")),
+            ["GET /api/tenants/{id:guid}"] = Read(FuzzValues.Id(w.TenantId).Select(id => $"/api/tenants/{id}")),
+            ["PATCH /api/tenants/{id:guid}"] = Send("PATCH", FuzzValues.Id(w.TenantId).Select(id => $"/api/tenants/{id}"),
+                $$"""{"name":"Ada Lovelace","email":"{{w.TenantEmail}}"}"""),
+
+            ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset").Select(q => $"/api/leases{q}")),
+            ["GET /api/leases/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}")),
+            ["POST /api/lease-applications"] = Send("POST", Gen.Const("/api/lease-applications"), application),
+            ["POST /api/leases/{id:guid}/cancel"] = Send("POST", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/cancel"),
+                """{"reason":"Applicant withdrew"}"""),
+        };
+    }
+
+    static readonly Gen<FuzzIdentity> Identity = Gen.Frequency((6, Gen.Const(FuzzIdentity.Session)), (1, Gen.Const(FuzzIdentity.Anonymous)));
+
+    static Gen<FuzzRequest> Read(Gen<string> path) =>
+        Gen.Select(path, Identity, FuzzValues.Headers, (p, identity, headers) => new FuzzRequest("GET", p, identity, headers, null, null));
+
+    static Gen<FuzzRequest> Send(string method, Gen<string> path, string sample, bool anonymousOnly = false) =>
+        Gen.Select(path, anonymousOnly ? Gen.Const(FuzzIdentity.Anonymous) : Identity, FuzzValues.Headers,
+            sample.Length == 0 ? Gen.Frequency((3, Gen.Const((string?)null)), (1, FuzzValues.Garbage.Select(g => (string?)g))) : FuzzValues.Mutated(sample).Select(b => (string?)b),
+            FuzzValues.ContentType,
+            (p, identity, headers, body, contentType) => new FuzzRequest(method, p, identity, headers, body, body is null ? null : contentType));
+
+    /// <summary>A provider's delivery: signed with the real secret over the mutated body, or signed wrongly, late, or not at all.</summary>
+    static Gen<FuzzRequest> Webhook(string path, string header, string secret, string sample) =>
+        Gen.Select(FuzzValues.Mutated(sample), Gen.Int[0, 9], FuzzValues.ContentType, FuzzValues.Headers, (body, signing, contentType, headers) =>
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var signature = signing switch
+            {
+                <= 5 => Sign(secret, now, body),
+                6 => Sign(secret, now - 3600, body),
+                7 => $"t={now},v1={new string('0', 64)}",
+                8 => "t=99999999999999999999,v1=" + new string('f', 64),
+                _ => null,
+            };
+            var all = signature is null ? headers : [.. headers, (header, signature)];
+            return new FuzzRequest("POST", path, FuzzIdentity.Anonymous, all, body, contentType);
+        });
+
+    static string Sign(string secret, long timestamp, string body)
+    {
+        var signed = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + "." + body);
+        return $"t={timestamp},v1={Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed)).ToLowerInvariant()}";
+    }
+}
+
+/// <summary>The real records the fuzzers aim at: a property with a held unit, its lease and tenant, and a staff user.</summary>
+public sealed record FuzzWorld(Guid PropertyId, Guid UnitId, Guid LeaseId, Guid TenantId, string TenantEmail, Guid StaffUserId);
