@@ -331,7 +331,6 @@ settings_for() {
       printf '%s\n' "Scheduler__Host=true" ;;
     leasing)
       printf '%s\n' \
-        "Leasing__PaymentPortalUrl=$GATEWAY_URL/pay" \
         "Leasing__Screening__BaseUrl=$SCREENING_URL" \
         "Leasing__Screening__ApiKey=$SCREENING_API_KEY" \
         "Leasing__ESignature__BaseUrl=$ESIGNATURE_URL" \

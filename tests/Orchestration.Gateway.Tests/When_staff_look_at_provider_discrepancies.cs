@@ -73,6 +73,10 @@ public sealed class When_staff_look_at_provider_discrepancies(GatewayApiFixture 
         one.GetProperty("providerReference").GetString().ShouldBe("pi_real");
         await (await accountant.GetAsync("/api/discrepancies/payments/evt_never_seen")).ShouldAnswerProblemAsync(HttpStatusCode.NotFound);
         await (await accountant.GetAsync("/api/discrepancies?kind=whatever")).ShouldAnswerProblemAsync(HttpStatusCode.BadRequest);
+        await (await accountant.GetAsync("/api/discrepancies?provider=%00")).ShouldAnswerProblemAsync(HttpStatusCode.BadRequest);
+        await (await accountant.GetAsync("/api/discrepancies?provider=stripe")).ShouldAnswerProblemAsync(HttpStatusCode.BadRequest);
+        await (await accountant.GetAsync("/api/discrepancies/stripe/evt_never_seen")).ShouldAnswerProblemAsync(HttpStatusCode.BadRequest);
+        await (await accountant.GetAsync("/api/discrepancies/payments/evt%E2%80%AEx")).ShouldAnswerProblemAsync(HttpStatusCode.BadRequest);
 
         listener.RecordObservableInstruments();
         lock (counted)

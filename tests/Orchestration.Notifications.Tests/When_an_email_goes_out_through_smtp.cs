@@ -19,7 +19,7 @@ public sealed class When_an_email_goes_out_through_smtp(MailDev maildev) : IClas
     {
         var recipient = $"tenant-{Guid.NewGuid():N}@example.com";
         var values = new Dictionary<string, string>(TestEmails.AllValues) { ["AmountDue"] = "USD 3,700.00 <incl. deposit>" };
-        var command = TestEmails.Command(TenantEmail.LeaseCountersigned, values: values, recipientName: "Zoë O'Brien", recipientEmail: recipient);
+        var command = TestEmails.Command(TenantEmail.MoveInPaymentFailed, values: values, recipientName: "Zoë O'Brien", recipientEmail: recipient);
         var email = TenantEmailRenderer.Render(command, new MailAddress("no-reply@leases.example.com", "Property Management"));
         await using var senders = new Senders(Smtp());
         senders.Sender.ShouldBeOfType<SmtpEmailSender>();
@@ -27,12 +27,12 @@ public sealed class When_an_email_goes_out_through_smtp(MailDev maildev) : IClas
         var providerId = await senders.Sender.SendAsync(email, CancellationToken.None);
 
         var received = (await maildev.WaitForEmailsToAsync(recipient)).ShouldHaveSingleItem();
-        received.GetProperty("subject").GetString().ShouldBe("Your lease is signed by both parties");
+        received.GetProperty("subject").GetString().ShouldBe("Your move-in payment did not go through");
         received.GetProperty("headers").GetProperty("message-id").GetString().ShouldBe(email.MessageId);
         providerId.ShouldBe(email.MessageId);
         received.GetProperty("from")[0].GetProperty("address").GetString().ShouldBe("no-reply@leases.example.com");
         received.GetProperty("to")[0].GetProperty("name").GetString().ShouldBe("Zoë O'Brien");
-        received.GetProperty("text").GetString()!.ShouldContain("USD 3,700.00 <incl. deposit> in all, by 25 January 2027");
+        received.GetProperty("text").GetString()!.ShouldContain("Your payment of USD 3,700.00 <incl. deposit> did not go through");
         received.GetProperty("text").GetString()!.ShouldContain("Hello Zoë O'Brien,");
         var html = received.GetProperty("html").GetString()!;
         html.ShouldContain("<strong>USD 3,700.00 &lt;incl. deposit&gt;</strong>");

@@ -70,6 +70,7 @@ public static class GatewayExtensions
         services.AddSingleton<IdempotencyKeys>();
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddGatewayOpenApi();
+        services.AddOutputCache();
         return services;
     }
 
@@ -90,6 +91,7 @@ public static class GatewayExtensions
         .UseExceptionHandler()
         .UseStatusCodePages()
         .UseApiBodyLimit()
+        .UseOutputCache()
         .UseGatewaySecurity();
 
     /// <summary>Health, the webhooks, sign-in and users, and the staff API with its OpenAPI document.</summary>
@@ -112,7 +114,7 @@ public static class GatewayExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi().AllowAnonymous();
+        endpoints.MapOpenApi().AllowAnonymous().CacheOutput(new OpenApiDocumentCachePolicy());
         var api = endpoints.MapGroup("/api");
         PropertiesApi.Map(api);
         TenantsApi.Map(api);

@@ -218,18 +218,15 @@ static class LeaseSigningSteps
             IdempotencyKey = MoveInFundsKey(context.Saga.CorrelationId),
         });
 
+    // Billing charges the tenant's payment method on file at once, so there is nothing to pay here; a decline brings
+    // the gateway's own page for the charge in its email.
     public static EventActivityBinder<LeaseSigningState, T> EmailLeaseCountersigned<T>(this EventActivityBinder<LeaseSigningState, T> binder)
-        where T : class
-    {
-        var machine = binder.Machine();
-        return binder.EmailTenant(TenantEmail.LeaseCountersigned, _ => "countersigned", context => new Dictionary<string, string>
+        where T : class =>
+        binder.EmailTenant(TenantEmail.LeaseCountersigned, _ => "countersigned", context => new Dictionary<string, string>
         {
             ["LeaseStart"] = IsoDate(context.Saga.LeaseStart),
             ["AmountDue"] = MoveInAmountDue(context.Saga),
-            ["DueOn"] = IsoDate(context.Saga.LeaseStart),
-            ["PaymentUrl"] = machine.PaymentUrl(context.Saga),
         });
-    }
 
     /// <summary>Also keeps the gateway's page for paying again, which later emails link to.</summary>
     public static EventActivityBinder<LeaseSigningState, MoveInPaymentFailed> RecordPaymentFailure(
@@ -242,18 +239,20 @@ static class LeaseSigningSteps
             context.Saga.MoveInPaymentUrl = context.Message.PaymentUrl ?? context.Saga.MoveInPaymentUrl;
         });
 
+    /// <summary>
+    /// The link is the payment gateway's page for the lease's own charge, an unguessable address Billing passes on. Billing
+    /// passes one with every decline of a charge it made, so a failure without one names no charge of ours to pay again.
+    /// </summary>
     public static EventActivityBinder<LeaseSigningState, MoveInPaymentFailed> EmailMoveInPaymentFailed(
-        this EventActivityBinder<LeaseSigningState, MoveInPaymentFailed> binder)
-    {
-        var machine = binder.Machine();
-        return binder.EmailTenant(TenantEmail.MoveInPaymentFailed, lease => $"payment-failed-{lease.FailedMoveInPayments}",
-            context => new Dictionary<string, string>
-            {
-                ["AmountDue"] = MoveInAmountDue(context.Saga),
-                ["Reason"] = context.Message.Reason,
-                ["PaymentUrl"] = machine.PaymentUrl(context.Saga),
-            });
-    }
+        this EventActivityBinder<LeaseSigningState, MoveInPaymentFailed> binder) =>
+        binder.If(context => context.Saga.MoveInPaymentUrl is not null, x => x
+            .EmailTenant(TenantEmail.MoveInPaymentFailed, lease => $"payment-failed-{lease.FailedMoveInPayments}",
+                context => new Dictionary<string, string>
+                {
+                    ["AmountDue"] = MoveInAmountDue(context.Saga),
+                    ["Reason"] = context.Message.Reason,
+                    ["PaymentUrl"] = context.Saga.MoveInPaymentUrl!,
+                }));
 
     /// <summary>Also notes that the access code is being asked for: from now on a cancellation has a code to revoke.</summary>
     public static EventActivityBinder<LeaseSigningState, MoveInFundsReceived> RecordFunds(
@@ -475,10 +474,6 @@ static class LeaseSigningSteps
         ["SigningUrl"] = lease.SigningUrl!,
         ["OfferExpiresOn"] = lease.OfferExpiresOn(),
     };
-
-    // The gateway's page for the lease's own intent once Billing has passed it on; the portal's address until then.
-    static string PaymentUrl(this LeaseSigningStateMachine machine, LeaseSigningState lease) =>
-        lease.MoveInPaymentUrl ?? $"{machine.Options.PaymentPortalUrl.TrimEnd('/')}/{lease.CorrelationId:N}";
 
     static Money MonthlyRent(LeaseSigningState lease) => new(lease.MonthlyRentAmount, lease.MonthlyRentCurrency);
 

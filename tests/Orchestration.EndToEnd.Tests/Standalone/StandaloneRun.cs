@@ -22,16 +22,15 @@ public sealed class StandaloneRun : IAsyncDisposable
         var host = Loopback(Port);
 
         // The secrets both processes share, made up for this run as the standalone host makes up its own.
-        var secrets = new Dictionary<string, (string Simulator, string Host)>
+        var secrets = new List<(string Simulator, string Host, string Value)>
         {
-            ["whsec_"] = ("Simulators__Payments__Webhook__Secret", "Gateway__Webhooks__Payments__Secret"),
-            ["esign_whsec_"] = ("Simulators__ESignature__Webhook__Secret", "Gateway__Webhooks__ESignature__Secret"),
-            ["screening_whsec_"] = ("Simulators__Screening__Webhook__Secret", "Gateway__Webhooks__Screening__Secret"),
-            ["sk_test_"] = ("Simulators__Payments__SecretKey", "Billing__Payments__SecretKey"),
-            ["esign_"] = ("Simulators__ESignature__ApiKey", "Leasing__ESignature__ApiKey"),
-            ["screening_"] = ("Simulators__Screening__ApiKey", "Leasing__Screening__ApiKey"),
-        }.Select(secret => (secret.Value, Value: secret.Key + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))))
-            .ToList();
+            ("Simulators__Payments__Webhook__Secret", "Gateway__Webhooks__Payments__Secret", PaymentsWebhookSecret),
+            ("Simulators__ESignature__Webhook__Secret", "Gateway__Webhooks__ESignature__Secret", Made("esign_whsec_")),
+            ("Simulators__Screening__Webhook__Secret", "Gateway__Webhooks__Screening__Secret", Made("screening_whsec_")),
+            ("Simulators__Payments__SecretKey", "Billing__Payments__SecretKey", Made("sk_test_")),
+            ("Simulators__ESignature__ApiKey", "Leasing__ESignature__ApiKey", Made("esign_")),
+            ("Simulators__Screening__ApiKey", "Leasing__Screening__ApiKey", Made("screening_")),
+        };
 
         // Webhooks keep being retried while the host is down, and come back quickly once it is up again.
         var webhookRetries = new[] { "Payments", "ESignature", "Screening" }.SelectMany(name => new[]
@@ -43,7 +42,6 @@ public sealed class StandaloneRun : IAsyncDisposable
         {
             ["Simulators__Payments__Url"] = Payments.ToString(),
             ["Simulators__Payments__Webhook__Url"] = $"{host}webhooks/payments",
-            ["Simulators__Payments__Webhook__Secret"] = PaymentsWebhookSecret,
             ["Simulators__ESignature__Url"] = ESignature.ToString(),
             ["Simulators__ESignature__Webhook__Url"] = $"{host}webhooks/esign",
             ["Simulators__ESignature__AutoSignAfter"] = "00:00:01",
@@ -53,7 +51,7 @@ public sealed class StandaloneRun : IAsyncDisposable
             ["Simulators__Mail__Url"] = Mail.ToString(),
             ["Logging__LogLevel__Default"] = "Warning",
         }.Concat(webhookRetries.Select(s => KeyValuePair.Create(s.Item1, s.Item2)))
-            .Concat(secrets.Select(s => KeyValuePair.Create(s.Item1.Simulator, s.Value))).ToDictionary())
+            .Concat(secrets.Select(s => KeyValuePair.Create(s.Simulator, s.Value))).ToDictionary())
         {
             ReadyUrl = new Uri(Mail, "_sim/mail/messages"),
         };
@@ -61,7 +59,6 @@ public sealed class StandaloneRun : IAsyncDisposable
         Host = new EndpointProcess(Assembly("src/Endpoints/Standalone", "Orchestration.Endpoints.Standalone"), new Dictionary<string, string>
         {
             ["Storage__ConnectionString"] = $"Data Source={_database}",
-            ["Gateway__Webhooks__Payments__Secret"] = PaymentsWebhookSecret,
             ["Demo__Password"] = Password,
             ["Simulators__Payments__Enabled"] = "false",
             ["Simulators__ESignature__Enabled"] = "false",
@@ -75,13 +72,15 @@ public sealed class StandaloneRun : IAsyncDisposable
             ["Notifications__SendGrid__ApiKey"] = "SG.simulator",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
-        }.Concat(secrets.Select(s => KeyValuePair.Create(s.Item1.Host, s.Value))).ToDictionary(), Port);
+        }.Concat(secrets.Select(s => KeyValuePair.Create(s.Host, s.Value))).ToDictionary(), Port);
     }
 
     public int Port { get; }
 
     /// <summary>The payments webhook secret the simulated gateway signs with and the host checks, made for this run.</summary>
-    public string PaymentsWebhookSecret { get; } = $"whsec_{Guid.NewGuid():N}";
+    public string PaymentsWebhookSecret { get; } = Made("whsec_");
+
+    static string Made(string prefix) => prefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
     public Uri Payments { get; }
     public Uri ESignature { get; }
     public Uri Screening { get; }

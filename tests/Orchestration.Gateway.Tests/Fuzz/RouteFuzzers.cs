@@ -58,6 +58,8 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["PUT /api/users/{id:guid}/roles"] = Send("PUT", FuzzValues.Id(w.StaffUserId).Select(id => $"/api/users/{id}/roles"), """{"roles":["operator"]}"""),
             ["POST /api/users/{id:guid}/disable"] = Send("POST", FuzzValues.Id(w.StaffUserId).Select(id => $"/api/users/{id}/disable"), ""),
             ["POST /api/users/{id:guid}/enable"] = Send("POST", FuzzValues.Id(w.StaffUserId).Select(id => $"/api/users/{id}/enable"), ""),
+            ["POST /api/users/{id:guid}/password"] = Send("POST", FuzzValues.Id(w.StaffUserId).Select(id => $"/api/users/{id}/password"),
+                """{"newPassword":"a new long enough password","keepApiTokens":false}"""),
 
             ["GET /api/properties/"] = Read(FuzzValues.Query("limit", "offset").Select(q => $"/api/properties{q}")),
             ["GET /api/properties/{id:guid}"] = Read(FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}")),
@@ -72,6 +74,10 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["PATCH /api/tenants/{id:guid}"] = Send("PATCH", FuzzValues.Id(w.TenantId).Select(id => $"/api/tenants/{id}"),
                 $$"""{"name":"Ada Lovelace","email":"{{w.TenantEmail}}"}"""),
 
+            ["GET /api/discrepancies/"] = Read(FuzzValues.Query("provider", "kind", "leaseId", "limit", "offset").Select(q => $"/api/discrepancies{q}")),
+            ["GET /api/discrepancies/{provider}/{eventId}"] = Read(Gen.Select(Segment("payments", "esign", "screening"), Segment("evt_fuzz", "evt_fuzz_esign"),
+                (provider, eventId) => $"/api/discrepancies/{provider}/{eventId}")),
+
             ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset").Select(q => $"/api/leases{q}")),
             ["GET /api/leases/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}")),
             ["POST /api/lease-applications"] = Send("POST", Gen.Const("/api/lease-applications"), application),
@@ -79,6 +85,12 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 """{"reason":"Applicant withdrew"}"""),
         };
     }
+
+    /// <summary>A free-text path segment: a known value, or one that is long, encoded, empty-ish or not text at all.</summary>
+    static Gen<string> Segment(params string[] known) => Gen.Frequency(
+        (4, Gen.OneOf(known)),
+        (1, Gen.OneOf("%00", "%E2%80%AE", "%F0%9F%98%80", "..", "%2F", "%ZZ", " ", new string('a', 300), new string('b', 5000))),
+        (1, Gen.String.Select(Uri.EscapeDataString)));
 
     static readonly Gen<FuzzIdentity> Identity = Gen.Frequency((6, Gen.Const(FuzzIdentity.Session)), (1, Gen.Const(FuzzIdentity.Anonymous)));
 

@@ -77,6 +77,8 @@ public sealed class StaffGatewayHost : IAsyncDisposable
                 builder.Logging.AddProvider(logs);
                 builder.Services.AddGatewayWebhooks(builder.Configuration);
                 builder.Services.AddGatewaySecurity(builder.Configuration);
+                // The pipeline's output cache serves the API's OpenAPI document, which this host does not map.
+                builder.Services.AddOutputCache();
             },
             Pipeline = app =>
             {

@@ -140,9 +140,15 @@ public sealed class LeaseSigningHarness : SagaHarness<LeaseSigningStateMachine, 
         await ShouldBeIn(x => x.AwaitingMoveInFunds);
     }
 
-    public async Task PaymentFails(string reason)
+    /// <summary>The payment gateway's page for the declined charge, as Billing passes it on with every decline.</summary>
+    public const string PaymentPage = "http://127.0.0.1:5090/pay/pi_declined_secret_7f3a9c";
+
+    public async Task PaymentFails(string reason, string? paymentPage = PaymentPage)
     {
-        await Deliver(new MoveInPaymentFailed { LeaseId = LeaseId, PaymentId = "pi_declined", Reason = reason, FailedAt = Now.AddDays(1) });
+        await Deliver(new MoveInPaymentFailed
+        {
+            LeaseId = LeaseId, PaymentId = "pi_declined", Reason = reason, FailedAt = Now.AddDays(1), PaymentUrl = paymentPage,
+        });
     }
 
     public static Money MoveInTotal => MonthlyRent with { Amount = MonthlyRent.Amount + SecurityDeposit.Amount };

@@ -35,7 +35,7 @@ public class When_a_move_in_payment_fails(When_a_move_in_payment_fails.Scenario 
                 ignoreOrder: true);
         notices.ShouldAllBe(x => x.RecipientEmail == LeaseSigningHarness.ApplicantEmail);
         notices.ShouldAllBe(x => x.Values["AmountDue"] == "4,625.00 USD");
-        notices.ShouldAllBe(x => x.Values["PaymentUrl"] == $"http://localhost:5080/pay/{_lease.LeaseId:N}");
+        notices.ShouldAllBe(x => x.Values["PaymentUrl"] == LeaseSigningHarness.PaymentPage);
     }
 
     [Fact]
@@ -51,6 +51,22 @@ public class When_a_move_in_payment_fails(When_a_move_in_payment_fails.Scenario 
     public void Should_not_ask_for_the_funds_again()
     {
         _lease.Sent<RequestMoveInFunds>().ShouldHaveSingleItem();
+    }
+}
+
+public class When_a_move_in_payment_fails_without_a_page_to_pay_on
+{
+    [Fact]
+    public async Task Should_record_the_failure_without_emailing_a_link_that_leads_nowhere()
+    {
+        await using var lease = await LeaseSigningHarness.Start();
+        await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingMoveInFunds));
+
+        await lease.PaymentFails("card_declined", paymentPage: null);
+
+        lease.Lease.ShouldNotBeNull().FailedMoveInPayments.ShouldBe(1);
+        lease.Emails(TenantEmail.MoveInPaymentFailed).ShouldBeEmpty();
+        await lease.ShouldBeIn(x => x.AwaitingMoveInFunds);
     }
 }
 

@@ -27,9 +27,9 @@ public static class ApiBodyLimit
         }
 
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? DefaultBytes;
-        if (context.Request.ContentLength > limit)
+        if (context.Request.ContentLength is { } length && length > limit)
         {
-            await TooLarge(context, limit);
+            await RefuseWholeAsync(context, length, limit);
             return;
         }
 
@@ -55,6 +55,36 @@ public static class ApiBodyLimit
 
         await next(context);
     });
+
+    /// <summary>
+    /// A client that announced a too-large body is still sending it. If the answer went out now the server would close the
+    /// connection under the client's feet, and many clients then report a dropped connection instead of the 413. So a body
+    /// of up to <see cref="DiscardedBytes"/> is read and thrown away, a few kilobytes at a time, before answering; a larger
+    /// one is answered at once and the connection closed, so its sender at least cannot keep the connection busy.
+    /// </summary>
+    static async Task RefuseWholeAsync(HttpContext context, long length, long limit)
+    {
+        if (length <= DiscardedBytes)
+        {
+            try
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null, 16 * 1024, context.RequestAborted);
+            }
+            catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+            {
+                // The client went away or sent less than it announced; it gets the answer if it is still there.
+            }
+        }
+        else
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
+        await TooLarge(context, limit);
+    }
+
+    /// <summary>The most a refused body is read (and thrown away) to keep its connection usable.</summary>
+    public const long DiscardedBytes = 1024 * 1024;
 
     static Task TooLarge(HttpContext context, long limit) => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Request body too large", detail: $"This route takes a body of at most {limit} bytes.").ExecuteAsync(context);

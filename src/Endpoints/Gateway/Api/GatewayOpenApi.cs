@@ -87,3 +87,33 @@ static class GatewayOpenApi
         return $"{CookieAuthenticationDefaults.CookiePrefix}{CookieAuthenticationDefaults.AuthenticationScheme}";
     }
 }
+
+/// <summary>
+/// The OpenAPI document is the same for every caller and costs tens of milliseconds to build, and the route is open to
+/// anyone: one copy is kept for a few minutes, whoever asks, so asking again cannot be used to load the Gateway. Only a
+/// 200 is kept; an unknown document name is built (and refused) each time.
+/// </summary>
+sealed class OpenApiDocumentCachePolicy : Microsoft.AspNetCore.OutputCaching.IOutputCachePolicy
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+
+    public ValueTask CacheRequestAsync(Microsoft.AspNetCore.OutputCaching.OutputCacheContext context, CancellationToken cancellation)
+    {
+        context.EnableOutputCaching = true;
+        context.AllowCacheLookup = HttpMethods.IsGet(context.HttpContext.Request.Method);
+        context.AllowCacheStorage = context.AllowCacheLookup;
+        context.AllowLocking = true;
+        context.ResponseExpirationTimeSpan = Lifetime;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ServeFromCacheAsync(Microsoft.AspNetCore.OutputCaching.OutputCacheContext context, CancellationToken cancellation) =>
+        ValueTask.CompletedTask;
+
+    public ValueTask ServeResponseAsync(Microsoft.AspNetCore.OutputCaching.OutputCacheContext context, CancellationToken cancellation)
+    {
+        if (context.HttpContext.Response.StatusCode != StatusCodes.Status200OK)
+            context.AllowCacheStorage = false;
+        return ValueTask.CompletedTask;
+    }
+}

@@ -12,8 +12,9 @@ public static class DiscrepanciesApi
 {
     public static readonly IReadOnlyList<string> Readers = [GatewayRoles.Admin, GatewayRoles.Accountant, GatewayRoles.PropertyManager];
 
-    // Provider names and event ids are short; a longer value cannot name anything kept.
-    const int MaxProviderLength = 32;
+    // The webhooks that record discrepancies, as ProviderEventDiscrepancyRecorded names them. Event ids are short and
+    // printable (the receiver refuses others), so a longer or unprintable one cannot name anything kept.
+    static readonly string[] Providers = ["payments", "esign", "screening"];
     const int MaxEventIdLength = 255;
     static readonly string[] Kinds = [DiscrepancyKinds.Unmatched, DiscrepancyKinds.Mismatch];
 
@@ -33,8 +34,8 @@ public static class DiscrepanciesApi
         var errors = new Dictionary<string, string[]>();
         provider = string.IsNullOrEmpty(provider) ? null : provider;
         kind = string.IsNullOrEmpty(kind) ? null : kind;
-        if (provider is { Length: > MaxProviderLength })
-            errors["provider"] = [$"A provider name is at most {MaxProviderLength} characters."];
+        if (provider is not null && !Providers.Contains(provider, StringComparer.Ordinal))
+            errors["provider"] = [$"The provider is one of {string.Join(", ", Providers)}."];
         if (kind is not null && !Kinds.Contains(kind, StringComparer.Ordinal))
             errors["kind"] = [$"The kind is one of {string.Join(", ", Kinds)}."];
         if (ApiProblems.Paging(limit, offset, errors) is not { } paging || errors.Count > 0)
@@ -48,10 +49,10 @@ public static class DiscrepanciesApi
         SqlSession session, DiscrepancyStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (provider.Length > MaxProviderLength)
-            errors["provider"] = [$"A provider name is at most {MaxProviderLength} characters."];
-        if (eventId.Length > MaxEventIdLength)
-            errors["eventId"] = [$"An event id is at most {MaxEventIdLength} characters."];
+        if (!Providers.Contains(provider, StringComparer.Ordinal))
+            errors["provider"] = [$"The provider is one of {string.Join(", ", Providers)}."];
+        if (eventId.Length > MaxEventIdLength || FieldRules.Unprintable(eventId) is not null)
+            errors["eventId"] = [$"An event id is at most {MaxEventIdLength} printable characters."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 

@@ -77,14 +77,14 @@ public static class TenantEmailTemplates
 
         Your lease has been countersigned and starts on {{LeaseStart}}.
 
-        To move in, please pay the security deposit and the first month's rent, {{AmountDue}} in all, by {{DueOn}}:
-        {{PaymentUrl}}
+        We are now charging the security deposit and the first month's rent, {{AmountDue}} in all, to your payment
+        method on file. We will email you when it has gone through, or with a secure link to pay again if it is declined.
         """,
         """
         <p>Hello {{RecipientName}},</p>
         <p>Your lease has been countersigned and starts on {{LeaseStart}}.</p>
-        <p>To move in, please pay the security deposit and the first month's rent, <strong>{{AmountDue}}</strong> in all, by {{DueOn}}.</p>
-        <p><a href="{{PaymentUrl}}">Pay your move-in funds</a></p>
+        <p>We are now charging the security deposit and the first month's rent, <strong>{{AmountDue}}</strong> in all, to your payment
+        method on file. We will email you when it has gone through, or with a secure link to pay again if it is declined.</p>
         """);
 
     static readonly TenantEmailTemplate MoveInFundsReceived = new(
