@@ -39,4 +39,14 @@ public sealed class When_staff_text_holds_invisible_characters
         (await badEmail.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("email", out _).ShouldBeTrue();
         (await (await admin.GetAsync("/api/users")).JsonAsync()).GetArrayLength().ShouldBe(1);
     }
+
+    [Theory, MemberData(nameof(Cases))]
+    public async Task Should_refuse_a_sign_in_whose_email_holds_them_with_a_400_naming_the_field(string provider, string text)
+    {
+        await using var gateway = await StaffGatewayHost.StartAsync(provider);
+
+        var response = await gateway.Browser().PostAsJsonAsync("/api/auth/login", new { email = text + "@orchestration.test", password = Password });
+
+        (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("email", out _).ShouldBeTrue();
+    }
 }

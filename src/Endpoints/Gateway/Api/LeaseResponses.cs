@@ -21,12 +21,13 @@ public sealed record LeaseResponse(
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TimelineStep>? Timeline = null)
 {
-    public static LeaseResponse From(LeaseRecord lease, IReadOnlyList<TimelineEntry>? timeline = null) => new(
+    /// <summary>The lease as a reader sees it; without <paramref name="contact"/> the tenant's email address is left out.</summary>
+    public static LeaseResponse From(LeaseRecord lease, IReadOnlyList<TimelineEntry>? timeline = null, bool contact = true) => new(
         lease.LeaseId,
         lease.State,
         lease.PropertyId,
         lease.UnitId,
-        new TenantSummary(lease.TenantId, lease.TenantName, lease.TenantEmail),
+        new TenantSummary(lease.TenantId, lease.TenantName, contact ? lease.TenantEmail : null),
         lease.MonthlyRent,
         lease.SecurityDeposit,
         lease.LeaseStart,

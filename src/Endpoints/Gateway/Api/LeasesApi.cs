@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MassTransit;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Orchestration.Platform.Outbox;
@@ -141,7 +142,7 @@ static class LeasesApi
     }
 
     public static async Task<Results<Ok<Page<LeaseResponse>>, ValidationProblem>> ListAsync(string? state, Guid? propertyId, int? limit, int? offset,
-        SqlSession session, LeaseReadModel leases, CancellationToken cancellationToken)
+        ClaimsPrincipal user, IAuthorizationService authorization, SqlSession session, LeaseReadModel leases, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = ApiProblems.Paging(limit, offset, errors);
@@ -150,17 +151,24 @@ static class LeasesApi
             return TypedResults.ValidationProblem(errors);
 
         var page = await session.ReadAsync(() => leases.ListLeasesAsync(session, known, propertyId, paging, cancellationToken), cancellationToken);
-        return TypedResults.Ok(new Page<LeaseResponse>(page.Items.Select(lease => LeaseResponse.From(lease)).ToList(), page.Limit, page.Offset, page.Total));
+        var contact = await SeesTenantContactAsync(user, authorization);
+        return TypedResults.Ok(new Page<LeaseResponse>(page.Items.Select(lease => LeaseResponse.From(lease, contact: contact)).ToList(), page.Limit,
+            page.Offset, page.Total));
     }
 
-    public static async Task<Results<Ok<LeaseResponse>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, LeaseReadModel leases,
-        CancellationToken cancellationToken)
+    public static async Task<Results<Ok<LeaseResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, IAuthorizationService authorization,
+        SqlSession session, LeaseReadModel leases, CancellationToken cancellationToken)
     {
+        var contact = await SeesTenantContactAsync(user, authorization);
         var lease = await session.ReadAsync(async () => await leases.FindLeaseAsync(session, id, cancellationToken) is { } found
-            ? LeaseResponse.From(found, await leases.TimelineAsync(session, id, cancellationToken))
+            ? LeaseResponse.From(found, await leases.TimelineAsync(session, id, cancellationToken), contact)
             : null, cancellationToken);
         return lease is null ? ApiProblems.NotFound("Lease", id) : TypedResults.Ok(lease);
     }
+
+    // Every staff member reads leases, but a tenant's email address only goes to the roles that deal with tenants.
+    static async Task<bool> SeesTenantContactAsync(ClaimsPrincipal user, IAuthorizationService authorization) =>
+        (await authorization.AuthorizeAsync(user, GatewayPolicies.TenantContacts)).Succeeded;
 
     public static async Task<Results<Accepted<LeaseAccepted>, ValidationProblem, ProblemHttpResult>> CancelAsync(Guid id, CancelLeaseRequest? request,
         ClaimsPrincipal user, SqlSession session, BusOutbox outbox, LeaseReadModel leases, CancellationToken cancellationToken)

@@ -64,6 +64,8 @@ static class AuthApi
             var errors = new Dictionary<string, string[]>();
             if (string.IsNullOrWhiteSpace(request?.Email) || request.Email.Length > 254)
                 errors["email"] = ["An email address of at most 254 characters is required."];
+            else if (StaffRules.InvisibleCharacter(request.Email) is { } invisible)
+                errors["email"] = [invisible];
             if (string.IsNullOrEmpty(request?.Password) || request.Password.Length > StaffRules.MaxPasswordLength)
                 errors["password"] = [$"A password of at most {StaffRules.MaxPasswordLength} characters is required."];
             if (errors.Count > 0)

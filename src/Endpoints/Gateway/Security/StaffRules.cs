@@ -45,25 +45,11 @@ public static class StaffRules
     }
 
     /// <summary>
-    /// Why the text cannot be a name or an address shown to people and written to logs: it holds a control character
-    /// (NUL, line breaks, escape sequences), a bidirectional override or isolate that reorders what is shown, a zero-width
-    /// or other invisible format character, or half of a surrogate pair. Null when it holds none.
+    /// Why the text cannot be a name or an address shown to people and written to logs (see
+    /// <see cref="Api.FieldRules.Unprintable"/>), or null when it can.
     /// </summary>
-    public static string? InvisibleCharacter(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-            if (char.IsControl(c) || char.IsSurrogate(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
-                return $"Control, invisible and text-direction characters are not allowed (U+{(int)c:X4} at position {i + 1}).";
-        }
-        return null;
-    }
+    public static string? InvisibleCharacter(string text) =>
+        Api.FieldRules.Unprintable(text) is { } reason ? $"This text cannot contain {reason}." : null;
 
     public static string? ValidatePassword(string? password) =>
         password is null || password.Length < MinPasswordLength || password.Length > MaxPasswordLength
