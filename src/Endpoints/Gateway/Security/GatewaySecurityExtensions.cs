@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Orchestration.Endpoints.Gateway.Security;
 
@@ -56,6 +58,7 @@ public static class GatewaySecurityExtensions
         services.AddSingleton(SecurityMigrations.ApiTokens);
         services.AddSingleton(SecurityMigrations.Sessions);
         services.AddSingleton(SecurityMigrations.DataProtectionKeys);
+        services.TryAddSingleton<IPasswordHasher<StaffUser>>(StaffDirectory.DefaultHasher);
         services.AddSingleton<StaffDirectory>();
         services.AddSingleton<StaffSessions>();
         services.AddSingleton<ApiTokenStore>();

@@ -34,19 +34,26 @@ public sealed record PasswordCheck(StaffUser? User, SignInFailure? Failure);
 /// does not tell which addresses have accounts. At most <see cref="GatewaySecurityOptions.MaxConcurrentPasswordChecks"/>
 /// hashes are computed at once; the others wait.
 /// </summary>
-public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, IOptions<GatewaySecurityOptions> options, ILogger<StaffDirectory> logger)
-    : IDisposable
+public sealed class StaffDirectory(
+    SqlStorage storage,
+    TimeProvider time,
+    IOptions<GatewaySecurityOptions> options,
+    IPasswordHasher<StaffUser> hasher,
+    ILogger<StaffDirectory> logger) : IDisposable
 {
-    static readonly PasswordHasher<StaffUser> Hasher = new(Options.Create(new PasswordHasherOptions
+    /// <summary>The hasher the Gateway registers unless its host registered another (a hash records its own iteration count).</summary>
+    public static readonly PasswordHasher<StaffUser> DefaultHasher = new(Options.Create(new PasswordHasherOptions
     {
         CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3,
         IterationCount = 100_000,
     }));
 
+    readonly IPasswordHasher<StaffUser> _hasher = hasher;
+
     // A stand-in for the hasher's user argument, which the v3 format does not use.
     static readonly StaffUser Nobody = new(Guid.Empty, "", "", [], "", DateTimeOffset.UnixEpoch, null);
 
-    readonly string _decoyHash = Hasher.HashPassword(Nobody, RandomNumberGenerator.GetHexString(32));
+    readonly string _decoyHash = hasher.HashPassword(Nobody, RandomNumberGenerator.GetHexString(32));
 
     readonly SemaphoreSlim _hashing = new(options.Value.MaxConcurrentPasswordChecks, options.Value.MaxConcurrentPasswordChecks);
 
@@ -86,7 +93,7 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, IOptio
     {
         var user = new StaffUser(Guid.CreateVersion7(time.GetUtcNow()), email.Trim(), displayName.Trim(), StaffRoles.Normalize(roles), NewStamp(),
             DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()), null);
-        var hash = await HashingAsync(() => Hasher.HashPassword(user, password), cancellationToken);
+        var hash = await HashingAsync(() => _hasher.HashPassword(user, password), cancellationToken);
 
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
@@ -131,12 +138,12 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, IOptio
         var found = await FindRowByEmailAsync(email, cancellationToken);
         if (found is null)
         {
-            await HashingAsync(() => Hasher.VerifyHashedPassword(Nobody, _decoyHash, password), cancellationToken);
+            await HashingAsync(() => _hasher.VerifyHashedPassword(Nobody, _decoyHash, password), cancellationToken);
             return new PasswordCheck(null, SignInFailure.UnknownEmail);
         }
 
         var (user, hash) = found.Value;
-        var verified = await HashingAsync(() => Hasher.VerifyHashedPassword(user, hash, password), cancellationToken);
+        var verified = await HashingAsync(() => _hasher.VerifyHashedPassword(user, hash, password), cancellationToken);
         if (verified == PasswordVerificationResult.Failed)
             return new PasswordCheck(user, SignInFailure.WrongPassword);
         if (user.Disabled)
@@ -144,7 +151,7 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, IOptio
 
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            var rehashed = await HashingAsync(() => Hasher.HashPassword(user, password), cancellationToken);
+            var rehashed = await HashingAsync(() => _hasher.HashPassword(user, password), cancellationToken);
             await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash WHERE id = @id",
                 c => c.With("@hash", rehashed).With("@id", user.Id), cancellationToken);
         }
@@ -163,7 +170,7 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, IOptio
             return null;
 
         var (user, hash) = row;
-        if (await HashingAsync(() => Hasher.VerifyHashedPassword(user, hash, currentPassword), cancellationToken) == PasswordVerificationResult.Failed
+        if (await HashingAsync(() => _hasher.VerifyHashedPassword(user, hash, currentPassword), cancellationToken) == PasswordVerificationResult.Failed
             || user.Disabled)
             return null;
 
@@ -195,7 +202,7 @@ public sealed class StaffDirectory(SqlStorage storage, TimeProvider time, IOptio
     async Task<StaffUser> SetPasswordAsync(StaffUser user, string newPassword, bool keepApiTokens, string? keepSessionId,
         CancellationToken cancellationToken)
     {
-        var hash = await HashingAsync(() => Hasher.HashPassword(user, newPassword), cancellationToken);
+        var hash = await HashingAsync(() => _hasher.HashPassword(user, newPassword), cancellationToken);
         var stamp = NewStamp();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
