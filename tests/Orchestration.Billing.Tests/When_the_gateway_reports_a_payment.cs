@@ -95,6 +95,19 @@ public abstract class When_the_gateway_reports_a_payment(BillingHost host)
     }
 
     [Fact]
+    public async Task Should_record_an_intent_naming_a_request_we_never_made_as_unmatched_at_once()
+    {
+        var lease = new Leases();
+        await ChargedAsync(lease);
+        var forged = lease.Succeeded("pi_from_elsewhere", 3700.00m) with { MoveInRequest = $"move-in-{Guid.NewGuid():N}" };
+
+        (await host.ReportAsync(forged)).ShouldBeNull("an event naming a request Billing never made is not retried");
+
+        (await DiscrepancyAsync(forged.ProviderEventId)).Kind.ShouldBe(DiscrepancyKinds.Unmatched);
+        NothingMovedFor(lease);
+    }
+
+    [Fact]
     public async Task Should_record_an_intent_for_a_lease_never_charged_as_unmatched()
     {
         var unknown = new Leases();

@@ -103,9 +103,11 @@ public sealed class PaymentIntentEventsConsumer(
             await MismatchAsync(facts, request.LeaseId, $"intent {facts.PaymentIntentId} is not the one requested, {requestedIntent}", context);
             return null;
         }
-        if (facts.MoveInRequest is not null && facts.LeaseId is not null && request is not { CancelledAt: not null }
-            && time.GetUtcNow() - facts.OccurredAt < RecordingGrace)
-            throw new MoveInPaymentNotRecordedException(facts.PaymentIntentId, facts.MoveInRequest);
+        // Only a request Billing really made, still open and without its intent, is worth waiting for; a key we never issued
+        // names nothing, and is reported at once rather than retried into the error queue.
+        if (request is { PaymentIntentId: null, CancelledAt: null } && request.LeaseId == facts.LeaseId && facts.MoveInRequest is { } pending
+            && time.GetUtcNow() - facts.OccurredAt is var age && age < RecordingGrace && age > -RecordingGrace)
+            throw new MoveInPaymentNotRecordedException(facts.PaymentIntentId, pending);
 
         var knownLease = facts.LeaseId is { } claimed && await store.HasRequestForLeaseAsync(session, claimed, cancellationToken) ? claimed : (Guid?)null;
         var reason = facts.LeaseId switch
