@@ -78,21 +78,22 @@ public sealed class LoginThrottle : IDisposable
         var limits = Limits;
         var now = _time.GetUtcNow();
         var byAddress = Get(AddressKeyOf(address), () => new Window(now), limits.Window);
-        var pair = Get(PairKey(address, emailKey), () => new Pair(), TrustedFor);
-        if (byAddress is null || pair is null)
+        if (byAddress is null)
             return TimeSpan.FromSeconds(1);
 
         lock (byAddress)
             if (byAddress.Wait(now, limits.Window, limits.PerAddress) is { } addressWait)
                 return addressWait;
 
-        bool trusted;
-        lock (pair)
-        {
-            if (pair.Wait(now, limits) is { } pairWait)
-                return pairWait;
-            trusted = pair.LastSuccess is { } success && now - success < TrustedFor;
-        }
+        // A pair is kept only once it has failed or succeeded, so attempts alone never fill the counters.
+        var trusted = false;
+        if (Find<Pair>(PairKey(address, emailKey)) is { } pair)
+            lock (pair)
+            {
+                if (pair.Wait(now, limits) is { } pairWait)
+                    return pairWait;
+                trusted = pair.LastSuccess is { } success && now - success < TrustedFor;
+            }
 
         if (emailCeiling && !trusted && Find<Window>(EmailKeyOf(emailKey)) is { } byEmail)
             lock (byEmail)
