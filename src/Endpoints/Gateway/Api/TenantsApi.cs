@@ -35,7 +35,9 @@ static class TenantsApi
             return ApiProblems.Conflict("Email address taken", $"Tenant {holder.TenantId} has this email address; one address is one tenant.");
 
         var changed = tenant with { Name = request.Name?.Trim() ?? tenant.Name, Email = request.Email?.Trim() ?? tenant.Email, UpdatedAt = time.GetUtcNow() };
-        await store.SaveTenantContactAsync(session, changed, cancellationToken);
+        var emailChanged = !string.Equals(changed.Email, tenant.Email, StringComparison.Ordinal);
+        if (!await store.SaveTenantContactAsync(session, changed, emailChanged, cancellationToken))
+            return ApiProblems.Conflict("Email address taken", "Another tenant has this email address; one address is one tenant.");
         await session.CommitAsync(cancellationToken);
         return TypedResults.Ok(changed);
     }

@@ -180,12 +180,27 @@ public sealed class LeaseReadModel(SqlStorage storage)
     }
 
     /// <summary>Writes the tenant's name and email address, as staff changed them; the caller has checked the address is free.</summary>
-    public async Task SaveTenantContactAsync(SqlSession session, TenantRecord tenant, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves a staff member's change to a tenant's name or email. The email's unique key is written only when the email
+    /// changes (a tenant left without one by older data keeps it so), and false means another tenant holds the new address
+    /// (PostgreSQL: one that committed it while this transaction ran; the transaction can then only be rolled back).
+    /// </summary>
+    public async Task<bool> SaveTenantContactAsync(SqlSession session, TenantRecord tenant, bool emailChanged, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"""
-            UPDATE {_tenants} SET name = @name, email = @email, email_key = @email_key, updated_at = @updated_at WHERE tenant_id = @tenant_id
-            """);
-        await WithTenant(command, tenant).ExecuteNonQueryAsync(cancellationToken);
+        await using var command = session.CreateCommand(emailChanged
+            ? $"""
+              UPDATE {_tenants} SET name = @name, email = @email, email_key = @email_key, updated_at = @updated_at
+              WHERE tenant_id = @tenant_id AND NOT EXISTS (SELECT 1 FROM {_tenants} WHERE email_key = @email_key AND tenant_id <> @tenant_id)
+              """
+            : $"UPDATE {_tenants} SET name = @name, updated_at = @updated_at WHERE tenant_id = @tenant_id");
+        try
+        {
+            return await WithTenant(command, tenant).ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+        catch (DbException e) when (e.SqlState == "23505")
+        {
+            return false;
+        }
     }
 
     string LeaseByKey(string forUpdate) => $"SELECT {LeaseColumns} FROM {_leases} WHERE lease_id = @key {forUpdate}";
