@@ -26,10 +26,11 @@ public static class PaymentEvents
             return new WebhookEvent(eventId, type, null);
 
         var intent = root.RequiredObject("data", "data").RequiredObject("object", "data.object");
-        var paymentId = intent.RequiredString("id", "data.object.id");
+        var paymentId = WebhookJson.CheckIdentifier(intent.RequiredString("id", "data.object.id"), "data.object.id");
         var metadata = intent.Property("metadata");
         var leaseId = Guid.TryParse(metadata?.OptionalString("lease_id"), out var lease) && lease != Guid.Empty ? lease : (Guid?)null;
-        var moveInRequest = metadata?.OptionalString("move_in_request") is { Length: > 0 and <= MaxMetadataValue } request ? request : null;
+        var moveInRequest = metadata?.OptionalString("move_in_request") is { Length: > 0 and <= MaxMetadataValue } request
+            && Api.FieldRules.Unprintable(request) is null ? request : null;
         var occurredAt = Created(root);
 
         if (type == "payment_intent.payment_failed")
@@ -43,7 +44,7 @@ public static class PaymentEvents
                 LeaseId = leaseId,
                 MoveInRequest = moveInRequest,
                 Reason = intent.Property("last_payment_error") is { } error
-                    ? error.OptionalString("message") ?? error.OptionalString("code") ?? "The payment failed."
+                    ? Readable(error.OptionalString("message")) ?? Readable(error.OptionalString("code")) ?? "The payment failed."
                     : "The payment failed.",
                 OccurredAt = occurredAt,
             });
@@ -60,6 +61,10 @@ public static class PaymentEvents
             OccurredAt = occurredAt,
         });
     }
+
+    // The reason reaches the tenant's email and the logs: only a short, printable one is passed on.
+    static string? Readable(string? text) =>
+        text is { Length: > 0 and <= MaxMetadataValue } && Api.FieldRules.Unprintable(text) is null ? text : null;
 
     static DateTimeOffset Created(JsonElement root) =>
         root.Property("created") is { ValueKind: JsonValueKind.Number } created && created.TryGetInt64(out var seconds)
