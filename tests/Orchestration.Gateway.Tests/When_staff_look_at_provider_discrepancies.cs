@@ -37,10 +37,13 @@ public sealed class When_staff_look_at_provider_discrepancies(GatewayApiFixture 
         var mismatch = Discrepancy(leaseId);
         var unmatched = Discrepancy(leaseId, DiscrepancyKinds.Unmatched);
         var counted = new List<(long Value, string? Kind)>();
+        var meters = Gateway.Services.GetRequiredService<IMeterFactory>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == DiscrepancyMetrics.MeterName && instrument.Name == DiscrepancyMetrics.CounterName)
+            // Only this Gateway's counter: other tests' Gateways in this process count their own discrepancies meanwhile.
+            if (instrument.Meter.Name == DiscrepancyMetrics.MeterName && instrument.Name == DiscrepancyMetrics.CounterName
+                && ReferenceEquals(instrument.Meter.Scope, meters))
                 l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>

@@ -17,9 +17,11 @@ public sealed class RouteFuzzers(FuzzWorld world)
     static Dictionary<string, Gen<FuzzRequest>> Build(FuzzWorld w)
     {
         var leaseStart = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10);
-        var application = JsonSerializer.Serialize(new
+        // Applications aim at vacant units, one each until they are taken, so valid ones get past the unit check and
+        // reach the tenant matching; the held unit and unknown ones are in the mix through the mutations.
+        string Application(Guid unitId) => JsonSerializer.Serialize(new
         {
-            propertyId = w.PropertyId, unitId = w.UnitId, applicantName = "Ada Lovelace", applicantEmail = w.TenantEmail, monthlyRent = 1850.00m,
+            propertyId = w.PropertyId, unitId, applicantName = "Ada Lovelace", applicantEmail = w.TenantEmail, monthlyRent = 1850.00m,
             securityDeposit = 1850.00m, currency = "USD", leaseStart, leaseEnd = leaseStart.AddYears(1),
         }, JsonSerializerOptions.Web);
         var property = JsonSerializer.Serialize(PortalRequests.Property("Fuzzed Court"), JsonSerializerOptions.Web);
@@ -80,7 +82,8 @@ public sealed class RouteFuzzers(FuzzWorld world)
 
             ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset").Select(q => $"/api/leases{q}")),
             ["GET /api/leases/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}")),
-            ["POST /api/lease-applications"] = Send("POST", Gen.Const("/api/lease-applications"), application),
+            ["POST /api/lease-applications"] = Gen.OneOf([.. w.VacantUnits.Append(w.UnitId).Select(unit =>
+                Send("POST", Gen.Const("/api/lease-applications"), Application(unit)))]),
             ["POST /api/leases/{id:guid}/cancel"] = Send("POST", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/cancel"),
                 """{"reason":"Applicant withdrew"}"""),
         };
@@ -127,5 +130,6 @@ public sealed class RouteFuzzers(FuzzWorld world)
     }
 }
 
-/// <summary>The real records the fuzzers aim at: a property with a held unit, its lease and tenant, and a staff user.</summary>
-public sealed record FuzzWorld(Guid PropertyId, Guid UnitId, Guid LeaseId, Guid TenantId, string TenantEmail, Guid StaffUserId);
+/// <summary>The real records the fuzzers aim at: a property with a held unit and vacant ones, a lease and its tenant, and a staff user.</summary>
+public sealed record FuzzWorld(Guid PropertyId, Guid UnitId, Guid LeaseId, Guid TenantId, string TenantEmail, Guid StaffUserId,
+    IReadOnlyList<Guid> VacantUnits);

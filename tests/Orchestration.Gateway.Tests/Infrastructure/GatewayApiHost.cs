@@ -24,6 +24,7 @@ public sealed class GatewayApiHost : IAsyncDisposable
     }
 
     public Uri BaseAddress => _endpoint.BaseAddress;
+    public IServiceProvider Services => _endpoint.Services;
     public string VirtualHost { get; }
     public string Schema => _endpoint.Database.Schema;
     public string AdminPassword { get; }
