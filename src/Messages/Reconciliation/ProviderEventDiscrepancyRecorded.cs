@@ -8,7 +8,7 @@ namespace Orchestration.Messages.Reconciliation;
 /// </summary>
 public sealed record ProviderEventDiscrepancyRecorded
 {
-    /// <summary><c>payments</c>, <c>esign</c> or <c>screening</c>: the webhook the event came in on.</summary>
+    /// <summary>One of <see cref="DiscrepancyProviders"/>: the webhook the event came in on.</summary>
     public required string Provider { get; init; }
 
     /// <summary>The provider's own id of the event.</summary>
@@ -34,6 +34,16 @@ public sealed record ProviderEventDiscrepancyRecorded
 
     public required DateTimeOffset OccurredAt { get; init; }
     public required DateTimeOffset RecordedAt { get; init; }
+}
+
+/// <summary>The providers whose events are checked, named as their webhooks are (<c>/webhooks/{name}</c>).</summary>
+public static class DiscrepancyProviders
+{
+    public const string Payments = "payments";
+    public const string ESignature = "esign";
+    public const string Screening = "screening";
+
+    public static readonly IReadOnlyList<string> All = [Payments, ESignature, Screening];
 }
 
 public static class DiscrepancyKinds

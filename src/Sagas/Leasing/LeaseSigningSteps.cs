@@ -281,7 +281,7 @@ static class LeaseSigningSteps
         var machine = binder.Machine();
         return binder.Publish(context => new ProviderEventDiscrepancyRecorded
         {
-            Provider = "payments",
+            Provider = DiscrepancyProviders.Payments,
             EventId = context.Message.ProviderEventId ?? $"{context.Message.PaymentId}-{context.Message.ReceivedAt.ToUnixTimeSeconds()}",
             EventType = "payment_intent.succeeded",
             Kind = DiscrepancyKinds.Mismatch,

@@ -28,7 +28,7 @@ public sealed class PaymentIntentEventsConsumer(
     ILogger<PaymentIntentEventsConsumer> logger) : IConsumer<PaymentIntentSucceeded>, IConsumer<PaymentIntentFailed>
 {
     /// <summary>The webhook the events come in on, as the Gateway names it.</summary>
-    public const string Provider = "payments";
+    public const string Provider = DiscrepancyProviders.Payments;
 
     /// <summary>
     /// How long an intent that names our request may stay unrecorded before it is taken for one we will never record

@@ -12,9 +12,8 @@ public static class DiscrepanciesApi
 {
     public static readonly IReadOnlyList<string> Readers = [GatewayRoles.Admin, GatewayRoles.Accountant, GatewayRoles.PropertyManager];
 
-    // The webhooks that record discrepancies, as ProviderEventDiscrepancyRecorded names them. Event ids are short and
-    // printable (the receiver refuses others), so a longer or unprintable one cannot name anything kept.
-    static readonly string[] Providers = ["payments", "esign", "screening"];
+    // Event ids are short and printable (the receiver refuses others), so a longer or unprintable one cannot name anything kept.
+    static readonly IReadOnlyList<string> Providers = DiscrepancyProviders.All;
     const int MaxEventIdLength = 255;
     static readonly string[] Kinds = [DiscrepancyKinds.Unmatched, DiscrepancyKinds.Mismatch];
 

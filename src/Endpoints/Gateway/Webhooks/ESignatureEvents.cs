@@ -9,7 +9,7 @@ namespace Orchestration.Endpoints.Gateway.Webhooks;
 /// </summary>
 public static class ESignatureEvents
 {
-    public const string Route = "esign";
+    public const string Route = Messages.Reconciliation.DiscrepancyProviders.ESignature;
 
     public static WebhookEvent Read(JsonElement root, ReadOnlySpan<byte> body, DateTimeOffset now)
     {

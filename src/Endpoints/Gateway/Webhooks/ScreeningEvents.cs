@@ -8,7 +8,7 @@ namespace Orchestration.Endpoints.Gateway.Webhooks;
 /// </summary>
 public static class ScreeningEvents
 {
-    public const string Route = "screening";
+    public const string Route = Messages.Reconciliation.DiscrepancyProviders.Screening;
 
     public static WebhookEvent Read(JsonElement root, ReadOnlySpan<byte> body, DateTimeOffset now)
     {

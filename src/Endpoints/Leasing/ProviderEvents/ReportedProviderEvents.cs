@@ -10,8 +10,8 @@ namespace Orchestration.Endpoints.Leasing.ProviderEvents;
 /// </summary>
 public sealed class ReportedProviderEvents(IOptions<LeasingOptions> options, TimeProvider time)
 {
-    public const string ESignature = "esign";
-    public const string Screening = "screening";
+    public const string ESignature = DiscrepancyProviders.ESignature;
+    public const string Screening = DiscrepancyProviders.Screening;
 
     /// <summary>The provider names a request of ours for the lease, but not the one we made.</summary>
     public Task MismatchAsync(ConsumeContext context, string provider, string eventId, string eventType, Guid leaseId, string reference,
