@@ -144,14 +144,16 @@ public sealed class When_sign_in_attempts_come_too_fast
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Should_refuse_an_email_longer_than_an_address_can_be_before_counting_it(string provider)
+    public async Task Should_refuse_an_email_longer_than_an_address_can_be_and_count_it_against_the_address(string provider)
     {
-        await using var gateway = await StaffGatewayHost.StartAsync(provider);
+        await using var gateway = await StaffGatewayHost.StartAsync(provider,
+            new Dictionary<string, string?> { ["Gateway:Security:LoginRateLimit:PerAddress"] = "1" });
         var browser = gateway.Browser();
 
         var response = await browser.PostAsJsonAsync("/api/auth/login", new { email = new string('a', 300) + "@x.test", password = Password });
 
         (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("email", out _).ShouldBeTrue();
+        await (await browser.LoginAsync("nobody@orchestration.test", Password)).ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
