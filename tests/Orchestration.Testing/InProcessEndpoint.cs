@@ -50,6 +50,11 @@ public sealed class InProcessEndpoint : IAsyncDisposable
         {
             app = Build(setup, database);
             await app.StartAsync();
+            // The host's start does not wait for the bus: until every receive endpoint has bound its queue, an event
+            // published by a test would reach an exchange with nothing bound to it and be dropped.
+            var health = await app.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(60));
+            if (health != BusHealthStatus.Healthy)
+                throw new InvalidOperationException($"The {setup.Name} endpoint's bus is {health} 60 s after the host started.");
             return new InProcessEndpoint(app, setup, database);
         }
         catch

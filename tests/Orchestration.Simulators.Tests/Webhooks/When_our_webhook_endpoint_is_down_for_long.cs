@@ -53,22 +53,38 @@ public sealed class When_our_webhook_endpoint_stays_down() : SimulatorsTest(o =>
 {
     o.Screening.Enabled = true;
     o.Screening.Webhook.MaxAttempts = new WebhookOptions().MaxAttempts;
-    o.Screening.Webhook.GiveUpAfter = TimeSpan.FromSeconds(1);
+    o.Screening.Webhook.GiveUpAfter = GiveUpAfter;
     o.Screening.Webhook.FirstRetryDelay = TimeSpan.FromMilliseconds(20);
     o.Screening.Webhook.MaxRetryDelay = TimeSpan.FromMilliseconds(100);
 })
 {
+    static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(1);
+
     [Fact]
     public async Task Should_give_up_once_the_retry_period_is_over()
     {
         Harness.Receiver.AnswerNext([.. Enumerable.Repeat(500, 1000)]);
 
         using var screening = await Screening.When_an_applicant_is_screened.Request(Harness.Screening, "ada@example.com");
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var attempts = Harness.Receiver.Received.Count;
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Retries come at most 100 ms apart; a second without one, well after the period, means the simulator gave up.
+        var attempts = 0;
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); ; await Task.Delay(TimeSpan.FromSeconds(1)))
+        {
+            var now = Harness.Receiver.Received.Count;
+            if (now > 0 && now == attempts)
+                break;
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the simulator was still retrying 20 s after a 1 s retry period");
+            attempts = now;
+        }
 
-        attempts.ShouldBeGreaterThan(5);
-        Harness.Receiver.Received.Count.ShouldBe(attempts);
+        var sent = (await Harness.SentEventsAsync(Harness.Screening)).ShouldHaveSingleItem();
+        var tried = sent.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("at").GetDateTimeOffset()).ToList();
+        tried.Count.ShouldBe(attempts);
+        tried.Count.ShouldBeGreaterThan(2, "a failing delivery is retried, not given up at once");
+        var createdAt = sent.GetProperty("createdAt").GetDateTimeOffset();
+        // A retry is only scheduled within the period; the second allows for a late timer on a loaded machine.
+        (tried[^1] - createdAt).ShouldBeLessThan(GiveUpAfter + TimeSpan.FromSeconds(1), "no retry scheduled past the retry period");
+        (tried[^1] - createdAt).ShouldBeGreaterThan(GiveUpAfter / 2, "retried through the retry period, not stopped early");
+        sent.GetProperty("delivered").GetInt32().ShouldBe(0);
     }
 }
