@@ -34,14 +34,17 @@ public sealed class DevicesStore(SqlStorage storage)
             INSERT INTO {_accessCodes} (lease_id, access_code_id, property_id, unit_id, tenant_id, code_hash, valid_from, valid_through, issued_at)
             VALUES (@LeaseId, @AccessCodeId, @PropertyId, @UnitId, @TenantId, @CodeHash, @ValidFrom, @ValidThrough, @now)
             ON CONFLICT (lease_id) DO NOTHING
-            """, new { code.LeaseId, code.AccessCodeId, code.PropertyId, code.UnitId, code.TenantId, code.CodeHash, code.ValidFrom, code.ValidThrough, now },
-            cancellationToken)) == 1;
+            """, new
+            {
+                code.LeaseId, code.AccessCodeId, code.PropertyId, code.UnitId, code.TenantId, code.CodeHash, code.ValidFrom, code.ValidThrough, now,
+            }, cancellationToken)) == 1;
 
     /// <summary>Marks the lease's code revoked (the first revocation's time and reason stay), creating the row when nothing was issued yet.</summary>
     public async Task MarkRevokedAsync(SqlSession session, Guid leaseId, Guid propertyId, Guid unitId, string reason, long now,
         CancellationToken cancellationToken) =>
         await session.Connection.ExecuteAsync(session.Command($"""
-            INSERT INTO {_accessCodes} (lease_id, property_id, unit_id, revoked_at, revoke_reason) VALUES (@leaseId, @propertyId, @unitId, @now, @reason)
+            INSERT INTO {_accessCodes} (lease_id, property_id, unit_id, revoked_at, revoke_reason)
+            VALUES (@leaseId, @propertyId, @unitId, @now, @reason)
             ON CONFLICT (lease_id) DO UPDATE SET revoked_at = @now, revoke_reason = @reason
             WHERE {_accessCodes}.revoked_at IS NULL
             """, new { leaseId, propertyId, unitId, reason, now }, cancellationToken));

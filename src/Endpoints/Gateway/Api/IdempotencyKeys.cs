@@ -24,7 +24,8 @@ public sealed class IdempotencyKeys(SqlStorage storage)
     public async Task<bool> ClaimAsync(SqlSession session, string scope, string key, string requestHash, Guid leaseId, DateTimeOffset now,
         CancellationToken cancellationToken) =>
         await session.Connection.ExecuteAsync(session.Command($"""
-            INSERT INTO {_idempotencyKeys} (scope, idempotency_key, request_hash, lease_id, created_at) VALUES (@scope, @key, @requestHash, @leaseId, @now)
+            INSERT INTO {_idempotencyKeys} (scope, idempotency_key, request_hash, lease_id, created_at)
+            VALUES (@scope, @key, @requestHash, @leaseId, @now)
             ON CONFLICT (scope, idempotency_key) DO NOTHING
             """, new { scope, key, requestHash, leaseId, now }, cancellationToken)) == 1;
 
@@ -39,5 +40,6 @@ public sealed class IdempotencyKeys(SqlStorage storage)
 
     /// <summary>Forgets keys older than <paramref name="before"/>; a retry after that long is a new request.</summary>
     public Task<int> ForgetAsync(SqlSession session, DateTimeOffset before, CancellationToken cancellationToken) =>
-        session.Connection.ExecuteAsync(session.Command($"DELETE FROM {_idempotencyKeys} WHERE created_at < @before", new { before }, cancellationToken));
+        session.Connection.ExecuteAsync(session.Command($"DELETE FROM {_idempotencyKeys} WHERE created_at < @before", new { before },
+            cancellationToken));
 }

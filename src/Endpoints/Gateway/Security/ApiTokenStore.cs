@@ -118,8 +118,8 @@ public sealed class ApiTokenStore(SqlStorage storage, TimeProvider time, ILogger
             return Refused(TokenRefusal.OwnerDisabled, token, owner);
 
         if (token.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedPrecision)
-            await connection.ExecuteAsync(new CommandDefinition($"UPDATE {_tokens} SET last_used_at = @now WHERE id = @id", new { now, id = token.Id },
-                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition($"UPDATE {_tokens} SET last_used_at = @now WHERE id = @id",
+                new { now, id = token.Id }, cancellationToken: cancellationToken));
 
         return new TokenCheck(token, owner, [.. token.Roles.Intersect(owner.Roles)], null);
     }

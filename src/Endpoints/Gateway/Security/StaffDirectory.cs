@@ -61,6 +61,7 @@ public sealed class StaffDirectory(
     readonly string _tokens = storage.Table("api_tokens");
     readonly string _sessions = storage.Table("staff_sessions");
 
+    /// <summary>Revokes every live API token of the user <c>@id</c> at <c>@now</c>.</summary>
     string RevokeTokens => $"UPDATE {_tokens} SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL";
 
     /// <summary>The columns of a <see cref="UserRow"/>, in order, for a users table aliased <paramref name="alias"/>.</summary>
@@ -266,7 +267,8 @@ public sealed class StaffDirectory(
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<UserRow, string, (StaffUser, string)>(new CommandDefinition(
-                $"SELECT {Columns("u")}, u.password_hash FROM {_users} u {where} ORDER BY u.email_key", parameters, cancellationToken: cancellationToken),
+                $"SELECT {Columns("u")}, u.password_hash FROM {_users} u {where} ORDER BY u.email_key", parameters,
+                cancellationToken: cancellationToken),
             (row, hash) => (row.User, hash), splitOn: "password_hash")];
     }
 

@@ -28,7 +28,8 @@ public sealed class StaffSessions(SqlStorage storage, IOptions<GatewaySecurityOp
             cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO {_sessions} (id_hash, user_id, created_at, expires_at) VALUES (@hash, @userId, @now, @expiresAt)
-            """, new { hash = Hash(id), userId = user.Id, now, expiresAt = now + options.Value.SessionMaxLifetime }, cancellationToken: cancellationToken));
+            """, new { hash = Hash(id), userId = user.Id, now, expiresAt = now + options.Value.SessionMaxLifetime },
+            cancellationToken: cancellationToken));
         return id;
     }
 
