@@ -3,7 +3,7 @@ using Orchestration.Endpoints.Devices.AccessCodes;
 
 namespace Orchestration.Devices.Tests;
 
-public sealed class When_an_access_code_is_issued(DevicesFixture fixture) : DevicesTest(fixture)
+public abstract class When_an_access_code_is_issued(DevicesFixture fixture) : DevicesTest(fixture)
 {
     [Fact]
     public async Task Should_issue_one_code_per_lease_and_announce_the_same_id_on_a_repeat()
@@ -66,3 +66,9 @@ public sealed class When_an_access_code_is_issued(DevicesFixture fixture) : Devi
         AccessCode.Matches(code == "000000" ? "000001" : "000000", hash).ShouldBeFalse();
     }
 }
+
+public sealed class When_an_access_code_is_issued_on_sqlite(DevicesFixture.OnSqlite fixture)
+    : When_an_access_code_is_issued(fixture), IClassFixture<DevicesFixture.OnSqlite>;
+
+public sealed class When_an_access_code_is_issued_on_postgres(DevicesFixture.OnPostgres fixture)
+    : When_an_access_code_is_issued(fixture), IClassFixture<DevicesFixture.OnPostgres>;

@@ -10,4 +10,7 @@ public sealed record Paging(int Limit, int Offset)
     public const int MaxOffset = 10_000;
 }
 
-public sealed record Page<T>(IReadOnlyList<T> Items, int Limit, int Offset, long Total);
+public sealed record Page<T>(IReadOnlyList<T> Items, int Limit, int Offset, long Total)
+{
+    public Page<TOut> Select<TOut>(Func<T, TOut> map) => new([.. Items.Select(map)], Limit, Offset, Total);
+}

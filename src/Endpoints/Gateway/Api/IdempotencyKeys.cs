@@ -1,3 +1,5 @@
+using Dapper;
+
 namespace Orchestration.Endpoints.Gateway.Api;
 
 /// <summary>
@@ -20,31 +22,24 @@ public sealed class IdempotencyKeys(SqlStorage storage)
     /// same key waits here until the first one's transaction ends, and then finds its row.
     /// </summary>
     public async Task<bool> ClaimAsync(SqlSession session, string scope, string key, string requestHash, Guid leaseId, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
-            INSERT INTO {_idempotencyKeys} (scope, idempotency_key, request_hash, lease_id, created_at) VALUES (@scope, @key, @hash, @lease_id, @now)
+        CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
+            INSERT INTO {_idempotencyKeys} (scope, idempotency_key, request_hash, lease_id, created_at)
+            VALUES (@scope, @key, @requestHash, @leaseId, @now)
             ON CONFLICT (scope, idempotency_key) DO NOTHING
-            """)
-            .With("@scope", scope).With("@key", key).With("@hash", requestHash).With("@lease_id", leaseId).With("@now", now.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+            """, new { scope, key, requestHash, leaseId, now }, cancellationToken)) == 1;
 
     public async Task<(string RequestHash, Guid LeaseId)?> FindAsync(SqlSession session, string scope, string key,
         CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"""
+        var found = await session.Connection.QueryAsync<(string RequestHash, Guid LeaseId)>(session.Command($"""
             SELECT request_hash, lease_id FROM {_idempotencyKeys} WHERE scope = @scope AND idempotency_key = @key
-            """).With("@scope", scope).With("@key", key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetGuid(1)) : null;
+            """, new { scope, key }, cancellationToken));
+        return found.Any() ? found.Single() : null;
     }
 
     /// <summary>Forgets keys older than <paramref name="before"/>; a retry after that long is a new request.</summary>
-    public async Task<int> ForgetAsync(SqlSession session, DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"DELETE FROM {_idempotencyKeys} WHERE created_at < @before")
-            .With("@before", before.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<int> ForgetAsync(SqlSession session, DateTimeOffset before, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteAsync(session.Command($"DELETE FROM {_idempotencyKeys} WHERE created_at < @before", new { before },
+            cancellationToken));
 }

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using Dapper;
 
 namespace Orchestration.Endpoints.Gateway.Properties;
 
@@ -19,87 +19,73 @@ public sealed class PropertyStore(SqlStorage storage)
         unit_id, property_id, label, bedrooms, bathrooms, square_feet, market_rent_amount, market_rent_currency, status, lease_id, created_at
         """;
 
-    public async Task InsertPropertyAsync(SqlSession session, PropertyRecord property, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
+    public async Task InsertPropertyAsync(SqlSession session, PropertyRecord property, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
             INSERT INTO {_properties} ({PropertyColumns})
-            VALUES (@property_id, @name, @address_line1, @address_line2, @city, @region, @postal_code, @country, @created_at, @updated_at)
-            """);
-        await WithProperty(command, property).ExecuteNonQueryAsync(cancellationToken);
-    }
+            VALUES (@PropertyId, @Name, @AddressLine1, @AddressLine2, @City, @Region, @PostalCode, @Country, @CreatedAt, @UpdatedAt)
+            """, property, cancellationToken));
 
     /// <summary>False when there is no such property.</summary>
-    public async Task<bool> UpdatePropertyAsync(SqlSession session, PropertyRecord property, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
-            UPDATE {_properties} SET name = @name, address_line1 = @address_line1, address_line2 = @address_line2, city = @city, region = @region,
-                postal_code = @postal_code, country = @country, updated_at = @updated_at
-            WHERE property_id = @property_id
-            """);
-        return await WithProperty(command, property).ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public async Task<bool> UpdatePropertyAsync(SqlSession session, PropertyRecord property, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
+            UPDATE {_properties} SET name = @Name, address_line1 = @AddressLine1, address_line2 = @AddressLine2, city = @City, region = @Region,
+                postal_code = @PostalCode, country = @Country, updated_at = @UpdatedAt
+            WHERE property_id = @PropertyId
+            """, property, cancellationToken)) == 1;
 
     public Task<PropertyRecord?> FindPropertyAsync(SqlSession session, Guid propertyId, CancellationToken cancellationToken) =>
-        session.ReadByKeyAsync($"SELECT {PropertyColumns} FROM {_properties} WHERE property_id = @key", propertyId, ReadProperty, cancellationToken);
+        session.Connection.QuerySingleOrDefaultAsync<PropertyRecord?>(session.Command(
+            $"SELECT {PropertyColumns} FROM {_properties} WHERE property_id = @propertyId", new { propertyId }, cancellationToken));
 
-    public async Task<Page<PropertyRecord>> ListPropertiesAsync(SqlSession session, Paging paging, CancellationToken cancellationToken)
-    {
-        await using var count = session.CreateCommand($"SELECT COUNT(*) FROM {_properties}");
-        await using var command = session.CreateCommand($"""
+    public Task<Page<PropertyRecord>> ListPropertiesAsync(SqlSession session, Paging paging, CancellationToken cancellationToken) =>
+        session.QueryPageAsync<PropertyRecord>($"""
             SELECT {PropertyColumns} FROM {_properties} ORDER BY name, property_id LIMIT @limit OFFSET @offset
-            """);
-        return await command.ReadPageAsync(count, paging, ReadProperty, cancellationToken);
-    }
+            """, $"SELECT COUNT(*) FROM {_properties}", null, paging, cancellationToken);
 
     /// <summary>False when the property already has a unit with the same label, in any letter case.</summary>
-    public async Task<bool> InsertUnitAsync(SqlSession session, UnitRecord unit, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
+    public async Task<bool> InsertUnitAsync(SqlSession session, UnitRecord unit, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
             INSERT INTO {_units} ({UnitColumns}, label_key)
-            VALUES (@unit_id, @property_id, @label, @bedrooms, @bathrooms, @square_feet, @market_rent_amount, @market_rent_currency,
-                @status, @lease_id, @created_at, @label_key)
+            VALUES (@UnitId, @PropertyId, @Label, @Bedrooms, @Bathrooms, @SquareFeet, @MarketRentAmount, @MarketRentCurrency,
+                @Status, @LeaseId, @CreatedAt, @LabelKey)
             ON CONFLICT DO NOTHING
-            """)
-            .With("@label_key", unit.Label.ToLowerInvariant())
-            .With("@unit_id", unit.UnitId).With("@property_id", unit.PropertyId).With("@label", unit.Label).With("@bedrooms", unit.Bedrooms)
-            .With("@bathrooms", unit.Bathrooms).With("@square_feet", unit.SquareFeet).With("@market_rent_amount", unit.MarketRent.Amount)
-            .With("@market_rent_currency", unit.MarketRent.Currency).With("@status", unit.Status).With("@lease_id", unit.LeaseId)
-            .With("@created_at", unit.CreatedAt.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+            """, UnitRow.Of(unit), cancellationToken)) == 1;
 
     public Task<UnitRecord?> FindUnitAsync(SqlSession session, Guid unitId, CancellationToken cancellationToken) =>
-        session.ReadByKeyAsync(UnitByKey(""), unitId, ReadUnit, cancellationToken);
+        UnitAsync(session, unitId, "", cancellationToken);
 
     public Task<UnitRecord?> LockUnitAsync(SqlSession session, Guid unitId, CancellationToken cancellationToken) =>
-        session.ReadByKeyAsync(UnitByKey(_forUpdate), unitId, ReadUnit, cancellationToken);
+        UnitAsync(session, unitId, _forUpdate, cancellationToken);
 
     public async Task<IReadOnlyList<UnitRecord>> ListUnitsAsync(SqlSession session, Guid propertyId, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"""
-            SELECT {UnitColumns} FROM {_units} WHERE property_id = @property_id ORDER BY label, unit_id
-            """).With("@property_id", propertyId);
-        return await command.ReadAllAsync(ReadUnit, cancellationToken);
+        var rows = await session.Connection.QueryAsync<UnitRow>(session.Command($"""
+            SELECT {UnitColumns} FROM {_units} WHERE property_id = @propertyId ORDER BY label, unit_id
+            """, new { propertyId }, cancellationToken));
+        return [.. rows.Select(row => row.Record)];
     }
 
     /// <summary>Writes the unit's status and lease, as they follow the lease that holds it.</summary>
-    public async Task SaveUnitOccupancyAsync(SqlSession session, UnitRecord unit, CancellationToken cancellationToken)
+    public async Task SaveUnitOccupancyAsync(SqlSession session, UnitRecord unit, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"UPDATE {_units} SET status = @Status, lease_id = @LeaseId WHERE unit_id = @UnitId",
+            new { unit.UnitId, unit.Status, unit.LeaseId }, cancellationToken));
+
+    async Task<UnitRecord?> UnitAsync(SqlSession session, Guid unitId, string forUpdate, CancellationToken cancellationToken) =>
+        (await session.Connection.QuerySingleOrDefaultAsync<UnitRow>(session.Command(
+            $"SELECT {UnitColumns} FROM {_units} WHERE unit_id = @unitId {forUpdate}", new { unitId }, cancellationToken)))?.Record;
+
+    /// <summary>A row of <c>units</c>, where the market rent and its currency are columns of their own.</summary>
+    sealed record UnitRow(
+        Guid UnitId, Guid PropertyId, string Label, int Bedrooms, decimal Bathrooms, int SquareFeet, decimal MarketRentAmount,
+        string MarketRentCurrency, string Status, Guid? LeaseId, DateTimeOffset CreatedAt)
     {
-        await using var command = session.CreateCommand($"UPDATE {_units} SET status = @status, lease_id = @lease_id WHERE unit_id = @unit_id")
-            .With("@unit_id", unit.UnitId).With("@status", unit.Status).With("@lease_id", unit.LeaseId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        /// <summary>The label as it is unique within its property: in any letter case.</summary>
+        public string LabelKey => Label.ToLowerInvariant();
+
+        public UnitRecord Record => new(UnitId, PropertyId, Label, Bedrooms, Bathrooms, SquareFeet, new Money(MarketRentAmount, MarketRentCurrency),
+            Status, LeaseId, CreatedAt);
+
+        public static UnitRow Of(UnitRecord u) => new(u.UnitId, u.PropertyId, u.Label, u.Bedrooms, u.Bathrooms, u.SquareFeet, u.MarketRent.Amount,
+            u.MarketRent.Currency, u.Status, u.LeaseId, u.CreatedAt);
     }
-
-    string UnitByKey(string forUpdate) => $"SELECT {UnitColumns} FROM {_units} WHERE unit_id = @key {forUpdate}";
-
-    static DbCommand WithProperty(DbCommand command, PropertyRecord p) => command
-        .With("@property_id", p.PropertyId).With("@name", p.Name).With("@address_line1", p.AddressLine1).With("@address_line2", p.AddressLine2)
-        .With("@city", p.City).With("@region", p.Region).With("@postal_code", p.PostalCode).With("@country", p.Country)
-        .With("@created_at", p.CreatedAt.ToUnixTimeMilliseconds()).With("@updated_at", p.UpdatedAt.ToUnixTimeMilliseconds());
-
-    static PropertyRecord ReadProperty(DbDataReader r) => new(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetNullableString(3), r.GetString(4),
-        r.GetNullableString(5), r.GetString(6), r.GetString(7), SqlRows.At(r.GetInt64(8)), SqlRows.At(r.GetInt64(9)));
-
-    static UnitRecord ReadUnit(DbDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetInt32(3), r.GetDecimal(4), r.GetInt32(5),
-        SqlRows.MoneyAt(r, 6), r.GetString(8), r.GetNullableGuid(9), SqlRows.At(r.GetInt64(10)));
 }

@@ -1,6 +1,5 @@
-using System.Data.Common;
+using Dapper;
 using Orchestration.Messages.Reconciliation;
-using static Orchestration.Endpoints.Gateway.SqlRows;
 
 namespace Orchestration.Endpoints.Gateway.Reconciliation;
 
@@ -21,26 +20,22 @@ public sealed class DiscrepancyStore(SqlStorage storage)
         "provider, event_id, event_type, kind, reason, lease_id, provider_reference, amount, currency, occurred_at, recorded_at";
 
     /// <returns>True when the event was new; false when it was kept already.</returns>
-    public async Task<bool> TryRecordAsync(SqlSession session, ProviderEventDiscrepancyRecorded discrepancy, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
+    public async Task<bool> TryRecordAsync(SqlSession session, ProviderEventDiscrepancyRecorded discrepancy, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
             INSERT INTO {_discrepancies} ({Columns})
-            VALUES (@provider, @event_id, @event_type, @kind, @reason, @lease_id, @reference, @amount, @currency, @occurred_at, @recorded_at)
+            VALUES (@Provider, @EventId, @EventType, @Kind, @Reason, @LeaseId, @ProviderReference, @Amount, @Currency, @OccurredAt, @RecordedAt)
             ON CONFLICT (provider, event_id) DO NOTHING
-            """)
-            .With("@provider", discrepancy.Provider).With("@event_id", discrepancy.EventId).With("@event_type", discrepancy.EventType)
-            .With("@kind", discrepancy.Kind).With("@reason", discrepancy.Reason).With("@lease_id", discrepancy.LeaseId)
-            .With("@reference", discrepancy.ProviderReference).With("@amount", discrepancy.Amount?.Amount).With("@currency", discrepancy.Amount?.Currency)
-            .With("@occurred_at", discrepancy.OccurredAt.ToUnixTimeMilliseconds()).With("@recorded_at", discrepancy.RecordedAt.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+            """, new
+            {
+                discrepancy.Provider, discrepancy.EventId, discrepancy.EventType, discrepancy.Kind, discrepancy.Reason, discrepancy.LeaseId,
+                discrepancy.ProviderReference, Amount = discrepancy.Amount?.Amount, Currency = discrepancy.Amount?.Currency, discrepancy.OccurredAt,
+                discrepancy.RecordedAt,
+            }, cancellationToken)) > 0;
 
-    public async Task<DiscrepancyRecord?> FindAsync(SqlSession session, string provider, string eventId, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT {Columns} FROM {_discrepancies} WHERE provider = @provider AND event_id = @event_id")
-            .With("@provider", provider).With("@event_id", eventId);
-        return await command.ReadOneAsync(Read, cancellationToken);
-    }
+    public async Task<DiscrepancyRecord?> FindAsync(SqlSession session, string provider, string eventId, CancellationToken cancellationToken) =>
+        (await session.Connection.QuerySingleOrDefaultAsync<DiscrepancyRow>(session.Command(
+            $"SELECT {Columns} FROM {_discrepancies} WHERE provider = @provider AND event_id = @eventId", new { provider, eventId },
+            cancellationToken)))?.Record;
 
     /// <summary>Newest first.</summary>
     public async Task<Page<DiscrepancyRecord>> ListAsync(SqlSession session, DiscrepancyFilter filter, Paging paging, CancellationToken cancellationToken)
@@ -48,33 +43,26 @@ public sealed class DiscrepancyStore(SqlStorage storage)
         // Each condition is a fixed piece of SQL, chosen by which filters are given; every value stays a parameter.
         var conditions = new List<string>();
         if (filter.Provider is not null)
-            conditions.Add("provider = @provider");
+            conditions.Add("provider = @Provider");
         if (filter.Kind is not null)
-            conditions.Add("kind = @kind");
+            conditions.Add("kind = @Kind");
         if (filter.LeaseId is not null)
-            conditions.Add("lease_id = @lease_id");
+            conditions.Add("lease_id = @LeaseId");
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
 
-        await using var count = Filtered(session.CreateCommand($"SELECT COUNT(*) FROM {_discrepancies} {where}"));
-        await using var command = Filtered(session.CreateCommand($"""
+        var page = await session.QueryPageAsync<DiscrepancyRow>($"""
             SELECT {Columns} FROM {_discrepancies} {where}
             ORDER BY recorded_at DESC, provider, event_id LIMIT @limit OFFSET @offset
-            """));
-        return await command.ReadPageAsync(count, paging, Read, cancellationToken);
-
-        DbCommand Filtered(DbCommand c)
-        {
-            if (filter.Provider is not null)
-                c.With("@provider", filter.Provider);
-            if (filter.Kind is not null)
-                c.With("@kind", filter.Kind);
-            if (filter.LeaseId is not null)
-                c.With("@lease_id", filter.LeaseId.Value);
-            return c;
-        }
+            """, $"SELECT COUNT(*) FROM {_discrepancies} {where}", filter, paging, cancellationToken);
+        return page.Select(row => row.Record);
     }
 
-    static DiscrepancyRecord Read(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetNullableGuid(5), r.GetNullableString(6),
-        NullableMoneyAt(r, 7), At(r.GetInt64(9)), At(r.GetInt64(10)));
+    /// <summary>A row of <c>provider_discrepancies</c>, where the amount and its currency are columns of their own.</summary>
+    sealed record DiscrepancyRow(
+        string Provider, string EventId, string EventType, string Kind, string Reason, Guid? LeaseId, string? ProviderReference, decimal? Amount,
+        string? Currency, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt)
+    {
+        public DiscrepancyRecord Record => new(Provider, EventId, EventType, Kind, Reason, LeaseId, ProviderReference,
+            SqlRows.MoneyOf(Amount, Currency), OccurredAt, RecordedAt);
+    }
 }

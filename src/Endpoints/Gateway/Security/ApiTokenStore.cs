@@ -1,6 +1,6 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Dapper;
 
 namespace Orchestration.Endpoints.Gateway.Security;
 
@@ -58,15 +58,14 @@ public sealed class ApiTokenStore(SqlStorage storage, TimeProvider time, ILogger
             Truncate(now), expiresAt is { } e ? Truncate(e) : null, null, null);
 
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = $"""
+        await connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO {_tokens} (id, token_hash, name, user_id, roles, created_at, expires_at, revoked_at, last_used_at)
             VALUES (@id, @hash, @name, @userId, @roles, @createdAt, @expiresAt, NULL, NULL)
-            """;
-        insert.With("@id", token.Id).With("@hash", Hash(value)).With("@name", token.Name).With("@userId", owner.Id)
-            .With("@roles", StaffRoles.Format(token.Roles)).With("@createdAt", token.CreatedAt.ToUnixTimeMilliseconds())
-            .With("@expiresAt", token.ExpiresAt?.ToUnixTimeMilliseconds());
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+            """, new
+            {
+                id = token.Id, hash = Hash(value), name = token.Name, userId = owner.Id, roles = StaffRoles.Format(token.Roles),
+                createdAt = token.CreatedAt, expiresAt = token.ExpiresAt,
+            }, cancellationToken: cancellationToken));
 
         logger.LogInformation("Issued API token {TokenId} to staff user {UserId} with roles {Roles}", token.Id, owner.Id, token.Roles);
         return new IssuedApiToken(token, value);
@@ -76,34 +75,22 @@ public sealed class ApiTokenStore(SqlStorage storage, TimeProvider time, ILogger
     public async Task<IReadOnlyList<ApiToken>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        var rows = await connection.QueryAsync<TokenRow>(new CommandDefinition($"""
             SELECT {TokenColumns} FROM {_tokens} t JOIN {_users} u ON u.id = t.user_id
             {(ownerId is null ? "" : "WHERE t.user_id = @ownerId")}
             ORDER BY t.created_at DESC, t.id DESC
-            """;
-        if (ownerId is { } owner)
-            command.With("@ownerId", owner);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var tokens = new List<ApiToken>();
-        while (await reader.ReadAsync(cancellationToken))
-            tokens.Add(ReadToken(reader));
-        return tokens;
+            """, new { ownerId }, cancellationToken: cancellationToken));
+        return [.. rows.Select(row => row.Token)];
     }
 
     /// <summary>Revokes the token (again, harmlessly, if it already was); false when it does not exist or, given <paramref name="ownerId"/>, is not theirs.</summary>
     public async Task<bool> RevokeAsync(Guid id, Guid? ownerId, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        return await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE {_tokens} SET revoked_at = COALESCE(revoked_at, @now)
             WHERE id = @id {(ownerId is null ? "" : "AND user_id = @ownerId")}
-            """;
-        command.With("@now", time.GetUtcNow().ToUnixTimeMilliseconds()).With("@id", id);
-        if (ownerId is { } owner)
-            command.With("@ownerId", owner);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            """, new { now = time.GetUtcNow(), id, ownerId }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Checks a presented token and notes that it was used.</summary>
@@ -113,22 +100,14 @@ public sealed class ApiTokenStore(SqlStorage storage, TimeProvider time, ILogger
             return Refused(TokenRefusal.Malformed);
 
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        ApiToken token;
-        StaffUser owner;
-        await using (var select = connection.CreateCommand())
-        {
-            select.CommandText = $"""
+        var found = (await connection.QueryAsync<TokenRow, StaffDirectory.UserRow, (ApiToken Token, StaffUser Owner)>(new CommandDefinition($"""
                 SELECT {TokenColumns}, {StaffDirectory.Columns("u")}
                 FROM {_tokens} t JOIN {_users} u ON u.id = t.user_id
                 WHERE t.token_hash = @hash
-                """;
-            select.With("@hash", Hash(value));
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-                return Refused(TokenRefusal.Unknown);
-            token = ReadToken(reader);
-            owner = StaffDirectory.Read(reader, TokenColumnCount);
-        }
+                """, new { hash = Hash(value) }, cancellationToken: cancellationToken),
+            (token, owner) => (token.Token, owner.User), splitOn: "id")).SingleOrDefault();
+        if (found is not { Token: { } token, Owner: { } owner })
+            return Refused(TokenRefusal.Unknown);
 
         var now = time.GetUtcNow();
         if (token.RevokedAt is not null)
@@ -139,33 +118,22 @@ public sealed class ApiTokenStore(SqlStorage storage, TimeProvider time, ILogger
             return Refused(TokenRefusal.OwnerDisabled, token, owner);
 
         if (token.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedPrecision)
-        {
-            await using var touch = connection.CreateCommand();
-            touch.CommandText = $"UPDATE {_tokens} SET last_used_at = @now WHERE id = @id";
-            touch.With("@now", now.ToUnixTimeMilliseconds()).With("@id", token.Id);
-            await touch.ExecuteNonQueryAsync(cancellationToken);
-        }
+            await connection.ExecuteAsync(new CommandDefinition($"UPDATE {_tokens} SET last_used_at = @now WHERE id = @id",
+                new { now, id = token.Id }, cancellationToken: cancellationToken));
 
         return new TokenCheck(token, owner, [.. token.Roles.Intersect(owner.Roles)], null);
     }
 
     const string TokenColumns = "t.id, t.name, t.user_id, u.email, t.roles, t.created_at, t.expires_at, t.revoked_at, t.last_used_at";
-    const int TokenColumnCount = 9;
 
-    static ApiToken ReadToken(DbDataReader reader) => new(
-        reader.GetGuid(0),
-        reader.GetString(1),
-        reader.GetGuid(2),
-        reader.GetString(3),
-        StaffRoles.Parse(reader.GetString(4)),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-        FromUnix(reader.GetNullableInt64(6)),
-        FromUnix(reader.GetNullableInt64(7)),
-        FromUnix(reader.GetNullableInt64(8)));
+    /// <summary>The columns of <see cref="TokenColumns"/>: a row of the tokens table with its owner's email.</summary>
+    sealed record TokenRow(Guid Id, string Name, Guid UserId, string Email, string Roles, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt,
+        DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt)
+    {
+        public ApiToken Token => new(Id, Name, UserId, Email, StaffRoles.Parse(Roles), CreatedAt, ExpiresAt, RevokedAt, LastUsedAt);
+    }
 
     static TokenCheck Refused(TokenRefusal refusal, ApiToken? token = null, StaffUser? owner = null) => new(token, owner, [], refusal);
-
-    static DateTimeOffset? FromUnix(long? milliseconds) => milliseconds is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
     static DateTimeOffset Truncate(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 }

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Dapper;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace Orchestration.Endpoints.Gateway.Security;
@@ -17,23 +18,14 @@ public sealed class DataProtectionKeyRing(SqlStorage storage, TimeProvider time)
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT xml FROM {_keys} ORDER BY created_at, name";
-        using var reader = command.ExecuteReader();
-        var elements = new List<XElement>();
-        while (reader.Read())
-            elements.Add(XElement.Parse(reader.GetString(0)));
-        return elements;
+        return [.. connection.Query<string>($"SELECT xml FROM {_keys} ORDER BY created_at, name").Select(xml => XElement.Parse(xml))];
     }
 
     public void StoreElement(XElement element, string friendlyName)
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO {_keys} (name, xml, created_at) VALUES (@name, @xml, @createdAt) ON CONFLICT (name) DO NOTHING";
-        command.With("@name", friendlyName).With("@xml", element.ToString(SaveOptions.DisableFormatting))
-            .With("@createdAt", time.GetUtcNow().ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
+        connection.Execute($"INSERT INTO {_keys} (name, xml, created_at) VALUES (@name, @xml, @createdAt) ON CONFLICT (name) DO NOTHING",
+            new { name = friendlyName, xml = element.ToString(SaveOptions.DisableFormatting), createdAt = time.GetUtcNow() });
     }
 
     System.Data.Common.DbConnection Open()

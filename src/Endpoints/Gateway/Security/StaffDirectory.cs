@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Security.Cryptography;
+using Dapper;
 using Microsoft.AspNetCore.Identity;
 
 namespace Orchestration.Endpoints.Gateway.Security;
@@ -61,20 +61,19 @@ public sealed class StaffDirectory(
     readonly string _tokens = storage.Table("api_tokens");
     readonly string _sessions = storage.Table("staff_sessions");
 
-    /// <summary>The columns <see cref="Read"/> expects, in order, for a users table aliased <paramref name="alias"/>.</summary>
+    /// <summary>Revokes every live API token of the user <c>@id</c> at <c>@now</c>.</summary>
+    string RevokeTokens => $"UPDATE {_tokens} SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL";
+
+    /// <summary>The columns of a <see cref="UserRow"/>, in order, for a users table aliased <paramref name="alias"/>.</summary>
     internal static string Columns(string alias) =>
         string.Join(", ", new[] { "id", "email", "display_name", "roles", "security_stamp", "created_at", "disabled_at" }.Select(c => $"{alias}.{c}"));
 
-    internal const int ColumnCount = 7;
-
-    internal static StaffUser Read(DbDataReader reader, int offset) => new(
-        reader.GetGuid(offset),
-        reader.GetString(offset + 1),
-        reader.GetString(offset + 2),
-        StaffRoles.Parse(reader.GetString(offset + 3)),
-        reader.GetString(offset + 4),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(offset + 5)),
-        reader.GetNullableInt64(offset + 6) is { } disabledAt ? DateTimeOffset.FromUnixTimeMilliseconds(disabledAt) : null);
+    /// <summary>A row of the users table without its password hash.</summary>
+    internal sealed record UserRow(Guid Id, string Email, string DisplayName, string Roles, string SecurityStamp, DateTimeOffset CreatedAt,
+        DateTimeOffset? DisabledAt)
+    {
+        public StaffUser User => new(Id, Email, DisplayName, StaffRoles.Parse(Roles), SecurityStamp, CreatedAt, DisabledAt);
+    }
 
     /// <summary>The form in which an email is unique: trimmed and lower-cased.</summary>
     public static string EmailKey(string email) => email.Trim().ToLowerInvariant();
@@ -86,7 +85,7 @@ public sealed class StaffDirectory(
         (await FindRowByEmailAsync(email, cancellationToken))?.User;
 
     public async Task<IReadOnlyList<StaffUser>> ListAsync(CancellationToken cancellationToken) =>
-        [.. (await QueryAsync($"SELECT {Columns("u")}, u.password_hash FROM {_users} u ORDER BY u.email_key", _ => { }, cancellationToken)).Select(r => r.User)];
+        [.. (await UsersAsync("", null, cancellationToken)).Select(r => r.User)];
 
     /// <summary>Creates the user; null when another user already has the email (in any letter case).</summary>
     public async Task<StaffUser?> CreateAsync(string email, string displayName, string password, IEnumerable<string> roles, CancellationToken cancellationToken)
@@ -95,17 +94,16 @@ public sealed class StaffDirectory(
             DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()), null);
         var hash = await HashingAsync(() => _hasher.HashPassword(user, password), cancellationToken);
 
-        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = $"""
+        var inserted = await ExecuteAsync($"""
             INSERT INTO {_users} (id, email, email_key, display_name, password_hash, roles, security_stamp, created_at, disabled_at)
             VALUES (@id, @email, @emailKey, @displayName, @hash, @roles, @stamp, @createdAt, NULL)
             ON CONFLICT (email_key) DO NOTHING
-            """;
-        insert.With("@id", user.Id).With("@email", user.Email).With("@emailKey", EmailKey(email)).With("@displayName", user.DisplayName)
-            .With("@hash", hash).With("@roles", StaffRoles.Format(user.Roles)).With("@stamp", user.SecurityStamp)
-            .With("@createdAt", user.CreatedAt.ToUnixTimeMilliseconds());
-        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            """, new
+            {
+                id = user.Id, email = user.Email, emailKey = EmailKey(email), displayName = user.DisplayName, hash,
+                roles = StaffRoles.Format(user.Roles), stamp = user.SecurityStamp, createdAt = user.CreatedAt,
+            }, cancellationToken);
+        if (inserted == 0)
             return null;
 
         logger.LogInformation("Created staff user {UserId} with roles {Roles}", user.Id, user.Roles);
@@ -152,8 +150,7 @@ public sealed class StaffDirectory(
         if (verified == PasswordVerificationResult.SuccessRehashNeeded)
         {
             var rehashed = await HashingAsync(() => _hasher.HashPassword(user, password), cancellationToken);
-            await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash WHERE id = @id",
-                c => c.With("@hash", rehashed).With("@id", user.Id), cancellationToken);
+            await ExecuteAsync($"UPDATE {_users} SET password_hash = @hash WHERE id = @id", new { hash = rehashed, id = user.Id }, cancellationToken);
         }
         return new PasswordCheck(user, null);
     }
@@ -204,16 +201,16 @@ public sealed class StaffDirectory(
     {
         var hash = await HashingAsync(() => _hasher.HashPassword(user, newPassword), cancellationToken);
         var stamp = NewStamp();
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow();
+        var id = user.Id;
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, transaction, $"UPDATE {_users} SET password_hash = @hash, security_stamp = @stamp WHERE id = @id",
-            c => c.With("@hash", hash).With("@stamp", stamp).With("@id", user.Id), cancellationToken);
-        await ExecuteAsync(connection, transaction, $"DELETE FROM {_sessions} WHERE user_id = @id AND id_hash <> @keep",
-            c => c.With("@id", user.Id).With("@keep", keepSessionId is null ? "" : StaffSessions.Hash(keepSessionId)), cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition($"UPDATE {_users} SET password_hash = @hash, security_stamp = @stamp WHERE id = @id",
+            new { hash, stamp, id }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM {_sessions} WHERE user_id = @id AND id_hash <> @keep",
+            new { id, keep = keepSessionId is null ? "" : StaffSessions.Hash(keepSessionId) }, transaction, cancellationToken: cancellationToken));
         if (!keepApiTokens)
-            await ExecuteAsync(connection, transaction, $"UPDATE {_tokens} SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL",
-                c => c.With("@now", now).With("@id", user.Id), cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(RevokeTokens, new { now, id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return user with { SecurityStamp = stamp };
     }
@@ -222,8 +219,8 @@ public sealed class StaffDirectory(
     public async Task<StaffUser?> SetRolesAsync(Guid id, IEnumerable<string> roles, CancellationToken cancellationToken)
     {
         var normalized = StaffRoles.Normalize(roles);
-        var changed = await ExecuteAsync($"UPDATE {_users} SET roles = @roles WHERE id = @id",
-            c => c.With("@roles", StaffRoles.Format(normalized)).With("@id", id), cancellationToken);
+        var changed = await ExecuteAsync($"UPDATE {_users} SET roles = @roles WHERE id = @id", new { roles = StaffRoles.Format(normalized), id },
+            cancellationToken);
         return changed == 0 ? null : await FindAsync(id, cancellationToken);
     }
 
@@ -233,22 +230,17 @@ public sealed class StaffDirectory(
     /// </summary>
     public async Task<bool> DisableAsync(Guid id, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow();
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE {_users} SET disabled_at = COALESCE(disabled_at, @now), security_stamp = @stamp WHERE id = @id",
+                new { now, stamp = NewStamp(), id }, transaction, cancellationToken: cancellationToken)) == 0)
+            return false;
 
-        await using (var disable = connection.CreateCommand())
-        {
-            disable.Transaction = transaction;
-            disable.CommandText = $"UPDATE {_users} SET disabled_at = COALESCE(disabled_at, @now), security_stamp = @stamp WHERE id = @id";
-            disable.With("@now", now).With("@stamp", NewStamp()).With("@id", id);
-            if (await disable.ExecuteNonQueryAsync(cancellationToken) == 0)
-                return false;
-        }
-
-        await ExecuteAsync(connection, transaction, $"UPDATE {_tokens} SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL",
-            c => c.With("@now", now).With("@id", id), cancellationToken);
-        await ExecuteAsync(connection, transaction, $"DELETE FROM {_sessions} WHERE user_id = @id", c => c.With("@id", id), cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(RevokeTokens, new { now, id }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM {_sessions} WHERE user_id = @id", new { id }, transaction,
+            cancellationToken: cancellationToken));
 
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -256,51 +248,34 @@ public sealed class StaffDirectory(
 
     /// <summary>Lets a disabled user sign in again. Their old sessions and tokens stay ended. False when there is no such user.</summary>
     public async Task<bool> EnableAsync(Guid id, CancellationToken cancellationToken) =>
-        await ExecuteAsync($"UPDATE {_users} SET disabled_at = NULL WHERE id = @id", c => c.With("@id", id), cancellationToken) == 1;
+        await ExecuteAsync($"UPDATE {_users} SET disabled_at = NULL WHERE id = @id", new { id }, cancellationToken) == 1;
 
     async Task<(StaffUser User, string Hash)?> FindRowAsync(Guid id, CancellationToken cancellationToken)
     {
-        var found = await QueryAsync($"SELECT {Columns("u")}, u.password_hash FROM {_users} u WHERE u.id = @id", c => c.With("@id", id), cancellationToken);
+        var found = await UsersAsync("WHERE u.id = @id", new { id }, cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
 
     async Task<(StaffUser User, string Hash)?> FindRowByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        var found = await QueryAsync($"SELECT {Columns("u")}, u.password_hash FROM {_users} u WHERE u.email_key = @emailKey",
-            c => c.With("@emailKey", EmailKey(email)), cancellationToken);
+        var found = await UsersAsync("WHERE u.email_key = @emailKey", new { emailKey = EmailKey(email) }, cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
 
-    async Task<List<(StaffUser User, string Hash)>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    /// <summary>The users <paramref name="where"/> selects, each with their password hash, in the order of their email key.</summary>
+    async Task<IReadOnlyList<(StaffUser User, string Hash)>> UsersAsync(string where, object? parameters, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<(StaffUser, string)>();
-        while (await reader.ReadAsync(cancellationToken))
-            rows.Add((Read(reader, 0), reader.GetString(ColumnCount)));
-        return rows;
+        return [.. await connection.QueryAsync<UserRow, string, (StaffUser, string)>(new CommandDefinition(
+                $"SELECT {Columns("u")}, u.password_hash FROM {_users} u {where} ORDER BY u.email_key", parameters,
+                cancellationToken: cancellationToken),
+            (row, hash) => (row.User, hash), splitOn: "password_hash")];
     }
 
-    async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    async Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, Action<DbCommand> bind,
-        CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        bind(command);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
 
     async Task<T> HashingAsync<T>(Func<T> work, CancellationToken cancellationToken)

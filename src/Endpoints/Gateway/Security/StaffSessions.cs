@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dapper;
 
 namespace Orchestration.Endpoints.Gateway.Security;
 
@@ -22,14 +23,13 @@ public sealed class StaffSessions(SqlStorage storage, IOptions<GatewaySecurityOp
     {
         var now = time.GetUtcNow();
         var id = RandomNumberGenerator.GetHexString(64, lowercase: true);
-        await storage.ExecuteAsync($"DELETE FROM {_sessions} WHERE expires_at <= @now",
-            c => c.With("@now", now.ToUnixTimeMilliseconds()), cancellationToken);
-        await storage.ExecuteAsync($"""
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM {_sessions} WHERE expires_at <= @now", new { now },
+            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO {_sessions} (id_hash, user_id, created_at, expires_at) VALUES (@hash, @userId, @now, @expiresAt)
-            """,
-            c => c.With("@hash", Hash(id)).With("@userId", user.Id).With("@now", now.ToUnixTimeMilliseconds())
-                .With("@expiresAt", (now + options.Value.SessionMaxLifetime).ToUnixTimeMilliseconds()),
-            cancellationToken);
+            """, new { hash = Hash(id), userId = user.Id, now, expiresAt = now + options.Value.SessionMaxLifetime },
+            cancellationToken: cancellationToken));
         return id;
     }
 
@@ -37,20 +37,20 @@ public sealed class StaffSessions(SqlStorage storage, IOptions<GatewaySecurityOp
     public async Task<StaffSession?> FindAsync(string sessionId, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {StaffDirectory.Columns("u")}, s.expires_at
-            FROM {_sessions} s JOIN {_users} u ON u.id = s.user_id
-            WHERE s.id_hash = @hash AND s.expires_at > @now
-            """;
-        command.With("@hash", Hash(sessionId)).With("@now", time.GetUtcNow().ToUnixTimeMilliseconds());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StaffSession(StaffDirectory.Read(reader, 0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(StaffDirectory.ColumnCount)))
-            : null;
+        var found = await connection.QueryAsync<StaffDirectory.UserRow, DateTimeOffset, StaffSession>(new CommandDefinition($"""
+                SELECT {StaffDirectory.Columns("u")}, s.expires_at
+                FROM {_sessions} s JOIN {_users} u ON u.id = s.user_id
+                WHERE s.id_hash = @hash AND s.expires_at > @now
+                """, new { hash = Hash(sessionId), now = time.GetUtcNow() }, cancellationToken: cancellationToken),
+            (user, expiresAt) => new StaffSession(user.User, expiresAt), splitOn: "expires_at");
+        return found.SingleOrDefault();
     }
 
     /// <summary>Ends the session (nothing happens when it already ended).</summary>
-    public Task EndAsync(string sessionId, CancellationToken cancellationToken) =>
-        storage.ExecuteAsync($"DELETE FROM {_sessions} WHERE id_hash = @hash", c => c.With("@hash", Hash(sessionId)), cancellationToken);
+    public async Task EndAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM {_sessions} WHERE id_hash = @hash", new { hash = Hash(sessionId) },
+            cancellationToken: cancellationToken));
+    }
 }

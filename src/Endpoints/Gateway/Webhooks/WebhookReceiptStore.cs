@@ -1,3 +1,5 @@
+using Dapper;
+
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 
 public sealed class WebhookReceiptStore(SqlStorage storage)
@@ -10,24 +12,14 @@ public sealed class WebhookReceiptStore(SqlStorage storage)
 
     /// <summary>Records the delivery in the session's transaction; false when the event had been received before.</summary>
     public async Task<bool> TryRecordAsync(SqlSession session, string provider, string eventId, string type, DateTimeOffset receivedAt, string payload,
-        CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand(_insert)
-            .With("@provider", provider)
-            .With("@eventId", eventId)
-            .With("@type", type)
-            .With("@receivedAt", receivedAt.ToUnixTimeMilliseconds())
-            .With("@payload", payload);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+        CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command(_insert, new { provider, eventId, type, receivedAt, payload }, cancellationToken)) == 1;
 
     /// <summary>Forgets receipts recorded before the cutoff; returns how many.</summary>
     public async Task<int> RemoveReceivedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM {storage.Table("webhook_receipts")} WHERE received_at < @cutoff";
-        command.With("@cutoff", cutoff.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM {storage.Table("webhook_receipts")} WHERE received_at < @cutoff", new { cutoff }, cancellationToken: cancellationToken));
     }
 }

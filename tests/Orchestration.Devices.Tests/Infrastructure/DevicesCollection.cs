@@ -1,7 +1,0 @@
-namespace Orchestration.Devices.Tests.Infrastructure;
-
-[CollectionDefinition(Name)]
-public sealed class DevicesCollection : ICollectionFixture<DevicesFixture>
-{
-    public const string Name = "Devices";
-}
