@@ -3,6 +3,7 @@ using Orchestration.Endpoints.Leasing.ESignature;
 using Orchestration.Endpoints.Leasing.ProviderEvents;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
+using Orchestration.Platform.Http;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Leasing;
@@ -71,8 +72,15 @@ public static class LeasingExtensions
         return services;
     }
 
+    /// <summary>
+    /// A provider's typed client behind the standard resilience handler, which may send a request more than once. That
+    /// is safe here: every POST to these providers carries an <c>Idempotency-Key</c> (<see cref="ProviderHttp.PostAsync"/>
+    /// will not send one without), so a repeat of a create is answered with the first result, and a repeated
+    /// countersignature or void finds the envelope already in that state; a GET changes nothing.
+    /// </summary>
     static void AddProviderClient<TClient>(IServiceCollection services, Func<LeasingOptions, ProviderOptions> provider)
         where TClient : class =>
         services.AddHttpClient<TClient>((sp, client) =>
-            ProviderHttp.Configure(client, provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value)));
+                ProviderHttp.Configure(client, provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value)))
+            .AddProviderResilience(sp => provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value).Resilience);
 }
