@@ -60,8 +60,9 @@ public static class LeasingExtensions
         services.AddStore<LeasingStore>(LeasingMigrations.Tables);
         services.AddSingleton<ReportedProviderEvents>();
 
-        AddProviderClient<ScreeningClient>(services, leasing => leasing.Screening);
-        AddProviderClient<ESignatureClient>(services, leasing => leasing.ESignature);
+        var leasing = configuration.GetSection(LeasingOptions.Section);
+        AddProviderClient<ScreeningClient>(services, options => options.Screening, leasing.GetSection("Screening:Resilience"));
+        AddProviderClient<ESignatureClient>(services, options => options.ESignature, leasing.GetSection("ESignature:Resilience"));
 
         // Refusals by a provider and commands that can never succeed: no retry can help (LeasingFailures.cs).
         services.AddUnrecoverable<ProviderRejectedException>()
@@ -78,9 +79,10 @@ public static class LeasingExtensions
     /// will not send one without), so a repeat of a create is answered with the first result, and a repeated
     /// countersignature or void finds the envelope already in that state; a GET changes nothing.
     /// </summary>
-    static void AddProviderClient<TClient>(IServiceCollection services, Func<LeasingOptions, ProviderOptions> provider)
+    static void AddProviderClient<TClient>(
+        IServiceCollection services, Func<LeasingOptions, ProviderOptions> provider, IConfigurationSection resilience)
         where TClient : class =>
         services.AddHttpClient<TClient>((sp, client) =>
                 ProviderHttp.Configure(client, provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value)))
-            .AddProviderResilience(sp => provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value).Resilience);
+            .AddProviderResilience(resilience);
 }

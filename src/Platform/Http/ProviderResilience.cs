@@ -47,14 +47,17 @@ public static class ProviderResilience
     /// <c>Retry-After</c>; a total timeout bounds the whole; a circuit breaker stops calling a provider that keeps
     /// failing. What is left after the last attempt is the caller's to report, as any failed call.
     /// </summary>
-    public static IHttpClientBuilder AddProviderResilience(
-        this IHttpClientBuilder http, Func<IServiceProvider, ProviderResilienceOptions> settings)
+    /// <param name="section">
+    /// The <c>Resilience</c> section of the provider's settings, read as it is: the endpoint's options, which hold it too,
+    /// report its problems at start-up, once.
+    /// </param>
+    public static IHttpClientBuilder AddProviderResilience(this IHttpClientBuilder http, IConfigurationSection section)
     {
         // The handler's total timeout bounds every call; the client's own must not cut in first.
         http.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         http.AddStandardResilienceHandler().Configure((options, services) =>
         {
-            var resilience = settings(services);
+            var resilience = section.Get<ProviderResilienceOptions>() ?? new ProviderResilienceOptions();
             var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
 
             options.Retry.MaxRetryAttempts = Math.Max(1, resilience.MaxAttempts - 1);
