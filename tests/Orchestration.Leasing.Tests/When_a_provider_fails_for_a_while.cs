@@ -57,6 +57,19 @@ public sealed class When_a_provider_fails_for_a_while(LeasingFixture fixture) : 
     }
 
     [Fact]
+    public async Task Should_not_send_a_post_that_lacks_its_idempotency_key()
+    {
+        await using var front = await FlakyProvider.StartAsync(Host.Simulators.Screening!);
+        await using var clients = Clients(front.BaseUrl);
+        var lease = new Leases();
+
+        await Should.ThrowAsync<ArgumentException>(clients.GetRequiredService<ScreeningClient>().RequestAsync(
+            "Ada Lovelace", "ada@example.com", LeaseReference.Of(lease.LeaseId), idempotencyKey: " ", CancellationToken.None));
+
+        front.IdempotencyKeys.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Should_give_up_after_the_configured_attempts_and_leave_the_rest_to_the_retry_policy()
     {
         await using var front = await FlakyProvider.StartAsync(Host.Simulators.Screening!, Step.Refused503, Step.Refused503, Step.Refused503,

@@ -73,7 +73,8 @@ public sealed class When_smtp_asks_for_a_sign_in : IAsyncLifetime
 
         var failure = await Should.ThrowAsync<EmailRejectedException>(senders.Sender.SendAsync(EmailTo(recipient), CancellationToken.None));
 
-        failure.Message.ShouldContain("Notifications:Smtp:Security");
+        failure.Message.ShouldContain("Security StartTls");
+        failure.Message.ShouldContain("STARTTLS");
         (await _maildev.EmailsToAsync(recipient)).ShouldBeEmpty();
     }
 }

@@ -36,9 +36,10 @@ public sealed class SmtpEmailSender(IOptions<NotificationsOptions> options, Time
         }
         catch (NotSupportedException exception)
         {
-            // The server lacks what the settings require (STARTTLS, say): a configuration to fix, not an outage to wait out.
+            // The server lacks what the settings or the email require (STARTTLS, a sign-in, SMTPUTF8): something to fix,
+            // not an outage to wait out.
             throw new EmailRejectedException(Name,
-                $"the server does not offer what Notifications:Smtp:Security asks ({smtp.Security}): {exception.Message}");
+                $"the server does not support what Notifications:Smtp (Security {smtp.Security}) or the email asks: {exception.Message}");
         }
         catch (ServiceNotAuthenticatedException exception)
         {
