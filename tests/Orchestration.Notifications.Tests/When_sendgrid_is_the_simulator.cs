@@ -54,6 +54,20 @@ public sealed class When_sendgrid_is_the_simulator : IAsyncLifetime
         request.GetProperty("custom_args").GetProperty(SendGridEmailSender.DeduplicationKeyArg).GetString().ShouldBe(Email.DeduplicationKey);
         request.GetProperty("headers").GetProperty("Message-ID").GetString().ShouldBe(Email.MessageId);
         request.GetProperty("content")[0].GetProperty("type").GetString().ShouldBe("text/plain");
+        accepted.GetProperty("dropReason").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Should_not_be_dropped_for_a_recipient_name_with_a_comma()
+    {
+        var email = TenantEmailRenderer.Render(TestEmails.Command(TenantEmail.Welcome, recipientName: "O'Brien, Zoë"),
+            new MailAddress("no-reply@leases.example.com", "Property Management"));
+        await using var senders = SendGrid();
+
+        await senders.Sender.SendAsync(email, CancellationToken.None);
+
+        var accepted = (await AcceptedAsync()).EnumerateArray().ShouldHaveSingleItem();
+        accepted.GetProperty("dropReason").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
     [Fact]

@@ -103,6 +103,29 @@ public sealed class When_sending_mail() : SimulatorsTest(o => o.Mail.Enabled = t
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
     }
 
+    [Theory]
+    [InlineData("O'Brien, Zoë", "Invalid")]
+    [InlineData("Ada; Grace", "Invalid")]
+    [InlineData("\"O'Brien, Zoë\"", null)]
+    [InlineData("Zoë O'Brien", null)]
+    public async Task Should_accept_but_drop_a_recipient_name_that_reads_as_several_addresses(string name, string? dropReason)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            personalizations = new[] { new { to = new[] { new { email = "ada@example.com", name } } } },
+            from = new { email = "a@example.com" },
+            subject = "s",
+            content = new[] { new { type = "text/plain", value = "v" } },
+        });
+
+        using var response = await Send(Harness.Mail, body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var stored = (await Harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).EnumerateArray().ShouldHaveSingleItem();
+        var reason = stored.GetProperty("dropReason");
+        (reason.ValueKind == JsonValueKind.Null ? null : reason.GetString()).ShouldBe(dropReason);
+    }
+
     [Fact]
     public async Task Should_report_every_problem_of_a_request_at_once()
     {
