@@ -118,6 +118,23 @@ public sealed class When_sendgrid_is_called : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_not_start_with_a_total_timeout_no_longer_than_one_attempt()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Notifications:Provider"] = "SendGrid",
+            ["Notifications:SendGrid:BaseUrl"] = _sendGrid.BaseUrl,
+            ["Notifications:SendGrid:ApiKey"] = "SG.test-key",
+            ["Notifications:SendGrid:Resilience:AttemptTimeout"] = "00:00:10",
+            ["Notifications:SendGrid:Resilience:TotalTimeout"] = "00:00:05",
+        };
+
+        var failure = await Should.ThrowAsync<Exception>(NotificationsHost.StartAsync(settings));
+
+        failure.Message.ShouldContain("Notifications:SendGrid:Resilience:TotalTimeout must be longer than AttemptTimeout.");
+    }
+
+    [Fact]
     public async Task Should_fail_for_good_with_sendgrids_messages_on_a_client_error()
     {
         _sendGrid.Then(400, json: JsonSerializer.Serialize(new
