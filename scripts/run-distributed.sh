@@ -345,7 +345,7 @@ settings_for() {
           "Notifications__Provider=Smtp" \
           "Notifications__Smtp__Host=${MAILDEV%:*}" \
           "Notifications__Smtp__Port=${MAILDEV##*:}" \
-          "Notifications__Smtp__EnableSsl=false"
+          "Notifications__Smtp__Security=None"
       else
         printf '%s\n' \
           "Notifications__Provider=SendGrid" \

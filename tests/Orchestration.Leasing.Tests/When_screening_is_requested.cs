@@ -16,13 +16,7 @@ public sealed class When_screening_is_requested(LeasingFixture fixture) : Leasin
         var screeningId = await Host.ReadAsync((store, session, ct) => store.FindScreeningAsync(session, lease.LeaseId, ct));
         screeningId.ShouldNotBeNull().ShouldStartWith("scr");
 
-        using var simulator = SimulatorApi.Client(Host.Simulators.Screening!, LeasingHost.ScreeningKey);
-        var reference = LeaseReference.Of(lease.LeaseId);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
-        while ((await SimulatorApi.EventsAsync(simulator, "screening.completed", reference)).Count == 0 && DateTimeOffset.UtcNow < deadline)
-            await Task.Delay(50);
-        await Task.Delay(300);
-        var decisions = await SimulatorApi.EventsAsync(simulator, "screening.completed", reference);
+        var decisions = await Host.ScreeningDecisionsAsync(LeaseReference.Of(lease.LeaseId));
         decisions.Count.ShouldBe(1);
         decisions[0].GetProperty("payload").GetRawText().ShouldContain(screeningId);
     }

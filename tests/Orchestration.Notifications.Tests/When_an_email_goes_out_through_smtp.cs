@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Orchestration.Notifications.Tests;
 
-/// <summary>SMTP against a real server (maildev), read back through its REST API.</summary>
+/// <summary>SMTP through MailKit against a real server (maildev) with the default settings (no TLS, no sign-in), read back through its REST API.</summary>
 public sealed class When_an_email_goes_out_through_smtp(MailDev maildev) : IClassFixture<MailDev>
 {
     Dictionary<string, string?> Smtp() => new()
@@ -11,7 +11,6 @@ public sealed class When_an_email_goes_out_through_smtp(MailDev maildev) : IClas
         ["Notifications:From"] = "Property Management <no-reply@leases.example.com>",
         ["Notifications:Smtp:Host"] = "127.0.0.1",
         ["Notifications:Smtp:Port"] = maildev.SmtpPort.ToString(CultureInfo.InvariantCulture),
-        ["Notifications:Smtp:EnableSsl"] = "false",
     };
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace Orchestration.Notifications.Tests;
 
-/// <summary>The SendGrid client against a real HTTP server standing in for SendGrid's Mail Send endpoint.</summary>
+/// <summary>SendGrid's official client, as the endpoint wires it, against a real HTTP server standing in for SendGrid's Mail Send endpoint.</summary>
 public sealed class When_sendgrid_is_called : IAsyncLifetime
 {
     static readonly OutgoingEmail Email = TenantEmailRenderer.Render(
@@ -20,16 +20,16 @@ public sealed class When_sendgrid_is_called : IAsyncLifetime
         ["Notifications:Provider"] = "SendGrid",
         ["Notifications:SendGrid:BaseUrl"] = _sendGrid.BaseUrl,
         ["Notifications:SendGrid:ApiKey"] = "SG.test-key",
-        ["Notifications:SendGrid:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Notifications:SendGrid:BaseDelay"] = "00:00:00.050",
-        ["Notifications:SendGrid:MaxDelay"] = "00:00:05",
+        ["Notifications:SendGrid:Resilience:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Notifications:SendGrid:Resilience:BaseDelay"] = "00:00:00.050",
+        ["Notifications:SendGrid:Resilience:MaxDelay"] = "00:00:05",
     });
 
     [Fact]
     public async Task Should_post_the_documented_mail_send_request()
     {
         await using var senders = SendGrid();
-        senders.Sender.ShouldBeOfType<SendGridClient>();
+        senders.Sender.ShouldBeOfType<SendGridEmailSender>();
 
         var providerId = await senders.Sender.SendAsync(Email, CancellationToken.None);
 
@@ -51,6 +51,20 @@ public sealed class When_sendgrid_is_called : IAsyncLifetime
         body.GetProperty("headers").GetProperty("Message-ID").GetString().ShouldBe(Email.MessageId);
         body.GetProperty("custom_args").GetProperty("dedup_key").GetString().ShouldBe(Email.DeduplicationKey);
         body.GetProperty("custom_args").GetProperty("lease_id").GetString().ShouldBe(Email.LeaseId.ToString());
+        body.GetProperty("categories")[0].GetString().ShouldBe(nameof(TenantEmail.MoveInFundsReceived));
+    }
+
+    [Fact]
+    public async Task Should_quote_a_recipient_name_that_sendgrid_would_read_as_two_addresses()
+    {
+        var email = TenantEmailRenderer.Render(TestEmails.Command(TenantEmail.Welcome, recipientName: "O'Brien, Zoë; PhD"),
+            new MailAddress("no-reply@leases.example.com", "Property Management"));
+        await using var senders = SendGrid();
+
+        await senders.Sender.SendAsync(email, CancellationToken.None);
+
+        var to = _sendGrid.Calls.ShouldHaveSingleItem().Body.GetProperty("personalizations")[0].GetProperty("to")[0];
+        to.GetProperty("name").GetString().ShouldBe("\"O'Brien, Zoë; PhD\"");
     }
 
     [Fact]
@@ -101,6 +115,23 @@ public sealed class When_sendgrid_is_called : IAsyncLifetime
         await Should.ThrowAsync<EmailProviderUnavailableException>(senders.Sender.SendAsync(Email, CancellationToken.None));
 
         _sendGrid.Calls.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_not_start_with_a_total_timeout_no_longer_than_one_attempt()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Notifications:Provider"] = "SendGrid",
+            ["Notifications:SendGrid:BaseUrl"] = _sendGrid.BaseUrl,
+            ["Notifications:SendGrid:ApiKey"] = "SG.test-key",
+            ["Notifications:SendGrid:Resilience:AttemptTimeout"] = "00:00:10",
+            ["Notifications:SendGrid:Resilience:TotalTimeout"] = "00:00:05",
+        };
+
+        var failure = await Should.ThrowAsync<Exception>(NotificationsHost.StartAsync(settings));
+
+        failure.Message.ShouldContain("Notifications:SendGrid:Resilience:TotalTimeout must be longer than AttemptTimeout.");
     }
 
     [Fact]

@@ -12,16 +12,24 @@ namespace Orchestration.Testing;
 public sealed class MailDev : IAsyncLifetime
 {
     readonly ProcessOutput _output = new();
+    readonly string[] _arguments = [];
     Process? _process;
+
+    public MailDev()
+    {
+    }
+
+    MailDev(string[] arguments) => _arguments = arguments;
 
     public int SmtpPort { get; } = FreePort.Next();
     public int WebPort { get; } = FreePort.Next();
     public HttpClient Http { get; private set; } = null!;
     public string Output => _output.ToString();
 
-    public static async Task<MailDev> StartAsync()
+    /// <param name="arguments">More of maildev's options, such as <c>--incoming-user</c> and <c>--incoming-pass</c>.</param>
+    public static async Task<MailDev> StartAsync(params string[] arguments)
     {
-        var mailDev = new MailDev();
+        var mailDev = new MailDev(arguments);
         try
         {
             await mailDev.InitializeAsync();
@@ -49,6 +57,8 @@ public sealed class MailDev : IAsyncLifetime
             UseShellExecute = false,
             WorkingDirectory = peers,
         };
+        foreach (var argument in _arguments)
+            start.ArgumentList.Add(argument);
         var process = _process = Process.Start(start) ?? throw new InvalidOperationException("maildev did not start.");
         _output.Capture(process);
 

@@ -3,6 +3,7 @@ using Orchestration.Endpoints.Leasing.ESignature;
 using Orchestration.Endpoints.Leasing.ProviderEvents;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
+using Orchestration.Platform.Http;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Leasing;
@@ -59,8 +60,9 @@ public static class LeasingExtensions
         services.AddStore<LeasingStore>(LeasingMigrations.Tables);
         services.AddSingleton<ReportedProviderEvents>();
 
-        AddProviderClient<ScreeningClient>(services, leasing => leasing.Screening);
-        AddProviderClient<ESignatureClient>(services, leasing => leasing.ESignature);
+        var leasing = configuration.GetSection(LeasingOptions.Section);
+        AddProviderClient<ScreeningClient>(services, options => options.Screening, leasing.GetSection("Screening:Resilience"));
+        AddProviderClient<ESignatureClient>(services, options => options.ESignature, leasing.GetSection("ESignature:Resilience"));
 
         // Refusals by a provider and commands that can never succeed: no retry can help (LeasingFailures.cs).
         services.AddUnrecoverable<ProviderRejectedException>()
@@ -71,8 +73,16 @@ public static class LeasingExtensions
         return services;
     }
 
-    static void AddProviderClient<TClient>(IServiceCollection services, Func<LeasingOptions, ProviderOptions> provider)
+    /// <summary>
+    /// A provider's typed client behind the standard resilience handler, which may send a request more than once. That
+    /// is safe here: every POST to these providers carries an <c>Idempotency-Key</c> (<see cref="ProviderHttp.PostAsync"/>
+    /// will not send one without), so a repeat of a create is answered with the first result, and a repeated
+    /// countersignature or void finds the envelope already in that state; a GET changes nothing.
+    /// </summary>
+    static void AddProviderClient<TClient>(
+        IServiceCollection services, Func<LeasingOptions, ProviderOptions> provider, IConfigurationSection resilience)
         where TClient : class =>
         services.AddHttpClient<TClient>((sp, client) =>
-            ProviderHttp.Configure(client, provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value)));
+                ProviderHttp.Configure(client, provider(sp.GetRequiredService<IOptions<LeasingOptions>>().Value)))
+            .AddProviderResilience(resilience);
 }

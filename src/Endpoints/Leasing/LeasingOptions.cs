@@ -1,3 +1,5 @@
+using Orchestration.Platform.Http;
+
 namespace Orchestration.Endpoints.Leasing;
 
 /// <summary>The providers Leasing calls (<c>Leasing:Screening</c>, <c>Leasing:ESignature</c>); the saga's own timeouts share the section.</summary>
@@ -36,8 +38,8 @@ public class ProviderOptions
     /// <summary>Sent as a bearer token. From the environment or a secret store; never logged.</summary>
     public string ApiKey { get; set; } = "";
 
-    /// <summary>Time allowed for one call; past it the call fails and the recoverability policy retries it.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Retries, timeouts and circuit breaker of the calls to this provider (<c>…:Resilience</c>).</summary>
+    public ProviderResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>Where the provider posts its webhooks; none leaves it to the provider's account settings.</summary>
     public string? CallbackUrl { get; set; }
@@ -48,8 +50,8 @@ public class ProviderOptions
             yield return $"{section}:BaseUrl '{BaseUrl}' is not an absolute URL.";
         if (string.IsNullOrWhiteSpace(ApiKey))
             yield return $"{section}:ApiKey is required (set it from the environment: {section.Replace(":", "__", StringComparison.Ordinal)}__ApiKey).";
-        if (Timeout <= TimeSpan.Zero)
-            yield return $"{section}:Timeout must be positive.";
+        foreach (var problem in Resilience.Problems($"{section}:Resilience"))
+            yield return problem;
     }
 }
 

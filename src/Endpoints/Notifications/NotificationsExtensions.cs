@@ -1,6 +1,7 @@
 using MassTransit;
 using Orchestration.Endpoints.Notifications.Sending;
 using Orchestration.Endpoints.Notifications.Templates;
+using Orchestration.Platform.Http;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Notifications;
@@ -33,11 +34,14 @@ public static class NotificationsExtensions
 
         services.AddScoped<PickupEmailSender>();
         services.AddSingleton<SmtpEmailSender>();
-        services.AddHttpClient<SendGridClient>((sp, client) =>
-            SendGridClient.Configure(client, sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.SendGrid));
+        services.AddTransient<SendGridEmailSender>();
+        services.AddHttpClient(SendGridEmailSender.HttpClientName)
+            .AddTypedClient((http, sp) =>
+                SendGridEmailSender.Client(http, sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.SendGrid))
+            .AddProviderResilience(configuration.GetSection($"{NotificationsOptions.Section}:SendGrid:Resilience"));
         services.AddScoped<IEmailSender>(sp => sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.Provider.ToLowerInvariant() switch
         {
-            "sendgrid" => sp.GetRequiredService<SendGridClient>(),
+            "sendgrid" => sp.GetRequiredService<SendGridEmailSender>(),
             "smtp" => sp.GetRequiredService<SmtpEmailSender>(),
             _ => sp.GetRequiredService<PickupEmailSender>(),
         });

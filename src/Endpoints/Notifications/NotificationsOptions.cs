@@ -1,4 +1,6 @@
 using System.Net.Mail;
+using MailKit.Security;
+using Orchestration.Platform.Http;
 
 namespace Orchestration.Endpoints.Notifications;
 
@@ -33,12 +35,21 @@ public sealed class NotificationsOptions : IValidatableOptions
                     yield return $"Notifications:SendGrid:BaseUrl '{SendGrid.BaseUrl}' is not an absolute URL.";
                 if (string.IsNullOrWhiteSpace(SendGrid.ApiKey))
                     yield return "Notifications:SendGrid:ApiKey is required (set it from the environment: Notifications__SendGrid__ApiKey).";
-                if (SendGrid.MaxAttempts < 1)
-                    yield return "Notifications:SendGrid:MaxAttempts must be at least 1.";
+                foreach (var problem in SendGrid.Resilience.Problems("Notifications:SendGrid:Resilience"))
+                    yield return problem;
                 break;
             case "smtp":
                 if (string.IsNullOrWhiteSpace(Smtp.Host))
                     yield return "Notifications:Smtp:Host is required.";
+                if (!Enum.IsDefined(Smtp.Security))
+                {
+                    yield return $"Notifications:Smtp:Security '{Smtp.Security}' is unknown. "
+                        + "Use 'None', 'StartTls', 'StartTlsWhenAvailable', 'SslOnConnect' or 'Auto'.";
+                }
+                if (string.IsNullOrEmpty(Smtp.Username) && !string.IsNullOrEmpty(Smtp.Password))
+                    yield return "Notifications:Smtp:Password is set without a Username.";
+                if (Smtp.Timeout <= TimeSpan.Zero)
+                    yield return "Notifications:Smtp:Timeout must be positive.";
                 break;
             case "pickup":
                 break;
@@ -63,29 +74,25 @@ public sealed class SendGridOptions
     /// <summary>The API key, sent as a bearer token. From the environment or a secret store; never logged.</summary>
     public string ApiKey { get; set; } = "";
 
-    /// <summary>Calls per email, the first included, before the failure goes back to the endpoint's recoverability policy.</summary>
-    public int MaxAttempts { get; set; } = 4;
-
-    /// <summary>The first backoff; each further one doubles, with jitter.</summary>
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
     /// <summary>
-    /// The longest this endpoint waits between two calls. A <c>Retry-After</c> longer than this is not waited out here,
-    /// with the inbox transaction open: the attempt fails and the delayed retries of the recoverability policy take over.
+    /// Retries (429 and 5xx, honouring <c>Retry-After</c>), timeouts and circuit breaker of the calls to SendGrid
+    /// (<c>Notifications:SendGrid:Resilience</c>).
     /// </summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Time allowed for one call.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    public ProviderResilienceOptions Resilience { get; set; } = new();
 }
 
 public sealed class SmtpOptions
 {
     public string Host { get; set; } = "";
     public int Port { get; set; } = 25;
-    public bool EnableSsl { get; set; }
 
-    /// <summary>Leave empty for a server that takes mail without authentication.</summary>
+    /// <summary>
+    /// <c>None</c> (plain, as a local test server wants), <c>StartTls</c> (upgrade after connecting, required: port 587),
+    /// <c>SslOnConnect</c> (TLS from the first byte: port 465), <c>StartTlsWhenAvailable</c> or <c>Auto</c>.
+    /// </summary>
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.None;
+
+    /// <summary>Leave empty for a server that takes mail without authentication; otherwise the best mechanism the server offers is used.</summary>
     public string Username { get; set; } = "";
 
     /// <summary>From the environment or a secret store; never logged.</summary>

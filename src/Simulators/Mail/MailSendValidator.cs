@@ -13,6 +13,16 @@ internal static class MailSendValidator
     const string HelpRoot = "http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html#message.";
     const int MaxPersonalizations = 1000;
     const int MaxRecipients = 1000;
+    const int MaxCustomArgsBytes = 10_000;
+    const int MaxCategories = 10;
+    const int MaxCategoryLength = 255;
+
+    /// <summary>Headers SendGrid sets itself and refuses to take from a request.</summary>
+    static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "x-sg-id", "x-sg-eid", "received", "dkim-signature", "Content-Type", "Content-Transfer-Encoding",
+        "To", "From", "Subject", "Reply-To", "CC", "BCC",
+    };
     public static readonly IReadOnlyList<string> RecipientKinds = ["to", "cc", "bcc"];
 
     public static IReadOnlyList<SendGridError> Validate(JsonElement mail)
@@ -31,6 +41,9 @@ internal static class MailSendValidator
         }
         if (!hasTemplate)
             ValidateContent(mail, errors);
+        ValidateHeaders(mail, "headers", errors);
+        ValidateCustomArgs(mail, "custom_args", errors);
+        ValidateCategories(mail, errors);
         return errors;
     }
 
@@ -68,6 +81,8 @@ internal static class MailSendValidator
 
             recipients += ValidateRecipients(personalization, path, errors);
             everyHasSubject &= NonEmptyString(personalization, "subject");
+            ValidateHeaders(personalization, path + ".headers", errors);
+            ValidateCustomArgs(personalization, path + ".custom_args", errors);
         }
 
         if (recipients > MaxRecipients)
@@ -157,6 +172,78 @@ internal static class MailSendValidator
             index++;
         }
     }
+
+    /// <summary>An object of string values, none of them a header SendGrid keeps for itself.</summary>
+    static void ValidateHeaders(JsonElement owner, string path, List<SendGridError> errors)
+    {
+        if (!StringMap(owner, "headers", path, errors, out var headers))
+            return;
+        foreach (var header in headers.EnumerateObject().Where(h => ReservedHeaders.Contains(h.Name)))
+        {
+            errors.Add(new(Invariant($"The header {header.Name} is reserved and cannot be set: SendGrid sets it itself."),
+                path, HelpRoot + "headers"));
+        }
+    }
+
+    /// <summary>An object of string values, smaller than SendGrid's limit once serialized.</summary>
+    static void ValidateCustomArgs(JsonElement owner, string path, List<SendGridError> errors)
+    {
+        if (StringMap(owner, "custom_args", path, errors, out var args)
+            && System.Text.Encoding.UTF8.GetByteCount(args.GetRawText()) >= MaxCustomArgsBytes)
+        {
+            errors.Add(new(Invariant($"The custom_args field must be smaller than {MaxCustomArgsBytes} bytes."), path, HelpRoot + "custom_args"));
+        }
+    }
+
+    /// <returns>Whether the property is present and an object whose every value is a string; absent adds no error.</returns>
+    static bool StringMap(JsonElement owner, string property, string path, List<SendGridError> errors, out JsonElement map)
+    {
+        if (!owner.TryGetProperty(property, out map) || map.ValueKind == JsonValueKind.Null)
+            return false;
+        if (map.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new(Invariant($"Invalid type. Expected: object, given: {TypeName(map)}."), path, HelpRoot + property));
+            return false;
+        }
+
+        var valid = true;
+        foreach (var entry in map.EnumerateObject().Where(e => e.Value.ValueKind != JsonValueKind.String))
+        {
+            errors.Add(new(Invariant($"Invalid type. Expected: string, given: {TypeName(entry.Value)}."), $"{path}.{entry.Name}", HelpRoot + property));
+            valid = false;
+        }
+        return valid;
+    }
+
+    static void ValidateCategories(JsonElement mail, List<SendGridError> errors)
+    {
+        if (!mail.TryGetProperty("categories", out var categories) || categories.ValueKind == JsonValueKind.Null)
+            return;
+        if (categories.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new(Invariant($"Invalid type. Expected: array, given: {TypeName(categories)}."), "categories", HelpRoot + "categories"));
+            return;
+        }
+        if (categories.GetArrayLength() > MaxCategories)
+            errors.Add(new(Invariant($"You may not have more than {MaxCategories} categories per request."), "categories", HelpRoot + "categories"));
+
+        var index = 0;
+        foreach (var category in categories.EnumerateArray())
+        {
+            var path = Invariant($"categories.{index++}");
+            if (category.ValueKind != JsonValueKind.String)
+                errors.Add(new(Invariant($"Invalid type. Expected: string, given: {TypeName(category)}."), path, HelpRoot + "categories"));
+            else if (category.GetString()!.Length > MaxCategoryLength)
+                errors.Add(new(Invariant($"A category cannot have more than {MaxCategoryLength} characters."), path, HelpRoot + "categories"));
+        }
+    }
+
+    static string TypeName(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number => value.TryGetInt64(out _) ? "integer" : "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        var kind => kind.ToString().ToLowerInvariant(),
+    };
 
     static bool NonEmptyString(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 };

@@ -84,6 +84,20 @@ public sealed class LeasingHost : IAsyncDisposable
         return LeaseDocument.IdFor(lease.LeaseId);
     }
 
+    /// <summary>
+    /// The decisions the screening simulator raised for a lease reference: once the first is out, and what else came in
+    /// the 300 ms after it (a second screening would decide within the same delay).
+    /// </summary>
+    public async Task<List<JsonElement>> ScreeningDecisionsAsync(string reference)
+    {
+        using var simulator = SimulatorApi.Client(Simulators.Screening!, ScreeningKey);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while ((await SimulatorApi.EventsAsync(simulator, "screening.completed", reference)).Count == 0 && DateTimeOffset.UtcNow < deadline)
+            await Task.Delay(50);
+        await Task.Delay(300);
+        return await SimulatorApi.EventsAsync(simulator, "screening.completed", reference);
+    }
+
     /// <summary>Reads the endpoint's tables through its own store, in a transaction that is rolled back.</summary>
     public Task<T> ReadAsync<T>(Func<LeasingStore, SqlSession, CancellationToken, Task<T>> read) => _endpoint.ReadAsync(read);
 

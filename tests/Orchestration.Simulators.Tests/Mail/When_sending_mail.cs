@@ -58,6 +58,12 @@ public sealed class When_sending_mail() : SimulatorsTest(o => o.Mail.Enabled = t
     [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "content": [{ "type": "text/plain", "value": "v" }] }""", "subject")]
     [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s" }""", "content")]
     [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "" }] }""", "content.0.value")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }], "custom_args": { "lease": 42 } }""", "custom_args.lease")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }], "custom_args": { "ok": true } }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }] }""", "personalizations.0.custom_args.ok")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }], "custom_args": "lease-42" }""", "custom_args")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }], "headers": { "From": "x@example.com" } }""", "headers")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }], "categories": ["1","2","3","4","5","6","7","8","9","10","11"] }""", "categories")]
+    [InlineData("""{ "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s", "content": [{ "type": "text/plain", "value": "v" }], "categories": [7] }""", "categories.0")]
     public async Task Should_refuse_what_sendgrid_refuses_naming_the_field(string body, string field)
     {
         using var response = await Send(Harness.Mail, body);
@@ -68,6 +74,56 @@ public sealed class When_sending_mail() : SimulatorsTest(o => o.Mail.Enabled = t
         error.Text("message").ShouldNotBeNullOrEmpty();
         error.Text("help").ShouldStartWith("http://sendgrid.com/docs/");
         (await Harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Should_refuse_custom_args_of_10000_bytes_or_more()
+    {
+        var args = JsonSerializer.Serialize(new { dedup_key = new string('k', 10_000) });
+        using var response = await Send(Harness.Mail, $$"""
+            { "personalizations": [{ "to": [{ "email": "ada@example.com" }] }], "from": { "email": "a@example.com" }, "subject": "s",
+              "content": [{ "type": "text/plain", "value": "v" }], "custom_args": {{args}} }
+            """);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.JsonAsync()).GetProperty("errors").EnumerateArray().ShouldHaveSingleItem().Text("field").ShouldBe("custom_args");
+    }
+
+    [Fact]
+    public async Task Should_accept_a_message_id_header_and_string_custom_args_and_categories()
+    {
+        using var response = await Send(Harness.Mail, """
+            { "personalizations": [{ "to": [{ "email": "ada@example.com", "name": "\"O'Brien, Zoë\"" }] }],
+              "from": { "email": "a@example.com", "name": "Property Management" }, "subject": "s",
+              "content": [{ "type": "text/plain", "value": "v" }, { "type": "text/html", "value": "<p>v</p>" }],
+              "headers": { "Message-ID": "<0123.tenant-email@example.com>" }, "custom_args": { "dedup_key": "lease-1-Welcome" },
+              "categories": ["Welcome"] }
+            """);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Theory]
+    [InlineData("O'Brien, Zoë", "Invalid")]
+    [InlineData("Ada; Grace", "Invalid")]
+    [InlineData("\"O'Brien, Zoë\"", null)]
+    [InlineData("Zoë O'Brien", null)]
+    public async Task Should_accept_but_drop_a_recipient_name_that_reads_as_several_addresses(string name, string? dropReason)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            personalizations = new[] { new { to = new[] { new { email = "ada@example.com", name } } } },
+            from = new { email = "a@example.com" },
+            subject = "s",
+            content = new[] { new { type = "text/plain", value = "v" } },
+        });
+
+        using var response = await Send(Harness.Mail, body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var stored = (await Harness.Mail.GetFromJsonAsync<JsonElement>("/_sim/mail/messages")).EnumerateArray().ShouldHaveSingleItem();
+        var reason = stored.GetProperty("dropReason");
+        (reason.ValueKind == JsonValueKind.Null ? null : reason.GetString()).ShouldBe(dropReason);
     }
 
     [Fact]

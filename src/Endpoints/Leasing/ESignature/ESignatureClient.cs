@@ -15,22 +15,21 @@ public sealed class ESignatureClient(HttpClient http, IOptions<LeasingOptions> o
             new Party(settings.CountersignerName, settings.CountersignerEmail),
             reference,
             settings.CallbackUrl);
-        var envelope = await ProviderHttp.SendAsync<EnvelopeResource>(http, Provider, HttpMethod.Post, "v1/envelopes", body, idempotencyKey, cancellationToken);
+        var envelope = await ProviderHttp.PostAsync<EnvelopeResource>(http, Provider, "v1/envelopes", body, idempotencyKey, cancellationToken);
         return new CreatedEnvelope(envelope.Id, envelope.SigningUrl ?? throw new ProviderUnavailableException(Provider, $"envelope {envelope.Id} has no signing URL"));
     }
 
     public Task CountersignAsync(string envelopeId, string idempotencyKey, CancellationToken cancellationToken) =>
-        ProviderHttp.SendAsync<EnvelopeResource>(http, Provider, HttpMethod.Post, $"v1/envelopes/{Uri.EscapeDataString(envelopeId)}/countersign", null,
+        ProviderHttp.PostAsync<EnvelopeResource>(http, Provider, $"v1/envelopes/{Uri.EscapeDataString(envelopeId)}/countersign", null,
             idempotencyKey, cancellationToken);
 
     public Task VoidAsync(string envelopeId, string reason, string idempotencyKey, CancellationToken cancellationToken) =>
-        ProviderHttp.SendAsync<EnvelopeResource>(http, Provider, HttpMethod.Post, $"v1/envelopes/{Uri.EscapeDataString(envelopeId)}/void",
+        ProviderHttp.PostAsync<EnvelopeResource>(http, Provider, $"v1/envelopes/{Uri.EscapeDataString(envelopeId)}/void",
             new VoidEnvelope(reason), idempotencyKey, cancellationToken);
 
     /// <summary>The envelope's status: <c>sent</c>, <c>signed</c>, <c>completed</c>, <c>declined</c> or <c>voided</c>.</summary>
     public async Task<string> StatusAsync(string envelopeId, CancellationToken cancellationToken) =>
-        (await ProviderHttp.SendAsync<EnvelopeResource>(http, Provider, HttpMethod.Get, $"v1/envelopes/{Uri.EscapeDataString(envelopeId)}", null, null,
-            cancellationToken)).Status;
+        (await ProviderHttp.GetAsync<EnvelopeResource>(http, Provider, $"v1/envelopes/{Uri.EscapeDataString(envelopeId)}", cancellationToken)).Status;
 
     sealed record CreateEnvelope(Document Document, Party Signer, Party Countersigner, string Reference, string? CallbackUrl);
 

@@ -10,8 +10,7 @@ public sealed class ScreeningClient(HttpClient http, IOptions<LeasingOptions> op
         CancellationToken cancellationToken)
     {
         var body = new CreateScreening(new Applicant(applicantName, applicantEmail), reference, options.Value.Screening.CallbackUrl);
-        var screening = await ProviderHttp.SendAsync<ScreeningResource>(http, Provider, HttpMethod.Post, "v1/screenings", body, idempotencyKey,
-            cancellationToken);
+        var screening = await ProviderHttp.PostAsync<ScreeningResource>(http, Provider, "v1/screenings", body, idempotencyKey, cancellationToken);
         return screening.Id;
     }
 
