@@ -68,43 +68,32 @@ public sealed class PaymentGatewayClient
     public static void Configure(HttpClient client, BillingOptions settings) => client.Timeout = settings.Payments.Timeout;
 
     /// <summary>Creates and confirms an intent with the configured payment method; the metadata goes with its webhooks.</summary>
-    public async Task<PaymentIntent> ChargeAsync(long amount, string currency, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
-        CancellationToken cancellationToken)
-    {
-        var create = new Stripe.PaymentIntentCreateOptions
+    public Task<PaymentIntent> ChargeAsync(long amount, string currency, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
+        CancellationToken cancellationToken) =>
+        CallAsync("POST v1/payment_intents", async () =>
         {
-            Amount = amount,
-            Currency = currency.ToLowerInvariant(),
-            Confirm = true,
-            PaymentMethod = _settings.PaymentMethod,
-            Metadata = new Dictionary<string, string>(metadata),
-        };
-        try
-        {
-            return ToIntent(await _stripe.V1.PaymentIntents.CreateAsync(create, Keyed(idempotencyKey), cancellationToken), null);
-        }
-        catch (Stripe.StripeException declined) when (declined.HttpStatusCode == HttpStatusCode.PaymentRequired
-            && declined.StripeError?.PaymentIntent is { } intent)
-        {
-            return ToIntent(intent, declined.StripeError.DeclineCode ?? declined.StripeError.Code ?? "card_declined");
-        }
-        catch (Exception exception) when (Translate(exception, "POST v1/payment_intents", cancellationToken) is { } translated)
-        {
-            throw translated;
-        }
-    }
+            var create = new Stripe.PaymentIntentCreateOptions
+            {
+                Amount = amount,
+                Currency = currency.ToLowerInvariant(),
+                Confirm = true,
+                PaymentMethod = _settings.PaymentMethod,
+                Metadata = new Dictionary<string, string>(metadata),
+            };
+            try
+            {
+                return ToIntent(await _stripe.V1.PaymentIntents.CreateAsync(create, Keyed(idempotencyKey), cancellationToken), null);
+            }
+            catch (Stripe.StripeException declined) when (declined.HttpStatusCode == HttpStatusCode.PaymentRequired
+                && declined.StripeError?.PaymentIntent is { } intent)
+            {
+                return ToIntent(intent, declined.StripeError.DeclineCode ?? declined.StripeError.Code ?? "card_declined");
+            }
+        }, cancellationToken);
 
-    public async Task<PaymentIntent> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return ToIntent(await _stripe.V1.PaymentIntents.GetAsync(paymentIntentId, null, null, cancellationToken), null);
-        }
-        catch (Exception exception) when (Translate(exception, $"GET v1/payment_intents/{paymentIntentId}", cancellationToken) is { } translated)
-        {
-            throw translated;
-        }
-    }
+    public Task<PaymentIntent> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken) =>
+        CallAsync($"GET v1/payment_intents/{paymentIntentId}",
+            async () => ToIntent(await _stripe.V1.PaymentIntents.GetAsync(paymentIntentId, null, null, cancellationToken), null), cancellationToken);
 
     /// <summary>
     /// Cancels an intent nobody has paid, so that it can no longer be paid. <paramref name="reason"/> is one of Stripe's
@@ -112,37 +101,46 @@ public sealed class PaymentGatewayClient
     /// paid or already cancelled is refused with <see cref="PaymentGatewayRejectedException"/> and code
     /// <c>payment_intent_unexpected_state</c>.
     /// </summary>
-    public async Task<PaymentIntent> CancelAsync(string paymentIntentId, string? reason, string idempotencyKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var cancel = new Stripe.PaymentIntentCancelOptions { CancellationReason = reason };
-            return ToIntent(await _stripe.V1.PaymentIntents.CancelAsync(paymentIntentId, cancel, Keyed(idempotencyKey), cancellationToken), null);
-        }
-        catch (Exception exception) when (Translate(exception, $"POST v1/payment_intents/{paymentIntentId}/cancel", cancellationToken) is { } translated)
-        {
-            throw translated;
-        }
-    }
+    public Task<PaymentIntent> CancelAsync(string paymentIntentId, string? reason, string idempotencyKey, CancellationToken cancellationToken) =>
+        CallAsync($"POST v1/payment_intents/{paymentIntentId}/cancel", async () => ToIntent(await _stripe.V1.PaymentIntents.CancelAsync(paymentIntentId,
+            new Stripe.PaymentIntentCancelOptions { CancellationReason = reason }, Keyed(idempotencyKey), cancellationToken), null), cancellationToken);
 
     /// <summary>Refunds the intent's charge, all of it when <paramref name="amount"/> is null.</summary>
-    public async Task<PaymentRefund> RefundAsync(string paymentIntentId, long? amount, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
-        CancellationToken cancellationToken)
-    {
-        var create = new Stripe.RefundCreateOptions
+    public Task<PaymentRefund> RefundAsync(string paymentIntentId, long? amount, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
+        CancellationToken cancellationToken) =>
+        CallAsync("POST v1/refunds", async () =>
         {
-            PaymentIntent = paymentIntentId,
-            Amount = amount,
-            Metadata = new Dictionary<string, string>(metadata),
-        };
-        try
-        {
+            var create = new Stripe.RefundCreateOptions { PaymentIntent = paymentIntentId, Amount = amount, Metadata = new Dictionary<string, string>(metadata) };
             var refund = await _stripe.V1.Refunds.CreateAsync(create, Keyed(idempotencyKey), cancellationToken);
             return new PaymentRefund(refund.Id, refund.PaymentIntentId, refund.Amount, refund.Status);
-        }
-        catch (Exception exception) when (Translate(exception, "POST v1/refunds", cancellationToken) is { } translated)
+        }, cancellationToken);
+
+    /// <summary>
+    /// What the consumers act on, from what Stripe.net throws once its own retries are spent: the gateway's refusal, or
+    /// its absence. A cancellation of our own (the message's token) passes through untouched.
+    /// </summary>
+    async Task<T> CallAsync<T>(string call, Func<Task<T>> send, CancellationToken cancellationToken)
+    {
+        try
         {
-            throw translated;
+            return await send();
+        }
+        catch (Stripe.StripeException stripe) when ((int)stripe.HttpStatusCode is >= 500 or 408 or 429 or (>= 200 and < 300))
+        {
+            throw new PaymentGatewayUnavailableException($"{call}: {(int)stripe.HttpStatusCode} {stripe.StripeError?.Message ?? stripe.Message}", stripe);
+        }
+        catch (Stripe.StripeException stripe)
+        {
+            throw new PaymentGatewayRejectedException((int)stripe.HttpStatusCode, stripe.StripeError?.Code ?? stripe.StripeError?.Type,
+                $"{call}: {(int)stripe.HttpStatusCode} {stripe.StripeError?.Message ?? stripe.Message}");
+        }
+        catch (HttpRequestException failed)
+        {
+            throw new PaymentGatewayUnavailableException($"{call}: {failed.HttpRequestError}", failed);
+        }
+        catch (OperationCanceledException timedOut) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new PaymentGatewayUnavailableException($"{call}: no answer within {_timeout}", timedOut);
         }
     }
 
@@ -156,21 +154,4 @@ public sealed class PaymentGatewayClient
             CancellationReason = intent.CancellationReason,
             ClientSecret = intent.ClientSecret,
         };
-
-    /// <summary>
-    /// What the consumers act on, from what Stripe.net throws once its own retries are spent: the gateway's refusal, or
-    /// its absence. A cancellation of our own (the message's token) passes through untouched.
-    /// </summary>
-    Exception? Translate(Exception exception, string call, CancellationToken cancellationToken) => exception switch
-    {
-        Stripe.StripeException { HttpStatusCode: var status } stripe when (int)status is >= 500 or 408 or 429 or (>= 200 and < 300) =>
-            new PaymentGatewayUnavailableException($"{call}: {(int)status} {stripe.StripeError?.Message ?? status.ToString()}", stripe),
-        Stripe.StripeException { HttpStatusCode: var status } stripe =>
-            new PaymentGatewayRejectedException((int)status, stripe.StripeError?.Code ?? stripe.StripeError?.Type,
-                $"{call}: {(int)status} {stripe.StripeError?.Message ?? stripe.Message}"),
-        HttpRequestException failed => new PaymentGatewayUnavailableException($"{call}: {failed.HttpRequestError}", failed),
-        OperationCanceledException timedOut when !cancellationToken.IsCancellationRequested =>
-            new PaymentGatewayUnavailableException($"{call}: no answer within {_timeout}", timedOut),
-        _ => null,
-    };
 }
