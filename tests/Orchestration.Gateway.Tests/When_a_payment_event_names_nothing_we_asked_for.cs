@@ -52,4 +52,19 @@ public sealed class When_a_payment_event_names_nothing_we_asked_for
         (await response.Content.ReadAsStringAsync()).ShouldContain("created");
         (await gateway.ReceiptCountAsync("payments")).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task Should_accept_and_pass_on_an_event_written_in_another_api_version()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var leaseId = Guid.NewGuid();
+
+        var response = await gateway.PostAsync("payments", ProviderPayloads.PaymentIntentEvent("evt_older_version", "payment_intent.succeeded", leaseId,
+            amount: 370000, apiVersion: "2024-06-20"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var passedOn = (await gateway.Published.SettledAsync<PaymentIntentSucceeded>(TimeSpan.Zero)).ShouldHaveSingleItem();
+        passedOn.LeaseId.ShouldBe(leaseId);
+        passedOn.Amount.ShouldBe(new Money(3700.00m, "USD"));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SimulatedSignature = Orchestration.Simulators.Webhooks.WebhookSignature;
 
 namespace Orchestration.Gateway.Tests;
@@ -18,6 +19,30 @@ public sealed class When_a_webhook_signature_is_checked
         WebhookSignature.Verify(header, Body, "secret", now.AddSeconds(301), TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.OutsideTolerance);
         WebhookSignature.Verify(null, Body, "secret", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Missing);
         WebhookSignature.Verify(header, Body, "", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.NotConfigured);
+    }
+
+    [Fact]
+    public void Should_check_stripes_signature_with_stripe_net_accepting_any_of_several_v1()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var seconds = now.ToUnixTimeSeconds();
+        var json = Encoding.UTF8.GetString(Body);
+        var header = SimulatedSignature.Create("whsec_new", seconds, Body);
+        var rolled = $"t={seconds},v1={Stripe.EventUtility.ComputeSignature("whsec_old", seconds.ToString(CultureInfo.InvariantCulture), json)},"
+            + $"v1={Stripe.EventUtility.ComputeSignature("whsec_new", seconds.ToString(CultureInfo.InvariantCulture), json)}";
+
+        PaymentEvents.Verify(header, Body, "whsec_new", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Valid);
+        PaymentEvents.Verify(rolled, Body, "whsec_old", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Valid);
+        PaymentEvents.Verify(rolled, Body, "whsec_new", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Valid);
+        PaymentEvents.Verify(header, Body, "whsec_other", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Mismatch);
+        PaymentEvents.Verify(header, [.. Body, (byte)' '], "whsec_new", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Mismatch);
+        PaymentEvents.Verify(header, [.. Body, 0xff], "whsec_new", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Mismatch);
+        PaymentEvents.Verify(header, Body, "whsec_new", now.AddSeconds(301), TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.OutsideTolerance);
+        PaymentEvents.Verify(header, Body, "whsec_new", now.AddSeconds(-301), TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.OutsideTolerance);
+        PaymentEvents.Verify(header, Body, "whsec_new", now.AddSeconds(300), TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Valid);
+        PaymentEvents.Verify("t=1,garbage", Body, "whsec_new", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Mismatch);
+        PaymentEvents.Verify(null, Body, "whsec_new", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.Missing);
+        PaymentEvents.Verify(header, Body, "", now, TimeSpan.FromMinutes(5)).ShouldBe(SignatureCheck.NotConfigured);
     }
 
     [Fact]

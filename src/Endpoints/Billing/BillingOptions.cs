@@ -15,7 +15,7 @@ public sealed class PaymentGatewayOptions
 {
     public string BaseUrl { get; set; } = "http://127.0.0.1:5090";
 
-    /// <summary>Sent as a bearer token. From the environment or a secret store; never logged.</summary>
+    /// <summary>Stripe.net's API key, sent as a bearer token. From the environment or a secret store; never logged.</summary>
     public string SecretKey { get; set; } = "";
 
     /// <summary>The payment method confirmed with each move-in intent (a saved card's <c>pm_...</c>).</summary>
@@ -34,6 +34,12 @@ public sealed class PaymentGatewayOptions
     /// <summary>Time allowed for one call; past it the call fails and the recoverability policy retries it.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Stripe.net's own retries of one call (connection failures, timeouts, 409 and 5xx), under the call's idempotency key
+    /// and with its backoff; past them the call fails and the recoverability policy retries the message.
+    /// </summary>
+    public int MaxNetworkRetries { get; set; } = 2;
+
     public IEnumerable<string> Problems(string section)
     {
         if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out _))
@@ -42,9 +48,13 @@ public sealed class PaymentGatewayOptions
             yield return $"{section}:PaymentPageUrl '{PaymentPageUrl}' is not an absolute http(s) URL.";
         if (string.IsNullOrWhiteSpace(SecretKey))
             yield return $"{section}:SecretKey is required (set it from the environment: {section.Replace(":", "__", StringComparison.Ordinal)}__SecretKey).";
+        else if (SecretKey.Any(char.IsWhiteSpace))
+            yield return $"{section}:SecretKey must not contain whitespace.";
         if (!PaymentMethod.StartsWith("pm_", StringComparison.Ordinal))
             yield return $"{section}:PaymentMethod '{PaymentMethod}' is not a payment method id (pm_...).";
         if (Timeout <= TimeSpan.Zero)
             yield return $"{section}:Timeout must be positive.";
+        if (MaxNetworkRetries is < 0 or > 10)
+            yield return $"{section}:MaxNetworkRetries must be between 0 and 10.";
     }
 }

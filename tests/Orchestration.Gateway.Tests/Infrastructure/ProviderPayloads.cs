@@ -37,12 +37,14 @@ public static class ProviderPayloads
         });
 
     /// <param name="leaseId">In <c>metadata[lease_id]</c>; no metadata at all when null.</param>
+    /// <param name="apiVersion">The version of Stripe's API the event is written in; Stripe.net's own by default.</param>
     public static string PaymentIntentEvent(string eventId, string type, Guid? leaseId, long amount, string currency = "usd", string intentId = "pi_test_1",
-        long? created = null) =>
+        long? created = null, string? apiVersion = null) =>
         JsonSerializer.Serialize(new
         {
             id = eventId,
             @object = "event",
+            api_version = apiVersion ?? Stripe.StripeConfiguration.ApiVersion,
             type,
             created = created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             data = new

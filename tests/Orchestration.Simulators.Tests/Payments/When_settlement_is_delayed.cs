@@ -8,6 +8,28 @@ public sealed class When_settlement_is_delayed() : SimulatorsTest(o =>
 {
     // Long enough that a request right after the confirmation still finds the intent processing on a busy machine.
     static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task Should_answer_and_announce_a_settling_payment_as_stripe_net_reads_it()
+    {
+        using var http = new HttpClient();
+        var stripe = When_stripe_net_reads_the_payment_simulator.Client(Harness, http, Harness.Options.Payments.SecretKey);
+
+        var processing = await stripe.V1.PaymentIntents.CreateAsync(When_stripe_net_reads_the_payment_simulator.Charge(3000));
+
+        processing.Status.ShouldBe("processing");
+        When_stripe_net_reads_the_payment_simulator.ShouldMatch(processing);
+        var webhooks = await Harness.Receiver.WaitForAsync(2);
+        webhooks.Select(w => w.Type).ShouldBe(["payment_intent.processing", "payment_intent.succeeded"]);
+        foreach (var webhook in webhooks)
+        {
+            var stripeEvent = Stripe.EventUtility.ConstructEvent(webhook.Body, webhook.Header("Stripe-Signature"), Harness.Options.Payments.Webhook.Secret,
+                tolerance: 300, throwOnApiVersionMismatch: true);
+            stripeEvent.Data.Object.ShouldBeOfType<Stripe.PaymentIntent>().Id.ShouldBe(processing.Id);
+            When_stripe_net_reads_the_payment_simulator.ShouldMatch(webhook.Json, JsonSerializer.Deserialize<JsonElement>(stripeEvent.ToJson()), webhook.Type);
+        }
+    }
+
     [Fact]
     public async Task Should_answer_processing_and_settle_later_with_a_webhook()
     {

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Orchestration.Endpoints.Billing.Payments;
 
@@ -42,48 +39,61 @@ public static class PaymentIntentStatus
 public sealed record PaymentRefund(string Id, string PaymentIntentId, long Amount, string Status);
 
 /// <summary>
-/// The Stripe-compatible payment gateway: form-encoded POSTs with a bearer secret key and an <c>Idempotency-Key</c>,
-/// so a repeated call with the same key gets the first answer back instead of a second charge. A card decline (402)
-/// is an answer, not a failure: it comes back as the declined intent. A 5xx, 408, 429, a dropped connection or a
-/// timeout is <see cref="PaymentGatewayUnavailableException"/> (retried); any other 4xx is
+/// The Stripe-compatible payment gateway, through Stripe.net's <see cref="Stripe.StripeClient"/> on an HttpClient from
+/// IHttpClientFactory. Every call that changes something carries an idempotency key, so a repeated call with the same key
+/// gets the first answer back instead of a second charge; Stripe.net retries connection failures, 409 and 5xx itself
+/// (<see cref="PaymentGatewayOptions.MaxNetworkRetries"/>) under that key. A card decline (402) is an answer, not a
+/// failure: it comes back as the declined intent. A 5xx, 408, 429, a dropped connection or a timeout is
+/// <see cref="PaymentGatewayUnavailableException"/> (retried by the recoverability policy); any other 4xx is
 /// <see cref="PaymentGatewayRejectedException"/> (unrecoverable: the same request would be refused again).
 /// </summary>
-public sealed class PaymentGatewayClient(HttpClient http, IOptions<BillingOptions> options)
+public sealed class PaymentGatewayClient
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    readonly Stripe.StripeClient _stripe;
+    readonly PaymentGatewayOptions _settings;
+    readonly TimeSpan _timeout;
 
-    public static void Configure(HttpClient client, BillingOptions settings)
+    public PaymentGatewayClient(HttpClient http, IOptions<BillingOptions> options)
     {
-        client.BaseAddress = new Uri(settings.Payments.BaseUrl.TrimEnd('/') + "/");
-        client.Timeout = settings.Payments.Timeout;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Payments.SecretKey);
+        _settings = options.Value.Payments;
+        _timeout = http.Timeout;
+        _stripe = new Stripe.StripeClient(new Stripe.StripeClientOptions
+        {
+            ApiKey = _settings.SecretKey,
+            ApiBase = _settings.BaseUrl.TrimEnd('/'),
+            HttpClient = new Stripe.SystemNetHttpClient(http, _settings.MaxNetworkRetries, enableTelemetry: false),
+        });
     }
+
+    public static void Configure(HttpClient client, BillingOptions settings) => client.Timeout = settings.Payments.Timeout;
 
     /// <summary>Creates and confirms an intent with the configured payment method; the metadata goes with its webhooks.</summary>
-    public async Task<PaymentIntent> ChargeAsync(long amount, string currency, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
-        CancellationToken cancellationToken)
-    {
-        var form = new List<KeyValuePair<string, string>>
+    public Task<PaymentIntent> ChargeAsync(long amount, string currency, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
+        CancellationToken cancellationToken) =>
+        CallAsync("POST v1/payment_intents", async () =>
         {
-            new("amount", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("currency", currency.ToLowerInvariant()),
-            new("confirm", "true"),
-            new("payment_method", options.Value.Payments.PaymentMethod),
-        };
-        form.AddRange(metadata.Select(entry => new KeyValuePair<string, string>($"metadata[{entry.Key}]", entry.Value)));
+            var create = new Stripe.PaymentIntentCreateOptions
+            {
+                Amount = amount,
+                Currency = currency.ToLowerInvariant(),
+                Confirm = true,
+                PaymentMethod = _settings.PaymentMethod,
+                Metadata = new Dictionary<string, string>(metadata),
+            };
+            try
+            {
+                return ToIntent(await _stripe.V1.PaymentIntents.CreateAsync(create, Keyed(idempotencyKey), cancellationToken), null);
+            }
+            catch (Stripe.StripeException declined) when (declined.HttpStatusCode == HttpStatusCode.PaymentRequired
+                && declined.StripeError?.PaymentIntent is { } intent)
+            {
+                return ToIntent(intent, declined.StripeError.DeclineCode ?? declined.StripeError.Code ?? "card_declined");
+            }
+        }, cancellationToken);
 
-        var (status, body) = await SendAsync(HttpMethod.Post, "v1/payment_intents", form, idempotencyKey, cancellationToken);
-        if (status == HttpStatusCode.PaymentRequired && Read<ErrorResponse>(body)?.Error is { PaymentIntent: { } declined } error)
-            return declined.ToIntent(error.DeclineCode ?? error.Code ?? "card_declined");
-        return Succeeded<IntentResource>(status, body, "POST v1/payment_intents").ToIntent(null);
-    }
-
-    public async Task<PaymentIntent> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken)
-    {
-        var path = $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}";
-        var (status, body) = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
-        return Succeeded<IntentResource>(status, body, $"GET {path}").ToIntent(null);
-    }
+    public Task<PaymentIntent> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken) =>
+        CallAsync($"GET v1/payment_intents/{paymentIntentId}",
+            async () => ToIntent(await _stripe.V1.PaymentIntents.GetAsync(paymentIntentId, null, null, cancellationToken), null), cancellationToken);
 
     /// <summary>
     /// Cancels an intent nobody has paid, so that it can no longer be paid. <paramref name="reason"/> is one of Stripe's
@@ -91,101 +101,57 @@ public sealed class PaymentGatewayClient(HttpClient http, IOptions<BillingOption
     /// paid or already cancelled is refused with <see cref="PaymentGatewayRejectedException"/> and code
     /// <c>payment_intent_unexpected_state</c>.
     /// </summary>
-    public async Task<PaymentIntent> CancelAsync(string paymentIntentId, string? reason, string idempotencyKey, CancellationToken cancellationToken)
-    {
-        var path = $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}/cancel";
-        var form = new List<KeyValuePair<string, string>>();
-        if (reason is not null)
-            form.Add(new("cancellation_reason", reason));
-
-        var (status, body) = await SendAsync(HttpMethod.Post, path, form, idempotencyKey, cancellationToken);
-        return Succeeded<IntentResource>(status, body, $"POST {path}").ToIntent(null);
-    }
+    public Task<PaymentIntent> CancelAsync(string paymentIntentId, string? reason, string idempotencyKey, CancellationToken cancellationToken) =>
+        CallAsync($"POST v1/payment_intents/{paymentIntentId}/cancel", async () => ToIntent(await _stripe.V1.PaymentIntents.CancelAsync(paymentIntentId,
+            new Stripe.PaymentIntentCancelOptions { CancellationReason = reason }, Keyed(idempotencyKey), cancellationToken), null), cancellationToken);
 
     /// <summary>Refunds the intent's charge, all of it when <paramref name="amount"/> is null.</summary>
-    public async Task<PaymentRefund> RefundAsync(string paymentIntentId, long? amount, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
-        CancellationToken cancellationToken)
-    {
-        var form = new List<KeyValuePair<string, string>> { new("payment_intent", paymentIntentId) };
-        if (amount is { } value)
-            form.Add(new("amount", value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        form.AddRange(metadata.Select(entry => new KeyValuePair<string, string>($"metadata[{entry.Key}]", entry.Value)));
-
-        var (status, body) = await SendAsync(HttpMethod.Post, "v1/refunds", form, idempotencyKey, cancellationToken);
-        var refund = Succeeded<RefundResource>(status, body, "POST v1/refunds");
-        return new PaymentRefund(refund.Id, refund.PaymentIntent, refund.Amount, refund.Status);
-    }
-
-    async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, List<KeyValuePair<string, string>>? form,
-        string? idempotencyKey, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (form is not null)
-            request.Content = new FormUrlEncodedContent(form);
-        if (idempotencyKey is not null)
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-
-        try
+    public Task<PaymentRefund> RefundAsync(string paymentIntentId, long? amount, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
+        CancellationToken cancellationToken) =>
+        CallAsync("POST v1/refunds", async () =>
         {
-            using var response = await http.SendAsync(request, cancellationToken);
-            return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new PaymentGatewayUnavailableException($"{method} {path}: {exception.HttpRequestError}", exception);
-        }
-        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PaymentGatewayUnavailableException($"{method} {path}: no answer within {http.Timeout}", exception);
-        }
-    }
+            var create = new Stripe.RefundCreateOptions { PaymentIntent = paymentIntentId, Amount = amount, Metadata = new Dictionary<string, string>(metadata) };
+            var refund = await _stripe.V1.Refunds.CreateAsync(create, Keyed(idempotencyKey), cancellationToken);
+            return new PaymentRefund(refund.Id, refund.PaymentIntentId, refund.Amount, refund.Status);
+        }, cancellationToken);
 
-    static T Succeeded<T>(HttpStatusCode status, string body, string call)
-        where T : class
-    {
-        var code = (int)status;
-        if (code is >= 200 and < 300)
-            return Read<T>(body) ?? throw new PaymentGatewayUnavailableException($"{call}: unreadable answer");
-        if (code >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
-            throw new PaymentGatewayUnavailableException($"{call}: {code} {status}");
-
-        var error = Read<ErrorResponse>(body)?.Error;
-        throw new PaymentGatewayRejectedException(code, error?.Code ?? error?.Type, $"{call}: {code} {error?.Message ?? (body.Length > 500 ? body[..500] : body)}");
-    }
-
-    static T? Read<T>(string body)
-        where T : class
+    /// <summary>
+    /// What the consumers act on, from what Stripe.net throws once its own retries are spent: the gateway's refusal, or
+    /// its absence. A cancellation of our own (the message's token) passes through untouched.
+    /// </summary>
+    async Task<T> CallAsync<T>(string call, Func<Task<T>> send, CancellationToken cancellationToken)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(body, Json);
+            return await send();
         }
-        catch (JsonException)
+        catch (Stripe.StripeException stripe) when ((int)stripe.HttpStatusCode is >= 500 or 408 or 429 or (>= 200 and < 300))
         {
-            return null;
+            throw new PaymentGatewayUnavailableException($"{call}: {(int)stripe.HttpStatusCode} {stripe.StripeError?.Message ?? stripe.Message}", stripe);
+        }
+        catch (Stripe.StripeException stripe)
+        {
+            throw new PaymentGatewayRejectedException((int)stripe.HttpStatusCode, stripe.StripeError?.Code ?? stripe.StripeError?.Type,
+                $"{call}: {(int)stripe.HttpStatusCode} {stripe.StripeError?.Message ?? stripe.Message}");
+        }
+        catch (HttpRequestException failed)
+        {
+            throw new PaymentGatewayUnavailableException($"{call}: {failed.HttpRequestError}", failed);
+        }
+        catch (OperationCanceledException timedOut) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new PaymentGatewayUnavailableException($"{call}: no answer within {_timeout}", timedOut);
         }
     }
 
-    sealed record IntentResource(
-        string Id, string Status, long Amount, string Currency, LastPaymentError? LastPaymentError, string? LatestCharge, long? CanceledAt,
-        string? CancellationReason, string? ClientSecret)
-    {
-        public PaymentIntent ToIntent(string? failureCode) =>
-            new(Id, Status, Amount, Currency, failureCode ?? LastPaymentError?.DeclineCode ?? LastPaymentError?.Code)
-            {
-                LatestCharge = LatestCharge,
-                CanceledAt = CanceledAt is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
-                CancellationReason = CancellationReason,
-                ClientSecret = ClientSecret,
-            };
-    }
+    static Stripe.RequestOptions Keyed(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
 
-    sealed record LastPaymentError(string? Code, string? DeclineCode);
-
-    sealed record RefundResource(string Id, long Amount, string PaymentIntent, string Status);
-
-    sealed record ErrorResponse(ErrorBody? Error);
-
-    sealed record ErrorBody(string? Type, string? Code, string? DeclineCode, string? Message,
-        [property: JsonPropertyName("payment_intent")] IntentResource? PaymentIntent);
+    static PaymentIntent ToIntent(Stripe.PaymentIntent intent, string? failureCode) =>
+        new(intent.Id, intent.Status, intent.Amount, intent.Currency, failureCode ?? intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code)
+        {
+            LatestCharge = intent.LatestChargeId,
+            CanceledAt = intent.CanceledAt is { } canceledAt ? new DateTimeOffset(DateTime.SpecifyKind(canceledAt, DateTimeKind.Utc)) : null,
+            CancellationReason = intent.CancellationReason,
+            ClientSecret = intent.ClientSecret,
+        };
 }

@@ -1,11 +1,11 @@
-using System.Text.Json;
+using System.Text;
 using Orchestration.Messages.Billing;
 
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 
 /// <summary>
-/// Stripe's events: <c>{"id":"evt_..","type","created","data":{"object":{payment intent}}}</c>. A payment intent's
-/// outcome becomes a provider fact for Billing (<see cref="PaymentIntentSucceeded"/>, <see cref="PaymentIntentFailed"/>),
+/// Stripe's events, verified and parsed by Stripe.net (<see cref="Stripe.EventUtility"/>) into its own models. A payment
+/// intent's outcome becomes a provider fact for Billing (<see cref="PaymentIntentSucceeded"/>, <see cref="PaymentIntentFailed"/>),
 /// which alone knows which intents it created, for which lease and for how much. An intent without our metadata is
 /// passed on all the same: Billing records it as unmatched, and Stripe gets its 200 rather than retrying for days.
 /// </summary>
@@ -18,20 +18,76 @@ public static class PaymentEvents
     // Stripe caps a metadata value at 500 characters; anything longer did not come from an intent we created.
     const int MaxMetadataValue = 500;
 
-    public static WebhookEvent Read(JsonElement root)
+    // Far more than two clocks disagree by, far less than the years a misread timestamp lands in.
+    static readonly TimeSpan MaxClockSkew = TimeSpan.FromDays(1);
+
+    // Stripe signs the UTF-8 bytes it sends; bytes that are not UTF-8 cannot be what it signed.
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Stripe.net's check of the <c>Stripe-Signature</c> header (<c>t=</c>, one or more <c>v1=</c>) against the raw body,
+    /// within <paramref name="tolerance"/> of <paramref name="now"/>. A signature that holds only without the tolerance is
+    /// told apart as stale, so a replay is reported as such.
+    /// </summary>
+    public static SignatureCheck Verify(string? header, ReadOnlySpan<byte> body, string secret, DateTimeOffset now, TimeSpan tolerance)
     {
-        var eventId = root.RequiredString("id", "id");
-        var type = root.RequiredString("type", "type");
+        if (string.IsNullOrEmpty(secret))
+            return SignatureCheck.NotConfigured;
+        if (string.IsNullOrWhiteSpace(header))
+            return SignatureCheck.Missing;
+
+        string json;
+        try
+        {
+            json = StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return SignatureCheck.Mismatch;
+        }
+
+        var utcNow = now.ToUnixTimeSeconds();
+        if (Signed(json, header, secret, (long)tolerance.TotalSeconds, utcNow))
+            return SignatureCheck.Valid;
+        return Signed(json, header, secret, long.MaxValue, utcNow) ? SignatureCheck.OutsideTolerance : SignatureCheck.Mismatch;
+    }
+
+    static bool Signed(string json, string header, string secret, long tolerance, long utcNow)
+    {
+        try
+        {
+            Stripe.EventUtility.ValidateSignature(json, header, secret, tolerance, utcNow);
+            return true;
+        }
+        catch (Exception refused) when (refused is Stripe.StripeException or FormatException or OverflowException)
+        {
+            // A malformed header, no v1 that matches, or a signed timestamp that is no time at all.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The event as Stripe.net reads it. Its API version may differ from the one Stripe.net pins: the fields read here
+    /// (ids, type, created, amounts, currency, metadata, the last payment error) are the same in every version, and
+    /// refusing such an event would only make Stripe retry it for days.
+    /// </summary>
+    public static WebhookEvent Read(ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        var stripeEvent = Stripe.EventUtility.ParseEvent(StrictUtf8.GetString(body), throwOnApiVersionMismatch: false);
+        var eventId = Required(stripeEvent.Id, "id");
+        var type = Required(stripeEvent.Type, "type");
         if (type is not ("payment_intent.succeeded" or "payment_intent.payment_failed"))
             return new WebhookEvent(eventId, type, null);
 
-        var intent = root.RequiredObject("data", "data").RequiredObject("object", "data.object");
-        var paymentId = WebhookJson.CheckIdentifier(intent.RequiredString("id", "data.object.id"), "data.object.id");
-        var metadata = intent.Property("metadata");
-        var leaseId = Guid.TryParse(metadata?.OptionalString("lease_id"), out var lease) && lease != Guid.Empty ? lease : (Guid?)null;
-        var moveInRequest = metadata?.OptionalString("move_in_request") is { Length: > 0 and <= MaxMetadataValue } request
-            && Api.FieldRules.Unprintable(request) is null ? request : null;
-        var occurredAt = Created(root);
+        var intent = stripeEvent.Data?.Object as Stripe.PaymentIntent ?? throw new InvalidWebhookException("'data.object' must be a payment_intent.");
+        var paymentId = WebhookJson.CheckIdentifier(Required(intent.Id, "data.object.id"), "data.object.id");
+        var leaseId = Guid.TryParse(intent.Metadata?.GetValueOrDefault("lease_id"), out var lease) && lease != Guid.Empty ? lease : (Guid?)null;
+        var moveInRequest = Readable(intent.Metadata?.GetValueOrDefault("move_in_request"));
+        // Stripe.net reads an implausibly large 'created' as milliseconds; an event is never created long after its delivery.
+        var occurredAt = stripeEvent.Created is { Year: > 1970 } created && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) is var at
+            && at <= now + MaxClockSkew
+                ? at
+                : throw new InvalidWebhookException("'created' must be a time in Unix seconds, not after the delivery.");
 
         if (type == "payment_intent.payment_failed")
         {
@@ -40,12 +96,10 @@ public static class PaymentEvents
                 ProviderEventId = eventId,
                 EventType = type,
                 PaymentIntentId = paymentId,
-                Amount = Amount(intent, "amount"),
+                Amount = Amount(intent, intent.Amount, "amount"),
                 LeaseId = leaseId,
                 MoveInRequest = moveInRequest,
-                Reason = intent.Property("last_payment_error") is { } error
-                    ? Readable(error.OptionalString("message")) ?? Readable(error.OptionalString("code")) ?? "The payment failed."
-                    : "The payment failed.",
+                Reason = Readable(intent.LastPaymentError?.Message) ?? Readable(intent.LastPaymentError?.Code) ?? "The payment failed.",
                 OccurredAt = occurredAt,
             });
         }
@@ -55,32 +109,27 @@ public static class PaymentEvents
             ProviderEventId = eventId,
             EventType = type,
             PaymentIntentId = paymentId,
-            Amount = Amount(intent, intent.Property("amount_received") is null ? "amount" : "amount_received"),
+            Amount = Amount(intent, intent.AmountReceived, "amount_received"),
             LeaseId = leaseId,
             MoveInRequest = moveInRequest,
             OccurredAt = occurredAt,
         });
     }
 
-    // The reason reaches the tenant's email and the logs: only a short, printable one is passed on.
+    static string Required(string? value, string path) => value is { Length: > 0 } ? value : throw new InvalidWebhookException($"'{path}' is required.");
+
+    // A value that reaches the tenant's email, Billing's rows and the logs: only a short, printable one is passed on.
     static string? Readable(string? text) =>
         text is { Length: > 0 and <= MaxMetadataValue } && Api.FieldRules.Unprintable(text) is null ? text : null;
 
-    static DateTimeOffset Created(JsonElement root) =>
-        root.Property("created") is { ValueKind: JsonValueKind.Number } created && created.TryGetInt64(out var seconds)
-            && seconds >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : throw new InvalidWebhookException("'created' must be a time in Unix seconds.");
-
-    static Money Amount(JsonElement intent, string field)
+    static Money Amount(Stripe.PaymentIntent intent, long minorUnits, string field)
     {
-        var currency = intent.RequiredString("currency", "data.object.currency").ToUpperInvariant();
+        var currency = Required(intent.Currency, "data.object.currency").ToUpperInvariant();
         if (!Money.IsCurrencyCode(currency))
             throw new InvalidWebhookException("'data.object.currency' must be a three-letter ISO 4217 code.");
+        if (minorUnits < 0)
+            throw new InvalidWebhookException($"'data.object.{field}' must be a whole number of minor units.");
 
-        var minorUnits = intent.Property(field) is { ValueKind: JsonValueKind.Number } amount && amount.TryGetInt64(out var value) && value >= 0
-            ? value
-            : throw new InvalidWebhookException($"'data.object.{field}' must be a whole number of minor units.");
         var divisor = ZeroDecimal.Contains(currency) ? 1m : ThreeDecimal.Contains(currency) ? 1000m : 100m;
         return new Money(minorUnits / divisor, currency);
     }

@@ -31,7 +31,7 @@ public sealed class WebhookReceiver(
 
         var settings = options.Value;
         var now = time.GetUtcNow();
-        switch (WebhookSignature.Verify(request.Headers[provider.SignatureHeader].FirstOrDefault(), body, provider.Secret(settings), now, settings.Tolerance))
+        switch (provider.Verify(request.Headers[provider.SignatureHeader].FirstOrDefault(), body, provider.Secret(settings), now, settings.Tolerance))
         {
             case SignatureCheck.Valid:
                 break;

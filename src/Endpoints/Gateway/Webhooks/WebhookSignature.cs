@@ -5,9 +5,10 @@ using System.Text;
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 
 /// <summary>
-/// Checks <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of "{t}.{raw body}"&gt;</c>, the scheme of Stripe's
-/// <c>Stripe-Signature</c> and of the other providers' <c>X-Signature</c>. Several <c>v1</c> entries are allowed
-/// (a provider rolling its secret signs with both).
+/// Checks <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of "{t}.{raw body}"&gt;</c> in the <c>X-Signature</c> of the
+/// providers that have no library of their own (e-signature, screening); Stripe's <c>Stripe-Signature</c> is checked by
+/// Stripe.net (<see cref="PaymentEvents.Verify"/>). Several <c>v1</c> entries are allowed (a provider rolling its secret
+/// signs with both).
 /// </summary>
 public static class WebhookSignature
 {
