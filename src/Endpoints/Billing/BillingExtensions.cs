@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Platform.Recoverability;
 
@@ -36,13 +37,15 @@ public static class BillingExtensions
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages);
+        services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddScoped<MoveInRefunds>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 
         // Refusals by the gateway and amounts that can never be charged: no retry can help (BillingFailures.cs).
         services.AddUnrecoverable<PaymentGatewayRejectedException>()
-            .AddUnrecoverable<InvalidMoveInAmountException>();
+            .AddUnrecoverable<InvalidMoveInAmountException>()
+            .AddUnrecoverable<InvalidLedgerEntryException>();
 
         return services;
     }
