@@ -17,7 +17,7 @@ public sealed class LeaseHistory(string currency = "USD")
     /// <summary>A charge due on <paramref name="dueOn"/>, posted that day or, when given, on <paramref name="postedOn"/>.</summary>
     public Guid Charge(DateOnly dueOn, decimal amount, LateFeePolicy policy, DateOnly? postedOn = null)
     {
-        var chargeId = LedgerIds.Charge(LeaseId, $"{dueOn:yyyy-MM}-{_charges.Count}");
+        var chargeId = RentIds.Charge(LeaseId, $"{dueOn:yyyy-MM}-{_charges.Count}");
         _charges[chargeId] = new LateCharge(chargeId, dueOn, amount, policy);
         Add(postedOn ?? dueOn, LedgerEntryKind.Charge, amount, chargeId);
         return chargeId;

@@ -35,7 +35,7 @@ public sealed class When_a_ledger_entry_is_recorded
     {
         await using var ledger = await LedgerDatabase.CreateAsync(provider);
         var leaseId = Guid.NewGuid();
-        var payment = Entry(leaseId, LedgerEntryKind.Payment, -1850m, March1.AddDays(2), LedgerIds.Charge(leaseId, "2027-03"));
+        var payment = Entry(leaseId, LedgerEntryKind.Payment, -1850m, March1.AddDays(2), RentIds.Charge(leaseId, "2027-03"));
 
         (await ledger.InTransactionAsync(s => ledger.Store.AppendAsync(s, payment, default))).ShouldBeTrue();
         (await ledger.InTransactionAsync(s => ledger.Store.AppendAsync(s, payment with { RecordedAt = payment.RecordedAt.AddHours(1) }, default)))
@@ -51,7 +51,7 @@ public sealed class When_a_ledger_entry_is_recorded
     {
         await using var ledger = await LedgerDatabase.CreateAsync(provider);
         var leaseId = Guid.NewGuid();
-        var chargeId = LedgerIds.Charge(leaseId, "2027-03");
+        var chargeId = RentIds.Charge(leaseId, "2027-03");
         var charge = Entry(leaseId, LedgerEntryKind.Charge, 1850m, March1, chargeId);
         var payment = Entry(leaseId, LedgerEntryKind.Payment, -1000.01m, March1.AddDays(3), chargeId);
         var returned = Entry(leaseId, LedgerEntryKind.Reversal, 1000.01m, March1.AddDays(9), chargeId, payment.EntryId);

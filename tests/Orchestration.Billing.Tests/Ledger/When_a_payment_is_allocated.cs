@@ -55,8 +55,8 @@ public sealed class When_a_payment_is_allocated
     public void Should_apply_a_prepayment_credit_to_the_next_charge_when_it_is_posted()
     {
         var leaseId = Guid.NewGuid();
-        var march = LedgerIds.Charge(leaseId, "2027-03");
-        var april = LedgerIds.Charge(leaseId, "2027-04");
+        var march = RentIds.Charge(leaseId, "2027-03");
+        var april = RentIds.Charge(leaseId, "2027-04");
         var policy = new LateFeePolicy { Rate = 50m, GraceDays = 5 };
         var charges = new Dictionary<Guid, LateCharge>
         {

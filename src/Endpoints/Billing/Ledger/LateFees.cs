@@ -1,3 +1,5 @@
+using Orchestration.Messages.Billing;
+
 namespace Orchestration.Endpoints.Billing.Ledger;
 
 /// <summary>A charge that can become late: its due date, its amount as posted, and the policy in force when it was posted.</summary>
@@ -81,7 +83,7 @@ public static class LateFees
                     continue;
 
                 fees.Add(new AssessedLateFee(charge.ChargeId, day, fee));
-                account.Owe(LedgerIds.LateFee(charge.ChargeId, day, 0), LedgerEntryKind.LateFee, day, fee);
+                account.Owe(RentIds.LateFee(charge.ChargeId, day, 0), LedgerEntryKind.LateFee, day, fee);
             }
 
             for (; next < history.Count && history[next].Day <= day; next++)
@@ -124,7 +126,7 @@ public static class LateFees
             if (difference == 0)
                 continue;
 
-            missing.Add(new LedgerEntry(LedgerIds.LateFee(key.Charge, key.Day, count), leaseId, LedgerEntryKind.LateFee, new Money(difference, currency),
+            missing.Add(new LedgerEntry(RentIds.LateFee(key.Charge, key.Day, count), leaseId, LedgerEntryKind.LateFee, new Money(difference, currency),
                 key.Charge, new DateTimeOffset(key.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), recordedAt));
         }
 

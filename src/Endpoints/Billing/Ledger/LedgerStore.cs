@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Orchestration.Messages.Billing;
 
 namespace Orchestration.Endpoints.Billing.Ledger;
 

@@ -1,3 +1,5 @@
+using Orchestration.Messages.Billing;
+
 namespace Orchestration.Endpoints.Billing.Ledger;
 
 /// <summary>Something the tenant still owes: a charge, a fee, or a reversal not yet covered.</summary>
