@@ -21,6 +21,8 @@ public static class CommandRoutes
     public const string RentCollection = "rent-collection-state";
     public const string RentPayments = "billing-rent-payments";
     public const string Ledger = "billing-ledger";
+    public const string RentRuns = "billing-rent-runs";
+    public const string RentNotices = "billing-rent-notices";
 
     public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
     {
@@ -41,7 +43,8 @@ public static class CommandRoutes
         [typeof(SendTenantEmail)] = Notifications,
         [typeof(RequestRentPayment)] = RentPayments,
         [typeof(TurnOffAutopay)] = RentPayments,
-        [typeof(SendRentNotice)] = RentPayments,
+        [typeof(SendRentNotice)] = RentNotices,
+        [typeof(StartRentRun)] = RentRuns,
         [typeof(RecordLedgerEntry)] = Ledger,
         [typeof(AssessLateFees)] = Ledger,
     };

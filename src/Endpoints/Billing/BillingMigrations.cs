@@ -54,4 +54,7 @@ public static class BillingMigrations
 
     /// <summary>The append-only lease ledger (<see cref="Ledger.LedgerSchema"/>).</summary>
     public static readonly SchemaMigration LedgerEntries = new("billing_0004_ledger_entries", Ledger.LedgerSchema.Create);
+
+    /// <summary>Rent runs: active leases, runs and charges (<see cref="Rent.RentSchema"/>).</summary>
+    public static readonly SchemaMigration RentCharges = new("billing_0005_rent_charges", Rent.RentSchema.Create);
 }
