@@ -120,6 +120,7 @@ public static class GatewayExtensions
         TenantsApi.Map(api);
         LeasesApi.Map(api);
         DiscrepanciesApi.Map(api);
+        RentApi.Map(api);
         return endpoints;
     }
 }
