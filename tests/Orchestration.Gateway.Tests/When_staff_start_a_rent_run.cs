@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Orchestration.Gateway.Tests;
 
 public sealed class When_staff_start_a_rent_run(GatewayApiFixture fixture) : GatewayApiTest(fixture)

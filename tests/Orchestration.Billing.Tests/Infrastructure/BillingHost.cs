@@ -125,7 +125,8 @@ public sealed class BillingHost : IAsyncDisposable
                     builder.Services.AddBillingServices(builder.Configuration);
                     builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(moments.Handler);
                 },
-                Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(RentChargePosted)],
+                Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(RentChargePosted),
+                    typeof(RentRunFinished), typeof(LedgerEntryRecorded)],
             });
             return new BillingHost(endpoint, simulators, moments);
         }

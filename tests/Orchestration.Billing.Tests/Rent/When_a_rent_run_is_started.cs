@@ -46,6 +46,9 @@ public sealed class When_a_rent_run_is_started(BillingFixture fixture) : Billing
         (await Host.RentRunAsync(again.RentRunId)).ShouldNotBeNull().Posted.ShouldBe(0);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Host.Published.All<RentChargePosted>(e => e.LeaseId == whole || e.LeaseId == movingIn).Count.ShouldBe(2);
+        Host.Published.All<LedgerEntryRecorded>(e => e.LeaseId == whole || e.LeaseId == movingIn).Count.ShouldBe(2, "the read models see each charge once");
+        Host.Published.All<RentRunFinished>(e => e.RentRunId == run.RentRunId).ShouldHaveSingleItem().Posted.ShouldBe((int)record.Posted);
+        Host.Published.All<RentRunFinished>(e => e.RentRunId == again.RentRunId).ShouldHaveSingleItem().Posted.ShouldBe(0);
         (await Host.LedgerAsync(whole)).Count(e => e.Kind == LedgerEntryKind.Charge).ShouldBe(1);
     }
 

@@ -21,7 +21,7 @@ public sealed class AssessLateFeesConsumer(SqlSession session, LedgerStore ledge
 
         var fees = LateFees.ToRecord(leaseId, entries[0].Amount.Currency, entries, charges, options.Value.Allocation, context.Message.Through, time.GetUtcNow());
         foreach (var fee in fees)
-            await ledger.AppendAsync(session, fee, cancellationToken);
+            await ledger.AppendAndPublishAsync(session, context, fee);
         if (fees.Count > 0)
             logger.LogInformation("Lease {LeaseId}: {Count} late-fee entries through {Through}, {Total} in all", leaseId, fees.Count, context.Message.Through,
                 fees.Sum(f => f.Amount.Amount));

@@ -9,7 +9,7 @@ public sealed class RecordLedgerEntryConsumer(SqlSession session, LedgerStore le
     public Task Consume(ConsumeContext<RecordLedgerEntry> context)
     {
         var entry = context.Message;
-        return ledger.AppendAsync(session, new LedgerEntry(entry.EntryId, entry.LeaseId, entry.Kind, entry.Amount, entry.ChargeId, entry.OccurredAt,
-            time.GetUtcNow(), entry.Reverses), context.CancellationToken);
+        return ledger.AppendAndPublishAsync(session, context, new LedgerEntry(entry.EntryId, entry.LeaseId, entry.Kind, entry.Amount, entry.ChargeId, entry.OccurredAt,
+            time.GetUtcNow(), entry.Reverses));
     }
 }

@@ -43,8 +43,8 @@ public sealed class StartRentRunConsumer(
                     now.ToUnixTimeMilliseconds(), cancellationToken))
                 continue;
 
-            await ledger.AppendAsync(session, new LedgerEntry(chargeId, lease.LeaseId, LedgerEntryKind.Charge, lease.Rent, chargeId,
-                new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), now), cancellationToken);
+            await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(chargeId, lease.LeaseId, LedgerEntryKind.Charge, lease.Rent, chargeId,
+                new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), now));
             await context.Publish(new RentChargePosted
             {
                 ChargeId = chargeId,
@@ -61,6 +61,8 @@ public sealed class StartRentRunConsumer(
         }
 
         await rent.FinishRunAsync(session, run.RentRunId, leases.Count, posted, now.ToUnixTimeMilliseconds(), cancellationToken);
+        await context.Publish(new RentRunFinished { RentRunId = run.RentRunId, Period = run.Period, Leases = leases.Count, Posted = posted, FinishedAt = now },
+            cancellationToken);
         logger.LogInformation("Rent run {RentRunId} for {Period} posted {Posted} charges over {Leases} active leases", run.RentRunId, run.Period,
             posted, leases.Count);
     }
