@@ -14,8 +14,12 @@ public sealed class RentOptions : IValidatableOptions
     /// <summary>The priority of kinds a payment pays, before oldest first; empty: <see cref="Ledger.AllocationOrder.Default"/>.</summary>
     public LedgerEntryKind[] AllocationOrder { get; set; } = [];
 
-    /// <summary>Whether a newly activated lease pays its rent by autopay (with the card its move-in funds were paid with).</summary>
-    public bool AutopayNewLeases { get; set; } = true;
+    /// <summary>
+    /// Whether a newly activated lease pays its rent by autopay (with the card its move-in funds were paid with). Off by
+    /// default while the gateway's events about rent intents do not yet reach the rent-collection saga: a rent payment
+    /// taken would otherwise go unrecorded and the charge turn late.
+    /// </summary>
+    public bool AutopayNewLeases { get; set; }
 
     public AllocationOrder Allocation => AllocationOrder.Length > 0 ? new AllocationOrder(AllocationOrder) : Ledger.AllocationOrder.Default;
 
