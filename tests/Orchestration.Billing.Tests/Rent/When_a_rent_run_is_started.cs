@@ -6,10 +6,12 @@ namespace Orchestration.Billing.Tests.Rent;
 /// <summary>A period's rent run on the Billing endpoint (SQLite), fed with leases as the lease-signing saga announces them.</summary>
 public sealed class When_a_rent_run_is_started(BillingFixture fixture) : BillingTest(fixture)
 {
-    async Task<Guid> ActivatedAsync(DateOnly start, DateOnly end, decimal rent = 1850m)
+    Task<Guid> ActivatedAsync(DateOnly start, DateOnly end, decimal rent = 1850m) => ActivatedAsync(Host, start, end, rent);
+
+    static async Task<Guid> ActivatedAsync(BillingHost host, DateOnly start, DateOnly end, decimal rent)
     {
         var leaseId = NewId.NextGuid();
-        var failure = await Host.PublishAsync(new LeaseActivated
+        var failure = await host.PublishAsync(new LeaseActivated
         {
             LeaseId = leaseId, PropertyId = NewId.NextGuid(), UnitId = NewId.NextGuid(), TenantId = NewId.NextGuid(),
             MonthlyRent = Money.Of(rent, "USD"), SecurityDeposit = Money.Of(rent, "USD"), LeaseStart = start, LeaseEnd = end,
@@ -60,5 +62,25 @@ public sealed class When_a_rent_run_is_started(BillingFixture fixture) : Billing
         (await Host.SendAsync(run)).ShouldBeOfType<InvalidRentPeriodException>();
 
         (await Host.RentRunAsync(run.RentRunId)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Should_collect_each_charge_and_assess_the_late_fee_once_its_grace_period_is_over()
+    {
+        // A host of its own that runs the durable scheduler, which delivers the saga's grace-period timeout.
+        await using var billing = await BillingHost.StartAsync(new Dictionary<string, string?> { ["Scheduler:Host"] = "true" });
+        var lease = await ActivatedAsync(billing, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), 1200m);
+        var run = new StartRentRun { RentRunId = NewId.NextGuid(), Period = "2026-10", RequestedAt = DateTimeOffset.UtcNow };
+
+        (await billing.SendAsync(run)).ShouldBeNull();
+
+        // Due on 2026-10-01 with the default 5 grace days, the charge is long late: the saga assesses the fee at once.
+        await Eventually.HoldsAsync(async () => (await billing.LedgerAsync(lease)).Any(e => e.Kind == LedgerEntryKind.LateFee), TimeSpan.FromSeconds(20),
+            "the late fee reached the ledger");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var ledger = await billing.LedgerAsync(lease);
+        ledger.Select(e => (e.Kind, e.Amount.Amount)).ShouldBe([(LedgerEntryKind.Charge, 1200m), (LedgerEntryKind.LateFee, 50m)]);
+        ledger[1].Day.ShouldBe(new DateOnly(2026, 10, 7), "the first day after five grace days, the due day not counted");
+        ledger[1].ChargeId.ShouldBe(RentIds.Charge(lease, "2026-10"));
     }
 }
