@@ -18,6 +18,11 @@ public static class CommandRoutes
     public const string MoveInPayments = "billing-move-in-payments";
     public const string DeviceCommands = "devices-commands";
     public const string Notifications = "notifications";
+    public const string RentCollection = "rent-collection-state";
+    public const string RentPayments = "billing-rent-payments";
+    public const string Ledger = "billing-ledger";
+    public const string RentRuns = "billing-rent-runs";
+    public const string RentNotices = "billing-rent-notices";
 
     public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
     {
@@ -36,5 +41,11 @@ public static class CommandRoutes
         [typeof(IssueAccessCode)] = DeviceCommands,
         [typeof(RevokeAccessCode)] = DeviceCommands,
         [typeof(SendTenantEmail)] = Notifications,
+        [typeof(RequestRentPayment)] = RentPayments,
+        [typeof(TurnOffAutopay)] = RentPayments,
+        [typeof(SendRentNotice)] = RentNotices,
+        [typeof(StartRentRun)] = RentRuns,
+        [typeof(RecordLedgerEntry)] = Ledger,
+        [typeof(AssessLateFees)] = Ledger,
     };
 }

@@ -1,5 +1,9 @@
 using MassTransit;
+using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
+using Orchestration.Endpoints.Billing.Rent;
+using Orchestration.Platform.Sagas;
+using Orchestration.Sagas.Billing;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Billing;
@@ -28,7 +32,30 @@ public static class BillingExtensions
         x.AddConsumer<CancelMoveInFundsRequestConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<RefundMoveInFundsConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<PaymentIntentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
+        x.AddRentCollection();
         return x;
+    }
+
+    /// <summary>The queue on which Billing keeps its list of active leases from the lease-signing saga's events.</summary>
+    public const string LeasesQueue = "billing-leases";
+
+    /// <summary>The queue on which Billing follows each charge's collection for its rent run.</summary>
+    public const string RentProgressQueue = "billing-rent-progress";
+
+    /// <summary>
+    /// Rent collection: the saga (one per charge, state in SQL), rent runs, the ledger's commands, autopay charges, and the
+    /// leases and progress they follow.
+    /// </summary>
+    static void AddRentCollection(this IBusRegistrationConfigurator x)
+    {
+        x.AddSagaStateMachine<RentCollectionStateMachine, RentCollectionState, RentCollectionDefinition>().SqlRepository();
+        x.AddConsumer<StartRentRunConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
+        x.AddConsumer<RecordLedgerEntryConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
+        x.AddConsumer<AssessLateFeesConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
+        x.AddConsumer<RequestRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
+        x.AddConsumer<TurnOffAutopayConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
+        x.AddConsumer<LeaseActivatedConsumer>().Endpoint(e => e.Name = LeasesQueue);
+        x.AddConsumer<RentProgressConsumer>().Endpoint(e => e.Name = RentProgressQueue);
     }
 
     /// <summary>The payment gateway client, the endpoint's tables, and its unrecoverable exceptions.</summary>
@@ -36,13 +63,20 @@ public static class BillingExtensions
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages);
+        services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
+        services.AddStore<RentStore>(BillingMigrations.RentCharges);
+        services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
+        CommandRouting.Map(CommandRoutes.Queues);
+        services.AddSingleton(configuration.GetSection(RentCollectionOptions.Section).Get<RentCollectionOptions>() ?? new RentCollectionOptions());
         services.AddScoped<MoveInRefunds>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 
         // Refusals by the gateway and amounts that can never be charged: no retry can help (BillingFailures.cs).
         services.AddUnrecoverable<PaymentGatewayRejectedException>()
-            .AddUnrecoverable<InvalidMoveInAmountException>();
+            .AddUnrecoverable<InvalidMoveInAmountException>()
+            .AddUnrecoverable<InvalidLedgerEntryException>()
+            .AddUnrecoverable<InvalidRentPeriodException>();
 
         return services;
     }

@@ -51,4 +51,10 @@ public static class BillingMigrations
     public static readonly SchemaMigration PaymentPages = new("billing_0003_payment_pages", s => $"""
         ALTER TABLE {s.Table("payments")} ADD COLUMN payment_page_url text NULL;
         """);
+
+    /// <summary>The append-only lease ledger (<see cref="Ledger.LedgerSchema"/>).</summary>
+    public static readonly SchemaMigration LedgerEntries = new("billing_0004_ledger_entries", Ledger.LedgerSchema.Create);
+
+    /// <summary>Rent runs: active leases, runs and charges (<see cref="Rent.RentSchema"/>).</summary>
+    public static readonly SchemaMigration RentCharges = new("billing_0005_rent_charges", Rent.RentSchema.Create);
 }

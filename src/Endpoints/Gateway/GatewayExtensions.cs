@@ -1,6 +1,7 @@
 using MassTransit;
 using Orchestration.Endpoints.Gateway.Api;
 using Orchestration.Endpoints.Gateway.Reconciliation;
+using Orchestration.Endpoints.Gateway.Rent;
 using Orchestration.Endpoints.Gateway.Webhooks;
 using Orchestration.Platform.Outbox;
 
@@ -79,6 +80,7 @@ public static class GatewayExtensions
     {
         x.AddConsumer<LeaseProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddProviderDiscrepancies();
+        x.AddRentProjections();
         return x;
     }
 
@@ -120,6 +122,7 @@ public static class GatewayExtensions
         TenantsApi.Map(api);
         LeasesApi.Map(api);
         DiscrepanciesApi.Map(api);
+        RentApi.Map(api);
         return endpoints;
     }
 }

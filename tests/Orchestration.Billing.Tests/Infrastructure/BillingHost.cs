@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Orchestration.Endpoints.Billing.Ledger;
+using Orchestration.Endpoints.Billing.Rent;
 using Orchestration.Simulators.Hosting;
 using Orchestration.Simulators.Payments;
 
@@ -123,7 +125,8 @@ public sealed class BillingHost : IAsyncDisposable
                     builder.Services.AddBillingServices(builder.Configuration);
                     builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(moments.Handler);
                 },
-                Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded)],
+                Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(RentChargePosted),
+                    typeof(RentRunFinished), typeof(LedgerEntryRecorded)],
             });
             return new BillingHost(endpoint, simulators, moments);
         }
@@ -150,6 +153,22 @@ public sealed class BillingHost : IAsyncDisposable
         await _endpoint.Bus.Publish(providerEvent, context => context.MessageId = id);
         return await handled.WaitAsync(TimeSpan.FromSeconds(20));
     }
+
+    /// <summary>Publishes an event another endpoint publishes and waits until Billing's <paramref name="queue"/> has finished with it.</summary>
+    public async Task<Exception?> PublishAsync<T>(T message, string queue)
+        where T : class
+    {
+        var id = NewId.NextGuid();
+        var handled = _consumed.Expect(id, queue);
+        await _endpoint.Bus.Publish(message, context => context.MessageId = id);
+        return await handled.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    public Task<RentRunRecord?> RentRunAsync(Guid runId) =>
+        _endpoint.ReadAsync<RentStore, RentRunRecord?>((store, session, ct) => store.FindRunAsync(session, runId, ct));
+
+    public Task<IReadOnlyList<LedgerEntry>> LedgerAsync(Guid leaseId) =>
+        _endpoint.ReadAsync<LedgerStore, IReadOnlyList<LedgerEntry>>((store, session, ct) => store.EntriesAsync(session, leaseId, null, ct));
 
     /// <summary>
     /// Runs <paramref name="action"/> with the gateway's answer to Billing's charge of the lease, after the gateway has

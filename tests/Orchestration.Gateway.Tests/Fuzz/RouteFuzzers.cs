@@ -80,6 +80,10 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["GET /api/discrepancies/{provider}/{eventId}"] = Read(Gen.Select(Segment("payments", "esign", "screening"), Segment("evt_fuzz", "evt_fuzz_esign"),
                 (provider, eventId) => $"/api/discrepancies/{provider}/{eventId}")),
 
+            ["POST /api/rent-runs"] = Send("POST", Gen.Const("/api/rent-runs"), """{"period":"2031-05"}"""),
+            ["GET /api/rent-runs/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/rent-runs/{id}")),
+            ["GET /api/leases/{id:guid}/ledger"] = Read(Gen.Select(FuzzValues.Id(w.LeaseId), FuzzValues.Query("asOf"))
+                .Select((id, q) => $"/api/leases/{id}/ledger{q}")),
             ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset").Select(q => $"/api/leases{q}")),
             ["GET /api/leases/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}")),
             ["POST /api/lease-applications"] = Gen.OneOf([.. w.VacantUnits.Append(w.UnitId).Select(unit =>

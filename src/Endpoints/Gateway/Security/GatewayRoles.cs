@@ -24,6 +24,9 @@ public static class GatewayPolicies
     /// <summary>Create and change properties, units, lease applications and leases: admins and property managers.</summary>
     public const string Leasing = "leasing";
 
+    /// <summary>Rent runs and tenant ledgers: admins, accountants and property managers.</summary>
+    public const string Rent = "rent";
+
     /// <summary>Failed messages, retries and other operator actions: admins and operators.</summary>
     public const string Operations = "operations";
 

@@ -97,6 +97,7 @@ public static class GatewaySecurityExtensions
             .AddPolicy(GatewayPolicies.Staff, p => p.RequireRole(GatewayRoles.All))
             .AddPolicy(GatewayPolicies.TenantContacts, p => p.RequireRole(GatewayRoles.Admin, GatewayRoles.PropertyManager, GatewayRoles.Accountant))
             .AddPolicy(GatewayPolicies.Leasing, p => p.RequireRole(GatewayRoles.Admin, GatewayRoles.PropertyManager))
+            .AddPolicy(GatewayPolicies.Rent, p => p.RequireRole(GatewayRoles.Admin, GatewayRoles.Accountant, GatewayRoles.PropertyManager))
             .AddPolicy(GatewayPolicies.Operations, p => p.RequireRole(GatewayRoles.Admin, GatewayRoles.Operator))
             .AddPolicy(GatewayPolicies.Admin, p => p.RequireRole(GatewayRoles.Admin));
         return services;

@@ -1,0 +1,50 @@
+namespace Orchestration.Endpoints.Billing.Rent;
+
+/// <summary>
+/// What rent runs need: the active leases and their terms (<c>billing_leases</c>, fed by <c>LeaseActivated</c>), the runs,
+/// and one row per posted charge (<c>rent_charges</c>, keyed by the charge id that derives from lease and period, so a
+/// lease is charged once per period). A charge keeps the late-fee policy in force when it was posted. Amounts in minor
+/// units, days as ISO dates (text, which orders as dates), times as Unix milliseconds.
+/// </summary>
+public static class RentSchema
+{
+    public static string Create(SqlStorage s, SqlDialect d) => $"""
+        CREATE TABLE {s.Table("billing_leases")} (
+            lease_id {d.UuidType} PRIMARY KEY,
+            property_id {d.UuidType} NOT NULL,
+            tenant_id {d.UuidType} NOT NULL,
+            rent_amount bigint NOT NULL,
+            currency text NOT NULL,
+            lease_start text NOT NULL,
+            lease_end text NOT NULL,
+            autopay integer NOT NULL,
+            activated_at bigint NOT NULL,
+            autopay_off_at bigint NULL
+        );
+
+        CREATE TABLE {s.Table("rent_runs")} (
+            run_id {d.UuidType} PRIMARY KEY,
+            period text NOT NULL,
+            requested_at bigint NOT NULL,
+            leases bigint NOT NULL,
+            posted bigint NOT NULL,
+            finished_at bigint NULL
+        );
+
+        CREATE TABLE {s.Table("rent_charges")} (
+            charge_id {d.UuidType} PRIMARY KEY,
+            run_id {d.UuidType} NOT NULL,
+            lease_id {d.UuidType} NOT NULL,
+            period text NOT NULL,
+            amount bigint NOT NULL,
+            currency text NOT NULL,
+            due_on text NOT NULL,
+            late_fee_policy text NOT NULL,
+            state text NOT NULL,
+            outstanding bigint NOT NULL,
+            updated_at bigint NOT NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "rent_charges_run")} ON {s.Table("rent_charges")} (run_id);
+        CREATE INDEX {PlatformMigrations.Index(s, "rent_charges_lease")} ON {s.Table("rent_charges")} (lease_id);
+        """;
+}

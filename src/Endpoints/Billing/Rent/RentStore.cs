@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestration.Endpoints.Billing.Ledger;
+using Orchestration.Messages.Billing;
+
+namespace Orchestration.Endpoints.Billing.Rent;
+
+/// <summary>A lease as rent runs see it.</summary>
+public sealed record BillingLease(Guid LeaseId, Guid PropertyId, Money Rent, bool Autopay);
+
+/// <summary>A rent run's progress: its charges counted by the state of their collection.</summary>
+public sealed record RentRunRecord(Guid RunId, string Period, DateTimeOffset RequestedAt, long Leases, long Posted, DateTimeOffset? FinishedAt,
+    IReadOnlyDictionary<string, long> ChargesByState);
+
+/// <summary>The SQL of rent runs, in one place; every method runs on the handler's <see cref="SqlSession"/>.</summary>
+public sealed class RentStore(SqlStorage storage)
+{
+    /// <summary>The state a charge is in from posting until its saga reports otherwise.</summary>
+    public const string Posted = "Posted";
+
+    static readonly JsonSerializerOptions PolicyJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    readonly string _leases = storage.Table("billing_leases");
+    readonly string _runs = storage.Table("rent_runs");
+    readonly string _charges = storage.Table("rent_charges");
+
+    static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Records an activated lease; a repeated activation changes nothing.</summary>
+    public async Task AddLeaseAsync(SqlSession session, BillingLease lease, Guid tenantId, DateOnly start, DateOnly end, long now,
+        CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_leases} (lease_id, property_id, tenant_id, rent_amount, currency, lease_start, lease_end, autopay, activated_at)
+            VALUES (@lease_id, @property_id, @tenant_id, @rent, @currency, @start, @end, @autopay, @now)
+            ON CONFLICT (lease_id) DO NOTHING
+            """)
+            .With("@lease_id", lease.LeaseId).With("@property_id", lease.PropertyId).With("@tenant_id", tenantId)
+            .With("@rent", LedgerAmounts.ToMinor(lease.Rent)).With("@currency", lease.Rent.Currency).With("@start", Day(start)).With("@end", Day(end))
+            .With("@autopay", lease.Autopay ? 1 : 0).With("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The leases in force on any day from <paramref name="first"/> to <paramref name="last"/>, in a fixed order.</summary>
+    public async Task<IReadOnlyList<BillingLease>> ActiveLeasesAsync(SqlSession session, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT lease_id, property_id, rent_amount, currency, autopay FROM {_leases}
+            WHERE lease_start <= @last AND lease_end >= @first
+            ORDER BY lease_id
+            """).With("@first", Day(first)).With("@last", Day(last));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var leases = new List<BillingLease>();
+        while (await reader.ReadAsync(cancellationToken))
+            leases.Add(new BillingLease(reader.GetGuid(0), reader.GetGuid(1), LedgerAmounts.FromMinor(reader.GetInt64(2), reader.GetString(3)),
+                reader.GetInt64(4) != 0));
+        return leases;
+    }
+
+    public async Task TurnOffAutopayAsync(SqlSession session, Guid leaseId, long now, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"UPDATE {_leases} SET autopay = 0, autopay_off_at = @now WHERE lease_id = @lease_id AND autopay = 1")
+            .With("@lease_id", leaseId).With("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Creates the run's row; false when the run was already started (the command came again).</summary>
+    public async Task<bool> StartRunAsync(SqlSession session, Guid runId, string period, long now, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_runs} (run_id, period, requested_at, leases, posted) VALUES (@run_id, @period, @now, 0, 0)
+            ON CONFLICT (run_id) DO NOTHING
+            """).With("@run_id", runId).With("@period", period).With("@now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task FinishRunAsync(SqlSession session, Guid runId, long leases, long posted, long now, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"UPDATE {_runs} SET leases = @leases, posted = @posted, finished_at = @now WHERE run_id = @run_id")
+            .With("@run_id", runId).With("@leases", leases).With("@posted", posted).With("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Posts the charge; false when the lease was already charged for the period (by this run or another).</summary>
+    public async Task<bool> PostChargeAsync(SqlSession session, Guid chargeId, Guid runId, Guid leaseId, string period, Money amount, DateOnly dueOn,
+        LateFeePolicy policy, long now, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_charges} (charge_id, run_id, lease_id, period, amount, currency, due_on, late_fee_policy, state, outstanding, updated_at)
+            VALUES (@charge_id, @run_id, @lease_id, @period, @amount, @currency, @due_on, @policy, @state, @amount, @now)
+            ON CONFLICT (charge_id) DO NOTHING
+            """)
+            .With("@charge_id", chargeId).With("@run_id", runId).With("@lease_id", leaseId).With("@period", period)
+            .With("@amount", LedgerAmounts.ToMinor(amount)).With("@currency", amount.Currency).With("@due_on", Day(dueOn))
+            .With("@policy", JsonSerializer.Serialize(policy, PolicyJson)).With("@state", Posted).With("@now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Follows the charge's collection; a report older than the one recorded changes nothing.</summary>
+    public async Task RecordProgressAsync(SqlSession session, Guid chargeId, string state, Money outstanding, DateTimeOffset occurredAt,
+        CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            UPDATE {_charges} SET state = @state, outstanding = @outstanding, updated_at = @at
+            WHERE charge_id = @charge_id AND updated_at <= @at
+            """)
+            .With("@charge_id", chargeId).With("@state", state).With("@outstanding", LedgerAmounts.ToMinor(outstanding))
+            .With("@at", occurredAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The lease's charges as the late-fee engine takes them, each with the policy in force when it was posted.</summary>
+    public async Task<IReadOnlyDictionary<Guid, LateCharge>> LateChargesAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT charge_id, due_on, amount, currency, late_fee_policy FROM {_charges} WHERE lease_id = @lease_id")
+            .With("@lease_id", leaseId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var charges = new Dictionary<Guid, LateCharge>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var chargeId = reader.GetGuid(0);
+            charges[chargeId] = new LateCharge(chargeId, DateOnly.ParseExact(reader.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                LedgerAmounts.FromMinor(reader.GetInt64(2), reader.GetString(3)).Amount,
+                JsonSerializer.Deserialize<LateFeePolicy>(reader.GetString(4), PolicyJson) ?? LateFeePolicy.None);
+        }
+
+        return charges;
+    }
+
+    public async Task<RentRunRecord?> FindRunAsync(SqlSession session, Guid runId, CancellationToken cancellationToken)
+    {
+        RentRunRecord run;
+        await using (var command = session.CreateCommand($"SELECT period, requested_at, leases, posted, finished_at FROM {_runs} WHERE run_id = @run_id")
+            .With("@run_id", runId))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            run = new RentRunRecord(runId, reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetInt64(2),
+                reader.GetInt64(3), reader.GetNullableInt64(4) is { } finished ? DateTimeOffset.FromUnixTimeMilliseconds(finished) : null,
+                new Dictionary<string, long>());
+        }
+
+        await using var states = session.CreateCommand($"SELECT state, COUNT(*) FROM {_charges} WHERE run_id = @run_id GROUP BY state ORDER BY state")
+            .With("@run_id", runId);
+        await using var rows = await states.ExecuteReaderAsync(cancellationToken);
+        var byState = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await rows.ReadAsync(cancellationToken))
+            byState[rows.GetString(0)] = Convert.ToInt64(rows.GetValue(1), CultureInfo.InvariantCulture);
+        return run with { ChargesByState = byState };
+    }
+}
