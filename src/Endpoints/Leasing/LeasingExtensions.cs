@@ -3,6 +3,7 @@ using Orchestration.Endpoints.Leasing.ESignature;
 using Orchestration.Endpoints.Leasing.ProviderEvents;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
+using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Leasing;
@@ -52,7 +53,7 @@ public static class LeasingExtensions
         return x;
     }
 
-    /// <summary>The provider clients, the endpoint's tables, and its unrecoverable exceptions.</summary>
+    /// <summary>The provider clients and the consumers that call them, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddLeasingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<LeasingOptions>(configuration.GetSection(LeasingOptions.Section));
@@ -61,6 +62,12 @@ public static class LeasingExtensions
 
         AddProviderClient<ScreeningClient>(services, leasing => leasing.Screening);
         AddProviderClient<ESignatureClient>(services, leasing => leasing.ESignature);
+
+        // The consumers that call them hold no transaction, and so no lock, while a provider answers.
+        services.CallsThirdParties<RequestScreeningConsumer>()
+            .CallsThirdParties<RequestTenantSignatureConsumer>()
+            .CallsThirdParties<RequestLandlordCountersignatureConsumer>()
+            .CallsThirdParties<VoidLeaseSignaturesConsumer>();
 
         // Refusals by a provider and commands that can never succeed: no retry can help (LeasingFailures.cs).
         services.AddUnrecoverable<ProviderRejectedException>()
