@@ -1,5 +1,6 @@
 using MassTransit;
 using Orchestration.Endpoints.Billing.Payments;
+using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Billing;
@@ -31,12 +32,18 @@ public static class BillingExtensions
         return x;
     }
 
-    /// <summary>The payment gateway client, the endpoint's tables, and its unrecoverable exceptions.</summary>
+    /// <summary>The payment gateway client and the consumers that call it, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddBillingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
-        services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages);
+        services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages,
+            BillingMigrations.ChargeClaims);
         services.AddScoped<MoveInRefunds>();
+
+        // They hold no transaction, and so no lock, while the gateway answers.
+        services.CallsThirdParties<RequestMoveInFundsConsumer>()
+            .CallsThirdParties<CancelMoveInFundsRequestConsumer>()
+            .CallsThirdParties<RefundMoveInFundsConsumer>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 

@@ -51,4 +51,13 @@ public static class BillingMigrations
     public static readonly SchemaMigration PaymentPages = new("billing_0003_payment_pages", s => $"""
         ALTER TABLE {s.Table("payments")} ADD COLUMN payment_page_url text NULL;
         """);
+
+    /// <summary>
+    /// <c>charge_started_at</c>: when a charge of the request was about to go to the gateway, committed before the call
+    /// so that a cancellation handled while the gateway answers knows a charge is under way and leaves withdrawing it to
+    /// that charge, which hands the cancellation its intent once recorded. Null while no charge was started.
+    /// </summary>
+    public static readonly SchemaMigration ChargeClaims = new("billing_0004_charge_claims", s => $"""
+        ALTER TABLE {s.Table("payments")} ADD COLUMN charge_started_at bigint NULL;
+        """);
 }
