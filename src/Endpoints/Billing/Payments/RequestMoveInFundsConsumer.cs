@@ -33,6 +33,8 @@ public sealed class RequestMoveInFundsConsumer(
     public async Task Consume(ConsumeContext<RequestMoveInFunds> context)
     {
         var command = context.Message;
+        // Before anything is written: amounts that can never be charged leave no row behind.
+        var amount = MinorUnits.Total(command.SecurityDeposit, command.FirstMonthRent);
         var payment = await session.StepAsync(
             ct => store.ClaimChargeAsync(session, command.IdempotencyKey, command.LeaseId, time.GetUtcNow().ToUnixTimeMilliseconds(), ct),
             context.CancellationToken);
@@ -52,7 +54,6 @@ public sealed class RequestMoveInFundsConsumer(
                 return;
         }
 
-        var amount = MinorUnits.Total(command.SecurityDeposit, command.FirstMonthRent);
         var metadata = new Dictionary<string, string>
         {
             ["lease_id"] = command.LeaseId.ToString(),
