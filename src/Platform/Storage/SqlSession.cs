@@ -134,13 +134,23 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
     /// transaction of its own, committed before the step returns: a read, or a claim that a concurrent copy or a
     /// competing command must see while the provider call is under way.
     /// </summary>
-    public async Task<T> StepAsync<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    public Task<T> StepAsync<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken) =>
+        StepAsync(step, readOnly: false, cancellationToken);
+
+    /// <summary>
+    /// A step (see <see cref="StepAsync{T}"/>) that only reads: on SQLite it takes no write lock, so it neither waits for
+    /// the handlers that write nor holds them up.
+    /// </summary>
+    public Task<T> ReadStepAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        StepAsync(read, readOnly: true, cancellationToken);
+
+    async Task<T> StepAsync<T>(Func<CancellationToken, Task<T>> step, bool readOnly, CancellationToken cancellationToken)
     {
         // Its commit would write them early, before the provider call they record has been made.
         if (_deferred.Count > 0)
             throw new InvalidOperationException("A step runs before any write is deferred: take every step before the provider call.");
 
-        await BeginAsync(cancellationToken);
+        await BeginAsync(readOnly, cancellationToken);
         try
         {
             var result = await step(cancellationToken);

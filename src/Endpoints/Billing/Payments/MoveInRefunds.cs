@@ -14,7 +14,7 @@ public sealed class MoveInRefunds(SqlSession session, BillingStore store, Paymen
     public async Task<RefundRecord> RefundAsync(Guid leaseId, string paymentIntentId, long? amount, string reason, string idempotencyKey,
         CancellationToken cancellationToken)
     {
-        if (await session.StepAsync(ct => store.FindRefundAsync(session, idempotencyKey, ct), cancellationToken) is { } existing)
+        if (await session.ReadStepAsync(ct => store.FindRefundAsync(session, idempotencyKey, ct), cancellationToken) is { } existing)
         {
             logger.LogInformation("Refund {IdempotencyKey} of lease {LeaseId} already made as {RefundId}", idempotencyKey, leaseId, existing.RefundId);
             return existing;

@@ -18,7 +18,7 @@ public sealed class RequestLandlordCountersignatureConsumer(
     {
         var command = context.Message;
         var envelopeId = command.EnvelopeId
-            ?? (await session.StepAsync(ct => store.FindEnvelopeAsync(session, command.LeaseId, ct), context.CancellationToken))?.EnvelopeId
+            ?? (await session.ReadStepAsync(ct => store.FindEnvelopeAsync(session, command.LeaseId, ct), context.CancellationToken))?.EnvelopeId
             ?? throw new EnvelopeMissingException(command.LeaseId);
 
         try

@@ -20,7 +20,7 @@ public sealed class RequestTenantSignatureConsumer(
     public async Task Consume(ConsumeContext<RequestTenantSignature> context)
     {
         var command = context.Message;
-        var (existing, document) = await session.StepAsync(async ct =>
+        var (existing, document) = await session.ReadStepAsync(async ct =>
         {
             var envelope = await store.FindEnvelopeAsync(session, command.LeaseId, ct);
             return (envelope, envelope?.EnvelopeId is null ? await store.FindDocumentAsync(session, command.DocumentId, ct) : null);

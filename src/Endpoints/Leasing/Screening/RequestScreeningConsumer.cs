@@ -18,7 +18,7 @@ public sealed class RequestScreeningConsumer(
     public async Task Consume(ConsumeContext<RequestScreening> context)
     {
         var command = context.Message;
-        if (await session.StepAsync(ct => store.FindScreeningAsync(session, command.LeaseId, ct), context.CancellationToken) is { } existing)
+        if (await session.ReadStepAsync(ct => store.FindScreeningAsync(session, command.LeaseId, ct), context.CancellationToken) is { } existing)
         {
             logger.LogInformation("Lease {LeaseId} already has screening {ScreeningId}; not requesting another", command.LeaseId, existing);
             return;
