@@ -54,6 +54,7 @@ public sealed class SqlOutboxContextFactory(
                 await session.RollbackAsync();
                 captured.Clear();
                 claimAtCommit = false;
+                state = null;
             }
             catch
             {
