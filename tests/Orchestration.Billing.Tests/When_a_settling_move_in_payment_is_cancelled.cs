@@ -18,12 +18,15 @@ public sealed class When_a_settling_move_in_payment_is_cancelled(SettlingPayment
         return payment.PaymentIntentId.ShouldNotBeNull();
     }
 
-    /// <summary>The cancellation is handled, yet nothing of it stays: the attempt failed and waits for its delayed retry.</summary>
+    /// <summary>
+    /// The cancellation is handled, yet not carried out: the request is marked cancelled (committed before the gateway is
+    /// called, so no charge can start after it), and the attempt failed and waits for its delayed retry.
+    /// </summary>
     async Task NotYetWithdrawnAsync(Leases lease)
     {
         (await _host.SendAsync(lease.CancelMoveInFundsRequest())).ShouldBeNull();
         var payment = (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull();
-        payment.CancelledAt.ShouldBeNull();
+        payment.CancelledAt.ShouldNotBeNull();
         payment.CancelOutcome.ShouldBeNull();
     }
 

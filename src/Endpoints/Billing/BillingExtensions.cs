@@ -2,9 +2,10 @@ using MassTransit;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Endpoints.Billing.Rent;
+using Orchestration.Platform.Outbox;
+using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Billing;
-using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Billing;
 
@@ -58,17 +59,24 @@ public static class BillingExtensions
         x.AddConsumer<RentProgressConsumer>().Endpoint(e => e.Name = RentProgressQueue);
     }
 
-    /// <summary>The payment gateway client, the endpoint's tables, and its unrecoverable exceptions.</summary>
+    /// <summary>The payment gateway client and the consumers that call it, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddBillingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
-        services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages);
+        services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages,
+            BillingMigrations.ChargeClaims);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddStore<RentStore>(BillingMigrations.RentCharges);
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
         CommandRouting.Map(CommandRoutes.Queues);
         services.AddSingleton(configuration.GetSection(RentCollectionOptions.Section).Get<RentCollectionOptions>() ?? new RentCollectionOptions());
         services.AddScoped<MoveInRefunds>();
+
+        // They hold no transaction, and so no lock, while the gateway answers.
+        services.CallsThirdParties<RequestMoveInFundsConsumer>()
+            .CallsThirdParties<CancelMoveInFundsRequestConsumer>()
+            .CallsThirdParties<RefundMoveInFundsConsumer>()
+            .CallsThirdParties<RequestRentPaymentConsumer>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 

@@ -57,4 +57,13 @@ public static class BillingMigrations
 
     /// <summary>Rent runs: active leases, runs and charges (<see cref="Rent.RentSchema"/>).</summary>
     public static readonly SchemaMigration RentCharges = new("billing_0005_rent_charges", Rent.RentSchema.Create);
+
+    /// <summary>
+    /// <c>charge_started_at</c>: when a charge of the request was about to go to the gateway, committed before the call
+    /// so that a cancellation handled while the gateway answers knows a charge is under way and leaves withdrawing it to
+    /// that charge, which hands the cancellation its intent once recorded. Null while no charge was started.
+    /// </summary>
+    public static readonly SchemaMigration ChargeClaims = new("billing_0006_charge_claims", s => $"""
+        ALTER TABLE {s.Table("payments")} ADD COLUMN charge_started_at bigint NULL;
+        """);
 }

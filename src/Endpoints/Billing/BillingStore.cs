@@ -6,10 +6,12 @@ namespace Orchestration.Endpoints.Billing;
 /// A move-in funds request as Billing knows it: charged (the intent and its status when created), cancelled, or both.
 /// A cancellation that arrives before the request leaves a row without an intent, so the late request charges nothing.
 /// Once the cancellation is carried out at the gateway, <see cref="CancelOutcome"/> says how (<see cref="CancelOutcomes"/>).
+/// <see cref="ChargeStartedAt"/> is set once a charge is on its way to the gateway.
 /// </summary>
 public sealed record PaymentRecord(
     string IdempotencyKey, Guid LeaseId, string? PaymentIntentId, long? Amount, string? Currency, string? IntentStatus, string? FailureCode,
-    DateTimeOffset? CancelledAt, string? CancelOutcome = null, DateTimeOffset? IntentCanceledAt = null, string? PaymentPageUrl = null)
+    DateTimeOffset? CancelledAt, string? CancelOutcome = null, DateTimeOffset? IntentCanceledAt = null, string? PaymentPageUrl = null,
+    DateTimeOffset? ChargeStartedAt = null, string? CancelReason = null)
 {
     /// <summary>What was asked for, as the gateway's events report an amount: two-decimal minor units, upper-case currency.</summary>
     public Money? Requested => Amount is { } amount && Currency is { } currency ? new Money(amount / 100m, currency.ToUpperInvariant()) : null;
@@ -31,8 +33,9 @@ public static class CancelOutcomes
 public sealed record RefundRecord(string IdempotencyKey, Guid LeaseId, string PaymentIntentId, string RefundId, long Amount, string Status);
 
 /// <summary>
-/// The SQL of Billing, in one place. Every method runs on the handler's <see cref="SqlSession"/>, inside the
-/// transaction that also marks the incoming message handled and stores what it publishes.
+/// The SQL of Billing, in one place. Every method runs on the handler's <see cref="SqlSession"/>: inside the transaction
+/// that also marks the incoming message handled and stores what it publishes, or, for a consumer that calls the gateway,
+/// in one of its short steps (<see cref="SqlSession.StepAsync{T}"/>) or deferred to that final transaction.
 /// </summary>
 public sealed class BillingStore(SqlStorage storage)
 {
@@ -41,7 +44,7 @@ public sealed class BillingStore(SqlStorage storage)
 
     const string PaymentColumns =
         "idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at, cancel_outcome, intent_canceled_at, " +
-        "payment_page_url";
+        "payment_page_url, charge_started_at, cancel_reason";
 
     public async Task<PaymentRecord?> FindPaymentAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -50,16 +53,20 @@ public sealed class BillingStore(SqlStorage storage)
     }
 
     /// <summary>
-    /// The request's row, created when there is none, and locked until the transaction ends: a cancellation of the
-    /// same request waits until this one has committed, and then sees its charge, rather than passing it unseen.
+    /// The request's row, created when there is none, and marked charging unless it was charged already or cancelled
+    /// before any charge started. Taken in a step committed before the gateway is called: a cancellation handled while
+    /// the gateway answers then finds the charge under way and leaves withdrawing it to the charge
+    /// (<see cref="RecordIntentAsync"/> returns the cancellation once the intent is recorded).
     /// </summary>
-    public async Task<PaymentRecord> ClaimPaymentAsync(SqlSession session, string idempotencyKey, Guid leaseId, CancellationToken cancellationToken)
+    public async Task<PaymentRecord> ClaimChargeAsync(SqlSession session, string idempotencyKey, Guid leaseId, long now, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            INSERT INTO {_payments} (idempotency_key, lease_id) VALUES (@key, @lease_id)
-            ON CONFLICT (idempotency_key) DO UPDATE SET lease_id = {_payments}.lease_id
+            INSERT INTO {_payments} (idempotency_key, lease_id, charge_started_at) VALUES (@key, @lease_id, @now)
+            ON CONFLICT (idempotency_key) DO UPDATE SET charge_started_at = CASE
+                WHEN {_payments}.payment_intent_id IS NULL AND ({_payments}.cancelled_at IS NULL OR {_payments}.charge_started_at IS NOT NULL)
+                THEN COALESCE({_payments}.charge_started_at, @now) ELSE {_payments}.charge_started_at END
             RETURNING {PaymentColumns}
-            """).With("@key", idempotencyKey).With("@lease_id", leaseId);
+            """).With("@key", idempotencyKey).With("@lease_id", leaseId).With("@now", now);
         return await ReadPaymentAsync(command, cancellationToken) ?? throw new InvalidOperationException($"No payment row returned for {idempotencyKey}.");
     }
 
@@ -69,7 +76,8 @@ public sealed class BillingStore(SqlStorage storage)
         return await reader.ReadAsync(cancellationToken)
             ? new PaymentRecord(reader.GetString(0), reader.GetGuid(1), reader.GetNullableString(2), reader.GetNullableInt64(3), reader.GetNullableString(4),
                 reader.GetNullableString(5), reader.GetNullableString(6), Time(reader.GetNullableInt64(7)), reader.GetNullableString(8),
-                Time(reader.GetNullableInt64(9)), reader.GetNullableString(10))
+                Time(reader.GetNullableInt64(9)), reader.GetNullableString(10), Time(reader.GetNullableInt64(11)),
+                reader.GetNullableString(12))
             : null;
     }
 
@@ -88,11 +96,11 @@ public sealed class BillingStore(SqlStorage storage)
     }
 
     /// <summary>
-    /// The request's row once no other transaction is still creating it, or null when there is none. A request being
-    /// charged holds its new row uncommitted while it calls the gateway, and the gateway's event about that charge can
-    /// arrive meanwhile: inserting the same key waits for that transaction to end (PostgreSQL waits on the conflicting
-    /// insert, SQLite on its one writer). A row this probe inserted itself is removed again in the same transaction, so
-    /// it leaves nothing behind.
+    /// The request's row once no other transaction is still creating it, or null when there is none: inserting the same
+    /// key waits for such a transaction to end (PostgreSQL waits on the conflicting insert, SQLite on its one writer). A
+    /// row this probe inserted itself is removed again in the same transaction, so it leaves nothing behind. A request
+    /// being charged commits its row before it calls the gateway, and records the intent only once the gateway has
+    /// answered: an event about that charge arriving in between finds the row without its intent.
     /// </summary>
     public async Task<PaymentRecord?> AwaitRequestAsync(SqlSession session, string idempotencyKey, Guid leaseId, CancellationToken cancellationToken)
     {
@@ -113,8 +121,12 @@ public sealed class BillingStore(SqlStorage storage)
         return await FindPaymentAsync(session, idempotencyKey, cancellationToken);
     }
 
-    public async Task RecordIntentAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentIntent intent, string? paymentPageUrl,
-        long now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the intent the gateway created for the request and returns the reason the request was cancelled, if it
+    /// was: a cancellation handled while the charge was under way left its withdrawal to the charge.
+    /// </summary>
+    public async Task<string?> RecordIntentAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentIntent intent,
+        string? paymentPageUrl, long now, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
             INSERT INTO {_payments} (idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, requested_at,
@@ -122,11 +134,12 @@ public sealed class BillingStore(SqlStorage storage)
             VALUES (@key, @lease_id, @intent_id, @amount, @currency, @status, @failure_code, @now, @page)
             ON CONFLICT (idempotency_key) DO UPDATE SET payment_intent_id = @intent_id, amount = @amount, currency = @currency,
                 intent_status = @status, failure_code = @failure_code, requested_at = @now, payment_page_url = @page
+            RETURNING cancel_reason
             """)
             .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@intent_id", intent.Id).With("@amount", intent.Amount)
             .With("@currency", intent.Currency).With("@status", intent.Status).With("@failure_code", intent.FailureCode).With("@now", now)
             .With("@page", paymentPageUrl);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>Marks the request cancelled (the first cancellation's time and reason stay), creating the row when no request has arrived yet.</summary>
@@ -145,17 +158,13 @@ public sealed class BillingStore(SqlStorage storage)
     /// Records how the cancellation ended: the intent's status as the gateway last reported it (none when there was no
     /// intent), the outcome, and when the gateway cancelled the intent.
     /// </summary>
-    public async Task RecordCancelOutcomeAsync(SqlSession session, string idempotencyKey, string? intentStatus, string outcome,
-        DateTimeOffset? intentCanceledAt, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
+    public void RecordCancelOutcome(SqlSession session, string idempotencyKey, string? intentStatus, string outcome, DateTimeOffset? intentCanceledAt) =>
+        session.Defer($"""
             UPDATE {_payments} SET intent_status = COALESCE(@status, intent_status), cancel_outcome = @outcome, intent_canceled_at = @canceled_at
             WHERE idempotency_key = @key
             """)
             .With("@key", idempotencyKey).With("@status", intentStatus).With("@outcome", outcome)
             .With("@canceled_at", intentCanceledAt?.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     public async Task<RefundRecord?> FindRefundAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -168,18 +177,15 @@ public sealed class BillingStore(SqlStorage storage)
             : null;
     }
 
-    public async Task RecordRefundAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentRefund refund, string reason, long now,
-        CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
+    /// <summary>Records the refund the gateway made, with the commit that marks the command handled.</summary>
+    public void RecordRefund(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentRefund refund, string reason, long now) =>
+        session.Defer($"""
             INSERT INTO {_refunds} (idempotency_key, lease_id, payment_intent_id, refund_id, amount, refund_status, reason, refunded_at)
             VALUES (@key, @lease_id, @intent_id, @refund_id, @amount, @status, @reason, @now)
             ON CONFLICT (idempotency_key) DO NOTHING
             """)
             .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@intent_id", refund.PaymentIntentId).With("@refund_id", refund.Id)
             .With("@amount", refund.Amount).With("@status", refund.Status).With("@reason", reason).With("@now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     static DateTimeOffset? Time(long? unixMilliseconds) => unixMilliseconds is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
 }

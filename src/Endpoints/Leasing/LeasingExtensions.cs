@@ -4,6 +4,7 @@ using Orchestration.Endpoints.Leasing.ProviderEvents;
 using Orchestration.Endpoints.Leasing.Screening;
 using Orchestration.Endpoints.Leasing.UnitHolds;
 using Orchestration.Platform.Http;
+using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Leasing;
@@ -53,7 +54,7 @@ public static class LeasingExtensions
         return x;
     }
 
-    /// <summary>The provider clients, the endpoint's tables, and its unrecoverable exceptions.</summary>
+    /// <summary>The provider clients and the consumers that call them, the endpoint's tables, and its unrecoverable exceptions.</summary>
     public static IServiceCollection AddLeasingServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<LeasingOptions>(configuration.GetSection(LeasingOptions.Section));
@@ -63,6 +64,12 @@ public static class LeasingExtensions
         var leasing = configuration.GetSection(LeasingOptions.Section);
         AddProviderClient<ScreeningClient>(services, options => options.Screening, leasing.GetSection("Screening:Resilience"));
         AddProviderClient<ESignatureClient>(services, options => options.ESignature, leasing.GetSection("ESignature:Resilience"));
+
+        // The consumers that call them hold no transaction, and so no lock, while a provider answers.
+        services.CallsThirdParties<RequestScreeningConsumer>()
+            .CallsThirdParties<RequestTenantSignatureConsumer>()
+            .CallsThirdParties<RequestLandlordCountersignatureConsumer>()
+            .CallsThirdParties<VoidLeaseSignaturesConsumer>();
 
         // Refusals by a provider and commands that can never succeed: no retry can help (LeasingFailures.cs).
         services.AddUnrecoverable<ProviderRejectedException>()

@@ -1,14 +1,15 @@
 namespace Orchestration.Endpoints.Leasing;
 
-/// <summary>A lease's envelope as Leasing knows it: created (id and signing URL), voided, or both.</summary>
-public sealed record EnvelopeRecord(Guid LeaseId, string? EnvelopeId, string? SigningUrl, DateTimeOffset? VoidedAt);
+/// <summary>A lease's envelope as Leasing knows it: created (id and signing URL), voided (when, why), or both.</summary>
+public sealed record EnvelopeRecord(Guid LeaseId, string? EnvelopeId, string? SigningUrl, DateTimeOffset? VoidedAt, string? VoidReason = null);
 
 /// <summary>A rendered lease, kept until it goes into an envelope.</summary>
 public sealed record StoredLeaseDocument(Guid DocumentId, Guid LeaseId, string Name, string Content);
 
 /// <summary>
-/// The SQL of Leasing, in one place. Every method runs on the handler's <see cref="SqlSession"/>, inside the
-/// transaction that also marks the incoming message handled and stores what it publishes.
+/// The SQL of Leasing, in one place. Every method runs on the handler's <see cref="SqlSession"/>: inside the transaction
+/// that also marks the incoming message handled and stores what it publishes, or, for a consumer that calls a provider,
+/// in one of its short steps (<see cref="SqlSession.StepAsync{T}"/>) or deferred to that final transaction.
 /// </summary>
 public sealed class LeasingStore(SqlStorage storage)
 {
@@ -23,15 +24,13 @@ public sealed class LeasingStore(SqlStorage storage)
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    public async Task RecordScreeningAsync(SqlSession session, Guid leaseId, string screeningId, long now, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
+    /// <summary>Records the provider's screening for the lease, with the commit that marks the command handled.</summary>
+    public void RecordScreening(SqlSession session, Guid leaseId, string screeningId, long now) =>
+        session.Defer($"""
             INSERT INTO {_screenings} (lease_id, screening_id, requested_at) VALUES (@lease_id, @screening_id, @now)
             ON CONFLICT (lease_id) DO NOTHING
             """)
             .With("@lease_id", leaseId).With("@screening_id", screeningId).With("@now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     public async Task SaveDocumentAsync(SqlSession session, StoredLeaseDocument document, long now, CancellationToken cancellationToken)
     {
@@ -56,31 +55,35 @@ public sealed class LeasingStore(SqlStorage storage)
 
     public async Task<EnvelopeRecord?> FindEnvelopeAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"SELECT lease_id, envelope_id, signing_url, voided_at FROM {_envelopes} WHERE lease_id = @lease_id")
+        await using var command = session.CreateCommand($"SELECT lease_id, envelope_id, signing_url, voided_at, void_reason FROM {_envelopes} WHERE lease_id = @lease_id")
             .With("@lease_id", leaseId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new EnvelopeRecord(reader.GetGuid(0), reader.GetNullableString(1), reader.GetNullableString(2),
-                reader.GetNullableInt64(3) is { } voided ? DateTimeOffset.FromUnixTimeMilliseconds(voided) : null)
+                reader.GetNullableInt64(3) is { } voided ? DateTimeOffset.FromUnixTimeMilliseconds(voided) : null, reader.GetNullableString(4))
             : null;
     }
 
-    public async Task RecordEnvelopeAsync(SqlSession session, Guid leaseId, string envelopeId, string signingUrl, long now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the envelope created for the lease and returns why the lease was voided, if it was: a void handled while
+    /// the envelope was being created found no envelope to void, and this one must be voided now.
+    /// </summary>
+    public async Task<string?> RecordEnvelopeAsync(SqlSession session, Guid leaseId, string envelopeId, string signingUrl, long now,
+        CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
             INSERT INTO {_envelopes} (lease_id, envelope_id, signing_url, created_at) VALUES (@lease_id, @envelope_id, @signing_url, @now)
             ON CONFLICT (lease_id) DO UPDATE SET envelope_id = @envelope_id, signing_url = @signing_url, created_at = @now
+            RETURNING void_reason
             """)
             .With("@lease_id", leaseId).With("@envelope_id", envelopeId).With("@signing_url", signingUrl).With("@now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    public async Task MarkCountersignedAsync(SqlSession session, Guid leaseId, long now, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"UPDATE {_envelopes} SET countersigned_at = @now WHERE lease_id = @lease_id AND countersigned_at IS NULL")
+    /// <summary>Records the landlord's countersignature, with the commit that marks the command handled.</summary>
+    public void MarkCountersigned(SqlSession session, Guid leaseId, long now) =>
+        session.Defer($"UPDATE {_envelopes} SET countersigned_at = @now WHERE lease_id = @lease_id AND countersigned_at IS NULL")
             .With("@lease_id", leaseId).With("@now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     /// <summary>
     /// Marks the lease's envelope voided, creating the row when no envelope exists yet, so that a request for the

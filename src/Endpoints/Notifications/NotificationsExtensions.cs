@@ -2,6 +2,7 @@ using MassTransit;
 using Orchestration.Endpoints.Notifications.Sending;
 using Orchestration.Endpoints.Notifications.Templates;
 using Orchestration.Platform.Http;
+using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Recoverability;
 
 namespace Orchestration.Endpoints.Notifications;
@@ -30,7 +31,9 @@ public static class NotificationsExtensions
     public static IServiceCollection AddNotificationsServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<NotificationsOptions>(configuration.GetSection(NotificationsOptions.Section));
-        services.AddStore<NotificationsStore>(NotificationsMigrations.Deliveries);
+        services.AddStore<NotificationsStore>(NotificationsMigrations.Deliveries, NotificationsMigrations.Acceptance);
+        // It holds no transaction, and so no lock, while the provider answers.
+        services.CallsThirdParties<SendTenantEmailConsumer>();
 
         services.AddScoped<PickupEmailSender>();
         services.AddSingleton<SmtpEmailSender>();

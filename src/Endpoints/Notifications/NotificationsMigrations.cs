@@ -1,8 +1,8 @@
 namespace Orchestration.Endpoints.Notifications;
 
 /// <summary>
-/// The tables Notifications owns in its schema. <c>deliveries</c> holds one row per email ever sent, keyed by the
-/// command's deduplication key; <c>pickup</c> holds the emails the Pickup provider "sent". Times are Unix milliseconds
+/// The tables Notifications owns in its schema. <c>deliveries</c> holds one row per email ever claimed for sending, keyed
+/// by the command's deduplication key; <c>pickup</c> holds the emails the Pickup provider "sent". Times are Unix milliseconds
 /// (UTC), as in the platform's tables.
 /// </summary>
 public static class NotificationsMigrations
@@ -35,5 +35,14 @@ public static class NotificationsMigrations
             stored_at bigint NOT NULL
         );
         CREATE INDEX {PlatformMigrations.Index(s, "pickup_lease")} ON {s.Table("pickup")} (lease_id, id);
+        """);
+
+    /// <summary>
+    /// <c>accepted_at</c>: when the provider accepted the email. A row is now written (claimed, <c>sent_at</c>) before the
+    /// provider is called, and completed with this once it has answered; rows from before were written after the send.
+    /// </summary>
+    public static readonly SchemaMigration Acceptance = new("notifications_0002_delivery_acceptance", s => $"""
+        ALTER TABLE {s.Table("deliveries")} ADD COLUMN accepted_at bigint NULL;
+        UPDATE {s.Table("deliveries")} SET accepted_at = sent_at;
         """);
 }

@@ -33,6 +33,26 @@ public sealed class OutboxStore(SqlStorage storage)
     }
 
     /// <summary>
+    /// Whether the consumer has consumed the message, read in a transaction that takes no lock (on SQLite not the
+    /// write lock): a first look for a consumer that calls third parties, which claims the row only at commit.
+    /// </summary>
+    public async Task<bool> IsConsumedAsync(SqlSession session, Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+    {
+        await session.BeginReadAsync(cancellationToken);
+        try
+        {
+            await using var command = session.CreateCommand(
+                    $"SELECT consumed FROM {_inbox} WHERE message_id = @message_id AND consumer_id = @consumer_id AND consumed IS NOT NULL")
+                .With("@message_id", messageId).With("@consumer_id", consumerId);
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        finally
+        {
+            await session.RollbackAsync();
+        }
+    }
+
+    /// <summary>
     /// The handler's outgoing messages and the consumed mark of a message received with <see cref="ReceiveAsync"/>,
     /// written with the commit.
     /// </summary>

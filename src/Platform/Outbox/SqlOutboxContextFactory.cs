@@ -8,6 +8,7 @@ namespace Orchestration.Platform.Outbox;
 /// claimed (a copy already consumed is not handled again), the consumer or saga runs on the same connection, and
 /// every message it sends, publishes or schedules is stored; after the commit those messages go to the broker and
 /// are then forgotten. A crash between commit and delivery is finished by the redelivered message or by the sweeper.
+/// A consumer that calls third parties runs with no transaction open instead (see <see cref="InboxClaimPolicy"/>).
 /// </summary>
 public sealed class SqlOutboxContextFactory(
     SqlSession session, OutboxStore store, SqlOutboxDelivery delivery, InboxClaimPolicy claims, IServiceProvider provider, TimeProvider time)
@@ -19,10 +20,12 @@ public sealed class SqlOutboxContextFactory(
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "The outbox needs a MessageId to detect duplicates.");
         var captured = new List<StoredMessage>();
         var claimAtCommit = claims.ClaimsAtCommit(options.ConsumerType) && IsFirstDelivery(context);
-        InboxState state;
-        SqlOutboxConsumeContext<T>? handling;
+        SqlOutboxConsumeContext<T>? handling = null;
+        var state = claims.CallsThirdParties(options.ConsumerType) ? await HandleAroundCalls() : null;
 
-        while (true)
+        // Claim first, unless claimed at commit; a consumer that calls third parties comes here only to find its
+        // message consumed (before, or by a copy that committed first) and to finish delivering its messages.
+        while (state is null)
         {
             handling = null;
             context.GetOrAddPayload(() => new InboxClaimPass()).AtCommit = claimAtCommit;
@@ -51,6 +54,7 @@ public sealed class SqlOutboxContextFactory(
                 await session.RollbackAsync();
                 captured.Clear();
                 claimAtCommit = false;
+                state = null;
             }
             catch
             {
@@ -65,6 +69,43 @@ public sealed class SqlOutboxContextFactory(
 
         if (state.Delivered is null)
             await Pass(state);
+
+        // The inbox is only read first, with no lock; the consumer runs outside any transaction (its own steps commit
+        // on their own) and the row is claimed at commit with its deferred writes. Null when the message was consumed
+        // already, or a copy committed first (this copy's writes are rolled back then).
+        async Task<InboxState?> HandleAroundCalls()
+        {
+            if (await store.IsConsumedAsync(session, messageId, options.ConsumerId, context.CancellationToken))
+                return null;
+
+            context.GetOrAddPayload(() => new InboxClaimPass()).AtCommit = true;
+            try
+            {
+                session.OutsideTransaction = true;
+                var handled = await Handle(new InboxState(null, null, 1), store.DeferClaimConsumed);
+                session.OutsideTransaction = false;
+                await session.BeginAsync(context.CancellationToken);
+                await session.CommitAsync(context.CancellationToken);
+                return handled;
+            }
+            catch (InboxConflictException)
+            {
+                await session.RollbackAsync();
+                captured.Clear();
+                return null;
+            }
+            catch
+            {
+                await session.RollbackAsync();
+                throw;
+            }
+            finally
+            {
+                session.OutsideTransaction = false;
+                handling?.Close();
+                handling = null;
+            }
+        }
 
         await Pass(state with { Delivered = state.Delivered ?? 0 });
 

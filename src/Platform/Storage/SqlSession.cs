@@ -17,6 +17,14 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
     public bool InTransaction => _transaction is not null;
 
     /// <summary>
+    /// True while a consumer that calls third parties runs (<c>InboxClaimPolicy.CallsThirdParties</c>): no transaction
+    /// is open around it, so no lock is held while a provider answers. Its reads and claims run in short transactions
+    /// of their own (<see cref="StepAsync{T}"/>); its other writes are deferred (<see cref="Defer"/>) to the
+    /// transaction that then marks the message handled and stores what it sends.
+    /// </summary>
+    public bool OutsideTransaction { get; internal set; }
+
+    /// <summary>
     /// Counts the transactions begun in this session, so state tied to one transaction (the bus outbox's open
     /// outbox row) is never carried into the next after a rollback or a failed commit.
     /// </summary>
@@ -63,7 +71,8 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
     /// </summary>
     public DeferredWrite Defer(string sql, Action<int>? check = null, bool first = false)
     {
-        _ = Transaction;
+        if (!OutsideTransaction)
+            _ = Transaction;
         var write = new DeferredWrite(sql, check);
         if (first)
             _deferred.Insert(0, write);
@@ -119,6 +128,49 @@ public sealed class SqlSession(SqlStorage storage) : IAsyncDisposable
         for (var i = 0; i < writes.Length; i++)
             writes[i].Check?.Invoke(affected[i]);
     }
+
+    /// <summary>
+    /// Runs one step of a consumer that calls third parties (see <see cref="OutsideTransaction"/>) in a short
+    /// transaction of its own, committed before the step returns: a read, or a claim that a concurrent copy or a
+    /// competing command must see while the provider call is under way.
+    /// </summary>
+    public Task<T> StepAsync<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken) =>
+        StepAsync(step, readOnly: false, cancellationToken);
+
+    /// <summary>
+    /// A step (see <see cref="StepAsync{T}"/>) that only reads: on SQLite it takes no write lock, so it neither waits for
+    /// the handlers that write nor holds them up.
+    /// </summary>
+    public Task<T> ReadStepAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        StepAsync(read, readOnly: true, cancellationToken);
+
+    async Task<T> StepAsync<T>(Func<CancellationToken, Task<T>> step, bool readOnly, CancellationToken cancellationToken)
+    {
+        // Its commit would write them early, before the provider call they record has been made.
+        if (_deferred.Count > 0)
+            throw new InvalidOperationException("A step runs before any write is deferred: take every step before the provider call.");
+
+        await BeginAsync(readOnly, cancellationToken);
+        try
+        {
+            var result = await step(cancellationToken);
+            await CommitAsync(cancellationToken);
+            return result;
+        }
+        catch
+        {
+            await RollbackAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc cref="StepAsync{T}"/>
+    public Task StepAsync(Func<CancellationToken, Task> step, CancellationToken cancellationToken) =>
+        StepAsync(async ct =>
+        {
+            await step(ct);
+            return true;
+        }, cancellationToken);
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Rent;
+using Orchestration.Platform.Storage;
 using Orchestration.Simulators.Hosting;
 using Orchestration.Simulators.Payments;
 
@@ -76,6 +77,24 @@ public sealed class BillingHost : IAsyncDisposable
             await endpoint.Send(lease.CancelMoveInFundsRequest(), cancellationToken);
             await Task.Delay(after, cancellationToken);
         });
+
+    /// <summary>
+    /// The gateway takes <paramref name="delay"/> to answer Billing's charge of the lease's move-in funds, as a slow
+    /// provider does. Completes when that charge is on its way, or fails when none is made within 20 s.
+    /// </summary>
+    public Task ChargeAnsweredSlowly(Leases lease, TimeSpan delay)
+    {
+        var onItsWay = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _moments.Before(
+            request => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/v1/payment_intents", StringComparison.Ordinal)
+                && request.Headers.TryGetValues("Idempotency-Key", out var keys) && keys.Contains(lease.FundsKey),
+            async cancellationToken =>
+            {
+                onItsWay.TrySetResult();
+                await Task.Delay(delay, cancellationToken);
+            });
+        return onItsWay.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
 
     /// <summary>On a SQLite file of its own, as in the standalone mode.</summary>
     /// <param name="settings">Configuration over the defaults (recoverability, <c>Billing:Payments:PaymentMethod</c>, ...).</param>
@@ -181,6 +200,22 @@ public sealed class BillingHost : IAsyncDisposable
 
     public Task<PaymentRecord?> PaymentAsync(string idempotencyKey) =>
         _endpoint.ReadAsync<BillingStore, PaymentRecord?>((store, session, ct) => store.FindPaymentAsync(session, idempotencyKey, ct));
+
+    /// <summary>The request's row as the Gateway's API reads rows: in a transaction that only reads.</summary>
+    public async Task<PaymentRecord?> PaymentAsReadAsync(string idempotencyKey)
+    {
+        await using var scope = _endpoint.Services.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<SqlSession>();
+        await session.BeginReadAsync(CancellationToken.None);
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<BillingStore>().FindPaymentAsync(session, idempotencyKey, CancellationToken.None);
+        }
+        finally
+        {
+            await session.RollbackAsync();
+        }
+    }
 
     public Task<RefundRecord?> RefundAsync(string idempotencyKey) =>
         _endpoint.ReadAsync<BillingStore, RefundRecord?>((store, session, ct) => store.FindRefundAsync(session, idempotencyKey, ct));

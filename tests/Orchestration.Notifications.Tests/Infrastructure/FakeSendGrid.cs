@@ -62,6 +62,18 @@ public sealed class FakeSendGrid : IAsyncDisposable
         return this;
     }
 
+    /// <summary>The next call is accepted only after <paramref name="delay"/>, as a provider under load answers.</summary>
+    public FakeSendGrid ThenSlowly(TimeSpan delay)
+    {
+        _script.Enqueue(async response =>
+        {
+            await Task.Delay(delay);
+            response.StatusCode = StatusCodes.Status202Accepted;
+            response.Headers["X-Message-Id"] = $"sg-slow-{Calls.Count}";
+        });
+        return this;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

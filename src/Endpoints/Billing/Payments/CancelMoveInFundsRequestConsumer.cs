@@ -10,6 +10,9 @@ namespace Orchestration.Endpoints.Billing.Payments;
 /// longer complete it; a paid one is refunded in full under <c>{IdempotencyKey}-refund</c>. A payment still settling
 /// can be neither: the command fails with <see cref="MoveInPaymentSettlingException"/> and the delayed retries look
 /// again. How it ended is recorded on the row (<see cref="CancelOutcomes"/>), and a repeat of the command calls nothing.
+/// No transaction is open while the gateway answers (<c>CallsThirdParties</c>): the row is marked cancelled in a step
+/// committed first. A request whose charge is under way at that moment has no intent yet; the charge, once recorded,
+/// finds the row cancelled and sends this command again (<see cref="RequestMoveInFundsConsumer"/>).
 /// </summary>
 public sealed class CancelMoveInFundsRequestConsumer(
     SqlSession session,
@@ -27,10 +30,11 @@ public sealed class CancelMoveInFundsRequestConsumer(
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
-        await store.MarkCancelledAsync(session, command.IdempotencyKey, command.LeaseId, command.Reason, time.GetUtcNow().ToUnixTimeMilliseconds(),
-            cancellationToken);
-
-        var payment = await store.FindPaymentAsync(session, command.IdempotencyKey, cancellationToken);
+        var payment = await session.StepAsync(async ct =>
+        {
+            await store.MarkCancelledAsync(session, command.IdempotencyKey, command.LeaseId, command.Reason, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+            return await store.FindPaymentAsync(session, command.IdempotencyKey, ct);
+        }, cancellationToken);
         if (payment is { CancelOutcome: CancelOutcomes.IntentCanceled or CancelOutcomes.Refunded })
         {
             logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} already withdrawn: {CancelOutcome}", command.IdempotencyKey,
@@ -38,9 +42,16 @@ public sealed class CancelMoveInFundsRequestConsumer(
             return;
         }
 
+        if (payment is { PaymentIntentId: null, ChargeStartedAt: not null })
+        {
+            logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} is being charged; the charge is withdrawn once recorded",
+                command.IdempotencyKey, command.LeaseId);
+            return;
+        }
+
         if (payment?.PaymentIntentId is not { } intentId)
         {
-            await store.RecordCancelOutcomeAsync(session, command.IdempotencyKey, null, CancelOutcomes.NotCharged, null, cancellationToken);
+            store.RecordCancelOutcome(session, command.IdempotencyKey, null, CancelOutcomes.NotCharged, null);
             logger.LogInformation("Move-in funds request {IdempotencyKey} of lease {LeaseId} cancelled before any charge", command.IdempotencyKey,
                 command.LeaseId);
             return;
@@ -53,14 +64,13 @@ public sealed class CancelMoveInFundsRequestConsumer(
         switch (intent.Status)
         {
             case PaymentIntentStatus.Canceled:
-                await store.RecordCancelOutcomeAsync(session, command.IdempotencyKey, intent.Status, CancelOutcomes.IntentCanceled, intent.CanceledAt,
-                    cancellationToken);
+                store.RecordCancelOutcome(session, command.IdempotencyKey, intent.Status, CancelOutcomes.IntentCanceled, intent.CanceledAt);
                 logger.LogInformation("Move-in payment {PaymentIntentId} of lease {LeaseId} is cancelled at the gateway and can no longer be paid", intentId,
                     command.LeaseId);
                 break;
             case PaymentIntentStatus.Succeeded:
                 await refunds.RefundAsync(command.LeaseId, intentId, null, command.Reason, $"{command.IdempotencyKey}-refund", cancellationToken);
-                await store.RecordCancelOutcomeAsync(session, command.IdempotencyKey, intent.Status, CancelOutcomes.Refunded, null, cancellationToken);
+                store.RecordCancelOutcome(session, command.IdempotencyKey, intent.Status, CancelOutcomes.Refunded, null);
                 break;
             case PaymentIntentStatus.Processing:
                 throw new MoveInPaymentSettlingException(intentId, command.LeaseId);

@@ -1,8 +1,10 @@
 namespace Orchestration.Endpoints.Billing.Payments;
 
 /// <summary>
-/// Refunds a move-in payment once per idempotency key: a key already recorded calls nothing, and a copy that arrives
-/// after the gateway refunded but before this transaction committed gets the same refund back from the gateway.
+/// Refunds a move-in payment once per idempotency key: a key already recorded calls nothing, and a copy handled at the
+/// same moment, or after the gateway refunded but before the refund was recorded, gets the same refund back from the
+/// gateway. For consumers that call the gateway with no transaction open (<c>CallsThirdParties</c>): the refund is
+/// recorded with the commit that marks their command handled.
 /// </summary>
 public sealed class MoveInRefunds(SqlSession session, BillingStore store, PaymentGatewayClient gateway, TimeProvider time, ILogger<MoveInRefunds> logger)
 {
@@ -12,7 +14,7 @@ public sealed class MoveInRefunds(SqlSession session, BillingStore store, Paymen
     public async Task<RefundRecord> RefundAsync(Guid leaseId, string paymentIntentId, long? amount, string reason, string idempotencyKey,
         CancellationToken cancellationToken)
     {
-        if (await store.FindRefundAsync(session, idempotencyKey, cancellationToken) is { } existing)
+        if (await session.ReadStepAsync(ct => store.FindRefundAsync(session, idempotencyKey, ct), cancellationToken) is { } existing)
         {
             logger.LogInformation("Refund {IdempotencyKey} of lease {LeaseId} already made as {RefundId}", idempotencyKey, leaseId, existing.RefundId);
             return existing;
@@ -24,7 +26,7 @@ public sealed class MoveInRefunds(SqlSession session, BillingStore store, Paymen
             ["reason"] = reason.Length > MaxMetadataValue ? reason[..MaxMetadataValue] : reason,
         };
         var refund = await gateway.RefundAsync(paymentIntentId, amount, metadata, idempotencyKey, cancellationToken);
-        await store.RecordRefundAsync(session, idempotencyKey, leaseId, refund, reason, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        store.RecordRefund(session, idempotencyKey, leaseId, refund, reason, time.GetUtcNow().ToUnixTimeMilliseconds());
 
         logger.LogInformation("Refunded {Amount} of payment {PaymentIntentId} for lease {LeaseId} as {RefundId}", refund.Amount, paymentIntentId, leaseId,
             refund.Id);

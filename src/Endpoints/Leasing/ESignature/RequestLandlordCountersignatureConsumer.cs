@@ -4,7 +4,8 @@ namespace Orchestration.Endpoints.Leasing.ESignature;
 
 /// <summary>
 /// Countersigns the tenant-signed envelope for the landlord. The provider's <c>envelope.completed</c> webhook then
-/// reports it (handled elsewhere). Countersigning an envelope already completed, as a repeat does, is done already.
+/// reports it (handled elsewhere). Countersigning an envelope already completed, as a repeat does, is done already. Runs
+/// with no transaction open while the provider answers (<c>CallsThirdParties</c>).
 /// </summary>
 public sealed class RequestLandlordCountersignatureConsumer(
     SqlSession session,
@@ -17,7 +18,7 @@ public sealed class RequestLandlordCountersignatureConsumer(
     {
         var command = context.Message;
         var envelopeId = command.EnvelopeId
-            ?? (await store.FindEnvelopeAsync(session, command.LeaseId, context.CancellationToken))?.EnvelopeId
+            ?? (await session.ReadStepAsync(ct => store.FindEnvelopeAsync(session, command.LeaseId, ct), context.CancellationToken))?.EnvelopeId
             ?? throw new EnvelopeMissingException(command.LeaseId);
 
         try
@@ -31,7 +32,7 @@ public sealed class RequestLandlordCountersignatureConsumer(
                 throw;
         }
 
-        await store.MarkCountersignedAsync(session, command.LeaseId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
+        store.MarkCountersigned(session, command.LeaseId, time.GetUtcNow().ToUnixTimeMilliseconds());
         logger.LogInformation("Countersigned envelope {EnvelopeId} of lease {LeaseId}", envelopeId, command.LeaseId);
     }
 }

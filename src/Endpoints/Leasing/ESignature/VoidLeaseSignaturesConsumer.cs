@@ -5,7 +5,9 @@ namespace Orchestration.Endpoints.Leasing.ESignature;
 /// <summary>
 /// Voids the lease's envelope: the one named by the command, or else the one stored for the lease. The lease is marked
 /// voided either way, so a <see cref="RequestTenantSignature"/> still in the queue behind this command creates no
-/// envelope. No envelope at all is nothing to void. An envelope already voided (a repeat) is done already.
+/// envelope. No envelope at all is nothing to void: a request for the tenant's signature creating one at this moment
+/// finds the lease voided when it records it, and has it voided in turn. An envelope already voided (a repeat) is done
+/// already. Runs with no transaction open while the provider answers (<c>CallsThirdParties</c>).
 /// </summary>
 public sealed class VoidLeaseSignaturesConsumer(
     SqlSession session,
@@ -17,8 +19,13 @@ public sealed class VoidLeaseSignaturesConsumer(
     public async Task Consume(ConsumeContext<VoidLeaseSignatures> context)
     {
         var command = context.Message;
-        var envelopeId = command.EnvelopeId ?? (await store.FindEnvelopeAsync(session, command.LeaseId, context.CancellationToken))?.EnvelopeId;
-        await store.MarkVoidedAsync(session, command.LeaseId, command.Reason, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
+        // Marked in a step of its own, committed before the provider is called, so that an envelope being created now is
+        // either on record here or finds the lease voided when it is recorded.
+        var envelopeId = await session.StepAsync(async ct =>
+        {
+            await store.MarkVoidedAsync(session, command.LeaseId, command.Reason, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+            return command.EnvelopeId ?? (await store.FindEnvelopeAsync(session, command.LeaseId, ct))?.EnvelopeId;
+        }, context.CancellationToken);
 
         if (envelopeId is null)
         {

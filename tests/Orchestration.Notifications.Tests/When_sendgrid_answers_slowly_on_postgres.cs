@@ -1,0 +1,3 @@
+namespace Orchestration.Notifications.Tests;
+
+public sealed class When_sendgrid_answers_slowly_on_postgres() : When_sendgrid_answers_slowly(settings => NotificationsHost.StartOnPostgresAsync(settings));
