@@ -20,7 +20,7 @@ public abstract class When_sendgrid_answers_slowly(Func<IDictionary<string, stri
             ["Notifications:Provider"] = "SendGrid",
             ["Notifications:SendGrid:BaseUrl"] = _sendGrid.BaseUrl,
             ["Notifications:SendGrid:ApiKey"] = "SG.test",
-            ["Notifications:SendGrid:MaxAttempts"] = "1",
+            ["Notifications:SendGrid:Resilience:MaxAttempts"] = "1",
             ["Recoverability:ImmediateRetries"] = "0",
             ["Recoverability:DelayedRetries"] = "",
         });
