@@ -1,6 +1,7 @@
 using Orchestration.Messages.Billing;
 using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Maintenance;
 using Orchestration.Messages.Notifications;
 
 namespace Orchestration.Messages;
@@ -18,6 +19,10 @@ public static class CommandRoutes
     public const string MoveInPayments = "billing-move-in-payments";
     public const string DeviceCommands = "devices-commands";
     public const string Notifications = "notifications";
+    public const string MaintenanceDispatch = "maintenance-dispatch-state";
+    public const string VendorChoice = "maintenance-vendor-choice";
+    public const string VendorDispatch = "maintenance-vendor-dispatch";
+    public const string VendorBills = "billing-vendor-bills";
 
     public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
     {
@@ -36,5 +41,21 @@ public static class CommandRoutes
         [typeof(IssueAccessCode)] = DeviceCommands,
         [typeof(RevokeAccessCode)] = DeviceCommands,
         [typeof(SendTenantEmail)] = Notifications,
+        [typeof(RequestWorkOrder)] = MaintenanceDispatch,
+        [typeof(AcceptWorkOrder)] = MaintenanceDispatch,
+        [typeof(DeclineWorkOrder)] = MaintenanceDispatch,
+        [typeof(ProposeVisitWindow)] = MaintenanceDispatch,
+        [typeof(CompleteWorkOrder)] = MaintenanceDispatch,
+        [typeof(ReassignWorkOrder)] = MaintenanceDispatch,
+        [typeof(CancelWorkOrder)] = MaintenanceDispatch,
+        [typeof(ApproveWorkOrderInvoice)] = MaintenanceDispatch,
+        [typeof(ChooseVendor)] = VendorChoice,
+        [typeof(DispatchToVendor)] = VendorDispatch,
+        [typeof(WithdrawDispatch)] = VendorDispatch,
+        [typeof(IssueVisitAccessCode)] = DeviceCommands,
+        [typeof(RevokeVisitAccessCode)] = DeviceCommands,
+        [typeof(RecordVendorBill)] = VendorBills,
+        [typeof(PageMaintenanceStaff)] = Notifications,
+        [typeof(RequestWorkOrderFeedback)] = Notifications,
     };
 }
