@@ -1,5 +1,7 @@
 using MassTransit;
 using Orchestration.Endpoints.Maintenance.Vendors;
+using Orchestration.Platform.Http;
+using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Maintenance;
 
@@ -42,14 +44,25 @@ public static class MaintenanceExtensions
         return x;
     }
 
-    /// <summary>The vendor registry's consumer, on its <see cref="CommandRoutes"/> queue.</summary>
+    /// <summary>The vendor registry's consumer and the vendor webhooks' consumer, on their <see cref="CommandRoutes"/> queues.</summary>
     public static IBusRegistrationConfigurator AddMaintenanceConsumers(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<ChooseVendorConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorChoice);
+        x.AddConsumer<VendorDispatchConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorDispatch);
         return x;
     }
 
-    /// <summary>The endpoint's tables and the vendor registry.</summary>
-    public static IServiceCollection AddMaintenanceServices(this IServiceCollection services, IConfiguration configuration) =>
+    /// <summary>
+    /// The endpoint's tables, the vendor registry, the vendor webhook client and the failures no retry can fix. The
+    /// client's resilience handler may post a webhook twice; the vendor drops the repeat by its event id.
+    /// </summary>
+    public static IServiceCollection AddMaintenanceServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<MaintenanceOptions>(configuration.GetSection(Section));
         services.AddStore<VendorRegistry>(MaintenanceMigrations.Tables);
+        services.AddHttpClient<VendorWebhookClient>().AddProviderResilience(configuration.GetSection("Maintenance:Dispatch:Resilience"));
+        services.AddUnrecoverable<VendorRejectedWebhookException>()
+            .AddUnrecoverable<VendorNotRegisteredException>();
+        return services;
+    }
 }

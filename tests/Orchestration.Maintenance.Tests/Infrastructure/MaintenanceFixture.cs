@@ -8,7 +8,12 @@ public abstract class MaintenanceFixture(string provider) : HostFixture<InProces
 {
     Name = "maintenance",
     Database = TestDatabase.Create(provider, "maintenance"),
-    Settings = { ["Recoverability:ImmediateRetries"] = "0", ["Recoverability:DelayedRetries"] = "" },
+    Settings =
+    {
+        ["Recoverability:ImmediateRetries"] = "0",
+        ["Recoverability:DelayedRetries"] = "",
+        ["Maintenance:Dispatch:Resilience:MaxAttempts"] = "1",
+    },
     Consumers = x =>
     {
         x.AddMaintenanceDispatchSaga();
