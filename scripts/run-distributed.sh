@@ -306,7 +306,7 @@ settings_for() {
         "Simulators__Screening__Webhook__Secret=$SCREENING_WEBHOOK_SECRET"
         "Simulators__Vendors__Enabled=true"
         "Simulators__Vendors__Url=$LOOPBACK:${PORT[vendors]}"
-        "Simulators__Vendors__PlatformApiUrl=$GATEWAY_URL"
+        "Simulators__Vendors__PlatformApiUrl=$LOOPBACK:${PORT[maintenance]}"
       )
       [ -z "$AUTO_SIGN_AFTER" ] || settings+=("Simulators__ESignature__AutoSignAfter=$AUTO_SIGN_AFTER")
       if [ -n "${MAILDEV:-}" ]; then

@@ -22,6 +22,7 @@ public static class CommandRoutes
     public const string MaintenanceDispatch = "maintenance-dispatch-state";
     public const string VendorChoice = "maintenance-vendor-choice";
     public const string VendorDispatch = "maintenance-vendor-dispatch";
+    public const string VendorWebhooks = "maintenance-vendor-webhooks";
     public const string VendorBills = "billing-vendor-bills";
 
     public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
@@ -52,6 +53,7 @@ public static class CommandRoutes
         [typeof(ChooseVendor)] = VendorChoice,
         [typeof(DispatchToVendor)] = VendorDispatch,
         [typeof(WithdrawDispatch)] = VendorDispatch,
+        [typeof(DeliverVendorWebhook)] = VendorWebhooks,
         [typeof(IssueVisitAccessCode)] = DeviceCommands,
         [typeof(RevokeVisitAccessCode)] = DeviceCommands,
         [typeof(RecordVendorBill)] = VendorBills,

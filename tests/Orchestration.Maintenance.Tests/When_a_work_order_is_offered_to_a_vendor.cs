@@ -1,37 +1,28 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orchestration.Simulators.Hosting;
 
 namespace Orchestration.Maintenance.Tests;
 
 /// <summary>Our dispatch consumer against the vendor simulator over real HTTP, which checks the signature as a vendor would.</summary>
 public abstract class When_a_work_order_is_offered_to_a_vendor(MaintenanceFixture fixture) : MaintenanceTest(fixture), IAsyncLifetime
 {
-    RunningSimulators _simulators = null!;
+    VendorSimulator _simulator = null!;
     HttpClient _controls = null!;
 
     public async Task InitializeAsync()
     {
-        var options = new SimulatorOptions();
-        options.Payments.Enabled = options.ESignature.Enabled = options.Screening.Enabled = options.Mail.Enabled = false;
-        options.Vendors.Enabled = true;
-        options.Vendors.Url = "http://127.0.0.1:0";
-        _simulators = await SimulatorHost.StartAsync(options, CancellationToken.None);
-        _controls = new HttpClient { BaseAddress = _simulators.Vendors };
+        _simulator = await VendorSimulator.StartAsync();
+        _controls = _simulator.Controls;
     }
 
-    public async Task DisposeAsync()
-    {
-        _controls.Dispose();
-        await _simulators.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _simulator.DisposeAsync();
 
     /// <summary>A vendor registered with <paramref name="ourSecret"/> whose simulated office verifies with <paramref name="theirSecret"/>.</summary>
     async Task<(Guid VendorId, string Name)> VendorAsync(string ourSecret, string theirSecret)
     {
         var name = $"vendor-{Guid.NewGuid():N}";
         var vendorId = await Host.WriteAsync((registry, session) => registry.RegisterAsync(session, new NewVendor(
-            name, ["plumbing"], [RegistryAccess.NewArea()], new Uri(_simulators.Vendors!, $"vendors/{name}/webhooks"), ourSecret,
+            name, ["plumbing"], [RegistryAccess.NewArea()], new Uri(_simulator.BaseUrl, $"vendors/{name}/webhooks"), ourSecret,
             RegistryAccess.Today.AddYears(1), 1), DateTimeOffset.UtcNow, CancellationToken.None));
         (await _controls.PutAsJsonAsync($"_sim/vendors/{name}", new { signingSecret = theirSecret, behaviour = "Ignore" })).EnsureSuccessStatusCode();
         return (vendorId, name);
@@ -45,6 +36,14 @@ public abstract class When_a_work_order_is_offered_to_a_vendor(MaintenanceFixtur
 
     async Task<JsonElement> VendorSawAsync(string name) => await _controls.GetFromJsonAsync<JsonElement>($"_sim/vendors/{name}/events");
 
+    /// <summary>What the vendor has seen once it has received <paramref name="deliveries"/> webhooks, which go out after the offer commits.</summary>
+    async Task<JsonElement> VendorSawAsync(string name, int deliveries)
+    {
+        await Eventually.HoldsAsync(async () => (await VendorSawAsync(name)).GetProperty("events").EnumerateArray()
+            .Sum(e => e.GetProperty("deliveries").GetInt32()) >= deliveries, TimeSpan.FromSeconds(10), $"{deliveries} webhook(s) at {name}");
+        return await VendorSawAsync(name);
+    }
+
     [Fact]
     public async Task Should_deliver_a_signed_offer_the_vendor_verifies()
     {
@@ -54,7 +53,7 @@ public abstract class When_a_work_order_is_offered_to_a_vendor(MaintenanceFixtur
 
         (await Host.SendAsync(offer)).ShouldBeNull();
 
-        var seen = await VendorSawAsync(name);
+        var seen = await VendorSawAsync(name, deliveries: 1);
         var received = seen.GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
         received.GetProperty("eventId").GetString().ShouldBe(offer.EventId.ToString());
         received.GetProperty("type").GetString().ShouldBe("work_order.dispatched");
@@ -72,7 +71,7 @@ public abstract class When_a_work_order_is_offered_to_a_vendor(MaintenanceFixtur
         (await Host.SendAsync(offer)).ShouldBeNull();
         (await Host.SendAsync(offer)).ShouldBeNull();
 
-        var received = (await VendorSawAsync(name)).GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
+        var received = (await VendorSawAsync(name, deliveries: 2)).GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
         received.GetProperty("deliveries").GetInt32().ShouldBe(2);
     }
 
@@ -81,7 +80,10 @@ public abstract class When_a_work_order_is_offered_to_a_vendor(MaintenanceFixtur
     {
         var (vendorId, name) = await VendorAsync($"whsec_{Guid.NewGuid():N}", $"whsec_{Guid.NewGuid():N}");
 
-        var failure = await Host.SendAsync(Offer(vendorId));
+        var failure = await Host.SendAsync(new DeliverVendorWebhook
+        {
+            VendorId = vendorId, EventId = Guid.NewGuid(), Type = "work_order.dispatched", WorkOrderJson = $$"""{"id":"{{Guid.NewGuid()}}"}""",
+        });
 
         failure.ShouldNotBeNull().Message.ShouldContain("401");
         var seen = await VendorSawAsync(name);
@@ -98,7 +100,7 @@ public abstract class When_a_work_order_is_offered_to_a_vendor(MaintenanceFixtur
 
         (await Host.SendAsync(withdrawal)).ShouldBeNull();
 
-        var received = (await VendorSawAsync(name)).GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
+        var received = (await VendorSawAsync(name, deliveries: 1)).GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
         received.GetProperty("type").GetString().ShouldBe("work_order.withdrawn");
     }
 }

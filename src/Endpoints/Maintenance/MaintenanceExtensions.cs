@@ -16,7 +16,7 @@ public static class MaintenanceExtensions
 {
     public const string Section = "Maintenance";
 
-    /// <summary>The Maintenance endpoint in a host of its own.</summary>
+    /// <summary>The Maintenance endpoint in a host of its own; its Program.cs maps the vendor API (<see cref="VendorApi.MapVendorApi"/>).</summary>
     public static IServiceCollection AddMaintenanceEndpoint(this IServiceCollection services, IConfiguration configuration) =>
         services.AddMaintenanceDispatch(configuration)
             .AddOrchestrationEndpoint(configuration, "maintenance", x =>
@@ -44,11 +44,12 @@ public static class MaintenanceExtensions
         return x;
     }
 
-    /// <summary>The vendor registry's consumer and the vendor webhooks' consumer, on their <see cref="CommandRoutes"/> queues.</summary>
+    /// <summary>The consumers of the vendor registry, of the offers and of the vendor webhooks, on their <see cref="CommandRoutes"/> queues.</summary>
     public static IBusRegistrationConfigurator AddMaintenanceConsumers(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<ChooseVendorConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorChoice);
         x.AddConsumer<VendorDispatchConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorDispatch);
+        x.AddConsumer<DeliverVendorWebhookConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorWebhooks);
         return x;
     }
 
@@ -60,6 +61,9 @@ public static class MaintenanceExtensions
     {
         services.AddValidatedOptions<MaintenanceOptions>(configuration.GetSection(Section));
         services.AddStore<VendorRegistry>(MaintenanceMigrations.Tables);
+        services.AddStore<VendorOffers>(MaintenanceMigrations.Offers);
+        services.AddScoped<VendorApi.Actions>();
+        services.AddProblemDetails();
         services.AddHttpClient<VendorWebhookClient>().AddProviderResilience(configuration.GetSection("Maintenance:Dispatch:Resilience"));
         services.AddUnrecoverable<VendorRejectedWebhookException>()
             .AddUnrecoverable<VendorNotRegisteredException>();

@@ -29,4 +29,26 @@ public static class MaintenanceMigrations
         );
         CREATE INDEX {PlatformMigrations.Index(s, "vendor_api_keys_vendor")} ON {s.Table("vendor_api_keys")} (vendor_id);
         """);
+
+    /// <summary>
+    /// What each vendor has been offered, as the dispatch consumer sent it: the vendor API lists and acts only on a vendor's
+    /// own offers that have not been withdrawn. One row per work order and vendor; a new offer to the same vendor reopens it.
+    /// </summary>
+    public static readonly SchemaMigration Offers = new("maintenance_0002_vendor_offers", (s, d) => $"""
+        CREATE TABLE {s.Table("vendor_offers")} (
+            work_order_id {d.UuidType} NOT NULL,
+            vendor_id {d.UuidType} NOT NULL,
+            event_id {d.UuidType} NOT NULL,
+            property_id {d.UuidType} NOT NULL,
+            unit_id {d.UuidType} NOT NULL,
+            priority text NOT NULL,
+            category text NOT NULL,
+            description text NOT NULL,
+            accept_by bigint NOT NULL,
+            offered_at bigint NOT NULL,
+            withdrawn_at bigint NULL,
+            PRIMARY KEY (work_order_id, vendor_id)
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "vendor_offers_vendor")} ON {s.Table("vendor_offers")} (vendor_id, offered_at);
+        """);
 }

@@ -60,3 +60,15 @@ public sealed record CompleteWorkOrder
     public required Money InvoiceAmount { get; init; }
     public string? Notes { get; init; }
 }
+
+/// <summary>
+/// Posts one signed webhook to a vendor. Sent by the dispatch consumer once the offer (or its withdrawal) is recorded, so
+/// the vendor can act on the webhook the moment it arrives. <see cref="WorkOrderJson"/> is the event's <c>workOrder</c> object.
+/// </summary>
+public sealed record DeliverVendorWebhook
+{
+    public required Guid VendorId { get; init; }
+    public required Guid EventId { get; init; }
+    public required string Type { get; init; }
+    public required string WorkOrderJson { get; init; }
+}

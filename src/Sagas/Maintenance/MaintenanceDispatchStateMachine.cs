@@ -72,6 +72,10 @@ public sealed class MaintenanceDispatchStateMachine : MassTransitStateMachine<Ma
                 .RecordAcceptance()
                 .TransitionTo(AwaitingVisitWindow)
                 .Progressed("Accepted", context => context.Saga.VendorName),
+            // A vendor that reports the work done has plainly taken the job, whichever of its two calls arrives first.
+            When(CompleteWorkOrder, context => context.Saga.IsFromTheVendor(context.Message.VendorId))
+                .Then(context => context.Saga.AcceptedAt = Now)
+                .Complete(),
             When(DeclineWorkOrder, context => context.Saga.IsFromTheVendor(context.Message.VendorId))
                 .Then(context => context.Saga.VendorId = null)
                 .TryTheNextVendor("Declined", context => context.Message.Reason),

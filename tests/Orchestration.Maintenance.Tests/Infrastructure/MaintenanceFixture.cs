@@ -20,6 +20,7 @@ public abstract class MaintenanceFixture(string provider) : HostFixture<InProces
         x.AddMaintenanceConsumers();
     },
     Services = builder => builder.Services.AddMaintenanceDispatch(builder.Configuration).AddMaintenanceServices(builder.Configuration),
+    Pipeline = app => app.MapVendorApi(),
     Records = [typeof(VendorChosen), typeof(NoVendorAvailable), typeof(WorkOrderProgressed)],
 }))
 {

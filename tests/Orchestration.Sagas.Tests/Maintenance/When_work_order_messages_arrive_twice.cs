@@ -58,4 +58,18 @@ public class When_work_order_messages_arrive_twice
         await order.ShouldBeIn(x => x.Scheduled);
         order.Sent<RecordVendorBill>().ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Should_take_a_completion_that_overtakes_the_acceptance_as_both()
+    {
+        await using var order = await WorkOrderHarness.Start();
+        await order.AdvanceTo("AwaitingAcceptance");
+
+        await order.Complete(0, 150m);
+        await order.Accept(0);
+
+        await order.ShouldBeIn(x => x.Completed);
+        order.Sent<RecordVendorBill>().ShouldHaveSingleItem();
+        order.Sent<IssueVisitAccessCode>().ShouldBeEmpty();
+    }
 }

@@ -13,10 +13,12 @@ public sealed class VendorWebhookClient(HttpClient http, TimeProvider time)
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task SendAsync(Vendor vendor, Guid eventId, string type, object workOrder, CancellationToken cancellationToken)
+    /// <param name="workOrderJson">The event's <c>workOrder</c> object, as JSON.</param>
+    public async Task SendAsync(Vendor vendor, Guid eventId, string type, string workOrderJson, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { id = eventId, type, createdAt = now, workOrder }, Json);
+        using var workOrder = JsonDocument.Parse(workOrderJson);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { id = eventId, type, createdAt = now, workOrder = workOrder.RootElement }, Json);
         using var request = new HttpRequestMessage(HttpMethod.Post, vendor.CallbackUrl) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add(VendorWebhookSignature.Header, VendorWebhookSignature.Sign(vendor.SigningSecret, now, body));
