@@ -60,6 +60,7 @@ public static class GatewayExtensions
         services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
             options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException);
         services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
+        services.AddStore<WorkOrderReadModel>(WorkOrderReadModel.Tables);
 
         services.AddSingleton<LeaseReadModel>();
         services.AddSingleton<LeaseFollowUp>();
@@ -78,6 +79,7 @@ public static class GatewayExtensions
     public static IBusRegistrationConfigurator AddGatewayProjections(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<LeaseProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
+        x.AddConsumer<WorkOrderProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddProviderDiscrepancies();
         return x;
     }
@@ -120,6 +122,7 @@ public static class GatewayExtensions
         TenantsApi.Map(api);
         LeasesApi.Map(api);
         DiscrepanciesApi.Map(api);
+        WorkOrdersApi.Map(api);
         return endpoints;
     }
 }
