@@ -110,6 +110,22 @@ public abstract class When_vendors_use_the_vendor_api(MaintenanceFixture fixture
     }
 
     [Fact]
+    public async Task Should_answer_a_body_that_is_not_json_with_a_problem_naming_it()
+    {
+        var a = await _simulator.VendorAsync(Host, RegistryAccess.NewArea());
+        var ofA = await OfferAsync(a.VendorId);
+        using var request = Call(HttpMethod.Post, $"vendor/v1/work-orders/{ofA}/decline", a.ApiKey);
+        request.Content = new StringContent("{\"reason\": ", System.Text.Encoding.UTF8, "application/json");
+
+        var response = await Host.Http.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("errors").EnumerateObject().ShouldHaveSingleItem().Name.ShouldBe("reason");
+        (await ListAsync(a.ApiKey)).ShouldBe([ofA]);
+    }
+
+    [Fact]
     public async Task Should_carry_a_work_order_from_request_to_completion_through_the_simulated_vendor()
     {
         var area = RegistryAccess.NewArea();

@@ -1,5 +1,5 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Endpoints.Maintenance.Vendors;
@@ -48,61 +48,109 @@ public static class VendorApi
         }
     }
 
-    static Task<IResult> AcceptAsync(Guid id, AcceptRequest? request, HttpContext http, Actions actions, CancellationToken cancellationToken)
+    static async Task<IResult> AcceptAsync(Guid id, HttpContext http, Actions actions, CancellationToken cancellationToken)
     {
+        var (request, errors) = await BodyAsync<AcceptRequest>(http, cancellationToken);
         var window = request ?? new AcceptRequest(null, null);
-        var errors = new Dictionary<string, string[]>();
-        if (window.VisitFrom.HasValue != window.VisitUntil.HasValue)
+        // A body refused as a whole has no fields to check.
+        if (errors.Count == 0 && window.VisitFrom.HasValue != window.VisitUntil.HasValue)
             errors["visitUntil"] = ["Give both visitFrom and visitUntil, or neither."];
-        else if (window.VisitUntil <= window.VisitFrom)
+        else if (errors.Count == 0 && window.VisitUntil <= window.VisitFrom)
             errors["visitUntil"] = ["visitUntil must be after visitFrom."];
-        return actions.RunAsync(http, id, errors, vendorId => new AcceptWorkOrder
+        return await actions.RunAsync(http, id, errors, vendorId => new AcceptWorkOrder
         {
             WorkOrderId = id, VendorId = vendorId, VisitFrom = window.VisitFrom?.ToUniversalTime(), VisitUntil = window.VisitUntil?.ToUniversalTime(),
         }, cancellationToken);
     }
 
-    static Task<IResult> DeclineAsync(Guid id, DeclineRequest? request, HttpContext http, Actions actions, CancellationToken cancellationToken)
+    static async Task<IResult> DeclineAsync(Guid id, HttpContext http, Actions actions, CancellationToken cancellationToken)
     {
+        var (request, errors) = await BodyAsync<DeclineRequest>(http, cancellationToken);
         var reason = request?.Reason?.Trim();
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(reason) || reason.Length > 500)
+        if (errors.Count == 0 && (string.IsNullOrEmpty(reason) || reason.Length > 500))
             errors["reason"] = ["A reason of 1 to 500 characters is required."];
-        return actions.RunAsync(http, id, errors, vendorId => new DeclineWorkOrder { WorkOrderId = id, VendorId = vendorId, Reason = reason! },
+        return await actions.RunAsync(http, id, errors, vendorId => new DeclineWorkOrder { WorkOrderId = id, VendorId = vendorId, Reason = reason! },
             cancellationToken);
     }
 
-    static Task<IResult> ProposeWindowAsync(Guid id, AcceptRequest? request, HttpContext http, Actions actions, CancellationToken cancellationToken)
+    static async Task<IResult> ProposeWindowAsync(Guid id, HttpContext http, Actions actions, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (request?.VisitFrom is not { } from)
+        var (request, errors) = await BodyAsync<AcceptRequest>(http, cancellationToken);
+        if (errors.Count == 0 && request?.VisitFrom is not { } from)
             errors["visitFrom"] = ["visitFrom is required."];
-        else if (request.VisitUntil is not { } until || until <= from)
+        else if (errors.Count == 0 && (request!.VisitUntil is not { } until || until <= request.VisitFrom))
             errors["visitUntil"] = ["visitUntil is required and must be after visitFrom."];
-        return actions.RunAsync(http, id, errors, vendorId => new ProposeVisitWindow
+        return await actions.RunAsync(http, id, errors, vendorId => new ProposeVisitWindow
         {
             WorkOrderId = id, VendorId = vendorId, VisitFrom = request!.VisitFrom!.Value.ToUniversalTime(),
             VisitUntil = request.VisitUntil!.Value.ToUniversalTime(),
         }, cancellationToken);
     }
 
-    static Task<IResult> CompleteAsync(Guid id, CompleteRequest? request, HttpContext http, Actions actions, CancellationToken cancellationToken)
+    static async Task<IResult> CompleteAsync(Guid id, HttpContext http, Actions actions, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var (request, errors) = await BodyAsync<CompleteRequest>(http, cancellationToken);
         var invoiceNumber = request?.InvoiceNumber?.Trim();
-        if (string.IsNullOrEmpty(invoiceNumber) || invoiceNumber.Length > 64)
-            errors["invoiceNumber"] = ["An invoice number of 1 to 64 characters is required."];
-        if (request?.Amount is not { } amount || amount <= 0 || amount > Money.MaxCharge || !Money.IsWholeCents(amount))
-            errors["amount"] = [$"A positive amount in whole cents, at most {Money.MaxCharge}, is required."];
-        if (!Money.IsTwoDecimalCurrency(request?.Currency))
-            errors["currency"] = ["An ISO 4217 currency code with cents, such as USD, is required."];
-        if (request?.Notes is { Length: > 2000 })
-            errors["notes"] = ["Notes are at most 2000 characters."];
-        return actions.RunAsync(http, id, errors, vendorId => new CompleteWorkOrder
+        if (errors.Count == 0)
+        {
+            if (string.IsNullOrEmpty(invoiceNumber) || invoiceNumber.Length > 64)
+                errors["invoiceNumber"] = ["An invoice number of 1 to 64 characters is required."];
+            if (request?.Amount is not { } amount || amount <= 0 || amount > Money.MaxCharge || !Money.IsWholeCents(amount))
+                errors["amount"] = [$"A positive amount in whole cents, at most {Money.MaxCharge}, is required."];
+            if (!Money.IsTwoDecimalCurrency(request?.Currency))
+                errors["currency"] = ["An ISO 4217 currency code with cents, such as USD, is required."];
+            if (request?.Notes is { Length: > 2000 })
+                errors["notes"] = ["Notes are at most 2000 characters."];
+        }
+        return await actions.RunAsync(http, id, errors, vendorId => new CompleteWorkOrder
         {
             WorkOrderId = id, VendorId = vendorId, InvoiceNumber = invoiceNumber!, InvoiceAmount = new Money(request!.Amount!.Value, request.Currency!),
             Notes = request.Notes,
         }, cancellationToken);
+    }
+
+    const int MaxBody = 16 * 1024;
+
+    /// <summary>
+    /// The JSON body as <typeparamref name="T"/>, or an error naming <c>body</c>: an empty body is no body; one that is not
+    /// JSON, not an object of these fields or larger than 16 KiB is refused with 400 rather than a bare status.
+    /// </summary>
+    static async Task<(T? Body, Dictionary<string, string[]> Errors)> BodyAsync<T>(HttpContext http, CancellationToken cancellationToken)
+        where T : class
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (http.Request.ContentLength is > MaxBody)
+        {
+            errors["body"] = [$"The body is at most {MaxBody} bytes."];
+            return (null, errors);
+        }
+
+        using var buffer = new MemoryStream();
+        var read = new byte[4096];
+        int count;
+        while ((count = await http.Request.Body.ReadAsync(read, cancellationToken)) > 0)
+        {
+            if (buffer.Length + count > MaxBody)
+            {
+                errors["body"] = [$"The body is at most {MaxBody} bytes."];
+                return (null, errors);
+            }
+
+            buffer.Write(read, 0, count);
+        }
+
+        if (buffer.Length == 0)
+            return (null, errors);
+        try
+        {
+            return (JsonSerializer.Deserialize<T>(buffer.ToArray(), JsonSerializerOptions.Web), errors);
+        }
+        catch (JsonException exception)
+        {
+            errors[string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "body" : exception.Path.TrimStart('$', '.')] =
+                ["Not valid JSON for this request: an object with the documented fields."];
+            return (null, errors);
+        }
     }
 
     /// <summary>The vendor the request's key belongs to, or null for a missing, unknown or revoked key.</summary>
