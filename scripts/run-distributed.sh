@@ -12,7 +12,9 @@
 #   leasing        http://127.0.0.1:5087  lease-signing saga, screening, e-sign  schema leasing
 #   billing        http://127.0.0.1:5088  move-in payments                       schema billing
 #   devices        http://127.0.0.1:5089  access codes                           schema devices
-#   simulators     payments :5090, e-signature :5091, screening :5092, mail (SendGrid-compatible) :5093
+#   maintenance    http://127.0.0.1:5094  work-order dispatch saga, vendors      schema maintenance
+#   simulators     payments :5090, e-signature :5091, screening :5092, mail (SendGrid-compatible) :5093,
+#                  maintenance vendors :5095
 # Every endpoint answers /health/live and /health/ready; the script waits for each to be ready.
 #
 # Environment (all optional):
@@ -27,7 +29,8 @@
 #   ORCHESTRATION_ADMIN_PASSWORD  their password (12 characters or more); when unset one is generated and written to
 #                                 $ORCHESTRATION_RUN_DIR/admin-password (mode 0600), whose path is printed
 #   ORCHESTRATION_<NAME>_PORT     port of a process: GATEWAY, OPERATIONS, NOTIFICATIONS, LEASING, BILLING,
-#                                 DEVICES, and the simulators PAYMENTS, ESIGNATURE, SCREENING, MAIL
+#                                 DEVICES, MAINTENANCE, and the simulators PAYMENTS, ESIGNATURE, SCREENING, MAIL,
+#                                 VENDORS
 #   ORCHESTRATION_SCALE           more instances of endpoints, e.g. "leasing=2 billing=3": they compete for the
 #                                 same queues; instance k listens on the endpoint's port + 100 * (k - 1)
 #   ORCHESTRATION_AUTO_SIGN_AFTER the simulated tenant signs this long after the lease is sent (default
@@ -71,21 +74,24 @@ log() { printf '[run] %s\n' "$*" >&2; }
 fail() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # The processes by name: project folder, assembly, what it hosts; their ports follow.
-ENDPOINTS=(gateway operations notifications leasing billing devices)
+ENDPOINTS=(gateway operations notifications leasing billing devices maintenance)
 declare -A PROJECT=(
   [gateway]=src/Endpoints/Gateway [operations]=src/Endpoints/Operations [notifications]=src/Endpoints/Notifications
   [leasing]=src/Endpoints/Leasing [billing]=src/Endpoints/Billing [devices]=src/Endpoints/Devices
+  [maintenance]=src/Endpoints/Maintenance
   [simulators]=src/Simulators
 )
 declare -A ASSEMBLY=(
   [gateway]=Orchestration.Endpoints.Gateway [operations]=Orchestration.Endpoints.Operations
   [notifications]=Orchestration.Endpoints.Notifications [leasing]=Orchestration.Endpoints.Leasing
   [billing]=Orchestration.Endpoints.Billing [devices]=Orchestration.Endpoints.Devices
+  [maintenance]=Orchestration.Endpoints.Maintenance
   [simulators]=Orchestration.Simulators
 )
 declare -A ROLE=(
   [gateway]="REST API, sign-in, provider webhooks" [operations]="durable scheduler" [notifications]="tenant emails"
   [leasing]="lease-signing saga, screening, e-signature, unit holds" [billing]="move-in payments" [devices]="access codes"
+  [maintenance]="work-order dispatch saga, vendor registry"
 )
 port_of() { # port_of NAME DEFAULT: $ORCHESTRATION_<NAME>_PORT or the default
   local var="ORCHESTRATION_${1^^}_PORT"
@@ -94,9 +100,9 @@ port_of() { # port_of NAME DEFAULT: $ORCHESTRATION_<NAME>_PORT or the default
 declare -A PORT=(
   [gateway]="$(port_of gateway 5080)" [operations]="$(port_of operations 5081)"
   [notifications]="$(port_of notifications 5086)" [leasing]="$(port_of leasing 5087)"
-  [billing]="$(port_of billing 5088)" [devices]="$(port_of devices 5089)"
+  [billing]="$(port_of billing 5088)" [devices]="$(port_of devices 5089)" [maintenance]="$(port_of maintenance 5094)"
   [payments]="$(port_of payments 5090)" [esignature]="$(port_of esignature 5091)"
-  [screening]="$(port_of screening 5092)" [mail]="$(port_of mail 5093)"
+  [screening]="$(port_of screening 5092)" [mail]="$(port_of mail 5093)" [vendors]="$(port_of vendors 5095)"
 )
 for name in "${!PORT[@]}"; do
   if ! [[ "${PORT[$name]}" =~ ^[1-9][0-9]{0,4}$ ]] || [ "${PORT[$name]}" -gt 65535 ]; then
@@ -298,6 +304,9 @@ settings_for() {
         "Simulators__Screening__ApiKey=$SCREENING_API_KEY"
         "Simulators__Screening__Webhook__Url=$GATEWAY_URL/webhooks/screening"
         "Simulators__Screening__Webhook__Secret=$SCREENING_WEBHOOK_SECRET"
+        "Simulators__Vendors__Enabled=true"
+        "Simulators__Vendors__Url=$LOOPBACK:${PORT[vendors]}"
+        "Simulators__Vendors__PlatformApiUrl=$LOOPBACK:${PORT[maintenance]}"
       )
       [ -z "$AUTO_SIGN_AFTER" ] || settings+=("Simulators__ESignature__AutoSignAfter=$AUTO_SIGN_AFTER")
       if [ -n "${MAILDEV:-}" ]; then
@@ -392,7 +401,8 @@ log "started ${#PIDS[@]} processes; waiting for them to be ready (logs in $LOG_D
 ready_urls() {
   local instance="$1"
   if [ "$instance" = simulators ]; then
-    printf '%s\n' "$PAYMENTS_URL/_sim/webhooks/endpoint" "$ESIGNATURE_URL/_sim/webhooks/endpoint" "$SCREENING_URL/_sim/webhooks/endpoint"
+    printf '%s\n' "$PAYMENTS_URL/_sim/webhooks/endpoint" "$ESIGNATURE_URL/_sim/webhooks/endpoint" "$SCREENING_URL/_sim/webhooks/endpoint" \
+      "$LOOPBACK:${PORT[vendors]}/_sim/vendors/ready/events"
     [ -n "${MAILDEV:-}" ] || printf '%s\n' "$MAIL_URL/_sim/mail/messages"
   else
     printf '%s\n' "${URLS[$instance]}"

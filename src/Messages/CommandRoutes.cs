@@ -1,6 +1,7 @@
 using Orchestration.Messages.Billing;
 using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
+using Orchestration.Messages.Maintenance;
 using Orchestration.Messages.Notifications;
 
 namespace Orchestration.Messages;
@@ -23,6 +24,11 @@ public static class CommandRoutes
     public const string Ledger = "billing-ledger";
     public const string RentRuns = "billing-rent-runs";
     public const string RentNotices = "billing-rent-notices";
+    public const string MaintenanceDispatch = "maintenance-dispatch-state";
+    public const string VendorChoice = "maintenance-vendor-choice";
+    public const string VendorDispatch = "maintenance-vendor-dispatch";
+    public const string VendorWebhooks = "maintenance-vendor-webhooks";
+    public const string VendorBills = "billing-vendor-bills";
 
     public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
     {
@@ -47,5 +53,22 @@ public static class CommandRoutes
         [typeof(StartRentRun)] = RentRuns,
         [typeof(RecordLedgerEntry)] = Ledger,
         [typeof(AssessLateFees)] = Ledger,
+        [typeof(RequestWorkOrder)] = MaintenanceDispatch,
+        [typeof(AcceptWorkOrder)] = MaintenanceDispatch,
+        [typeof(DeclineWorkOrder)] = MaintenanceDispatch,
+        [typeof(ProposeVisitWindow)] = MaintenanceDispatch,
+        [typeof(CompleteWorkOrder)] = MaintenanceDispatch,
+        [typeof(ReassignWorkOrder)] = MaintenanceDispatch,
+        [typeof(CancelWorkOrder)] = MaintenanceDispatch,
+        [typeof(ApproveWorkOrderInvoice)] = MaintenanceDispatch,
+        [typeof(ChooseVendor)] = VendorChoice,
+        [typeof(DispatchToVendor)] = VendorDispatch,
+        [typeof(WithdrawDispatch)] = VendorDispatch,
+        [typeof(DeliverVendorWebhook)] = VendorWebhooks,
+        [typeof(IssueVisitAccessCode)] = DeviceCommands,
+        [typeof(RevokeVisitAccessCode)] = DeviceCommands,
+        [typeof(RecordVendorBill)] = VendorBills,
+        [typeof(PageMaintenanceStaff)] = Notifications,
+        [typeof(RequestWorkOrderFeedback)] = Notifications,
     };
 }

@@ -61,6 +61,7 @@ public static class GatewayExtensions
         services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
             options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException);
         services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
+        services.AddStore<WorkOrderReadModel>(WorkOrderReadModel.Tables);
 
         services.AddSingleton<LeaseReadModel>();
         services.AddSingleton<LeaseFollowUp>();
@@ -79,6 +80,7 @@ public static class GatewayExtensions
     public static IBusRegistrationConfigurator AddGatewayProjections(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<LeaseProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
+        x.AddConsumer<WorkOrderProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddProviderDiscrepancies();
         x.AddRentProjections();
         return x;
@@ -123,6 +125,7 @@ public static class GatewayExtensions
         LeasesApi.Map(api);
         DiscrepanciesApi.Map(api);
         RentApi.Map(api);
+        WorkOrdersApi.Map(api);
         return endpoints;
     }
 }

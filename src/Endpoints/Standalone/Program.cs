@@ -1,5 +1,6 @@
 using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Gateway.Security;
+using Orchestration.Endpoints.Maintenance.Vendors;
 using Orchestration.Endpoints.Notifications;
 using Orchestration.Endpoints.Standalone;
 
@@ -11,5 +12,6 @@ builder.Services.AddGatewaySecurity(builder.Configuration);
 var app = builder.Build();
 app.UseGatewayPipeline();
 app.MapGatewayEndpoints();
+app.MapVendorApi();
 app.MapNotificationsApi().RequireAuthorization(GatewayPolicies.Leasing);
 app.Run();

@@ -3,6 +3,7 @@ using Orchestration.Endpoints.Billing;
 using Orchestration.Endpoints.Devices;
 using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Leasing;
+using Orchestration.Endpoints.Maintenance;
 using Orchestration.Endpoints.Notifications;
 using Orchestration.Simulators.Hosting;
 
@@ -15,6 +16,7 @@ public static class StandaloneExtensions
     {
         services.AddProblemDetails();
         services.AddLeaseSigning(configuration);
+        services.AddMaintenanceDispatch(configuration);
 
         // The third parties first, so they answer before the first message is handled.
         services.AddSimulators(configuration);
@@ -22,6 +24,7 @@ public static class StandaloneExtensions
         services.AddLeasingServices(configuration);
         services.AddBillingServices(configuration);
         services.AddDevicesServices(configuration);
+        services.AddMaintenanceServices(configuration);
         services.AddNotificationsServices(configuration);
         services.AddOrchestrationEndpoint(configuration, "standalone", x =>
         {
@@ -29,6 +32,8 @@ public static class StandaloneExtensions
             x.AddLeasingConsumers();
             x.AddBillingConsumers();
             x.AddDevicesConsumers();
+            x.AddMaintenanceDispatchSaga();
+            x.AddMaintenanceConsumers();
             x.AddNotifications();
             x.AddGatewayProjections();
         });

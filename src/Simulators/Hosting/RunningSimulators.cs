@@ -12,13 +12,14 @@ public sealed class RunningSimulators : IAsyncDisposable
         Urls = simulators.ToDictionary(s => s.Name, s => s.BaseUrl, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Base URL of each running simulator by name (<c>Payments</c>, <c>ESignature</c>, <c>Screening</c>, <c>Mail</c>).</summary>
+    /// <summary>Base URL of each running simulator by name (<c>Payments</c>, <c>ESignature</c>, <c>Screening</c>, <c>Mail</c>, <c>Vendors</c>).</summary>
     public IReadOnlyDictionary<string, Uri> Urls { get; }
 
     public Uri? Payments => Urls.GetValueOrDefault("Payments");
     public Uri? ESignature => Urls.GetValueOrDefault("ESignature");
     public Uri? Screening => Urls.GetValueOrDefault("Screening");
     public Uri? Mail => Urls.GetValueOrDefault("Mail");
+    public Uri? Vendors => Urls.GetValueOrDefault("Vendors");
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using Orchestration.Simulators.ESignature;
 using Orchestration.Simulators.Mail;
 using Orchestration.Simulators.Payments;
 using Orchestration.Simulators.Screening;
+using Orchestration.Simulators.Vendors;
 
 namespace Orchestration.Simulators.Hosting;
 
@@ -29,6 +30,7 @@ public static class SimulatorHost
             await Start(ScreeningSimulator.Name, options.Screening, ScreeningSimulator.AddServices, ScreeningSimulator.Map);
             await Start(MailSimulator.Name, options.Mail, (services, _) => MailSimulator.AddServices(services),
                 MailSimulator.Map);
+            await Start(VendorsSimulator.Name, options.Vendors, VendorsSimulator.AddServices, VendorsSimulator.Map);
         }
         catch
         {

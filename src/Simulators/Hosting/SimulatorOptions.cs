@@ -2,6 +2,7 @@ using Orchestration.Simulators.ESignature;
 using Orchestration.Simulators.Mail;
 using Orchestration.Simulators.Payments;
 using Orchestration.Simulators.Screening;
+using Orchestration.Simulators.Vendors;
 
 namespace Orchestration.Simulators.Hosting;
 
@@ -14,6 +15,7 @@ public sealed class SimulatorOptions
     public ESignatureSimulatorOptions ESignature { get; set; } = new();
     public ScreeningSimulatorOptions Screening { get; set; } = new();
     public MailSimulatorOptions Mail { get; set; } = new();
+    public VendorsSimulatorOptions Vendors { get; set; } = new();
 
     public static SimulatorOptions FromConfiguration(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<SimulatorOptions>() ?? new SimulatorOptions();

@@ -90,6 +90,13 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 Send("POST", Gen.Const("/api/lease-applications"), Application(unit)))]),
             ["POST /api/leases/{id:guid}/cancel"] = Send("POST", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/cancel"),
                 """{"reason":"Applicant withdrew"}"""),
+
+            ["POST /api/work-orders/"] = Send("POST", Gen.Const("/api/work-orders"), JsonSerializer.Serialize(new
+            {
+                propertyId = w.PropertyId, unitId = w.UnitId, category = "plumbing", description = "Kitchen tap drips", tenantName = "Ada Lovelace",
+                tenantEmail = w.TenantEmail,
+            }, JsonSerializerOptions.Web)),
+            ["GET /api/work-orders/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/work-orders/{id}")),
         };
     }
 
