@@ -1,4 +1,4 @@
-using System.Data.Common;
+using Dapper;
 
 namespace Orchestration.Endpoints.Billing;
 
@@ -46,11 +46,9 @@ public sealed class BillingStore(SqlStorage storage)
         "idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at, cancel_outcome, intent_canceled_at, " +
         "payment_page_url, charge_started_at, cancel_reason";
 
-    public async Task<PaymentRecord?> FindPaymentAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT {PaymentColumns} FROM {_payments} WHERE idempotency_key = @key").With("@key", idempotencyKey);
-        return await ReadPaymentAsync(command, cancellationToken);
-    }
+    public Task<PaymentRecord?> FindPaymentAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken) =>
+        session.Connection.QuerySingleOrDefaultAsync<PaymentRecord?>(session.Command(
+            $"SELECT {PaymentColumns} FROM {_payments} WHERE idempotency_key = @idempotencyKey", new { idempotencyKey }, cancellationToken));
 
     /// <summary>
     /// The request's row, created when there is none, and marked charging unless it was charged already or cancelled
@@ -58,42 +56,23 @@ public sealed class BillingStore(SqlStorage storage)
     /// the gateway answers then finds the charge under way and leaves withdrawing it to the charge
     /// (<see cref="RecordIntentAsync"/> returns the cancellation once the intent is recorded).
     /// </summary>
-    public async Task<PaymentRecord> ClaimChargeAsync(SqlSession session, string idempotencyKey, Guid leaseId, long now, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
-            INSERT INTO {_payments} (idempotency_key, lease_id, charge_started_at) VALUES (@key, @lease_id, @now)
+    public Task<PaymentRecord> ClaimChargeAsync(SqlSession session, string idempotencyKey, Guid leaseId, long now, CancellationToken cancellationToken) =>
+        session.Connection.QuerySingleAsync<PaymentRecord>(session.Command($"""
+            INSERT INTO {_payments} (idempotency_key, lease_id, charge_started_at) VALUES (@idempotencyKey, @leaseId, @now)
             ON CONFLICT (idempotency_key) DO UPDATE SET charge_started_at = CASE
                 WHEN {_payments}.payment_intent_id IS NULL AND ({_payments}.cancelled_at IS NULL OR {_payments}.charge_started_at IS NOT NULL)
                 THEN COALESCE({_payments}.charge_started_at, @now) ELSE {_payments}.charge_started_at END
             RETURNING {PaymentColumns}
-            """).With("@key", idempotencyKey).With("@lease_id", leaseId).With("@now", now);
-        return await ReadPaymentAsync(command, cancellationToken) ?? throw new InvalidOperationException($"No payment row returned for {idempotencyKey}.");
-    }
+            """, new { idempotencyKey, leaseId, now }, cancellationToken));
 
-    static async Task<PaymentRecord?> ReadPaymentAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new PaymentRecord(reader.GetString(0), reader.GetGuid(1), reader.GetNullableString(2), reader.GetNullableInt64(3), reader.GetNullableString(4),
-                reader.GetNullableString(5), reader.GetNullableString(6), Time(reader.GetNullableInt64(7)), reader.GetNullableString(8),
-                Time(reader.GetNullableInt64(9)), reader.GetNullableString(10), Time(reader.GetNullableInt64(11)),
-                reader.GetNullableString(12))
-            : null;
-    }
-
-    public async Task<PaymentRecord?> FindPaymentByIntentAsync(SqlSession session, string paymentIntentId, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT {PaymentColumns} FROM {_payments} WHERE payment_intent_id = @intent_id")
-            .With("@intent_id", paymentIntentId);
-        return await ReadPaymentAsync(command, cancellationToken);
-    }
+    public Task<PaymentRecord?> FindPaymentByIntentAsync(SqlSession session, string paymentIntentId, CancellationToken cancellationToken) =>
+        session.Connection.QuerySingleOrDefaultAsync<PaymentRecord?>(session.Command(
+            $"SELECT {PaymentColumns} FROM {_payments} WHERE payment_intent_id = @paymentIntentId", new { paymentIntentId }, cancellationToken));
 
     /// <summary>Whether Billing was ever asked for move-in funds for the lease.</summary>
-    public async Task<bool> HasRequestForLeaseAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT COUNT(*) FROM {_payments} WHERE lease_id = @lease_id").With("@lease_id", leaseId);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
+    public async Task<bool> HasRequestForLeaseAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteScalarAsync<long>(session.Command(
+            $"SELECT COUNT(*) FROM {_payments} WHERE lease_id = @leaseId", new { leaseId }, cancellationToken)) > 0;
 
     /// <summary>
     /// The request's row once no other transaction is still creating it, or null when there is none: inserting the same
@@ -104,55 +83,42 @@ public sealed class BillingStore(SqlStorage storage)
     /// </summary>
     public async Task<PaymentRecord?> AwaitRequestAsync(SqlSession session, string idempotencyKey, Guid leaseId, CancellationToken cancellationToken)
     {
-        await using (var probe = session.CreateCommand($"""
-            INSERT INTO {_payments} (idempotency_key, lease_id) VALUES (@key, @lease_id)
+        var inserted = await session.Connection.ExecuteScalarAsync<string?>(session.Command($"""
+            INSERT INTO {_payments} (idempotency_key, lease_id) VALUES (@idempotencyKey, @leaseId)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING idempotency_key
-            """).With("@key", idempotencyKey).With("@lease_id", leaseId))
-        {
-            if (await probe.ExecuteScalarAsync(cancellationToken) is not null)
-            {
-                await using var remove = session.CreateCommand($"DELETE FROM {_payments} WHERE idempotency_key = @key").With("@key", idempotencyKey);
-                await remove.ExecuteNonQueryAsync(cancellationToken);
-                return null;
-            }
-        }
+            """, new { idempotencyKey, leaseId }, cancellationToken));
+        if (inserted is null)
+            return await FindPaymentAsync(session, idempotencyKey, cancellationToken);
 
-        return await FindPaymentAsync(session, idempotencyKey, cancellationToken);
+        await session.Connection.ExecuteAsync(session.Command(
+            $"DELETE FROM {_payments} WHERE idempotency_key = @idempotencyKey", new { idempotencyKey }, cancellationToken));
+        return null;
     }
 
     /// <summary>
     /// Records the intent the gateway created for the request and returns the reason the request was cancelled, if it
     /// was: a cancellation handled while the charge was under way left its withdrawal to the charge.
     /// </summary>
-    public async Task<string?> RecordIntentAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentIntent intent,
-        string? paymentPageUrl, long now, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
+    public Task<string?> RecordIntentAsync(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentIntent intent,
+        string? paymentPageUrl, long now, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteScalarAsync<string?>(session.Command($"""
             INSERT INTO {_payments} (idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, requested_at,
                 payment_page_url)
-            VALUES (@key, @lease_id, @intent_id, @amount, @currency, @status, @failure_code, @now, @page)
-            ON CONFLICT (idempotency_key) DO UPDATE SET payment_intent_id = @intent_id, amount = @amount, currency = @currency,
-                intent_status = @status, failure_code = @failure_code, requested_at = @now, payment_page_url = @page
+            VALUES (@idempotencyKey, @leaseId, @Id, @Amount, @Currency, @Status, @FailureCode, @now, @paymentPageUrl)
+            ON CONFLICT (idempotency_key) DO UPDATE SET payment_intent_id = @Id, amount = @Amount, currency = @Currency,
+                intent_status = @Status, failure_code = @FailureCode, requested_at = @now, payment_page_url = @paymentPageUrl
             RETURNING cancel_reason
-            """)
-            .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@intent_id", intent.Id).With("@amount", intent.Amount)
-            .With("@currency", intent.Currency).With("@status", intent.Status).With("@failure_code", intent.FailureCode).With("@now", now)
-            .With("@page", paymentPageUrl);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
+            """, new { idempotencyKey, leaseId, intent.Id, intent.Amount, intent.Currency, intent.Status, intent.FailureCode, now, paymentPageUrl },
+            cancellationToken));
 
     /// <summary>Marks the request cancelled (the first cancellation's time and reason stay), creating the row when no request has arrived yet.</summary>
-    public async Task MarkCancelledAsync(SqlSession session, string idempotencyKey, Guid leaseId, string reason, long now, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
-            INSERT INTO {_payments} (idempotency_key, lease_id, cancelled_at, cancel_reason) VALUES (@key, @lease_id, @now, @reason)
+    public async Task MarkCancelledAsync(SqlSession session, string idempotencyKey, Guid leaseId, string reason, long now, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
+            INSERT INTO {_payments} (idempotency_key, lease_id, cancelled_at, cancel_reason) VALUES (@idempotencyKey, @leaseId, @now, @reason)
             ON CONFLICT (idempotency_key) DO UPDATE SET cancelled_at = @now, cancel_reason = @reason
             WHERE {_payments}.cancelled_at IS NULL
-            """)
-            .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@reason", reason).With("@now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """, new { idempotencyKey, leaseId, reason, now }, cancellationToken));
 
     /// <summary>
     /// Records how the cancellation ended: the intent's status as the gateway last reported it (none when there was no
@@ -166,16 +132,10 @@ public sealed class BillingStore(SqlStorage storage)
             .With("@key", idempotencyKey).With("@status", intentStatus).With("@outcome", outcome)
             .With("@canceled_at", intentCanceledAt?.ToUnixTimeMilliseconds());
 
-    public async Task<RefundRecord?> FindRefundAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
-            SELECT idempotency_key, lease_id, payment_intent_id, refund_id, amount, refund_status FROM {_refunds} WHERE idempotency_key = @key
-            """).With("@key", idempotencyKey);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new RefundRecord(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5))
-            : null;
-    }
+    public async Task<RefundRecord?> FindRefundAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken) =>
+        (await session.Connection.QuerySingleOrDefaultAsync<RefundRow>(session.Command($"""
+            SELECT idempotency_key, lease_id, payment_intent_id, refund_id, amount, refund_status FROM {_refunds} WHERE idempotency_key = @idempotencyKey
+            """, new { idempotencyKey }, cancellationToken)))?.Record;
 
     /// <summary>Records the refund the gateway made, with the commit that marks the command handled.</summary>
     public void RecordRefund(SqlSession session, string idempotencyKey, Guid leaseId, Payments.PaymentRefund refund, string reason, long now) =>
@@ -187,5 +147,9 @@ public sealed class BillingStore(SqlStorage storage)
             .With("@key", idempotencyKey).With("@lease_id", leaseId).With("@intent_id", refund.PaymentIntentId).With("@refund_id", refund.Id)
             .With("@amount", refund.Amount).With("@status", refund.Status).With("@reason", reason).With("@now", now);
 
-    static DateTimeOffset? Time(long? unixMilliseconds) => unixMilliseconds is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
+    /// <summary>A row of <c>refunds</c>, whose status column is named for the table.</summary>
+    sealed record RefundRow(string IdempotencyKey, Guid LeaseId, string PaymentIntentId, string RefundId, long Amount, string RefundStatus)
+    {
+        public RefundRecord Record => new(IdempotencyKey, LeaseId, PaymentIntentId, RefundId, Amount, RefundStatus);
+    }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using Orchestration.Endpoints.Notifications.Templates;
 
 namespace Orchestration.Endpoints.Notifications;
@@ -43,25 +44,22 @@ public sealed class NotificationsStore(SqlStorage storage)
     public async Task<DeliveryClaim> ClaimAsync(SqlSession session, OutgoingEmail email, string provider, Guid? incomingMessageId, long now,
         CancellationToken cancellationToken)
     {
-        await using (var insert = session.CreateCommand($"""
+        if (await session.Connection.ExecuteAsync(session.Command($"""
             INSERT INTO {_deliveries} (deduplication_key, lease_id, email, message_id, provider, incoming_message_id, sent_at)
-            VALUES (@key, @lease_id, @email, @message_id, @provider, @incoming_message_id, @now)
+            VALUES (@DeduplicationKey, @LeaseId, @email, @MessageId, @provider, @incomingMessageId, @now)
             ON CONFLICT (deduplication_key) DO NOTHING
-            """)
-            .With("@key", email.DeduplicationKey).With("@lease_id", email.LeaseId).With("@email", email.Email.ToString())
-            .With("@message_id", email.MessageId).With("@provider", provider).With("@incoming_message_id", incomingMessageId).With("@now", now))
+            """, new { email.DeduplicationKey, email.LeaseId, email = email.Email.ToString(), email.MessageId, provider, incomingMessageId, now },
+            cancellationToken)) == 1)
         {
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
-                return DeliveryClaim.Claimed;
+            return DeliveryClaim.Claimed;
         }
 
-        await using var existing = session.CreateCommand($"SELECT accepted_at, incoming_message_id FROM {_deliveries} WHERE deduplication_key = @key")
-            .With("@key", email.DeduplicationKey);
-        await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        if (!reader.IsDBNull(0))
+        var existing = await session.Connection.QuerySingleAsync<DeliveryRow>(session.Command(
+            $"SELECT accepted_at, incoming_message_id FROM {_deliveries} WHERE deduplication_key = @DeduplicationKey", new { email.DeduplicationKey },
+            cancellationToken));
+        if (existing.AcceptedAt is not null)
             return DeliveryClaim.Sent;
-        return !reader.IsDBNull(1) && incomingMessageId == reader.GetGuid(1) ? DeliveryClaim.Claimed : DeliveryClaim.ClaimedByAnother;
+        return existing.IncomingMessageId is { } claimedBy && incomingMessageId == claimedBy ? DeliveryClaim.Claimed : DeliveryClaim.ClaimedByAnother;
     }
 
     /// <summary>
@@ -91,25 +89,22 @@ public sealed class NotificationsStore(SqlStorage storage)
     public async Task<List<PickedUpEmail>> ListPickupAsync(Guid? leaseId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        var rows = await connection.QueryAsync<PickupRow>(new CommandDefinition($"""
             SELECT message_id, deduplication_key, lease_id, email, from_address, to_address, to_name, subject, text_body, html_body, stored_at
-            FROM {_pickup} {(leaseId is null ? "" : "WHERE lease_id = @lease_id")}
+            FROM {_pickup} {(leaseId is null ? "" : "WHERE lease_id = @leaseId")}
             ORDER BY id DESC LIMIT @limit
-            """;
-        command.With("@limit", limit);
-        if (leaseId is { } lease)
-            command.With("@lease_id", lease);
-        var emails = new List<PickedUpEmail>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            emails.Add(new PickedUpEmail(reader.GetString(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3),
-                reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10))));
-        }
+            """, new { leaseId, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Reverse().Select(row => row.Record)];
+    }
 
-        emails.Reverse();
-        return emails;
+    /// <summary>A delivery as a copy of its command finds it when its own claim found the row taken.</summary>
+    sealed record DeliveryRow(DateTimeOffset? AcceptedAt, Guid? IncomingMessageId);
+
+    /// <summary>A row of <c>pickup</c>, whose columns say what each address and body is.</summary>
+    sealed record PickupRow(
+        string MessageId, string DeduplicationKey, Guid LeaseId, string Email, string FromAddress, string ToAddress, string ToName, string Subject,
+        string TextBody, string HtmlBody, DateTimeOffset StoredAt)
+    {
+        public PickedUpEmail Record => new(MessageId, DeduplicationKey, LeaseId, Email, FromAddress, ToAddress, ToName, Subject, TextBody, HtmlBody, StoredAt);
     }
 }
