@@ -32,6 +32,7 @@ public static class BillingExtensions
         x.AddConsumer<CancelMoveInFundsRequestConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<RefundMoveInFundsConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<PaymentIntentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
+        x.AddConsumer<RentPaymentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
         x.AddRentCollection();
         return x;
     }
@@ -64,7 +65,8 @@ public static class BillingExtensions
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
-        services.AddStore<RentStore>(BillingMigrations.RentCharges);
+        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments);
+        services.AddScoped<RentPayments>();
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
         CommandRouting.Map(CommandRoutes.Queues);
         services.AddSingleton(configuration.GetSection(RentCollectionOptions.Section).Get<RentCollectionOptions>() ?? new RentCollectionOptions());

@@ -15,11 +15,10 @@ public sealed class RentOptions : IValidatableOptions
     public LedgerEntryKind[] AllocationOrder { get; set; } = [];
 
     /// <summary>
-    /// Whether a newly activated lease pays its rent by autopay (with the card its move-in funds were paid with). Off by
-    /// default while the gateway's events about rent intents do not yet reach the rent-collection saga: a rent payment
-    /// taken would otherwise go unrecorded and the charge turn late.
+    /// Whether a newly activated lease pays its rent by autopay (with the card its move-in funds were paid with); on by
+    /// default. Off, its tenants are sent an invoice with a payment link each month.
     /// </summary>
-    public bool AutopayNewLeases { get; set; }
+    public bool AutopayNewLeases { get; set; } = true;
 
     public AllocationOrder Allocation => AllocationOrder.Length > 0 ? new AllocationOrder(AllocationOrder) : Ledger.AllocationOrder.Default;
 
