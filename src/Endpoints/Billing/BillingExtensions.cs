@@ -55,6 +55,7 @@ public static class BillingExtensions
         x.AddConsumer<AssessLateFeesConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<RequestRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<TurnOffAutopayConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
+        x.AddConsumer<SendRentNoticeConsumer>().Endpoint(e => e.Name = CommandRoutes.RentNotices);
         x.AddConsumer<LeaseActivatedConsumer>().Endpoint(e => e.Name = LeasesQueue);
         x.AddConsumer<RentProgressConsumer>().Endpoint(e => e.Name = RentProgressQueue);
     }
@@ -65,7 +66,7 @@ public static class BillingExtensions
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
-        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments);
+        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact);
         services.AddScoped<RentPayments>();
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
         CommandRouting.Map(CommandRoutes.Queues);
@@ -78,7 +79,8 @@ public static class BillingExtensions
         services.AddUnrecoverable<PaymentGatewayRejectedException>()
             .AddUnrecoverable<InvalidMoveInAmountException>()
             .AddUnrecoverable<InvalidLedgerEntryException>()
-            .AddUnrecoverable<InvalidRentPeriodException>();
+            .AddUnrecoverable<InvalidRentPeriodException>()
+            .AddUnrecoverable<RentNoticeUndeliverableException>();
 
         return services;
     }

@@ -119,7 +119,12 @@ public sealed class BillingHost : IAsyncDisposable
                 Name = "billing",
                 Database = database,
                 Settings = configuration,
-                Consumers = x => x.AddBillingConsumers(),
+                Consumers = x =>
+                {
+                    x.AddBillingConsumers();
+                    // Stands in for Notifications, to see the emails Billing asks for.
+                    x.AddConsumer<EventRecorder<SendTenantEmail>>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+                },
                 Services = builder =>
                 {
                     builder.Services.AddBillingServices(builder.Configuration);

@@ -16,7 +16,7 @@ public sealed class RentCharges(BillingHost host)
     public sealed record Charge(Guid LeaseId, Guid ChargeId, string Period);
 
     /// <summary>A new lease of <paramref name="rent"/> a month and its charge for a period in the future (not late).</summary>
-    public async Task<Charge> PostedAsync(decimal rent)
+    public async Task<Charge> PostedAsync(decimal rent, bool withContact = true)
     {
         // A month of its own, far ahead, and a lease in force in that month only: no other test's run charges it.
         var month = new DateOnly(2041 + Random.Shared.Next(0, 200), Random.Shared.Next(1, 13), 1);
@@ -27,6 +27,7 @@ public sealed class RentCharges(BillingHost host)
             LeaseId = leaseId, PropertyId = NewId.NextGuid(), UnitId = NewId.NextGuid(), TenantId = NewId.NextGuid(),
             MonthlyRent = Money.Of(rent, "USD"), SecurityDeposit = Money.Of(rent, "USD"), LeaseStart = month,
             LeaseEnd = month.AddMonths(1).AddDays(-1), ActivatedAt = DateTimeOffset.UtcNow,
+            TenantName = withContact ? "Ada Lovelace" : null, TenantEmail = withContact ? "ada@example.com" : null,
         }, BillingExtensions.LeasesQueue)).ShouldBeNull();
 
         (await host.SendAsync(new StartRentRun { RentRunId = NewId.NextGuid(), Period = period, RequestedAt = DateTimeOffset.UtcNow })).ShouldBeNull();

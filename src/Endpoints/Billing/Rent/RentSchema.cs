@@ -68,4 +68,10 @@ public static class RentSchema
         );
         CREATE INDEX {PlatformMigrations.Index(s, "rent_payments_lease")} ON {s.Table("rent_payments")} (lease_id);
         """);
+
+    /// <summary>The tenant's name and email for rent notices (null for a lease activated before they were carried).</summary>
+    public static readonly SchemaMigration TenantContact = new("billing_rent_0002_tenant_contact", s => $"""
+        ALTER TABLE {s.Table("billing_leases")} ADD COLUMN tenant_name text NULL;
+        ALTER TABLE {s.Table("billing_leases")} ADD COLUMN tenant_email text NULL;
+        """);
 }

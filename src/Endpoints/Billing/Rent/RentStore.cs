@@ -9,6 +9,9 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// <summary>A lease as rent runs see it.</summary>
 public sealed record BillingLease(Guid LeaseId, Guid PropertyId, Money Rent, bool Autopay);
 
+/// <summary>What a rent notice needs besides the saga's command: whom to write to, and the charge's period and due day.</summary>
+public sealed record RentNoticeDetails(string? TenantName, string? TenantEmail, string Period, DateOnly DueOn);
+
 /// <summary>A posted charge as the gateway's payments are checked against it.</summary>
 public sealed record RentChargeTerms(Guid ChargeId, Guid LeaseId, Money Amount);
 
@@ -39,14 +42,16 @@ public sealed class RentStore(SqlStorage storage)
     static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Records an activated lease; a repeated activation changes nothing.</summary>
-    public async Task AddLeaseAsync(SqlSession session, BillingLease lease, Guid tenantId, DateOnly start, DateOnly end, long now,
-        CancellationToken cancellationToken)
+    public async Task AddLeaseAsync(SqlSession session, BillingLease lease, Guid tenantId, string? tenantName, string? tenantEmail, DateOnly start,
+        DateOnly end, long now, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            INSERT INTO {_leases} (lease_id, property_id, tenant_id, rent_amount, currency, lease_start, lease_end, autopay, activated_at)
-            VALUES (@lease_id, @property_id, @tenant_id, @rent, @currency, @start, @end, @autopay, @now)
+            INSERT INTO {_leases} (lease_id, property_id, tenant_id, tenant_name, tenant_email, rent_amount, currency, lease_start, lease_end, autopay,
+                activated_at)
+            VALUES (@lease_id, @property_id, @tenant_id, @tenant_name, @tenant_email, @rent, @currency, @start, @end, @autopay, @now)
             ON CONFLICT (lease_id) DO NOTHING
             """)
+            .With("@tenant_name", tenantName).With("@tenant_email", tenantEmail)
             .With("@lease_id", lease.LeaseId).With("@property_id", lease.PropertyId).With("@tenant_id", tenantId)
             .With("@rent", LedgerAmounts.ToMinor(lease.Rent)).With("@currency", lease.Rent.Currency).With("@start", Day(start)).With("@end", Day(end))
             .With("@autopay", lease.Autopay ? 1 : 0).With("@now", now);
@@ -244,5 +249,18 @@ public sealed class RentStore(SqlStorage storage)
             .With("@intent_id", intentId).With("@total", after);
         await raise.ExecuteNonQueryAsync(cancellationToken);
         return LedgerAmounts.FromMinor(after - before, total.Currency);
+    }
+
+    public async Task<RentNoticeDetails?> NoticeDetailsAsync(SqlSession session, Guid chargeId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT l.tenant_name, l.tenant_email, c.period, c.due_on FROM {_charges} c JOIN {_leases} l ON l.lease_id = c.lease_id
+            WHERE c.charge_id = @charge_id
+            """).With("@charge_id", chargeId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RentNoticeDetails(reader.GetNullableString(0), reader.GetNullableString(1), reader.GetString(2),
+                DateOnly.ParseExact(reader.GetString(3), "yyyy-MM-dd", CultureInfo.InvariantCulture))
+            : null;
     }
 }
