@@ -51,6 +51,7 @@ public static class BillingExtensions
     {
         x.AddSagaStateMachine<RentCollectionStateMachine, RentCollectionState, RentCollectionDefinition>().SqlRepository();
         x.AddConsumer<StartRentRunConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
+        x.AddConsumer<RentScheduleDueConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<RecordLedgerEntryConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<AssessLateFeesConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<RequestRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
@@ -68,6 +69,7 @@ public static class BillingExtensions
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact);
         services.AddScoped<RentPayments>();
+        services.AddHostedService<RentScheduleStarter>();
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
         CommandRouting.Map(CommandRoutes.Queues);
         services.AddSingleton(configuration.GetSection(RentCollectionOptions.Section).Get<RentCollectionOptions>() ?? new RentCollectionOptions());

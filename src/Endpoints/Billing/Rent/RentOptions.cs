@@ -20,12 +20,21 @@ public sealed class RentOptions : IValidatableOptions
     /// </summary>
     public bool AutopayNewLeases { get; set; } = true;
 
+    /// <summary>
+    /// When each month's rent run starts by itself: a cron expression in UTC (five fields, or six with seconds first);
+    /// empty turns the schedule off. By default 06:00 UTC on the first of the month. The run posts the charges of the
+    /// month the occurrence falls in.
+    /// </summary>
+    public string Schedule { get; set; } = "0 6 1 * *";
+
     public AllocationOrder Allocation => AllocationOrder.Length > 0 ? new AllocationOrder(AllocationOrder) : Ledger.AllocationOrder.Default;
 
     public IEnumerable<string> Problems()
     {
         foreach (var problem in LateFees.Problems($"{Section}:LateFees"))
             yield return problem;
+        if (Schedule.Length > 0 && RentSchedule.Parse(Schedule) is null)
+            yield return $"{Section}:Schedule '{Schedule}' is not a cron expression (five fields, or six with seconds first).";
         if (AllocationOrder.Distinct().Count() != AllocationOrder.Length)
             yield return $"{Section}:AllocationOrder names a kind twice.";
     }
