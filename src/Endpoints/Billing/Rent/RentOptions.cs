@@ -21,11 +21,12 @@ public sealed class RentOptions : IValidatableOptions
     public bool AutopayNewLeases { get; set; } = true;
 
     /// <summary>
-    /// When each month's rent run starts by itself: a cron expression in UTC (five fields, or six with seconds first);
-    /// empty turns the schedule off. By default 06:00 UTC on the first of the month. The run posts the charges of the
-    /// month the occurrence falls in.
+    /// When each month's rent run starts by itself: a cron expression in UTC (five fields, or six with seconds first),
+    /// such as <c>0 6 1 * *</c> for 06:00 UTC on the first of the month. The run posts the charges of the month the
+    /// occurrence falls in. Empty (the default) leaves runs to <c>POST /api/rent-runs</c>: an installation opts in, so no
+    /// rent is charged by a host that was only started to look around.
     /// </summary>
-    public string Schedule { get; set; } = "0 6 1 * *";
+    public string Schedule { get; set; } = "";
 
     public AllocationOrder Allocation => AllocationOrder.Length > 0 ? new AllocationOrder(AllocationOrder) : Ledger.AllocationOrder.Default;
 
