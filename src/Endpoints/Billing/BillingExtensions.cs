@@ -33,6 +33,7 @@ public static class BillingExtensions
         x.AddConsumer<CancelMoveInFundsRequestConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<RefundMoveInFundsConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<PaymentIntentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
+        x.AddConsumer<RentPaymentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
         x.AddRentCollection();
         return x;
     }
@@ -51,10 +52,12 @@ public static class BillingExtensions
     {
         x.AddSagaStateMachine<RentCollectionStateMachine, RentCollectionState, RentCollectionDefinition>().SqlRepository();
         x.AddConsumer<StartRentRunConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
+        x.AddConsumer<RentScheduleDueConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<RecordLedgerEntryConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<AssessLateFeesConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<RequestRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<TurnOffAutopayConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
+        x.AddConsumer<SendRentNoticeConsumer>().Endpoint(e => e.Name = CommandRoutes.RentNotices);
         x.AddConsumer<LeaseActivatedConsumer>().Endpoint(e => e.Name = LeasesQueue);
         x.AddConsumer<RentProgressConsumer>().Endpoint(e => e.Name = RentProgressQueue);
     }
@@ -66,7 +69,9 @@ public static class BillingExtensions
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages,
             BillingMigrations.ChargeClaims);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
-        services.AddStore<RentStore>(BillingMigrations.RentCharges);
+        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact);
+        services.AddScoped<RentPayments>();
+        services.AddHostedService<RentScheduleStarter>();
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
         CommandRouting.Map(CommandRoutes.Queues);
         services.AddSingleton(configuration.GetSection(RentCollectionOptions.Section).Get<RentCollectionOptions>() ?? new RentCollectionOptions());
@@ -84,7 +89,8 @@ public static class BillingExtensions
         services.AddUnrecoverable<PaymentGatewayRejectedException>()
             .AddUnrecoverable<InvalidMoveInAmountException>()
             .AddUnrecoverable<InvalidLedgerEntryException>()
-            .AddUnrecoverable<InvalidRentPeriodException>();
+            .AddUnrecoverable<InvalidRentPeriodException>()
+            .AddUnrecoverable<RentNoticeUndeliverableException>();
 
         return services;
     }

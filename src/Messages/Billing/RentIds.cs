@@ -19,6 +19,12 @@ public static class RentIds
     public static Guid LateFee(Guid chargeId, DateOnly day, int adjustment) =>
         From($"late-fee:{chargeId:N}:{day:yyyy-MM-dd}:{adjustment.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
+    /// <summary>The scheduled rent run of a period: however many schedulers start it, it is one run.</summary>
+    public static Guid ScheduledRun(string period) => From($"rent-run:{period}");
+
+    /// <summary>The durable scheduler's token for the period's occurrence of the rent schedule: every instance schedules the same one.</summary>
+    public static Guid ScheduleToken(string period) => From($"rent-schedule:{period}");
+
     public static Guid From(string key)
     {
         Span<byte> hash = stackalloc byte[32];

@@ -10,3 +10,13 @@ public sealed record StartRentRun
     public required string Period { get; init; }
     public required DateTimeOffset RequestedAt { get; init; }
 }
+
+/// <summary>
+/// The rent schedule's occurrence for <see cref="Period"/> is due (a message of the durable scheduler): Billing starts
+/// that period's run, whose id derives from the period, and schedules the next occurrence.
+/// </summary>
+public sealed record RentScheduleDue
+{
+    public required string Period { get; init; }
+    public required DateTimeOffset DueAt { get; init; }
+}

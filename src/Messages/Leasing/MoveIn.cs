@@ -48,4 +48,9 @@ public sealed record LeaseActivated
     public required DateOnly LeaseStart { get; init; }
     public required DateOnly LeaseEnd { get; init; }
     public required DateTimeOffset ActivatedAt { get; init; }
+
+    /// <summary>The tenant's name and email, for Billing's rent notices; absent from events published before they were added.</summary>
+    public string? TenantName { get; init; }
+
+    public string? TenantEmail { get; init; }
 }

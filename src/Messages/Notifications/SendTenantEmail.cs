@@ -10,6 +10,20 @@ public enum TenantEmail
     MoveInPaymentFailed,
     Welcome,
     LeaseCancelled,
+
+    /// <summary>A month's rent: amount, due date and a link to pay it (tenants without autopay).</summary>
+    RentInvoice,
+
+    /// <summary>Autopay failed: the reason and when it is tried again.</summary>
+    RentPaymentFailed,
+
+    RentReceipt,
+    RentLateFee,
+
+    /// <summary>The bank returned a rent payment: the reason and the returned-payment (NSF) fee.</summary>
+    RentPaymentReturned,
+
+    AutopayTurnedOff,
 }
 
 /// <summary>

@@ -85,7 +85,8 @@ public sealed class RentCollectionStateMachine : MassTransitStateMachine<RentCol
             When(LateFeeAccrual.Received, context => context.Saga.Outstanding > 0)
                 .AssessLateFeesIfLate()
                 .Schedule(LateFeeAccrual, context => new RentLateFeesAccrue { ChargeId = context.Saga.CorrelationId }),
-            When(RentPaymentReturned, context => context.Saga.CanTakeBack(context.Message.PaymentId))
+            When(RentPaymentReturned, context => context.Saga.CanTakeBack(context.Message.PaymentId, context.Message.Amount))
+                .CountPaymentIfNew(m => m.PaymentId, m => m.Amount, m => m.OccurredAt)
                 .RecordReturn()
                 .If(context => context.Saga.Autopay && context.Message.ReturnsOnLease >= Options.ReturnsBeforeAutopayOff, x => x.TurnOffAutopay())
                 .If(context => context.Saga.LateAt is null && (context.Saga.GracePeriodOver || Now >= context.Saga.GraceEndsAt()), x => x
@@ -93,10 +94,13 @@ public sealed class RentCollectionStateMachine : MassTransitStateMachine<RentCol
                     .Schedule(LateFeeAccrual, context => new RentLateFeesAccrue { ChargeId = context.Saga.CorrelationId }))
                 .AssessLateFeesIfLate()
                 .Settle(this),
-            When(RentPaymentDisputed, context => context.Saga.CanTakeBack(context.Message.PaymentId))
-                .RecordDispute()
+            When(RentPaymentDisputed, context => context.Saga.CanTakeBack(context.Message.PaymentId, context.Message.Amount))
+                .CountPaymentIfNew(m => m.PaymentId, m => m.Amount, m => m.OccurredAt)
+                .RecordDispute(m => m.PaymentId, m => m.OccurredAt)
                 .Settle(this),
-            When(RentDisputeClosed, context => context.Saga.OpenDisputes.Contains(context.Message.PaymentId))
+            When(RentDisputeClosed, context => context.Saga.OpenDisputes.Contains(context.Message.PaymentId)
+                    || context.Saga.CanTakeBack(context.Message.PaymentId, context.Message.Amount))
+                .CountPaymentIfNew(m => m.PaymentId, m => m.Amount, m => m.OccurredAt)
                 .RecordDisputeClosed()
                 .Settle(this),
             When(RentPaymentRefunded, context => !context.Saga.Refunds.Contains(context.Message.RefundId)

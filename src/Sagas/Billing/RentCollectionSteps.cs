@@ -64,14 +64,7 @@ static class RentCollectionSteps
     public static EventActivityBinder<RentCollectionState, RentPaymentSucceeded> RecordPayment(
         this EventActivityBinder<RentCollectionState, RentPaymentSucceeded> binder) =>
         binder
-            .Then(context =>
-            {
-                context.Saga.Payments[context.Message.PaymentId] = context.Message.Amount.Amount;
-                context.Saga.Paid += context.Message.Amount.Amount;
-                context.Saga.Processing = false;
-            })
-            .Ledger(context => LedgerEntryKind.Payment, context => -context.Message.Amount.Amount, context => context.Message.PaymentId, "payment",
-                context => context.Message.OccurredAt)
+            .CountPayment(m => m.PaymentId, m => m.Amount, m => m.OccurredAt)
             .Send(context => new SendRentNotice
             {
                 LeaseId = context.Saga.LeaseId,
@@ -80,6 +73,28 @@ static class RentCollectionSteps
                 Amount = context.Message.Amount,
                 DeduplicationKey = $"rent-{context.Saga.CorrelationId:N}-receipt-{context.Message.PaymentId}",
             });
+
+    /// <summary>
+    /// A return or dispute that overtook the payment's success: the payment is counted from it (the gateway reports both
+    /// with its amount), so the withdrawal that follows has something to take back, and the late success is a duplicate.
+    /// </summary>
+    public static EventActivityBinder<RentCollectionState, T> CountPaymentIfNew<T>(this EventActivityBinder<RentCollectionState, T> binder,
+        Func<T, string> paymentId, Func<T, Money> amount, Func<T, DateTimeOffset> occurredAt)
+        where T : class =>
+        binder.If(context => !context.Saga.Payments.ContainsKey(paymentId(context.Message)), x => x.CountPayment(paymentId, amount, occurredAt));
+
+    static EventActivityBinder<RentCollectionState, T> CountPayment<T>(this EventActivityBinder<RentCollectionState, T> binder,
+        Func<T, string> paymentId, Func<T, Money> amount, Func<T, DateTimeOffset> occurredAt)
+        where T : class =>
+        binder
+            .Then(context =>
+            {
+                context.Saga.Payments[paymentId(context.Message)] = amount(context.Message).Amount;
+                context.Saga.Paid += amount(context.Message).Amount;
+                context.Saga.Processing = false;
+            })
+            .Ledger(_ => LedgerEntryKind.Payment, context => -amount(context.Message).Amount, context => paymentId(context.Message), "payment",
+                context => occurredAt(context.Message));
 
     public static EventActivityBinder<RentCollectionState, RentPaymentFailed> RecordFailure(
         this EventActivityBinder<RentCollectionState, RentPaymentFailed> binder)
@@ -145,16 +160,21 @@ static class RentCollectionSteps
             })
             .SendNotice(RentNotice.AutopayTurnedOff, _ => "autopay-off");
 
-    public static EventActivityBinder<RentCollectionState, RentPaymentDisputed> RecordDispute(
-        this EventActivityBinder<RentCollectionState, RentPaymentDisputed> binder) =>
+    public static EventActivityBinder<RentCollectionState, T> RecordDispute<T>(this EventActivityBinder<RentCollectionState, T> binder,
+        Func<T, string> paymentId, Func<T, DateTimeOffset> occurredAt)
+        where T : class =>
         binder
-            .Then(context => context.Saga.OpenDisputes.Add(context.Message.PaymentId))
-            .TakeBack(m => m.PaymentId, m => m.OccurredAt, LedgerEntryKind.Dispute, "dispute");
+            .Then(context => context.Saga.OpenDisputes.Add(paymentId(context.Message)))
+            .TakeBack(paymentId, occurredAt, LedgerEntryKind.Dispute, "dispute");
 
-    /// <summary>A won dispute gives the withdrawn funds back; a lost one leaves them withdrawn.</summary>
+    /// <summary>
+    /// A won dispute gives the withdrawn funds back; a lost one leaves them withdrawn. A closing that overtook its
+    /// opening withdraws the funds first, so either order ends the same.
+    /// </summary>
     public static EventActivityBinder<RentCollectionState, RentDisputeClosed> RecordDisputeClosed(
         this EventActivityBinder<RentCollectionState, RentDisputeClosed> binder) =>
         binder
+            .If(context => context.Saga.CanTakeBack(context.Message.PaymentId), x => x.RecordDispute(m => m.PaymentId, m => m.OccurredAt))
             .Then(context => context.Saga.OpenDisputes.Remove(context.Message.PaymentId))
             .If(context => context.Message.Won, x => x
                 .Then(context => context.Saga.Paid += context.Saga.Payments[context.Message.PaymentId])
@@ -221,6 +241,10 @@ static class RentCollectionSteps
 
     public static bool CanTakeBack(this RentCollectionState charge, string paymentId) =>
         charge.Payments.ContainsKey(paymentId) && !charge.TakenBack.Contains(paymentId);
+
+    /// <summary>A payment the charge holds and can withdraw, or one it has not counted yet (its success still on the way).</summary>
+    public static bool CanTakeBack(this RentCollectionState charge, string paymentId, Money amount) =>
+        charge.CanTakeBack(paymentId) || charge.IsNewPayment(paymentId, amount);
 
     /// <summary>The first moment the charge is late: the start of the day after its grace days (the due day does not count).</summary>
     public static DateTimeOffset GraceEndsAt(this RentCollectionState charge) =>

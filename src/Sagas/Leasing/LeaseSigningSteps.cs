@@ -339,6 +339,8 @@ static class LeaseSigningSteps
             LeaseStart = context.Saga.LeaseStart,
             LeaseEnd = context.Saga.LeaseEnd,
             ActivatedAt = context.Saga.ActivatedAt.GetValueOrDefault(),
+            TenantName = context.Saga.ApplicantName,
+            TenantEmail = context.Saga.ApplicantEmail,
         });
 
     // The code itself reaches the tenant from Devices only; the email says when and where, never what.

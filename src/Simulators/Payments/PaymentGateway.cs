@@ -22,6 +22,7 @@ internal sealed class PaymentGateway(
     readonly Dictionary<string, PaymentIntent> intents = new(StringComparer.Ordinal);
     readonly Dictionary<string, PaymentIntent> bySecret = new(StringComparer.Ordinal);
     readonly Dictionary<string, Refund> refunds = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Dispute> disputes = new(StringComparer.Ordinal);
 
     public RecordedResponse CreateIntent(NewPaymentIntent request, StripeEventRequest cause)
     {
@@ -194,6 +195,71 @@ internal sealed class PaymentGateway(
                 ? Ok(refund.ToResource())
                 : StripeError.NoSuch("refund", id, "id").ToResponse(StatusCodes.Status404NotFound);
         }
+    }
+
+    /// <summary>
+    /// The payer's bank returns a succeeded bank debit days later (an ACH return for insufficient funds): as Stripe
+    /// reports it, the intent goes back to <c>requires_payment_method</c> and <c>payment_intent.payment_failed</c> is sent.
+    /// </summary>
+    public RecordedResponse Return(string id)
+    {
+        PaymentIntentResource returned;
+        lock (gate)
+        {
+            if (!intents.TryGetValue(id, out var intent))
+                return StripeError.NoSuch("payment_intent", id, "intent").ToResponse(StatusCodes.Status404NotFound);
+            if (intent.Status != PaymentIntentStatus.Succeeded || intent.LatestCharge is not { Paid: true })
+                return StripeError.InvalidRequest("Only a succeeded payment can be returned.", "payment_intent_unexpected_state").ToResponse(StatusCodes.Status400BadRequest);
+
+            intent.Status = PaymentIntentStatus.RequiresPaymentMethod;
+            intent.LastFailure = PaymentOutcomes.Returned;
+            returned = intent.ToResource();
+        }
+
+        logger.LogInformation("Payment intent {PaymentIntentId} returned by the bank", id);
+        webhooks.Publish("payment_intent.payment_failed", returned, new StripeEventRequest(null, null));
+        return Ok(returned);
+    }
+
+    /// <summary>The payer's bank disputes the intent's payment (<c>charge.dispute.created</c>, status <c>needs_response</c>).</summary>
+    public RecordedResponse OpenDispute(string id)
+    {
+        DisputeResource opened;
+        lock (gate)
+        {
+            if (!intents.TryGetValue(id, out var intent))
+                return StripeError.NoSuch("payment_intent", id, "intent").ToResponse(StatusCodes.Status404NotFound);
+            if (intent.LatestCharge is not { Paid: true } charge)
+                return StripeError.InvalidRequest("Only a paid charge can be disputed.", "payment_intent_unexpected_state").ToResponse(StatusCodes.Status400BadRequest);
+
+            var dispute = new Dispute(ResourceId.New("dp"), charge, timeProvider.GetUtcNow());
+            disputes.Add(dispute.Id, dispute);
+            opened = dispute.ToResource();
+        }
+
+        logger.LogInformation("Dispute {DisputeId} opened on payment intent {PaymentIntentId}", opened.Id, id);
+        webhooks.Publish("charge.dispute.created", opened, new StripeEventRequest(null, null));
+        return Ok(opened);
+    }
+
+    /// <summary>The dispute ends, <c>won</c> or <c>lost</c> (<c>charge.dispute.closed</c>).</summary>
+    public RecordedResponse CloseDispute(string id, bool won)
+    {
+        DisputeResource closed;
+        lock (gate)
+        {
+            if (!disputes.TryGetValue(id, out var dispute))
+                return StripeError.NoSuch("dispute", id, "dispute").ToResponse(StatusCodes.Status404NotFound);
+            if (dispute.Status is "won" or "lost")
+                return StripeError.InvalidRequest($"Dispute {id} is already closed.", "dispute_already_closed").ToResponse(StatusCodes.Status400BadRequest);
+
+            dispute.Status = won ? "won" : "lost";
+            closed = dispute.ToResource();
+        }
+
+        logger.LogInformation("Dispute {DisputeId} closed: {Status}", id, closed.Status);
+        webhooks.Publish("charge.dispute.closed", closed, new StripeEventRequest(null, null));
+        return Ok(closed);
     }
 
     Settlement Settle(string id, StripeEventRequest cause)

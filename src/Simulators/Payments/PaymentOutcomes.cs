@@ -22,6 +22,9 @@ internal static class PaymentOutcomes
     static readonly PaymentFailure ExpiredCard = new("expired_card", "expired_card", "Your card has expired.");
     static readonly PaymentFailure ProcessingError = new("processing_error", null, "An error occurred while processing your card. Try again in a little bit.");
 
+    /// <summary>A bank debit returned after it succeeded (ACH return code R01).</summary>
+    public static readonly PaymentFailure Returned = new("insufficient_funds", null, "The customer's account has insufficient funds to cover this payment.");
+
     static readonly Dictionary<string, PaymentFailure> ByPaymentMethod = new(StringComparer.Ordinal)
     {
         ["pm_card_chargeDeclined"] = GenericDecline,

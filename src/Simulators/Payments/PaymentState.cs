@@ -86,3 +86,15 @@ internal sealed record Refund(string Id, long Amount, Charge Charge, string? Rea
     public RefundResource ToResource() => new(
         Id, Amount, Charge.Id, Created.ToUnixTimeSeconds(), Charge.Intent.Currency, Metadata, Charge.Intent.Id, Reason, "succeeded");
 }
+
+internal sealed class Dispute(string id, Charge charge, DateTimeOffset created)
+{
+    public string Id { get; } = id;
+    public Charge Charge { get; } = charge;
+    public DateTimeOffset Created { get; } = created;
+    public string Status { get; set; } = "needs_response";
+
+    public DisputeResource ToResource() => new(
+        Id, Charge.Intent.Amount, Charge.Id, Created.ToUnixTimeSeconds(), Charge.Intent.Currency, IsChargeRefundable: false, Livemode: false,
+        new Dictionary<string, string>(), Charge.Intent.Id, Reason: "general", Status);
+}

@@ -1,7 +1,8 @@
 namespace Orchestration.Simulators.Payments;
 
 /// <summary>
-/// A Stripe-compatible payment gateway: payment intents (created, confirmed, canceled), refunds, <c>Idempotency-Key</c>, Stripe errors, and
+/// A Stripe-compatible payment gateway: payment intents (created, confirmed, canceled), refunds, returns and disputes on
+/// demand (<c>/_sim/payment_intents/{id}/return</c>, <c>/dispute</c>, <c>/_sim/disputes/{id}/close?outcome=won|lost</c>), <c>Idempotency-Key</c>, Stripe errors, and
 /// <c>Stripe-Signature</c>-signed webhooks. See <see cref="PaymentOutcomes"/> for how the amount picks the outcome.
 /// </summary>
 internal static class PaymentsSimulator
@@ -41,6 +42,14 @@ internal static class PaymentsSimulator
         api.MapPost("/payment_intents/{id}/cancel", PaymentsApi.CancelPaymentIntent);
         api.MapPost("/refunds", PaymentsApi.CreateRefund);
         api.MapGet("/refunds/{id}", (PaymentGateway gateway, string id) => gateway.RetrieveRefund(id));
+
+        // What a payer's bank does days after a payment, on demand.
+        var controls = app.MapGroup("/_sim/payment_intents");
+        controls.MapPost("/{id}/return", (PaymentGateway gateway, string id) => gateway.Return(id));
+        controls.MapPost("/{id}/dispute", (PaymentGateway gateway, string id) => gateway.OpenDispute(id));
+        app.MapPost("/_sim/disputes/{id}/close", (PaymentGateway gateway, string id, string outcome) => outcome is "won" or "lost"
+            ? gateway.CloseDispute(id, outcome == "won")
+            : StripeError.InvalidRequest("outcome is won or lost.", param: "outcome").ToResponse(StatusCodes.Status400BadRequest));
 
         HostedPaymentPage.Map(app);
         WebhookControls.Map(app);

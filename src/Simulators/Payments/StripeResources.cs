@@ -76,6 +76,23 @@ internal sealed record RefundResource(
     public string Object => "refund";
 }
 
+internal sealed record DisputeResource(
+    [property: JsonPropertyOrder(-2)] string Id,
+    long Amount,
+    string Charge,
+    long Created,
+    string Currency,
+    bool IsChargeRefundable,
+    bool Livemode,
+    IReadOnlyDictionary<string, string> Metadata,
+    string PaymentIntent,
+    string Reason,
+    string Status)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object => "dispute";
+}
+
 internal sealed record StripeEventResource(
     [property: JsonPropertyOrder(-2)] string Id,
     string ApiVersion,

@@ -138,14 +138,20 @@ public sealed class BillingHost : IAsyncDisposable
                 Name = "billing",
                 Database = database,
                 Settings = configuration,
-                Consumers = x => x.AddBillingConsumers(),
+                Consumers = x =>
+                {
+                    x.AddBillingConsumers();
+                    // Stands in for Notifications, to see the emails Billing asks for.
+                    x.AddConsumer<EventRecorder<SendTenantEmail>>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+                },
                 Services = builder =>
                 {
                     builder.Services.AddBillingServices(builder.Configuration);
                     builder.Services.AddHttpClient<PaymentGatewayClient>().AddHttpMessageHandler(moments.Handler);
                 },
                 Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(RentChargePosted),
-                    typeof(RentRunFinished), typeof(LedgerEntryRecorded)],
+                    typeof(RentRunFinished), typeof(LedgerEntryRecorded), typeof(RentPaymentSucceeded), typeof(RentPaymentFailed),
+                    typeof(RentPaymentReturned), typeof(RentCollectionProgressed)],
             });
             return new BillingHost(endpoint, simulators, moments);
         }
@@ -169,7 +175,8 @@ public sealed class BillingHost : IAsyncDisposable
     {
         var id = messageId ?? NewId.NextGuid();
         var handled = _consumed.Expect(id, BillingExtensions.PaymentEventsQueue);
-        await _endpoint.Bus.Publish(providerEvent, context => context.MessageId = id);
+        // As its own type, also when the caller holds it as an object (as the Gateway's webhook reader returns it).
+        await _endpoint.Bus.Publish(providerEvent, providerEvent.GetType(), Pipe.Execute<PublishContext>(context => context.MessageId = id));
         return await handled.WaitAsync(TimeSpan.FromSeconds(20));
     }
 

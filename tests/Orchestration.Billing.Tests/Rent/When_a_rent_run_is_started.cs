@@ -67,8 +67,13 @@ public sealed class When_a_rent_run_is_started(BillingFixture fixture) : Billing
     [Fact]
     public async Task Should_collect_each_charge_and_assess_the_late_fee_once_its_grace_period_is_over()
     {
-        // A host of its own that runs the durable scheduler, which delivers the saga's grace-period timeout.
-        await using var billing = await BillingHost.StartAsync(new Dictionary<string, string?> { ["Scheduler:Host"] = "true" });
+        // A host of its own that runs the durable scheduler, which delivers the saga's grace-period timeout; its tenants
+        // pay by invoice, so nothing pays the charge.
+        await using var billing = await BillingHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Scheduler:Host"] = "true",
+            ["Billing:Rent:AutopayNewLeases"] = "false",
+        });
         var lease = await ActivatedAsync(billing, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), 1200m);
         var run = new StartRentRun { RentRunId = NewId.NextGuid(), Period = "2026-10", RequestedAt = DateTimeOffset.UtcNow };
 

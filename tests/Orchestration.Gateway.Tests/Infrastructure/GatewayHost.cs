@@ -43,7 +43,8 @@ public sealed class GatewayHost : IAsyncDisposable
             Records =
             [
                 typeof(ScreeningCompleted), typeof(TenantSigned), typeof(LandlordCountersigned), typeof(PaymentIntentSucceeded),
-                typeof(PaymentIntentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(TenantSignatureReported),
+                typeof(PaymentIntentFailed), typeof(PaymentIntentProcessing), typeof(PaymentChargeRefunded), typeof(PaymentDisputeReported),
+                typeof(ProviderEventDiscrepancyRecorded), typeof(TenantSignatureReported),
                 typeof(CountersignatureReported), typeof(ScreeningResultReported),
             ],
         }));

@@ -14,6 +14,9 @@ public static class TestEmails
         ["Amount"] = "USD 3,700.00",
         ["Reason"] = "The card was declined.",
         ["AccessInstructions"] = "Your smart-lock code arrives by text message on move-in day.",
+        ["Period"] = "2027-03",
+        ["NextAttempt"] = "We will try again on 4 March 2027.",
+        ["NsfFee"] = "USD 35.00",
     };
 
     public static SendTenantEmail Command(TenantEmail email, Guid? leaseId = null, IReadOnlyDictionary<string, string>? values = null,

@@ -91,6 +91,16 @@ public sealed class PaymentGatewayClient
             }
         }, cancellationToken);
 
+    /// <summary>Creates an intent for the payer to pay on the gateway's hosted page (an invoice's link); nothing is charged yet.</summary>
+    public Task<PaymentIntent> OpenAsync(long amount, string currency, IReadOnlyDictionary<string, string> metadata, string idempotencyKey,
+        CancellationToken cancellationToken) =>
+        CallAsync("POST v1/payment_intents", async () => ToIntent(await _stripe.V1.PaymentIntents.CreateAsync(new Stripe.PaymentIntentCreateOptions
+        {
+            Amount = amount,
+            Currency = currency.ToLowerInvariant(),
+            Metadata = new Dictionary<string, string>(metadata),
+        }, Keyed(idempotencyKey), cancellationToken), null), cancellationToken);
+
     public Task<PaymentIntent> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken) =>
         CallAsync($"GET v1/payment_intents/{paymentIntentId}",
             async () => ToIntent(await _stripe.V1.PaymentIntents.GetAsync(paymentIntentId, null, null, cancellationToken), null), cancellationToken);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MassTransit;
+using Orchestration.Endpoints.Billing.Rent;
 using Orchestration.Messages.Billing;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Reconciliation;
@@ -11,7 +12,8 @@ namespace Orchestration.Endpoints.Billing.Payments;
 /// lease it was created for, with exactly the amount and currency requested, moves the lease: its success becomes
 /// <see cref="MoveInFundsReceived"/> and its failure <see cref="MoveInPaymentFailed"/> (with the hosted page where the
 /// tenant can pay it again). Anything else is published as <see cref="ProviderEventDiscrepancyRecorded"/> for staff to
-/// reconcile, and changes nothing. A payment for a request the lease has since withdrawn is passed on too: the saga
+/// reconcile, and changes nothing. An intent made for a rent charge (<c>metadata[rent_charge]</c>) is held against that
+/// charge instead, by <see cref="RentPayments"/>. A payment for a request the lease has since withdrawn is passed on too: the saga
 /// has ended by then and drops it, and the withdrawal itself refunds what was paid (<see cref="CancelMoveInFundsRequestConsumer"/>).
 /// </summary>
 /// <remarks>
@@ -24,6 +26,7 @@ namespace Orchestration.Endpoints.Billing.Payments;
 public sealed class PaymentIntentEventsConsumer(
     SqlSession session,
     BillingStore store,
+    RentPayments rentPayments,
     TimeProvider time,
     ILogger<PaymentIntentEventsConsumer> logger) : IConsumer<PaymentIntentSucceeded>, IConsumer<PaymentIntentFailed>
 {
@@ -39,6 +42,12 @@ public sealed class PaymentIntentEventsConsumer(
     public async Task Consume(ConsumeContext<PaymentIntentSucceeded> context)
     {
         var paid = context.Message;
+        if (paid.RentCharge is { } rentCharge)
+        {
+            await rentPayments.SucceededAsync(paid, rentCharge, context);
+            return;
+        }
+
         var facts = new ProviderFacts(paid.ProviderEventId, paid.EventType, paid.PaymentIntentId, paid.Amount, paid.LeaseId, paid.MoveInRequest,
             paid.OccurredAt);
         if (await MatchAsync(facts, context) is not { } payment)
@@ -58,6 +67,12 @@ public sealed class PaymentIntentEventsConsumer(
     public async Task Consume(ConsumeContext<PaymentIntentFailed> context)
     {
         var failed = context.Message;
+        if (failed.RentCharge is { } rentCharge)
+        {
+            await rentPayments.FailedAsync(failed, rentCharge, context);
+            return;
+        }
+
         var facts = new ProviderFacts(failed.ProviderEventId, failed.EventType, failed.PaymentIntentId, failed.Amount, failed.LeaseId,
             failed.MoveInRequest, failed.OccurredAt);
         if (await MatchAsync(facts, context) is not { } payment)

@@ -11,6 +11,6 @@ public sealed class LeaseActivatedConsumer(SqlSession session, RentStore rent, I
     {
         var lease = context.Message;
         return rent.AddLeaseAsync(session, new BillingLease(lease.LeaseId, lease.PropertyId, lease.MonthlyRent, options.Value.AutopayNewLeases),
-            lease.TenantId, lease.LeaseStart, lease.LeaseEnd, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
+            lease.TenantId, lease.TenantName, lease.TenantEmail, lease.LeaseStart, lease.LeaseEnd, time.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken);
     }
 }

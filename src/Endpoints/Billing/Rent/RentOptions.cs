@@ -15,11 +15,18 @@ public sealed class RentOptions : IValidatableOptions
     public LedgerEntryKind[] AllocationOrder { get; set; } = [];
 
     /// <summary>
-    /// Whether a newly activated lease pays its rent by autopay (with the card its move-in funds were paid with). Off by
-    /// default while the gateway's events about rent intents do not yet reach the rent-collection saga: a rent payment
-    /// taken would otherwise go unrecorded and the charge turn late.
+    /// Whether a newly activated lease pays its rent by autopay (with the card its move-in funds were paid with); on by
+    /// default. Off, its tenants are sent an invoice with a payment link each month.
     /// </summary>
-    public bool AutopayNewLeases { get; set; }
+    public bool AutopayNewLeases { get; set; } = true;
+
+    /// <summary>
+    /// When each month's rent run starts by itself: a cron expression in UTC (five fields, or six with seconds first),
+    /// such as <c>0 6 1 * *</c> for 06:00 UTC on the first of the month. The run posts the charges of the month the
+    /// occurrence falls in. Empty (the default) leaves runs to <c>POST /api/rent-runs</c>: an installation opts in, so no
+    /// rent is charged by a host that was only started to look around.
+    /// </summary>
+    public string Schedule { get; set; } = "";
 
     public AllocationOrder Allocation => AllocationOrder.Length > 0 ? new AllocationOrder(AllocationOrder) : Ledger.AllocationOrder.Default;
 
@@ -27,6 +34,8 @@ public sealed class RentOptions : IValidatableOptions
     {
         foreach (var problem in LateFees.Problems($"{Section}:LateFees"))
             yield return problem;
+        if (Schedule.Length > 0 && RentSchedule.Parse(Schedule) is null)
+            yield return $"{Section}:Schedule '{Schedule}' is not a cron expression (five fields, or six with seconds first).";
         if (AllocationOrder.Distinct().Count() != AllocationOrder.Length)
             yield return $"{Section}:AllocationOrder names a kind twice.";
     }

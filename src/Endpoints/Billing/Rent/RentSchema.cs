@@ -47,4 +47,31 @@ public static class RentSchema
         CREATE INDEX {PlatformMigrations.Index(s, "rent_charges_run")} ON {s.Table("rent_charges")} (run_id);
         CREATE INDEX {PlatformMigrations.Index(s, "rent_charges_lease")} ON {s.Table("rent_charges")} (lease_id);
         """;
+
+    /// <summary>
+    /// The gateway's payments of rent charges, one row per payment intent, written by the gateway's own events: when it
+    /// succeeded, failed or was returned (the event's time, so a late delivery of an older event is told apart), and the
+    /// refunded total so far. Disputes and refunds carry no rent metadata of their own and are found through it; the
+    /// returned payments of a lease are counted in it.
+    /// </summary>
+    public static readonly SchemaMigration Payments = new("billing_rent_0001_payments", (s, d) => $"""
+        CREATE TABLE {s.Table("rent_payments")} (
+            intent_id text PRIMARY KEY,
+            charge_id {d.UuidType} NOT NULL,
+            lease_id {d.UuidType} NOT NULL,
+            amount bigint NOT NULL,
+            currency text NOT NULL,
+            succeeded_at bigint NULL,
+            failed_at bigint NULL,
+            returned_at bigint NULL,
+            refunded bigint NOT NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "rent_payments_lease")} ON {s.Table("rent_payments")} (lease_id);
+        """);
+
+    /// <summary>The tenant's name and email for rent notices (null for a lease activated before they were carried).</summary>
+    public static readonly SchemaMigration TenantContact = new("billing_rent_0002_tenant_contact", s => $"""
+        ALTER TABLE {s.Table("billing_leases")} ADD COLUMN tenant_name text NULL;
+        ALTER TABLE {s.Table("billing_leases")} ADD COLUMN tenant_email text NULL;
+        """);
 }

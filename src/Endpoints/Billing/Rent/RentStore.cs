@@ -9,6 +9,19 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// <summary>A lease as rent runs see it.</summary>
 public sealed record BillingLease(Guid LeaseId, Guid PropertyId, Money Rent, bool Autopay);
 
+/// <summary>What a rent notice needs besides the saga's command: whom to write to, and the charge's period and due day.</summary>
+public sealed record RentNoticeDetails(string? TenantName, string? TenantEmail, string Period, DateOnly DueOn);
+
+/// <summary>A posted charge as the gateway's payments are checked against it.</summary>
+public sealed record RentChargeTerms(Guid ChargeId, Guid LeaseId, Money Amount);
+
+/// <summary>
+/// A payment intent of a rent charge as the gateway's events reported it; times are the events' own (Unix milliseconds),
+/// <see cref="Refunded"/> the refunded total so far.
+/// </summary>
+public sealed record RentPaymentRecord(string IntentId, Guid ChargeId, Guid LeaseId, Money Amount, long? SucceededAt, long? FailedAt, long? ReturnedAt,
+    Money Refunded);
+
 /// <summary>A rent run's progress: its charges counted by the state of their collection.</summary>
 public sealed record RentRunRecord(Guid RunId, string Period, DateTimeOffset RequestedAt, long Leases, long Posted, DateTimeOffset? FinishedAt,
     IReadOnlyDictionary<string, long> ChargesByState);
@@ -24,18 +37,21 @@ public sealed class RentStore(SqlStorage storage)
     readonly string _leases = storage.Table("billing_leases");
     readonly string _runs = storage.Table("rent_runs");
     readonly string _charges = storage.Table("rent_charges");
+    readonly string _payments = storage.Table("rent_payments");
 
     static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Records an activated lease; a repeated activation changes nothing.</summary>
-    public async Task AddLeaseAsync(SqlSession session, BillingLease lease, Guid tenantId, DateOnly start, DateOnly end, long now,
-        CancellationToken cancellationToken)
+    public async Task AddLeaseAsync(SqlSession session, BillingLease lease, Guid tenantId, string? tenantName, string? tenantEmail, DateOnly start,
+        DateOnly end, long now, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            INSERT INTO {_leases} (lease_id, property_id, tenant_id, rent_amount, currency, lease_start, lease_end, autopay, activated_at)
-            VALUES (@lease_id, @property_id, @tenant_id, @rent, @currency, @start, @end, @autopay, @now)
+            INSERT INTO {_leases} (lease_id, property_id, tenant_id, tenant_name, tenant_email, rent_amount, currency, lease_start, lease_end, autopay,
+                activated_at)
+            VALUES (@lease_id, @property_id, @tenant_id, @tenant_name, @tenant_email, @rent, @currency, @start, @end, @autopay, @now)
             ON CONFLICT (lease_id) DO NOTHING
             """)
+            .With("@tenant_name", tenantName).With("@tenant_email", tenantEmail)
             .With("@lease_id", lease.LeaseId).With("@property_id", lease.PropertyId).With("@tenant_id", tenantId)
             .With("@rent", LedgerAmounts.ToMinor(lease.Rent)).With("@currency", lease.Rent.Currency).With("@start", Day(start)).With("@end", Day(end))
             .With("@autopay", lease.Autopay ? 1 : 0).With("@now", now);
@@ -149,5 +165,102 @@ public sealed class RentStore(SqlStorage storage)
         while (await rows.ReadAsync(cancellationToken))
             byState[rows.GetString(0)] = Convert.ToInt64(rows.GetValue(1), CultureInfo.InvariantCulture);
         return run with { ChargesByState = byState };
+    }
+
+    public async Task<RentChargeTerms?> FindChargeAsync(SqlSession session, Guid chargeId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT lease_id, amount, currency FROM {_charges} WHERE charge_id = @charge_id")
+            .With("@charge_id", chargeId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RentChargeTerms(chargeId, reader.GetGuid(0), LedgerAmounts.FromMinor(reader.GetInt64(1), reader.GetString(2)))
+            : null;
+    }
+
+    public async Task<RentPaymentRecord?> FindPaymentAsync(SqlSession session, string intentId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT charge_id, lease_id, amount, currency, succeeded_at, failed_at, returned_at, refunded FROM {_payments} WHERE intent_id = @intent_id
+            """).With("@intent_id", intentId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        var currency = reader.GetString(3);
+        return new RentPaymentRecord(intentId, reader.GetGuid(0), reader.GetGuid(1), LedgerAmounts.FromMinor(reader.GetInt64(2), currency),
+            reader.GetNullableInt64(4), reader.GetNullableInt64(5), reader.GetNullableInt64(6), LedgerAmounts.FromMinor(reader.GetInt64(7), currency));
+    }
+
+    /// <summary>Records the intent of a charge the first time an event names it; later events change only its times.</summary>
+    public async Task AddPaymentAsync(SqlSession session, string intentId, RentChargeTerms charge, Money amount, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_payments} (intent_id, charge_id, lease_id, amount, currency, refunded) VALUES (@intent_id, @charge_id, @lease_id, @amount, @currency, 0)
+            ON CONFLICT (intent_id) DO NOTHING
+            """)
+            .With("@intent_id", intentId).With("@charge_id", charge.ChargeId).With("@lease_id", charge.LeaseId)
+            .With("@amount", LedgerAmounts.ToMinor(amount)).With("@currency", amount.Currency);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The intent's success, with what it received; false when it was already recorded.</summary>
+    public async Task<bool> MarkSucceededAsync(SqlSession session, string intentId, Money received, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            UPDATE {_payments} SET succeeded_at = @at, amount = @amount WHERE intent_id = @intent_id AND succeeded_at IS NULL
+            """).With("@intent_id", intentId).With("@amount", LedgerAmounts.ToMinor(received)).With("@at", at.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The intent's latest failure (a later one replaces an earlier one).</summary>
+    public async Task MarkFailedAsync(SqlSession session, string intentId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            UPDATE {_payments} SET failed_at = @at WHERE intent_id = @intent_id AND (failed_at IS NULL OR failed_at < @at)
+            """).With("@intent_id", intentId).With("@at", at.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks the succeeded intent returned by the bank and counts the lease's returned payments, this one included.</summary>
+    public async Task<int> MarkReturnedAsync(SqlSession session, string intentId, Guid leaseId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using (var mark = session.CreateCommand($"UPDATE {_payments} SET returned_at = @at WHERE intent_id = @intent_id AND returned_at IS NULL")
+            .With("@intent_id", intentId).With("@at", at.ToUnixTimeMilliseconds()))
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+
+        await using var count = session.CreateCommand($"SELECT COUNT(*) FROM {_payments} WHERE lease_id = @lease_id AND returned_at IS NOT NULL")
+            .With("@lease_id", leaseId);
+        return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Raises the intent's refunded total to <paramref name="total"/>; returns what it rose by (zero for a total already reached).</summary>
+    public async Task<Money> RaiseRefundedAsync(SqlSession session, string intentId, Money total, CancellationToken cancellationToken)
+    {
+        // The row is locked first (a write on PostgreSQL, the database on SQLite), so two events of one intent cannot both
+        // count the same rise.
+        await using (var touch = session.CreateCommand($"UPDATE {_payments} SET refunded = refunded WHERE intent_id = @intent_id").With("@intent_id", intentId))
+            await touch.ExecuteNonQueryAsync(cancellationToken);
+        await using var read = session.CreateCommand($"SELECT refunded FROM {_payments} WHERE intent_id = @intent_id").With("@intent_id", intentId);
+        var before = Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        var after = LedgerAmounts.ToMinor(total);
+        if (after <= before)
+            return total with { Amount = 0m };
+
+        await using var raise = session.CreateCommand($"UPDATE {_payments} SET refunded = @total WHERE intent_id = @intent_id")
+            .With("@intent_id", intentId).With("@total", after);
+        await raise.ExecuteNonQueryAsync(cancellationToken);
+        return LedgerAmounts.FromMinor(after - before, total.Currency);
+    }
+
+    public async Task<RentNoticeDetails?> NoticeDetailsAsync(SqlSession session, Guid chargeId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT l.tenant_name, l.tenant_email, c.period, c.due_on FROM {_charges} c JOIN {_leases} l ON l.lease_id = c.lease_id
+            WHERE c.charge_id = @charge_id
+            """).With("@charge_id", chargeId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RentNoticeDetails(reader.GetNullableString(0), reader.GetNullableString(1), reader.GetString(2),
+                DateOnly.ParseExact(reader.GetString(3), "yyyy-MM-dd", CultureInfo.InvariantCulture))
+            : null;
     }
 }

@@ -5,8 +5,10 @@ namespace Orchestration.Endpoints.Gateway.Webhooks;
 
 /// <summary>
 /// Stripe's events, verified and parsed by Stripe.net (<see cref="Stripe.EventUtility"/>) into its own models. A payment
-/// intent's outcome becomes a provider fact for Billing (<see cref="PaymentIntentSucceeded"/>, <see cref="PaymentIntentFailed"/>),
-/// which alone knows which intents it created, for which lease and for how much. An intent without our metadata is
+/// intent's outcome becomes a provider fact for Billing (<see cref="PaymentIntentSucceeded"/>, <see cref="PaymentIntentFailed"/>,
+/// <see cref="PaymentIntentProcessing"/>), and so do refunds (<see cref="PaymentChargeRefunded"/>) and disputes
+/// (<see cref="PaymentDisputeReported"/>): Billing alone knows which intents it created, for which lease or rent charge
+/// and for how much. An intent without our metadata is
 /// passed on all the same: Billing records it as unmatched, and Stripe gets its 200 rather than retrying for days.
 /// </summary>
 public static class PaymentEvents
@@ -68,53 +70,109 @@ public static class PaymentEvents
 
     /// <summary>
     /// The event as Stripe.net reads it. Its API version may differ from the one Stripe.net pins: the fields read here
-    /// (ids, type, created, amounts, currency, metadata, the last payment error) are the same in every version, and
-    /// refusing such an event would only make Stripe retry it for days.
+    /// (ids, type, created, amounts, currency, metadata, the last payment error, a dispute's status) are the same in every
+    /// version, and refusing such an event would only make Stripe retry it for days.
     /// </summary>
     public static WebhookEvent Read(ReadOnlySpan<byte> body, DateTimeOffset now)
     {
         var stripeEvent = Stripe.EventUtility.ParseEvent(StrictUtf8.GetString(body), throwOnApiVersionMismatch: false);
         var eventId = Required(stripeEvent.Id, "id");
         var type = Required(stripeEvent.Type, "type");
-        if (type is not ("payment_intent.succeeded" or "payment_intent.payment_failed"))
-            return new WebhookEvent(eventId, type, null);
-
-        var intent = stripeEvent.Data?.Object as Stripe.PaymentIntent ?? throw new InvalidWebhookException("'data.object' must be a payment_intent.");
-        var paymentId = WebhookJson.CheckIdentifier(Required(intent.Id, "data.object.id"), "data.object.id");
-        var leaseId = Guid.TryParse(intent.Metadata?.GetValueOrDefault("lease_id"), out var lease) && lease != Guid.Empty ? lease : (Guid?)null;
-        var moveInRequest = Readable(intent.Metadata?.GetValueOrDefault("move_in_request"));
-        // Stripe.net reads an implausibly large 'created' as milliseconds; an event is never created long after its delivery.
-        var occurredAt = stripeEvent.Created is { Year: > 1970 } created && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) is var at
-            && at <= now + MaxClockSkew
-                ? at
-                : throw new InvalidWebhookException("'created' must be a time in Unix seconds, not after the delivery.");
-
-        if (type == "payment_intent.payment_failed")
+        object? message = type switch
         {
-            return new WebhookEvent(eventId, type, new PaymentIntentFailed
+            "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.processing" =>
+                IntentEvent(eventId, type, Object<Stripe.PaymentIntent>(stripeEvent, "payment_intent"), OccurredAt(stripeEvent, now)),
+            "charge.refunded" => Refunded(eventId, type, Object<Stripe.Charge>(stripeEvent, "charge"), OccurredAt(stripeEvent, now)),
+            "charge.dispute.created" or "charge.dispute.closed" =>
+                Disputed(eventId, type, Object<Stripe.Dispute>(stripeEvent, "dispute"), OccurredAt(stripeEvent, now)),
+            _ => null,
+        };
+        return new WebhookEvent(eventId, type, message);
+    }
+
+    static T Object<T>(Stripe.Event stripeEvent, string kind)
+        where T : class =>
+        stripeEvent.Data?.Object as T ?? throw new InvalidWebhookException($"'data.object' must be a {kind}.");
+
+    // Stripe.net reads an implausibly large 'created' as milliseconds; an event is never created long after its delivery.
+    static DateTimeOffset OccurredAt(Stripe.Event stripeEvent, DateTimeOffset now) =>
+        stripeEvent.Created is { Year: > 1970 } created && new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) is var at
+            && at <= now + MaxClockSkew
+            ? at
+            : throw new InvalidWebhookException("'created' must be a time in Unix seconds, not after the delivery.");
+
+    static object IntentEvent(string eventId, string type, Stripe.PaymentIntent intent, DateTimeOffset occurredAt)
+    {
+        var paymentId = WebhookJson.CheckIdentifier(Required(intent.Id, "data.object.id"), "data.object.id");
+        var leaseId = GuidIn(intent.Metadata, "lease_id");
+        var rentCharge = GuidIn(intent.Metadata, "rent_charge");
+        var moveInRequest = Readable(intent.Metadata?.GetValueOrDefault("move_in_request"));
+        return type switch
+        {
+            "payment_intent.payment_failed" => new PaymentIntentFailed
             {
                 ProviderEventId = eventId,
                 EventType = type,
                 PaymentIntentId = paymentId,
-                Amount = Amount(intent, intent.Amount, "amount"),
+                Amount = Amount(intent.Currency, intent.Amount, "amount"),
                 LeaseId = leaseId,
                 MoveInRequest = moveInRequest,
+                RentCharge = rentCharge,
                 Reason = Readable(intent.LastPaymentError?.Message) ?? Readable(intent.LastPaymentError?.Code) ?? "The payment failed.",
                 OccurredAt = occurredAt,
-            });
-        }
-
-        return new WebhookEvent(eventId, type, new PaymentIntentSucceeded
-        {
-            ProviderEventId = eventId,
-            EventType = type,
-            PaymentIntentId = paymentId,
-            Amount = Amount(intent, intent.AmountReceived, "amount_received"),
-            LeaseId = leaseId,
-            MoveInRequest = moveInRequest,
-            OccurredAt = occurredAt,
-        });
+            },
+            "payment_intent.processing" => new PaymentIntentProcessing
+            {
+                ProviderEventId = eventId,
+                EventType = type,
+                PaymentIntentId = paymentId,
+                Amount = Amount(intent.Currency, intent.Amount, "amount"),
+                LeaseId = leaseId,
+                RentCharge = rentCharge,
+                OccurredAt = occurredAt,
+            },
+            _ => new PaymentIntentSucceeded
+            {
+                ProviderEventId = eventId,
+                EventType = type,
+                PaymentIntentId = paymentId,
+                Amount = Amount(intent.Currency, intent.AmountReceived, "amount_received"),
+                LeaseId = leaseId,
+                MoveInRequest = moveInRequest,
+                RentCharge = rentCharge,
+                OccurredAt = occurredAt,
+            },
+        };
     }
+
+    // A charge carries the metadata of the intent that made it.
+    static PaymentChargeRefunded Refunded(string eventId, string type, Stripe.Charge charge, DateTimeOffset occurredAt) => new()
+    {
+        ProviderEventId = eventId,
+        EventType = type,
+        ProviderChargeId = WebhookJson.CheckIdentifier(Required(charge.Id, "data.object.id"), "data.object.id"),
+        PaymentIntentId = WebhookJson.CheckIdentifier(Required(charge.PaymentIntentId, "data.object.payment_intent"), "data.object.payment_intent"),
+        AmountRefunded = Amount(charge.Currency, charge.AmountRefunded, "amount_refunded"),
+        LeaseId = GuidIn(charge.Metadata, "lease_id"),
+        RentCharge = GuidIn(charge.Metadata, "rent_charge"),
+        MoveInRequest = Readable(charge.Metadata?.GetValueOrDefault("move_in_request")),
+        OccurredAt = occurredAt,
+    };
+
+    static PaymentDisputeReported Disputed(string eventId, string type, Stripe.Dispute dispute, DateTimeOffset occurredAt) => new()
+    {
+        ProviderEventId = eventId,
+        EventType = type,
+        DisputeId = WebhookJson.CheckIdentifier(Required(dispute.Id, "data.object.id"), "data.object.id"),
+        PaymentIntentId = WebhookJson.CheckIdentifier(Required(dispute.PaymentIntentId, "data.object.payment_intent"), "data.object.payment_intent"),
+        Amount = Amount(dispute.Currency, dispute.Amount, "amount"),
+        Closed = type == "charge.dispute.closed",
+        Won = type == "charge.dispute.closed" && dispute.Status is "won" or "warning_closed",
+        OccurredAt = occurredAt,
+    };
+
+    static Guid? GuidIn(Dictionary<string, string>? metadata, string key) =>
+        Guid.TryParse(metadata?.GetValueOrDefault(key), out var id) && id != Guid.Empty ? id : null;
 
     static string Required(string? value, string path) => value is { Length: > 0 } ? value : throw new InvalidWebhookException($"'{path}' is required.");
 
@@ -122,9 +180,9 @@ public static class PaymentEvents
     static string? Readable(string? text) =>
         text is { Length: > 0 and <= MaxMetadataValue } && Api.FieldRules.Unprintable(text) is null ? text : null;
 
-    static Money Amount(Stripe.PaymentIntent intent, long minorUnits, string field)
+    static Money Amount(string? currencyCode, long minorUnits, string field)
     {
-        var currency = Required(intent.Currency, "data.object.currency").ToUpperInvariant();
+        var currency = Required(currencyCode, "data.object.currency").ToUpperInvariant();
         if (!Money.IsCurrencyCode(currency))
             throw new InvalidWebhookException("'data.object.currency' must be a three-letter ISO 4217 code.");
         if (minorUnits < 0)

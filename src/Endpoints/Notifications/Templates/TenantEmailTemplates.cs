@@ -12,17 +12,8 @@ public sealed record TenantEmailTemplate(string Subject, string Text, string Htm
 /// </summary>
 public static class TenantEmailTemplates
 {
-    public static TenantEmailTemplate For(TenantEmail email) => email switch
-    {
-        TenantEmail.SigningLink => SigningLink,
-        TenantEmail.SignatureReminder => SignatureReminder,
-        TenantEmail.LeaseCountersigned => LeaseCountersigned,
-        TenantEmail.MoveInFundsReceived => MoveInFundsReceived,
-        TenantEmail.MoveInPaymentFailed => MoveInPaymentFailed,
-        TenantEmail.Welcome => Welcome,
-        TenantEmail.LeaseCancelled => LeaseCancelled,
-        _ => throw new NotSupportedException($"There is no template for tenant email '{email}'."),
-    };
+    public static TenantEmailTemplate For(TenantEmail email) =>
+        All.TryGetValue(email, out var template) ? template : throw new NotSupportedException($"There is no template for tenant email '{email}'.");
 
     /// <summary>Wraps an HTML body; <c>{{Body}}</c> is the template's HTML, already filled in.</summary>
     public const string Layout = """
@@ -150,4 +141,16 @@ public static class TenantEmailTemplates
         <p>Your lease has been cancelled: {{Reason}}</p>
         <p>Any payment you made for it will be refunded to the card you paid with.</p>
         """);
+
+    // The lease's emails here, the rent's in RentEmailTemplates: one table, each email once. Last, since it reads the fields above.
+    static readonly Dictionary<TenantEmail, TenantEmailTemplate> All = new Dictionary<TenantEmail, TenantEmailTemplate>
+    {
+        [TenantEmail.SigningLink] = SigningLink,
+        [TenantEmail.SignatureReminder] = SignatureReminder,
+        [TenantEmail.LeaseCountersigned] = LeaseCountersigned,
+        [TenantEmail.MoveInFundsReceived] = MoveInFundsReceived,
+        [TenantEmail.MoveInPaymentFailed] = MoveInPaymentFailed,
+        [TenantEmail.Welcome] = Welcome,
+        [TenantEmail.LeaseCancelled] = LeaseCancelled,
+    }.Concat(RentEmailTemplates.All).ToDictionary();
 }
