@@ -81,7 +81,8 @@ public static class BillingExtensions
         services.CallsThirdParties<RequestMoveInFundsConsumer>()
             .CallsThirdParties<CancelMoveInFundsRequestConsumer>()
             .CallsThirdParties<RefundMoveInFundsConsumer>()
-            .CallsThirdParties<RequestRentPaymentConsumer>();
+            .CallsThirdParties<RequestRentPaymentConsumer>()
+            .CallsThirdParties<SendRentNoticeConsumer>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 

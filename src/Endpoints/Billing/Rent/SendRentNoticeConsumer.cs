@@ -19,7 +19,7 @@ public sealed class SendRentNoticeConsumer(SqlSession session, RentStore rent, P
     public async Task Consume(ConsumeContext<SendRentNotice> context)
     {
         var notice = context.Message;
-        var details = await rent.NoticeDetailsAsync(session, notice.ChargeId, context.CancellationToken)
+        var details = await session.ReadStepAsync(ct => rent.NoticeDetailsAsync(session, notice.ChargeId, ct), context.CancellationToken)
             ?? throw new RentNoticeUndeliverableException($"Charge {notice.ChargeId} was never posted.");
         if (details is not { TenantName: { Length: > 0 } name, TenantEmail: { Length: > 0 } email })
             throw new RentNoticeUndeliverableException($"Lease {notice.LeaseId} has no tenant name and email on record.");
