@@ -68,7 +68,7 @@ public sealed class When_a_rent_payment_event_is_received
         (await gateway.PostAsync("payments", Event("evt_dispute_opened", "charge.dispute.created", Dispute("needs_response")))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await gateway.PostAsync("payments", Event("evt_dispute_won", "charge.dispute.closed", Dispute("won")))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var disputes = await gateway.Published.SettledAsync<PaymentDisputeReported>(TimeSpan.Zero);
+        var disputes = await gateway.Published.WaitForAsync<PaymentDisputeReported>(_ => true, count: 2);
         disputes.Select(d => (d.ProviderEventId, d.DisputeId, d.PaymentIntentId, d.Amount, d.Closed, d.Won)).ShouldBe(
         [
             ("evt_dispute_opened", "dp_1", "pi_rent", new Money(1850.00m, "USD"), false, false),
