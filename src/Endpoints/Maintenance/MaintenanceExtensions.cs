@@ -1,6 +1,7 @@
 using MassTransit;
 using Orchestration.Endpoints.Maintenance.Vendors;
 using Orchestration.Platform.Http;
+using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
 using Orchestration.Sagas.Maintenance;
@@ -65,6 +66,8 @@ public static class MaintenanceExtensions
         services.AddScoped<VendorApi.Actions>();
         services.AddProblemDetails();
         services.AddHttpClient<VendorWebhookClient>().AddProviderResilience(configuration.GetSection("Maintenance:Dispatch:Resilience"));
+        // No transaction, and so no lock, is held while a vendor answers.
+        services.CallsThirdParties<DeliverVendorWebhookConsumer>();
         services.AddUnrecoverable<VendorRejectedWebhookException>()
             .AddUnrecoverable<VendorNotRegisteredException>();
         return services;

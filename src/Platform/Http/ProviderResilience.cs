@@ -4,7 +4,9 @@ namespace Orchestration.Platform.Http;
 
 /// <summary>
 /// Retries, timeouts and circuit breaking of one outbound provider client, from the provider's <c>Resilience</c>
-/// section. Only requests the provider can safely receive twice may go through a client that has them.
+/// section. A retry after a timeout or a 5xx may reach a provider that already acted: requests that carry an
+/// idempotency key (or an event id the receiver deduplicates by) are safe; SendGrid takes neither, so an email retried
+/// this way may arrive twice, recognisable by its <c>dedup_key</c> and <c>Message-ID</c>.
 /// </summary>
 public sealed class ProviderResilienceOptions
 {
@@ -15,8 +17,8 @@ public sealed class ProviderResilienceOptions
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// The longest wait between two calls. A <c>Retry-After</c> longer than this is not waited out, with the handler's
-    /// transaction open: the call fails at once and the delayed retries of the recoverability policy take over.
+    /// The longest wait between two calls. A <c>Retry-After</c> longer than this is not waited out within the handling
+    /// of one message: the call fails at once and the delayed retries of the recoverability policy take over.
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -62,14 +62,17 @@ public sealed class VendorDispatchConsumer(SqlSession session, VendorRegistry re
     }
 }
 
-/// <summary>Posts the webhook <see cref="VendorDispatchConsumer"/> asked for, signed with the vendor's current secret.</summary>
+/// <summary>
+/// Posts the webhook <see cref="VendorDispatchConsumer"/> asked for, signed with the vendor's current secret, with no
+/// transaction open while the vendor answers (registered with <c>CallsThirdParties</c>).
+/// </summary>
 public sealed class DeliverVendorWebhookConsumer(SqlSession session, VendorRegistry registry, VendorWebhookClient webhooks)
     : IConsumer<DeliverVendorWebhook>
 {
     public async Task Consume(ConsumeContext<DeliverVendorWebhook> context)
     {
         var webhook = context.Message;
-        var vendor = await registry.FindAsync(session, webhook.VendorId, context.CancellationToken)
+        var vendor = await session.ReadStepAsync(ct => registry.FindAsync(session, webhook.VendorId, ct), context.CancellationToken)
             ?? throw new VendorNotRegisteredException(webhook.VendorId);
         await webhooks.SendAsync(vendor, webhook.EventId, webhook.Type, webhook.WorkOrderJson, context.CancellationToken);
     }
