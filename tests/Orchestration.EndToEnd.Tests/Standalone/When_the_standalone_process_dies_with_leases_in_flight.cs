@@ -10,15 +10,20 @@ public sealed class When_the_standalone_process_dies_with_leases_in_flight
 {
     const int Applications = 50;
 
+    // An email whose send was under way when the process died is sent again on redelivery: SendGrid takes no
+    // idempotency key, and no lock is held while it answers, so several emails may be under way at once. The repeat
+    // carries the same dedup_key and Message-ID. Payments carry an idempotency key and are never repeated.
+    const int MostEmailsUnderWayAtACrash = 8;
+
     [Fact]
-    public Task Should_finish_every_lease_with_each_email_and_payment_once_after_a_kill_9() =>
-        InterruptAndRestartAsync(run => run.Host.KillAsync());
+    public Task Should_finish_every_lease_with_each_payment_once_and_each_email_at_least_once_after_a_kill_9() =>
+        InterruptAndRestartAsync(run => run.Host.KillAsync(), repeatedEmailsAllowed: MostEmailsUnderWayAtACrash);
 
     [Fact]
     public Task Should_finish_every_lease_with_each_email_and_payment_once_after_a_sigterm() =>
-        InterruptAndRestartAsync(run => run.Host.TerminateAsync(TimeSpan.FromSeconds(30)));
+        InterruptAndRestartAsync(run => run.Host.TerminateAsync(TimeSpan.FromSeconds(30)), repeatedEmailsAllowed: 0);
 
-    static async Task InterruptAndRestartAsync(Func<StandaloneRun, Task> interrupt)
+    static async Task InterruptAndRestartAsync(Func<StandaloneRun, Task> interrupt, int repeatedEmailsAllowed)
     {
         await using var run = new StandaloneRun();
         await run.StartAsync();
@@ -81,12 +86,15 @@ public sealed class When_the_standalone_process_dies_with_leases_in_flight
 
             return true;
         }, TimeSpan.FromSeconds(60), "every tenant got their four emails");
+        var repeated = new List<string>();
         foreach (var (leaseId, email) in leases)
         {
             var keys = await run.EmailKeysAsync(email);
-            keys.Count.ShouldBe(4, $"emails to the tenant of lease {leaseId}: {string.Join(", ", keys)}");
             keys.Distinct().Count().ShouldBe(4, $"emails to the tenant of lease {leaseId}: {string.Join(", ", keys)}");
+            repeated.AddRange(keys.GroupBy(k => k).Where(g => g.Count() > 1).SelectMany(g => g.Skip(1)));
         }
+
+        repeated.Count.ShouldBeLessThanOrEqualTo(repeatedEmailsAllowed, $"emails sent more than once: {string.Join(", ", repeated)}");
 
         var payments = await run.SucceededPaymentLeaseIdsAsync();
         payments.Count.ShouldBe(Applications);
