@@ -141,22 +141,11 @@ public sealed class PaymentIntentEventsConsumer(
     async Task RecordAsync(ProviderFacts facts, string kind, Guid? leaseId, string reason, ConsumeContext context)
     {
         logger.LogWarning("Payment event {EventId} ({EventType}) moved nothing ({Kind}): {Reason}", facts.EventId, facts.EventType, kind, reason);
-        await context.Publish(new ProviderEventDiscrepancyRecorded
-        {
-            Provider = Provider,
-            EventId = facts.EventId,
-            EventType = facts.EventType,
-            Kind = kind,
-            Reason = reason,
-            LeaseId = leaseId,
-            ProviderReference = facts.PaymentIntentId,
-            Amount = facts.Amount,
-            OccurredAt = facts.OccurredAt,
-            RecordedAt = time.GetUtcNow(),
-        }, context.CancellationToken);
+        await PaymentDiscrepancies.PublishAsync(context, facts.EventId, facts.EventType, kind, reason, leaseId, facts.PaymentIntentId, facts.Amount,
+            facts.OccurredAt, time.GetUtcNow());
     }
 
-    static string Display(Money money) => $"{money.Amount.ToString("N2", CultureInfo.InvariantCulture)} {money.Currency}";
+    static string Display(Money money) => PaymentDiscrepancies.Display(money);
 
     sealed record ProviderFacts(
         string EventId, string EventType, string PaymentIntentId, Money Amount, Guid? LeaseId, string? MoveInRequest, DateTimeOffset OccurredAt);

@@ -207,22 +207,11 @@ public sealed class RentPayments(SqlSession session, RentStore store, TimeProvid
     async Task DiscrepancyAsync(Facts facts, string kind, Guid? leaseId, string reason, ConsumeContext context)
     {
         logger.LogWarning("Payment event {EventId} ({EventType}) moved no rent charge ({Kind}): {Reason}", facts.EventId, facts.EventType, kind, reason);
-        await context.Publish(new ProviderEventDiscrepancyRecorded
-        {
-            Provider = PaymentIntentEventsConsumer.Provider,
-            EventId = facts.EventId,
-            EventType = facts.EventType,
-            Kind = kind,
-            Reason = reason,
-            LeaseId = leaseId,
-            ProviderReference = facts.IntentId,
-            Amount = facts.Amount,
-            OccurredAt = facts.OccurredAt,
-            RecordedAt = time.GetUtcNow(),
-        }, context.CancellationToken);
+        await PaymentDiscrepancies.PublishAsync(context, facts.EventId, facts.EventType, kind, reason, leaseId, facts.IntentId, facts.Amount,
+            facts.OccurredAt, time.GetUtcNow());
     }
 
-    static string Display(Money money) => $"{money.Amount.ToString("N2", CultureInfo.InvariantCulture)} {money.Currency}";
+    static string Display(Money money) => PaymentDiscrepancies.Display(money);
 
     sealed record Facts(string EventId, string EventType, string IntentId, Money Amount, Guid? LeaseId, DateTimeOffset OccurredAt);
 }
