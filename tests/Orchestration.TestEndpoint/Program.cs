@@ -41,6 +41,14 @@ builder.Services.AddOrchestrationEndpoint(builder.Configuration, "probe", x =>
     }
 });
 
+// For start-up races: the bus starts this much later than the services registered before it (the outbox sweeper, the
+// scheduler's dispatcher), as on a loaded machine.
+if (builder.Configuration.GetValue<TimeSpan?>("Test:BusStartDelay") is { } busStartDelay)
+{
+    var busHost = builder.Services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "MassTransitHostedService");
+    builder.Services.Insert(builder.Services.IndexOf(busHost), ServiceDescriptor.Singleton<IHostedService>(new DelayedStart(busStartDelay)));
+}
+
 var app = builder.Build();
 app.MapOrchestrationHealth();
 
@@ -66,3 +74,10 @@ app.MapPost("/effects/{id:guid}", async (Guid id, bool? crash, bool? rollbackFir
 });
 
 app.Run();
+
+sealed class DelayedStart(TimeSpan delay) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.Delay(delay, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -26,7 +26,10 @@ public static class BusHosting
         var schedulerAddress = new Uri($"queue:{scheduler.Queue}");
         var inMemory = bus.Transport.Equals("InMemory", StringComparison.OrdinalIgnoreCase);
         if (inMemory)
+        {
             services.AddInMemoryDeliveryJournal();
+            services.Configure<MassTransitHostOptions>(host => host.WaitUntilStarted = true);
+        }
 
         services.AddMassTransit(x =>
         {
@@ -44,6 +47,9 @@ public static class BusHosting
                 ConfigureReceiveEndpoint(context, endpoint, isScheduler: name == scheduler.Queue));
             UseTransport(x, bus, schedulerAddress);
         });
+
+        // After the bus: the senders that start before it wait for this (see BusStarted).
+        services.AddHostedService<BusStartedSignal>();
 
         // After the bus, so the in-memory queues exist when what a previous run left in them is put back.
         if (inMemory)

@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Middleware;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orchestration.Platform.Outbox;
 
@@ -16,6 +17,7 @@ public static class OutboxHosting
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
         services.AddSingleton<OutboxStore>();
+        services.TryAddSingleton<BusStarted>();
         services.AddSingleton<SqlOutboxDelivery>();
         services.AddSingleton<InboxClaimPolicy>();
         services.AddScoped<BusOutbox>();

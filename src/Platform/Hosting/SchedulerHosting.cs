@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestration.Platform.Scheduling;
 
 namespace Orchestration.Platform.Hosting;
@@ -18,6 +19,7 @@ public static class SchedulerHosting
             return services;
 
         services.AddSingleton<SchedulerStore>();
+        services.TryAddSingleton<BusStarted>();
         services.AddSingleton<ScheduledMessageDispatcher>();
         services.AddSingleton<SchedulerOutage>();
         services.AddHealthChecks().AddCheck<SchedulerOutage>("scheduler", tags: ["ready"]);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Orchestration.Platform.Hosting;
 
 namespace Orchestration.Platform.Outbox;
 
@@ -7,11 +8,21 @@ namespace Orchestration.Platform.Outbox;
 /// outgoing messages of handlers that crashed between commit and delivery. Several instances share the work through
 /// row locks that skip what another instance holds.
 /// </summary>
-public sealed class OutboxSweeper(SqlOutboxDelivery delivery, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
+public sealed class OutboxSweeper(
+    SqlOutboxDelivery delivery, BusStarted busStarted, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await busStarted.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Outbox;
 
 namespace Orchestration.Platform.Scheduling;
@@ -12,6 +13,7 @@ public sealed class ScheduledMessageDispatcher(
     IServiceScopeFactory scopes,
     SchedulerStore store,
     SqlOutboxDelivery delivery,
+    BusStarted busStarted,
     IOptions<SchedulerOptions> options,
     TimeProvider time,
     ILogger<ScheduledMessageDispatcher> logger) : BackgroundService
@@ -27,6 +29,15 @@ public sealed class ScheduledMessageDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await busStarted.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
