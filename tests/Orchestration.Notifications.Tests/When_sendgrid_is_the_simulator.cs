@@ -37,7 +37,27 @@ public sealed class When_sendgrid_is_the_simulator : IAsyncLifetime
         ["Notifications:SendGrid:Resilience:MaxDelay"] = "00:00:05",
     });
 
+    Senders SendGridWithActivityLookup() => new(new Dictionary<string, string?>
+    {
+        ["Notifications:Provider"] = "SendGrid",
+        ["Notifications:SendGrid:BaseUrl"] = _simulators.Mail!.ToString().TrimEnd('/'),
+        ["Notifications:SendGrid:ApiKey"] = "SG.simulator",
+        ["Notifications:SendGrid:ActivityLookup"] = "true",
+    });
+
     async Task<JsonElement> AcceptedAsync() => await _controls.GetFromJsonAsync<JsonElement>("/_sim/mail/messages");
+
+    [Fact]
+    public async Task Should_find_in_the_activity_feed_what_it_sent_by_its_deduplication_key_and_nothing_else()
+    {
+        await using var senders = SendGridWithActivityLookup();
+        var other = TenantEmailRenderer.Render(TestEmails.Command(TenantEmail.SigningLink), new MailAddress("no-reply@leases.example.com"));
+
+        var providerId = await senders.Sender.SendAsync(Email, CancellationToken.None);
+
+        (await senders.Sender.FindAcceptedAsync(Email, CancellationToken.None)).ShouldNotBeNull().ProviderMessageId.ShouldBe(providerId);
+        (await senders.Sender.FindAcceptedAsync(other, CancellationToken.None)).ShouldBeNull();
+    }
 
     [Fact]
     public async Task Should_be_accepted_with_the_deduplication_key_and_message_id()

@@ -31,7 +31,9 @@ public static class NotificationsExtensions
     public static IServiceCollection AddNotificationsServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<NotificationsOptions>(configuration.GetSection(NotificationsOptions.Section));
-        services.AddStore<NotificationsStore>(NotificationsMigrations.Deliveries, NotificationsMigrations.Acceptance);
+        services.AddStore<NotificationsStore>(NotificationsMigrations.Deliveries, NotificationsMigrations.Acceptance, NotificationsMigrations.ClaimOwner);
+        services.AddSingleton<EmailsInFlight>();
+        services.AddScoped<EmailDelivery>();
         // It holds no transaction, and so no lock, while the provider answers.
         services.CallsThirdParties<SendTenantEmailConsumer>();
 

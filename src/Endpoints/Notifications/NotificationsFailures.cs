@@ -26,6 +26,17 @@ namespace Orchestration.Endpoints.Notifications.Sending
         public string Reason { get; } = reason;
     }
 
+    /// <summary>
+    /// Another attempt claimed the email and may still be sending it (here, or in another instance that has not been
+    /// silent for <c>Notifications:InDoubtAfter</c> yet): the recoverability policy tries again later, when that attempt
+    /// has either finished or can be taken over.
+    /// </summary>
+    public sealed class EmailSendInDoubtException(string deduplicationKey, string reason)
+        : Exception($"The email {deduplicationKey} may be being sent by another attempt: {reason}")
+    {
+        public string DeduplicationKey { get; } = deduplicationKey;
+    }
+
     /// <summary>The provider could not be reached or asked us to come back later; the recoverability policy retries.</summary>
     public sealed class EmailProviderUnavailableException(string provider, string reason)
         : Exception($"{provider} is unavailable: {reason}")

@@ -45,4 +45,12 @@ public static class NotificationsMigrations
         ALTER TABLE {s.Table("deliveries")} ADD COLUMN accepted_at bigint NULL;
         UPDATE {s.Table("deliveries")} SET accepted_at = sent_at;
         """);
+
+    /// <summary>
+    /// <c>claimed_by</c>: the process that claimed the email (its <see cref="EmailsInFlight.Process"/>), so that process can
+    /// tell an attempt of its own that ended from another process's attempt that may still be sending. Earlier rows have none.
+    /// </summary>
+    public static readonly SchemaMigration ClaimOwner = new("notifications_0003_delivery_claim_owner", s => $"""
+        ALTER TABLE {s.Table("deliveries")} ADD COLUMN claimed_by text NULL;
+        """);
 }

@@ -18,6 +18,12 @@ public sealed class NotificationsOptions : IValidatableOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    /// <summary>
+    /// How long an unfinished claim of another process may still be that process sending the email (longer than the
+    /// provider's whole timeout). Only after it is the claim taken over and the provider asked whether it has the email.
+    /// </summary>
+    public TimeSpan InDoubtAfter { get; set; } = TimeSpan.FromSeconds(45);
+
     public MailAddress Sender() => MailAddress.TryCreate(From, out var address)
         ? address
         : throw new InvalidOperationException($"Notifications:From '{From}' is not an email address.");
@@ -27,6 +33,17 @@ public sealed class NotificationsOptions : IValidatableOptions
     {
         if (!MailAddress.TryCreate(From, out _))
             yield return $"Notifications:From '{From}' is not an email address.";
+
+        switch (Provider.ToLowerInvariant())
+        {
+            case "sendgrid" when InDoubtAfter <= SendGrid.Resilience.TotalTimeout:
+                yield return $"Notifications:InDoubtAfter ({InDoubtAfter}) must be longer than Notifications:SendGrid:Resilience:TotalTimeout "
+                    + $"({SendGrid.Resilience.TotalTimeout}): a send still under way would be taken for one that ended.";
+                break;
+            case "smtp" when InDoubtAfter <= Smtp.Timeout:
+                yield return $"Notifications:InDoubtAfter ({InDoubtAfter}) must be longer than Notifications:Smtp:Timeout ({Smtp.Timeout}).";
+                break;
+        }
 
         switch (Provider.ToLowerInvariant())
         {
@@ -79,6 +96,13 @@ public sealed class SendGridOptions
     /// (<c>Notifications:SendGrid:Resilience</c>).
     /// </summary>
     public ProviderResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>
+    /// Ask SendGrid's Email Activity API (<c>GET /v3/messages</c>, an add-on of SendGrid's with its own API-key scope)
+    /// whether an email whose send ended unrecorded was accepted, before sending it again. Off: such an email is sent
+    /// again, with the same dedup_key and Message-ID.
+    /// </summary>
+    public bool ActivityLookup { get; set; }
 }
 
 public sealed class SmtpOptions

@@ -17,18 +17,24 @@ public sealed record PickedUpEmail(
     string Html,
     DateTimeOffset StoredAt);
 
-/// <summary>What a copy of a send-email command found when it claimed the email (<see cref="NotificationsStore.ClaimAsync"/>).</summary>
-public enum DeliveryClaim
+/// <summary>What an attempt to send an email found when it claimed it (<see cref="NotificationsStore.ClaimAsync"/>).</summary>
+public enum DeliveryClaimState
 {
-    /// <summary>This message is to send it: claimed now, or claimed by this message before and never completed.</summary>
+    /// <summary>Claimed now by this attempt: it is to send the email.</summary>
     Claimed,
 
     /// <summary>The provider accepted it already.</summary>
     Sent,
 
-    /// <summary>Another message claimed it and is sending it, or will send it again when it is redelivered.</summary>
-    ClaimedByAnother,
+    /// <summary>
+    /// An earlier attempt claimed it and has not recorded it accepted: it is still sending it, or it ended (a crash, a
+    /// stop, a failed send or commit) without anyone knowing whether the provider took it.
+    /// </summary>
+    Unfinished,
 }
+
+/// <summary>The claim an attempt found: its state, and for an unfinished one when and by which process it was made.</summary>
+public sealed record DeliveryClaim(DeliveryClaimState State, long ClaimedAt = 0, Guid? IncomingMessageId = null, string? ClaimedBy = null);
 
 /// <summary>The SQL of Notifications, in one place.</summary>
 public sealed class NotificationsStore(SqlStorage storage)
@@ -37,30 +43,41 @@ public sealed class NotificationsStore(SqlStorage storage)
     readonly string _pickup = storage.Table("pickup");
 
     /// <summary>
-    /// Claims the email for sending by this message, in a step committed before the provider is called, so that a copy of
-    /// the command handled meanwhile, under any message id, finds it claimed. A claim of this same message that was never
-    /// completed (the process died, the commit or the provider call failed) is this message's to send again.
+    /// Claims the email for this attempt, in a step committed before the provider is called, so that any other attempt
+    /// (a copy of the command under any message id, a redelivery) finds it claimed. <paramref name="claimedBy"/> names
+    /// the claiming process, so that process can tell its own ended attempts from another's.
     /// </summary>
-    public async Task<DeliveryClaim> ClaimAsync(SqlSession session, OutgoingEmail email, string provider, Guid? incomingMessageId, long now,
-        CancellationToken cancellationToken)
+    public async Task<DeliveryClaim> ClaimAsync(SqlSession session, OutgoingEmail email, string provider, Guid? incomingMessageId, string claimedBy,
+        long now, CancellationToken cancellationToken)
     {
         if (await session.Connection.ExecuteAsync(session.Command($"""
-            INSERT INTO {_deliveries} (deduplication_key, lease_id, email, message_id, provider, incoming_message_id, sent_at)
-            VALUES (@DeduplicationKey, @LeaseId, @email, @MessageId, @provider, @incomingMessageId, @now)
+            INSERT INTO {_deliveries} (deduplication_key, lease_id, email, message_id, provider, incoming_message_id, sent_at, claimed_by)
+            VALUES (@DeduplicationKey, @LeaseId, @email, @MessageId, @provider, @incomingMessageId, @now, @claimedBy)
             ON CONFLICT (deduplication_key) DO NOTHING
-            """, new { email.DeduplicationKey, email.LeaseId, email = email.Email.ToString(), email.MessageId, provider, incomingMessageId, now },
+            """, new { email.DeduplicationKey, email.LeaseId, email = email.Email.ToString(), email.MessageId, provider, incomingMessageId, now, claimedBy },
             cancellationToken)) == 1)
         {
-            return DeliveryClaim.Claimed;
+            return new DeliveryClaim(DeliveryClaimState.Claimed);
         }
 
         var existing = await session.Connection.QuerySingleAsync<DeliveryRow>(session.Command(
-            $"SELECT accepted_at, incoming_message_id FROM {_deliveries} WHERE deduplication_key = @DeduplicationKey", new { email.DeduplicationKey },
+            $"SELECT accepted_at, sent_at, incoming_message_id, claimed_by FROM {_deliveries} WHERE deduplication_key = @DeduplicationKey", new { email.DeduplicationKey },
             cancellationToken));
-        if (existing.AcceptedAt is not null)
-            return DeliveryClaim.Sent;
-        return existing.IncomingMessageId is { } claimedBy && incomingMessageId == claimedBy ? DeliveryClaim.Claimed : DeliveryClaim.ClaimedByAnother;
+        return existing.AcceptedAt is not null
+            ? new DeliveryClaim(DeliveryClaimState.Sent)
+            : new DeliveryClaim(DeliveryClaimState.Unfinished, existing.SentAt, existing.IncomingMessageId, existing.ClaimedBy);
     }
+
+    /// <summary>
+    /// Takes an unfinished claim over for this attempt, if it is still the one <paramref name="found"/> describes: of two
+    /// attempts taking over the same claim, one wins.
+    /// </summary>
+    public async Task<bool> TakeOverAsync(SqlSession session, string deduplicationKey, DeliveryClaim found, Guid? incomingMessageId, string claimedBy,
+        long now, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
+            UPDATE {_deliveries} SET incoming_message_id = @incomingMessageId, sent_at = @now, claimed_by = @claimedBy
+            WHERE deduplication_key = @deduplicationKey AND accepted_at IS NULL AND sent_at = @claimedAt
+            """, new { deduplicationKey, incomingMessageId, now, claimedBy, claimedAt = found.ClaimedAt }, cancellationToken)) == 1;
 
     /// <summary>
     /// Records that the provider accepted the email, and its own id for it (SendGrid's X-Message-Id, for tracing it in
@@ -97,8 +114,8 @@ public sealed class NotificationsStore(SqlStorage storage)
         return [.. rows.Reverse().Select(row => row.Record)];
     }
 
-    /// <summary>A delivery as a copy of its command finds it when its own claim found the row taken.</summary>
-    sealed record DeliveryRow(DateTimeOffset? AcceptedAt, Guid? IncomingMessageId);
+    /// <summary>A delivery as an attempt finds it when its own claim found the row taken; times in Unix milliseconds.</summary>
+    sealed record DeliveryRow(long? AcceptedAt, long SentAt, Guid? IncomingMessageId, string? ClaimedBy);
 
     /// <summary>A row of <c>pickup</c>, whose columns say what each address and body is.</summary>
     sealed record PickupRow(

@@ -1,7 +1,8 @@
 namespace Orchestration.Simulators.Mail;
 
 /// <summary>
-/// A SendGrid v3 Mail Send API: bearer key, SendGrid's validation and error body, 202 with <c>X-Message-Id</c>, and
+/// A SendGrid v3 Mail Send API: bearer key, SendGrid's validation and error body, 202 with <c>X-Message-Id</c>, its Email
+/// Activity search (<see cref="EmailActivityApi"/>), and
 /// test controls to throttle (429), inject server errors, and read what was accepted.
 /// </summary>
 internal static class MailSimulator
@@ -17,6 +18,7 @@ internal static class MailSimulator
     public static void Map(WebApplication app)
     {
         app.MapPost("/v3/mail/send", MailSendApi.Send);
+        app.MapGet("/v3/messages", EmailActivityApi.Search);
 
         var controls = app.MapGroup("/_sim/mail");
         controls.MapGet("/messages", (Mailbox mailbox, string? to) => Results.Json(mailbox.Messages(to), SimulatorJson.CamelCase));

@@ -1,3 +1,4 @@
+using Orchestration.Platform.Storage;
 using Orchestration.Messages;
 
 namespace Orchestration.Notifications.Tests.Infrastructure;
@@ -54,6 +55,29 @@ public sealed class NotificationsHost : IAsyncDisposable
 
     public async Task<List<PickedUpEmail>> EmailsAsync(Guid leaseId) =>
         (await Http.GetFromJsonAsync<List<PickedUpEmail>>($"/api/notifications/emails?leaseId={leaseId}"))!;
+
+    /// <summary>
+    /// The claim an attempt at <paramref name="messageId"/> leaves when its process dies between the claim and the record
+    /// of the provider's answer: written by the endpoint's own store, as that attempt wrote it, <paramref name="age"/> ago.
+    /// </summary>
+    public async Task LeaveUnfinishedClaimAsync(OutgoingEmail email, Guid messageId, string claimedBy, TimeSpan age)
+    {
+        await using var scope = _endpoint.Services.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<SqlSession>();
+        var claimedAt = (DateTimeOffset.UtcNow - age).ToUnixTimeMilliseconds();
+        await session.BeginAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<NotificationsStore>()
+            .ClaimAsync(session, email, EmailProviders.SendGrid, messageId, claimedBy, claimedAt, CancellationToken.None);
+        await session.CommitAsync(CancellationToken.None);
+    }
+
+    /// <summary>When the provider's acceptance of the email was recorded, if it was.</summary>
+    public Task<bool> RecordedAcceptedAsync(string deduplicationKey) =>
+        _endpoint.ReadAsync<SqlStorage, bool>(async (storage, session, ct) =>
+        {
+            await using var command = session.CreateCommand($"SELECT COUNT(*) FROM {storage.Table("deliveries")} WHERE deduplication_key = @key AND accepted_at IS NOT NULL");
+            return Convert.ToInt64(await command.With("@key", deduplicationKey).ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        });
 
     public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
 }

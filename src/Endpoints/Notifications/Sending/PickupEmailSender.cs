@@ -10,6 +10,8 @@ public sealed class PickupEmailSender(SqlSession session, NotificationsStore sto
 {
     public string Name => EmailProviders.Pickup;
 
+    public bool SendsWithCommit => true;
+
     public async Task<string?> SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
         await store.StorePickupAsync(session, email, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);

@@ -16,7 +16,7 @@ namespace Orchestration.Endpoints.Notifications.Sending;
 /// What is left after the last attempt is an <see cref="EmailProviderUnavailableException"/>; any other 4xx is a
 /// permanent <see cref="EmailRejectedException"/> carrying SendGrid's error messages.
 /// </summary>
-public sealed class SendGridEmailSender(ISendGridClient sendGrid) : IEmailSender
+public sealed class SendGridEmailSender(ISendGridClient sendGrid, IOptions<NotificationsOptions> options) : IEmailSender
 {
     public const string HttpClientName = "SendGrid";
     public const string DeduplicationKeyArg = "dedup_key";
@@ -59,6 +59,46 @@ public sealed class SendGridEmailSender(ISendGridClient sendGrid) : IEmailSender
         }
 
         throw new EmailRejectedException(Name, $"{status} {await ErrorsAsync(response, cancellationToken)}");
+    }
+
+    /// <summary>
+    /// With <c>Notifications:SendGrid:ActivityLookup</c>, SendGrid's Email Activity API searched for a message carrying
+    /// this email's dedup_key (<c>GET /v3/messages?query=unique_args['dedup_key']="…"</c>). The feed's <c>msg_id</c> starts
+    /// with the <c>X-Message-Id</c> the send was answered with.
+    /// </summary>
+    public async Task<AcceptedEmail?> FindAcceptedAsync(OutgoingEmail email, CancellationToken cancellationToken)
+    {
+        if (!options.Value.SendGrid.ActivityLookup)
+            return null;
+
+        var query = $"unique_args['{DeduplicationKeyArg}']=\"{email.DeduplicationKey}\"";
+        Response response;
+        try
+        {
+            response = await sendGrid.RequestAsync(BaseClient.Method.GET, urlPath: "messages",
+                queryParams: JsonSerializer.Serialize(new { query = Uri.EscapeDataString(query), limit = 1 }), cancellationToken: cancellationToken);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new EmailProviderUnavailableException(Name, $"{exception.HttpRequestError}: {exception.Message}");
+        }
+        catch (ExecutionRejectedException exception)
+        {
+            throw new EmailProviderUnavailableException(Name, exception.Message);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EmailProviderUnavailableException(Name, "no answer in time");
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            // Not knowing is not a reason to send twice: the recoverability policy asks again later.
+            throw new EmailProviderUnavailableException(Name, $"the activity feed answered {(int)response.StatusCode} {response.StatusCode}");
+        }
+
+        var activity = JsonSerializer.Deserialize<ActivityResponse>(await response.Body.ReadAsStringAsync(cancellationToken), JsonSerializerOptions.Web);
+        return activity?.Messages is [var message, ..] ? new AcceptedEmail(message.MsgId?.Split('.')[0]) : null;
     }
 
     /// <summary>The request body of <c>POST /v3/mail/send</c>; text/plain goes before text/html, as SendGrid requires.</summary>
@@ -113,6 +153,10 @@ public sealed class SendGridEmailSender(ISendGridClient sendGrid) : IEmailSender
     }
 
     sealed record ErrorResponse(List<Error>? Errors);
+
+    sealed record ActivityResponse(List<ActivityMessage>? Messages);
+
+    sealed record ActivityMessage([property: System.Text.Json.Serialization.JsonPropertyName("msg_id")] string? MsgId);
 
     sealed record Error(string? Message, string? Field);
 }

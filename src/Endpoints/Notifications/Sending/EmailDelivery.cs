@@ -1,0 +1,89 @@
+using Orchestration.Endpoints.Notifications.Templates;
+
+namespace Orchestration.Endpoints.Notifications.Sending;
+
+/// <summary>
+/// Sends each email once per deduplication key, under any message id, with no transaction open while the provider
+/// answers (SendGrid takes no idempotency key: two sends are two emails).
+/// <list type="number">
+/// <item>The email is claimed for this attempt in a step committed before the send; an email already accepted is not sent.</item>
+/// <item>An unfinished claim of another message is left to that message, which is redelivered until it is handled.</item>
+/// <item>An unfinished claim of an earlier attempt at this same message (a redelivery after a crash, a stop, a failed send)
+/// is left alone while that attempt may still be sending: unless it is an ended attempt of this very process, for
+/// <c>Notifications:InDoubtAfter</c> (longer than the provider's own timeout). Meanwhile
+/// <see cref="EmailSendInDoubtException"/> has the recoverability policy try again later.</item>
+/// <item>An unfinished claim that is no longer anyone's is taken over, and the provider is asked whether it has the email
+/// (<see cref="IEmailSender.FindAcceptedAsync"/>): if it has, its acceptance is recorded and nothing is sent.</item>
+/// <item>The acceptance is recorded with the commit that marks the command handled.</item>
+/// </list>
+/// So a process killed mid-send repeats no email where the provider can say what it has (SendGrid with its activity
+/// feed), and repeats one recognisably elsewhere: the repeat carries the same Message-ID and dedup_key.
+/// </summary>
+public sealed class EmailDelivery(
+    SqlSession session,
+    NotificationsStore store,
+    IEmailSender sender,
+    EmailsInFlight inFlight,
+    IOptions<NotificationsOptions> options,
+    TimeProvider time,
+    ILogger<EmailDelivery> logger)
+{
+    public async Task SendOnceAsync(OutgoingEmail email, Guid? incomingMessageId, CancellationToken cancellationToken)
+    {
+        var key = email.DeduplicationKey;
+        using var attempt = inFlight.Begin(key);
+
+        var now = Now();
+        var claim = await session.StepAsync(ct => store.ClaimAsync(session, email, sender.Name, incomingMessageId, inFlight.Process, now, ct),
+            cancellationToken);
+        if (claim.State == DeliveryClaimState.Sent)
+        {
+            logger.LogInformation("The {Email} email of lease {LeaseId} was sent already (deduplication key {DeduplicationKey}); not sending it again",
+                email.Email, email.LeaseId, key);
+            return;
+        }
+
+        if (claim.State == DeliveryClaimState.Unfinished && claim.IncomingMessageId != incomingMessageId)
+        {
+            // That message is being handled, or will be redelivered until it is: it finishes the email.
+            logger.LogInformation("The {Email} email of lease {LeaseId} is claimed by another message (deduplication key {DeduplicationKey}); "
+                + "not sending it again", email.Email, email.LeaseId, key);
+            return;
+        }
+
+        if (claim.State == DeliveryClaimState.Unfinished && await FoundAfterTakingOverAsync(email, claim, incomingMessageId, now, cancellationToken))
+            return;
+
+        var providerMessageId = await sender.SendAsync(email, cancellationToken);
+        store.RecordAccepted(session, key, providerMessageId, Now());
+        logger.LogInformation("Sent the {Email} email of lease {LeaseId} through {Provider} (deduplication key {DeduplicationKey})",
+            email.Email, email.LeaseId, sender.Name, key);
+    }
+
+    // True when the provider turned out to have the email already; false when this attempt is now to send it.
+    async Task<bool> FoundAfterTakingOverAsync(OutgoingEmail email, DeliveryClaim claim, Guid? incomingMessageId, long now,
+        CancellationToken cancellationToken)
+    {
+        var key = email.DeduplicationKey;
+        var ended = sender.SendsWithCommit || (claim.ClaimedBy == inFlight.Process && !inFlight.OthersHandle(key));
+        var inDoubtAfter = (long)options.Value.InDoubtAfter.TotalMilliseconds;
+        if (!ended && now - claim.ClaimedAt < inDoubtAfter)
+        {
+            throw new EmailSendInDoubtException(key,
+                $"claimed {now - claim.ClaimedAt} ms ago by another process, which may still be sending it for up to {inDoubtAfter} ms");
+        }
+
+        if (!await session.StepAsync(ct => store.TakeOverAsync(session, key, claim, incomingMessageId, inFlight.Process, now, ct), cancellationToken))
+            throw new EmailSendInDoubtException(key, "another attempt took the unfinished claim over first");
+
+        if (await sender.FindAcceptedAsync(email, cancellationToken) is not { } accepted)
+            return false;
+
+        store.RecordAccepted(session, key, accepted.ProviderMessageId, Now());
+        logger.LogInformation("The {Email} email of lease {LeaseId}, whose earlier send ended unrecorded, is known to {Provider}; not sending it again "
+            + "(deduplication key {DeduplicationKey})", email.Email, email.LeaseId, sender.Name, key);
+        return true;
+    }
+
+    long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+}
