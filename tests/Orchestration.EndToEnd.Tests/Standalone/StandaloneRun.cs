@@ -70,8 +70,13 @@ public sealed class StandaloneRun : IAsyncDisposable
             ["Notifications__Provider"] = "SendGrid",
             ["Notifications__SendGrid__BaseUrl"] = Mail.ToString().TrimEnd('/'),
             ["Notifications__SendGrid__ApiKey"] = "SG.simulator",
+            // The simulated SendGrid has the Email Activity API, so an email whose send a crash cut short is looked up, not repeated.
+            ["Notifications__SendGrid__ActivityLookup"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+            // Each email sent or skipped and each envelope sent, for a failure to name what happened to one missing.
+            ["Logging__LogLevel__Orchestration.Endpoints.Notifications"] = "Information",
+            ["Logging__LogLevel__Orchestration.Endpoints.Leasing"] = "Information",
         }.Concat(secrets.Select(s => KeyValuePair.Create(s.Host, s.Value))).ToDictionary(), Port);
     }
 

@@ -10,20 +10,17 @@ public sealed class When_the_standalone_process_dies_with_leases_in_flight
 {
     const int Applications = 50;
 
-    // An email whose send was under way when the process died is sent again on redelivery: SendGrid takes no
-    // idempotency key, and no lock is held while it answers, so several emails may be under way at once. The repeat
-    // carries the same dedup_key and Message-ID. Payments carry an idempotency key and are never repeated.
-    const int MostEmailsUnderWayAtACrash = 8;
-
+    // Payments carry an idempotency key. SendGrid takes none, and no lock is held while it answers, so several emails may
+    // be under way when the process dies: each is looked up in SendGrid's activity feed before it is sent again.
     [Fact]
-    public Task Should_finish_every_lease_with_each_payment_once_and_each_email_at_least_once_after_a_kill_9() =>
-        InterruptAndRestartAsync(run => run.Host.KillAsync(), repeatedEmailsAllowed: MostEmailsUnderWayAtACrash);
+    public Task Should_finish_every_lease_with_each_email_and_payment_once_after_a_kill_9() =>
+        InterruptAndRestartAsync(run => run.Host.KillAsync());
 
     [Fact]
     public Task Should_finish_every_lease_with_each_email_and_payment_once_after_a_sigterm() =>
-        InterruptAndRestartAsync(run => run.Host.TerminateAsync(TimeSpan.FromSeconds(30)), repeatedEmailsAllowed: 0);
+        InterruptAndRestartAsync(run => run.Host.TerminateAsync(TimeSpan.FromSeconds(30)));
 
-    static async Task InterruptAndRestartAsync(Func<StandaloneRun, Task> interrupt, int repeatedEmailsAllowed)
+    static async Task InterruptAndRestartAsync(Func<StandaloneRun, Task> interrupt)
     {
         await using var run = new StandaloneRun();
         await run.StartAsync();
@@ -74,9 +71,24 @@ public sealed class When_the_standalone_process_dies_with_leases_in_flight
             throw new ShouldAssertException($"{stuck.Count} of {Applications} leases did not become Active:\n{string.Join('\n', stuck)}\n{run.Host.Output}");
         }
 
-        // Signing link, countersigned, funds received and welcome: four emails per tenant. The last ones may still be on
-        // their way when the lease is Active: every email takes its turn at SQLite's write lock twice (its claim and its
-        // completion), which on a loaded machine has taken more than a minute for two hundred of them.
+        // Countersigned, funds received and welcome for every tenant, and the signing link for each tenant whose lease sent
+        // it. A lease sends no link when the simulated signer signed before the envelope's announcement reached it: the
+        // announcement of an envelope created just before the interruption can arrive after the signature once the
+        // process is back, and a link to sign what is signed is not sent. An email whose send the interruption cut short
+        // is looked up and finished only once its claim is Notifications:InDoubtAfter old (45 s), on a delayed retry.
+        // The last ones may also still be on their way when the lease is Active: every email takes its turn at SQLite's
+        // write lock twice (its claim and its completion), which on a loaded machine has taken more than a minute for
+        // two hundred of them.
+        var expected = new Dictionary<Guid, List<string>>();
+        foreach (var (leaseId, _) in leases)
+        {
+            var steps = (await again.GetAsync($"/api/leases/{leaseId}")).ShouldNotBeNull().GetProperty("timeline").EnumerateArray()
+                .Select(entry => entry.GetProperty("step").GetString()).ToList();
+            var key = $"lease-{leaseId:N}";
+            expected[leaseId] = [.. (steps.Contains("SigningLinkSent") ? new[] { $"{key}-signing-link" } : []),
+                $"{key}-countersigned", $"{key}-funds-received", $"{key}-welcome"];
+        }
+
         var missing = new List<string>();
         try
         {
@@ -85,12 +97,13 @@ public sealed class When_the_standalone_process_dies_with_leases_in_flight
                 missing.Clear();
                 foreach (var (leaseId, email) in leases)
                 {
-                    if ((await run.EmailKeysAsync(email)).Distinct().Count() < 4)
-                        missing.Add(leaseId.ToString());
+                    var keys = (await run.EmailKeysAsync(email)).Distinct().ToList();
+                    if (expected[leaseId].Except(keys).Any())
+                        missing.Add($"{leaseId} (has {string.Join(", ", keys)})");
                 }
 
                 return missing.Count == 0;
-            }, TimeSpan.FromSeconds(120), "every tenant got their four emails");
+            }, TimeSpan.FromSeconds(120), "every tenant got the emails their lease sent");
         }
         catch (ShouldAssertException)
         {
@@ -101,11 +114,11 @@ public sealed class When_the_standalone_process_dies_with_leases_in_flight
         foreach (var (leaseId, email) in leases)
         {
             var keys = await run.EmailKeysAsync(email);
-            keys.Distinct().Count().ShouldBe(4, $"emails to the tenant of lease {leaseId}: {string.Join(", ", keys)}");
+            keys.Distinct().ShouldBe(expected[leaseId], ignoreOrder: true, $"emails to the tenant of lease {leaseId}");
             repeated.AddRange(keys.GroupBy(k => k).Where(g => g.Count() > 1).SelectMany(g => g.Skip(1)));
         }
 
-        repeated.Count.ShouldBeLessThanOrEqualTo(repeatedEmailsAllowed, $"emails sent more than once: {string.Join(", ", repeated)}");
+        repeated.ShouldBeEmpty($"emails sent more than once: {string.Join(", ", repeated)}");
 
         var payments = await run.SucceededPaymentLeaseIdsAsync();
         payments.Count.ShouldBe(Applications);
