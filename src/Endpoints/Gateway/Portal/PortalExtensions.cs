@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using MudBlazor.Services;
 
@@ -21,8 +22,12 @@ public static class PortalExtensions
         return services;
     }
 
-    /// <summary>Anti-forgery for the component endpoints (they ask for it); after authentication and authorization.</summary>
-    public static IApplicationBuilder UsePortal(this IApplicationBuilder app) => app.UseAntiforgery();
+    /// <summary>
+    /// Anti-forgery for the component endpoints (they ask for it); after authentication and authorization. A host that
+    /// serves the pipeline without the staff API (and so without the portal) has neither the service nor pages that need it.
+    /// </summary>
+    public static IApplicationBuilder UsePortal(this IApplicationBuilder app) =>
+        app.ApplicationServices.GetService<IAntiforgery>() is null ? app : app.UseAntiforgery();
 
     /// <summary>
     /// The pages, the Blazor hub and the static assets (the Blazor script, MudBlazor's styles and scripts, the portal's
