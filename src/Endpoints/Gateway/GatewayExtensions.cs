@@ -1,5 +1,6 @@
 using MassTransit;
 using Orchestration.Endpoints.Gateway.Api;
+using Orchestration.Endpoints.Gateway.Portal;
 using Orchestration.Endpoints.Gateway.Reconciliation;
 using Orchestration.Endpoints.Gateway.Rent;
 using Orchestration.Endpoints.Gateway.Webhooks;
@@ -44,7 +45,8 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// The staff API's services: properties and units, the lease read models, idempotency keys and the OpenAPI document.
+    /// The staff API's services: properties and units, the lease read models, idempotency keys, the OpenAPI document, and
+    /// the portal's components, which call that API.
     /// Request bodies are read strictly: a number sent as a string or a property given twice is a 400 naming it, not a guess.
     /// </summary>
     public static IServiceCollection AddGatewayApi(this IServiceCollection services, IConfiguration configuration)
@@ -73,6 +75,7 @@ public static class GatewayExtensions
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddGatewayOpenApi();
         services.AddOutputCache();
+        services.AddPortal();
         return services;
     }
 
@@ -88,7 +91,7 @@ public static class GatewayExtensions
 
     /// <summary>
     /// The client's address and scheme from known proxies (<c>Gateway:Proxies</c>), problem details for errors, the
-    /// API's body limit, then staff authentication and authorization.
+    /// API's body limit, then staff authentication and authorization, then the anti-forgery check the portal's pages ask for.
     /// </summary>
     public static IApplicationBuilder UseGatewayPipeline(this IApplicationBuilder app) => app
         .UseForwardedHeaders()
@@ -96,14 +99,16 @@ public static class GatewayExtensions
         .UseStatusCodePages()
         .UseApiBodyLimit()
         .UseOutputCache()
-        .UseGatewaySecurity();
+        .UseGatewaySecurity()
+        .UsePortal();
 
-    /// <summary>Health, the webhooks, sign-in and users, and the staff API with its OpenAPI document.</summary>
+    /// <summary>Health, the webhooks, sign-in and users, the staff API with its OpenAPI document, and the staff portal at <c>/</c>.</summary>
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints) => endpoints
         .MapOrchestrationHealth()
         .MapWebhooks()
         .MapAuthApi()
-        .MapGatewayApi();
+        .MapGatewayApi()
+        .MapPortal();
 
     /// <summary><c>POST /webhooks/payments</c>, <c>/webhooks/esign</c> and <c>/webhooks/screening</c>: open to anyone, each checks its provider's signature.</summary>
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints)

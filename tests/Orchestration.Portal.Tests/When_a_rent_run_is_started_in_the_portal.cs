@@ -1,0 +1,39 @@
+namespace Orchestration.Portal.Tests;
+
+/// <summary>
+/// An accountant starts the month's rent run from the portal and watches its progress bar fill as Billing posts the
+/// charges, then opens a lease's ledger and reads the same balance the API gives.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public sealed class When_a_rent_run_is_started_in_the_portal(PortalRun run)
+{
+    [Fact]
+    public async Task Should_show_the_progress_bar_complete_and_the_ledger_balance()
+    {
+        using var manager = await run.ApiAsync(PortalRun.ManagerEmail);
+        var leaseId = await manager.ActiveLeaseAsync();
+        var accountant = await Users.CreateAsync(run, "accountant");
+
+        var page = await run.SignInAsync(accountant);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Rent runs" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start rent run" }).ClickAsync();
+        await Expect(page.GetByTestId("rent-run")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("rent-run-bar")).ToHaveAttributeAsync("data-value", "100", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("rent-run-progress")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("^[1-9][0-9]* of [1-9][0-9]* charges posted — finished"));
+        await PortalRun.ScreenshotAsync(page, "rent-run");
+
+        // The ledger is the Gateway's projection of Billing's entries, which follows the run's end by a moment.
+        await Eventually.HoldsAsync(async () => (await manager.GetAsync($"/api/leases/{leaseId}/ledger")).GetProperty("entries").EnumerateArray()
+            .Any(e => e.GetProperty("kind").GetString() == "charge"), TimeSpan.FromSeconds(20), "the run's charge is in the lease's ledger");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ledgers" }).ClickAsync();
+        await page.GetByLabel("Lease id").FillAsync(leaseId.ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        var ledger = await manager.GetAsync($"/api/leases/{leaseId}/ledger");
+        var balance = ledger.GetProperty("balance");
+        var expected = $"{balance.GetProperty("amount").GetDecimal().ToString("N2", CultureInfo.InvariantCulture)} {balance.GetProperty("currency").GetString()}";
+        await Expect(page.GetByTestId("ledger-balance")).ToHaveTextAsync(expected);
+        await Expect(page.GetByTestId("ledger-entries").Locator("tbody tr")).ToHaveCountAsync(ledger.GetProperty("entries").GetArrayLength());
+        await Expect(page.GetByTestId("ledger-entries")).ToContainTextAsync("charge");
+        await page.Context.CloseAsync();
+    }
+}
