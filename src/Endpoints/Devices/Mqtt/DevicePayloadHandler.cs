@@ -29,9 +29,9 @@ public sealed class DevicePayloadHandler(
         var now = time.GetUtcNow();
         var maximum = options.Value.MaxPayloadBytes;
         if (payload.Length > maximum)
-            return await QuarantineAsync(topic, null, $"payload of {payload.Length} bytes is larger than {maximum}", payload, now, cancellationToken);
+            return await QuarantineOutsideAsync(topic, null, $"payload of {payload.Length} bytes is larger than {maximum}", payload, now, cancellationToken);
         if (DeviceTopics.ParseEvents(topic) is not var (propertyId, unitId, deviceId))
-            return await QuarantineAsync(topic, null, "not a device events topic", payload, now, cancellationToken);
+            return await QuarantineOutsideAsync(topic, null, "not a device events topic", payload, now, cancellationToken);
 
         var (parsed, schemaError) = DevicePayload.Parse(payload.Span);
         await session.BeginAsync(cancellationToken);
@@ -39,26 +39,38 @@ public sealed class DevicePayloadHandler(
         var reason = device is null ? "unknown device"
             : device.PropertyId != propertyId || device.UnitId != unitId ? "topic does not match the device's registration"
             : schemaError;
-        if (reason is null && !await registry.TryClaimMessageAsync(session, deviceId, parsed!.MessageId, now, cancellationToken))
+        if (reason is null && device!.LastSequence is { } last && parsed!.Sequence <= last)
         {
-            await session.RollbackAsync();
-            metrics.Counted(PayloadOutcome.Duplicate);
-            return PayloadOutcome.Duplicate;
+            // An old sequence is a repeat of a message handled before, or a replay under a new message id.
+            if (await registry.IsClaimedAsync(session, deviceId, parsed.MessageId, cancellationToken))
+                return await DuplicateAsync();
+            reason = $"replayed sequence {parsed.Sequence} (the device is at {last})";
         }
 
-        if (reason is null && device!.LastSequence is { } last && parsed!.Sequence <= last)
-            reason = $"replayed sequence {parsed.Sequence} (the device is at {last})";
-        reason ??= await ApplyAsync(device!, parsed!, now, cancellationToken);
+        if (reason is not null)
+            return await QuarantineAsync(topic, device?.DeviceId, reason, payload, now, cancellationToken);
+        if (!await registry.TryClaimMessageAsync(session, deviceId, parsed!.MessageId, now, cancellationToken))
+            return await DuplicateAsync();
+
+        reason = await ApplyAsync(device!, parsed, now, cancellationToken);
         if (reason is not null)
         {
             await session.RollbackAsync();
-            return await QuarantineAsync(topic, device?.DeviceId, reason, payload, now, cancellationToken);
+            await session.BeginAsync(cancellationToken);
+            return await QuarantineAsync(topic, device!.DeviceId, reason, payload, now, cancellationToken);
         }
 
-        await registry.SeenAsync(session, deviceId, parsed!.Sequence, parsed.BatteryPercent, now, cancellationToken);
+        await registry.SeenAsync(session, deviceId, parsed.Sequence, parsed.BatteryPercent, now, cancellationToken);
         await session.CommitAsync(cancellationToken);
         metrics.Counted(PayloadOutcome.Accepted);
         return PayloadOutcome.Accepted;
+    }
+
+    async Task<PayloadOutcome> DuplicateAsync()
+    {
+        await session.RollbackAsync();
+        metrics.Counted(PayloadOutcome.Duplicate);
+        return PayloadOutcome.Duplicate;
     }
 
     /// <summary>Does what the payload means; a reason when it cannot be applied.</summary>
@@ -121,10 +133,17 @@ public sealed class DevicePayloadHandler(
         return outbox.PublishEndpoint.Publish(message, message.GetType(), context => context.MessageId = messageId, cancellationToken);
     }
 
-    async Task<PayloadOutcome> QuarantineAsync(string topic, Guid? deviceId, string reason, ReadOnlyMemory<byte> payload, DateTimeOffset now,
+    async Task<PayloadOutcome> QuarantineOutsideAsync(string topic, Guid? deviceId, string reason, ReadOnlyMemory<byte> payload, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         await session.BeginAsync(cancellationToken);
+        return await QuarantineAsync(topic, deviceId, reason, payload, now, cancellationToken);
+    }
+
+    /// <summary>Moves the payload aside in the open transaction, which has written nothing else, and commits.</summary>
+    async Task<PayloadOutcome> QuarantineAsync(string topic, Guid? deviceId, string reason, ReadOnlyMemory<byte> payload, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
         await registry.QuarantineAsync(session, new QuarantinedPayload(NewId.NextGuid(), now, topic.Length > 300 ? topic[..300] : topic, deviceId, reason,
             payload.Length, Convert.ToBase64String(payload.Span[..Math.Min(payload.Length, HeadBytes)])), cancellationToken);
         await session.CommitAsync(cancellationToken);

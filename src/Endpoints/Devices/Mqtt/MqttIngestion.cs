@@ -18,7 +18,7 @@ namespace Orchestration.Endpoints.Devices.Mqtt;
 public sealed class MqttIngestion(IServiceScopeFactory scopes, IOptions<DevicesMqttOptions> options, TimeProvider time, ILogger<MqttIngestion> logger)
     : BackgroundService
 {
-    const int Lanes = 4;
+    const int Lanes = 8;
     readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     readonly Channel<MqttApplicationMessageReceivedEventArgs>[] _lanes =
         [.. Enumerable.Range(0, Lanes).Select(_ => Channel.CreateBounded<MqttApplicationMessageReceivedEventArgs>(256))];

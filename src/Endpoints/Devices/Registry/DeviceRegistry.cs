@@ -55,6 +55,11 @@ public sealed class DeviceRegistry(SqlStorage storage)
             ON CONFLICT (device_id, message_id) DO NOTHING
             """, new { deviceId, messageId, now }, cancellationToken)) == 1;
 
+    public Task<bool> IsClaimedAsync(SqlSession session, Guid deviceId, string messageId, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteScalarAsync<bool>(session.Command($"""
+            SELECT COUNT(*) FROM {_messages} WHERE device_id = @deviceId AND message_id = @messageId
+            """, new { deviceId, messageId }, cancellationToken));
+
     /// <summary>Records that the device spoke, with its sequence and, when it reported one, its battery level.</summary>
     public Task SeenAsync(SqlSession session, Guid deviceId, long sequence, int? batteryPercent, DateTimeOffset now, CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command($"""
