@@ -64,7 +64,7 @@ public static class DevicesExtensions
 
         var mqtt = configuration.GetSection(DevicesMqttOptions.Section).Get<DevicesMqttOptions>() ?? new DevicesMqttOptions();
         if (mqtt.EmbeddedBroker)
-            services.AddHostedService<EmbeddedBroker>();
+            services.AddSingleton<EmbeddedBroker>().AddHostedService(provider => provider.GetRequiredService<EmbeddedBroker>());
         if (mqtt.Enabled)
         {
             services.AddHostedService(provider => provider.GetRequiredService<MqttIngestion>());

@@ -10,12 +10,16 @@ namespace Orchestration.Endpoints.Devices.Mqtt;
 /// The standalone mode's MQTT broker (MQTTnet) on 127.0.0.1, with RabbitMQ's rules in distributed mode: no anonymous
 /// client; a device logs in with its id and the password whose hash the registry holds, publishes only on its own
 /// events topic and subscribes only to its own commands topic; the ingestion client logs in with its configured account.
-/// Sessions are persistent while the process runs.
+/// Sessions are persistent while the process runs. A port already taken (another broker, a second standalone process)
+/// leaves this process without devices, said once in the log, rather than without the rest of the platform.
 /// </summary>
 public sealed class EmbeddedBroker(IServiceScopeFactory scopes, IOptions<DevicesMqttOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     const string DeviceItem = "device";
     MqttServer? _server;
+
+    /// <summary>True once the broker listens; the ingestion client waits for it and gives up when it could not start.</summary>
+    public TaskCompletionSource<bool> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,8 +48,20 @@ public sealed class EmbeddedBroker(IServiceScopeFactory scopes, IOptions<Devices
 
             return Task.CompletedTask;
         };
-        await _server.StartAsync();
+        try
+        {
+            await _server.StartAsync();
+        }
+        catch (System.Net.Sockets.SocketException exception)
+        {
+            logger.LogError(exception, "The embedded MQTT broker cannot listen on 127.0.0.1:{Port}: devices cannot connect (Devices:Mqtt:Port)",
+                settings.Port);
+            Started.TrySetResult(false);
+            return;
+        }
+
         logger.LogInformation("Embedded MQTT broker listening on 127.0.0.1:{Port}", settings.Port);
+        Started.TrySetResult(true);
     }
 
     async Task ValidateAsync(ValidatingConnectionEventArgs e)
@@ -75,7 +91,7 @@ public sealed class EmbeddedBroker(IServiceScopeFactory scopes, IOptions<Devices
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
+        if (_server is { IsStarted: true })
             await _server.StopAsync();
     }
 

@@ -15,7 +15,8 @@ namespace Orchestration.Endpoints.Devices.Mqtt;
 /// with a growing pause, and a lost connection is made again: nothing here stops the endpoint. The same client sends
 /// commands to locks (<see cref="PublishAsync"/>).
 /// </summary>
-public sealed class MqttIngestion(IServiceScopeFactory scopes, IOptions<DevicesMqttOptions> options, TimeProvider time, ILogger<MqttIngestion> logger)
+public sealed class MqttIngestion(
+    IServiceScopeFactory scopes, IOptions<DevicesMqttOptions> options, TimeProvider time, ILogger<MqttIngestion> logger, EmbeddedBroker? broker = null)
     : BackgroundService
 {
     const int Lanes = 8;
@@ -38,6 +39,9 @@ public sealed class MqttIngestion(IServiceScopeFactory scopes, IOptions<DevicesM
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (broker is not null && !await broker.Started.Task.WaitAsync(stoppingToken))
+            return;
+
         _client.ApplicationMessageReceivedAsync += async e =>
         {
             e.AutoAcknowledge = false;
