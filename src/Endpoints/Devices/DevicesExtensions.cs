@@ -5,6 +5,7 @@ using Orchestration.Endpoints.Devices.Alarms;
 using Orchestration.Endpoints.Devices.Locks;
 using Orchestration.Endpoints.Devices.Mqtt;
 using Orchestration.Endpoints.Devices.Registry;
+using Orchestration.Messages.Devices;
 
 namespace Orchestration.Endpoints.Devices;
 

@@ -1,8 +1,9 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Devices.Registry;
+using Orchestration.Messages.Devices;
 
 namespace Orchestration.Endpoints.Devices.Mqtt;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Orchestration.Endpoints.Devices.Mqtt;
+using Orchestration.Messages.Devices;
 
 namespace Orchestration.Endpoints.Devices.Registry;
 

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orchestration.Endpoints.Devices.Registry;
+namespace Orchestration.Messages.Devices;
 
 /// <summary>
+/// The format of <see cref="RegisterDevice.CredentialHash"/>, part of the contract: whoever registers a device (the
+/// Gateway) makes the password and its hash here, and Devices, RabbitMQ and the embedded broker check against it.
 /// A device's MQTT password and its hash in RabbitMQ's <c>rabbit_password_hashing_sha256</c> format: base64 of a 4-byte
 /// salt followed by SHA-256(salt + password). RabbitMQ takes that hash as it is, and the embedded broker checks a
 /// password against the same hash, so the password is stored nowhere. One unsalted-round hash is enough for a password
