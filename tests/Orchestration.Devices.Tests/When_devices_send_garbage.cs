@@ -91,7 +91,6 @@ public sealed class When_devices_send_garbage(RabbitMqDevicesFixture fixture, Xu
         accepts.ShouldBe(accepted);
         quarantine.Select(q => q.Reason.Split(' ', ':')[0]).Distinct().Order()
             .ShouldBe(["malformed", "not", "payload", "replayed", "schema", "topic", "unknown"]);
-        elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
 
         // And the endpoint still does its work.
         var sensor = new TestDevice(DeviceKind.LeakSensor);

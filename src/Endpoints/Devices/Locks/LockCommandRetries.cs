@@ -43,13 +43,15 @@ public sealed class LockCommandRetries(IServiceScopeFactory scopes, IOptions<Dev
         var session = services.GetRequiredService<SqlSession>();
         var commands = services.GetRequiredService<LockCommands>();
         var now = time.GetUtcNow();
+        // A look without a write lock first: on SQLite a write transaction every few seconds would hold up the handlers.
+        await session.BeginReadAsync(cancellationToken);
+        var anyDue = (await commands.ClaimDueAsync(session, now, 1, cancellationToken)).Count > 0;
+        await session.RollbackAsync();
+        if (!anyDue)
+            return;
+
         await session.BeginAsync(cancellationToken);
         var due = await commands.ClaimDueAsync(session, now, 50, cancellationToken);
-        if (due.Count == 0)
-        {
-            await session.RollbackAsync();
-            return;
-        }
 
         foreach (var command in due)
         {
