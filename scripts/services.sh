@@ -525,6 +525,8 @@ _svc_mq_start() (
     _svc_rmqctl -q set_permissions -p / "$_SVC_MQ_USER" '.*' '.*' '.*' >/dev/null
   fi
 
+  _svc_mq_secure_mqtt
+
   # Management API and MQTT listener.
   deadline=$((SECONDS + limit))
   until curl -fsS -m 5 -u "$_SVC_MQ_USER:$_SVC_MQ_PASS" "$mgmt/api/overview" >/dev/null 2>&1; do
@@ -542,6 +544,27 @@ _svc_mq_start() (
   done
   _svc_log "RabbitMQ ready: AMQP 127.0.0.1:$_SVC_MQ_PORT, management :$_SVC_MQ_MGMT_PORT, MQTT :$_SVC_MQTT_PORT"
 )
+
+# MQTT is for devices with accounts of their own (made by the Devices endpoint): no
+# anonymous login (the plugin would log it in as guest), and no guest account,
+# which RabbitMQ creates as an administrator. Written to conf.d for the next node
+# start (rabbitmq.conf is left alone, so no restart follows) and set in the running
+# node as well. The tests and endpoints log in as $_SVC_MQ_USER, never as guest.
+_svc_mq_secure_mqtt() {
+  local conf_dir=/etc/rabbitmq/conf.d conf
+  conf="# Managed by scripts/services.sh: devices log in with their own accounts.
+mqtt.allow_anonymous = false"
+  if [ "$(cat "$conf_dir/50-orchestration-mqtt.conf" 2>/dev/null || true)" != "$conf" ]; then
+    _svc_root mkdir -p "$conf_dir"
+    printf '%s\n' "$conf" | _svc_root tee "$conf_dir/50-orchestration-mqtt.conf" >/dev/null
+    _svc_root chown -R rabbitmq:rabbitmq "$conf_dir" 2>/dev/null || true
+  fi
+  _svc_rmqctl -q eval 'application:set_env(rabbitmq_mqtt, allow_anonymous, false).' >/dev/null
+  if _svc_rmqctl -q list_users 2>/dev/null | awk '{print $1}' | grep -qx guest; then
+    _svc_log "removing RabbitMQ's guest account"
+    _svc_rmqctl -q delete_user guest >/dev/null
+  fi
+}
 
 _svc_mq_stop() (
   set -euo pipefail

@@ -46,6 +46,7 @@ public static class CommandRoutes
         [typeof(RefundMoveInFunds)] = MoveInPayments,
         [typeof(IssueAccessCode)] = DeviceCommands,
         [typeof(RevokeAccessCode)] = DeviceCommands,
+        [typeof(RegisterDevice)] = DeviceCommands,
         [typeof(SendTenantEmail)] = Notifications,
         [typeof(RequestRentPayment)] = RentPayments,
         [typeof(TurnOffAutopay)] = RentPayments,

@@ -23,4 +23,64 @@ public static class DevicesMigrations
         );
         CREATE INDEX {PlatformMigrations.Index(s, "access_codes_unit")} ON {s.Table("access_codes")} (unit_id);
         """);
+
+    /// <summary>
+    /// The device registry, what devices sent (one row per message id, for deduplication), what was moved aside, the
+    /// alarm each device has open (one work order per device and alarm) and the commands sent to locks until acknowledged.
+    /// </summary>
+    public static readonly SchemaMigration Registry = new("devices_0002_registry", (s, d) => $"""
+        CREATE TABLE {s.Table("devices")} (
+            device_id {d.UuidType} PRIMARY KEY,
+            kind text NOT NULL,
+            property_id {d.UuidType} NOT NULL,
+            unit_id {d.UuidType} NOT NULL,
+            service_area text NOT NULL,
+            credential_hash text NOT NULL,
+            registered_at bigint NOT NULL,
+            last_seen_at bigint NULL,
+            battery_percent integer NULL,
+            last_sequence bigint NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "devices_unit")} ON {s.Table("devices")} (unit_id, kind);
+        CREATE TABLE {s.Table("device_messages")} (
+            device_id {d.UuidType} NOT NULL,
+            message_id text NOT NULL,
+            received_at bigint NOT NULL,
+            PRIMARY KEY (device_id, message_id)
+        );
+        CREATE TABLE {s.Table("quarantined_payloads")} (
+            quarantine_id {d.UuidType} PRIMARY KEY,
+            received_at bigint NOT NULL,
+            topic text NOT NULL,
+            device_id {d.UuidType} NULL,
+            reason text NOT NULL,
+            payload_bytes integer NOT NULL,
+            payload_head text NOT NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "quarantined_payloads_received")} ON {s.Table("quarantined_payloads")} (received_at);
+        CREATE TABLE {s.Table("device_alarms")} (
+            device_id {d.UuidType} NOT NULL,
+            alarm text NOT NULL,
+            work_order_id {d.UuidType} NOT NULL UNIQUE,
+            raised_at bigint NOT NULL,
+            PRIMARY KEY (device_id, alarm)
+        );
+        CREATE TABLE {s.Table("lock_commands")} (
+            command_id {d.UuidType} PRIMARY KEY,
+            device_id {d.UuidType} NOT NULL,
+            command text NOT NULL,
+            lease_id {d.UuidType} NULL,
+            work_order_id {d.UuidType} NULL,
+            access_code_id {d.UuidType} NOT NULL,
+            valid_from text NULL,
+            valid_until text NULL,
+            code_hash text NULL,
+            attempts integer NOT NULL,
+            next_attempt_at bigint NULL,
+            acknowledged_at bigint NULL,
+            escalated_at bigint NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "lock_commands_due")} ON {s.Table("lock_commands")} (next_attempt_at);
+        """);
 }
+

@@ -48,4 +48,9 @@ public sealed class DevicesStore(SqlStorage storage)
             ON CONFLICT (lease_id) DO UPDATE SET revoked_at = @now, revoke_reason = @reason
             WHERE {_accessCodes}.revoked_at IS NULL
             """, new { leaseId, propertyId, unitId, reason, now }, cancellationToken));
+
+    /// <summary>The hash of the code the lock was last sent for the lease.</summary>
+    public Task ReplaceCodeHashAsync(SqlSession session, Guid leaseId, string codeHash, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteAsync(session.Command($"UPDATE {_accessCodes} SET code_hash = @codeHash WHERE lease_id = @leaseId",
+            new { leaseId, codeHash }, cancellationToken));
 }

@@ -1,4 +1,4 @@
-// Devices issues and revokes the tenants' smart-lock access codes.
+// Devices is the device gateway: MQTT ingestion of locks, leak sensors and thermostats, their registry, and access codes sent to locks.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddDevicesEndpoint(builder.Configuration);
 

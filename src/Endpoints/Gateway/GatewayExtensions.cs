@@ -131,6 +131,7 @@ public static class GatewayExtensions
         DiscrepanciesApi.Map(api);
         RentApi.Map(api);
         WorkOrdersApi.Map(api);
+        DevicesApi.Map(api);
         return endpoints;
     }
 }

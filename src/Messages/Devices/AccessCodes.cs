@@ -26,3 +26,33 @@ public sealed record RevokeAccessCode
     public Guid? AccessCodeId { get; init; }
     public required string Reason { get; init; }
 }
+
+/// <summary>
+/// The lock confirmed that a code no longer opens it: the lease's code (<see cref="LeaseId"/>) or a vendor's visit code
+/// (<see cref="WorkOrderId"/>).
+/// </summary>
+public sealed record AccessCodeRevoked
+{
+    public Guid? LeaseId { get; init; }
+    public Guid? WorkOrderId { get; init; }
+    public required Guid AccessCodeId { get; init; }
+    public required DateTimeOffset RevokedAt { get; init; }
+}
+
+/// <summary>
+/// A lock did not acknowledge an access-code command after every attempt: staff must check the lock. The code of a lease
+/// (<see cref="LeaseId"/>) or of a work order's visit (<see cref="WorkOrderId"/>).
+/// </summary>
+public sealed record LockCommandUnacknowledged
+{
+    public required Guid CommandId { get; init; }
+    public required Guid DeviceId { get; init; }
+    public Guid? LeaseId { get; init; }
+    public Guid? WorkOrderId { get; init; }
+
+    /// <summary><c>issue-code</c> or <c>revoke-code</c>.</summary>
+    public required string Command { get; init; }
+
+    public required int Attempts { get; init; }
+    public required DateTimeOffset EscalatedAt { get; init; }
+}

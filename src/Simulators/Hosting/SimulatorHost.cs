@@ -1,3 +1,4 @@
+using Orchestration.Simulators.Devices;
 using Orchestration.Simulators.ESignature;
 using Orchestration.Simulators.Mail;
 using Orchestration.Simulators.Payments;
@@ -31,6 +32,7 @@ public static class SimulatorHost
             await Start(MailSimulator.Name, options.Mail, (services, _) => MailSimulator.AddServices(services),
                 MailSimulator.Map);
             await Start(VendorsSimulator.Name, options.Vendors, VendorsSimulator.AddServices, VendorsSimulator.Map);
+            await Start(DevicesSimulator.Name, options.Devices, DevicesSimulator.AddServices, DevicesSimulator.Map);
         }
         catch
         {

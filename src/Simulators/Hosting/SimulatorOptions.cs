@@ -1,3 +1,4 @@
+using Orchestration.Simulators.Devices;
 using Orchestration.Simulators.ESignature;
 using Orchestration.Simulators.Mail;
 using Orchestration.Simulators.Payments;
@@ -16,6 +17,7 @@ public sealed class SimulatorOptions
     public ScreeningSimulatorOptions Screening { get; set; } = new();
     public MailSimulatorOptions Mail { get; set; } = new();
     public VendorsSimulatorOptions Vendors { get; set; } = new();
+    public DevicesSimulatorOptions Devices { get; set; } = new();
 
     public static SimulatorOptions FromConfiguration(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<SimulatorOptions>() ?? new SimulatorOptions();

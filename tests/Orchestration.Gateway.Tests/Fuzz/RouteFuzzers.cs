@@ -97,6 +97,9 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 tenantEmail = w.TenantEmail,
             }, JsonSerializerOptions.Web)),
             ["GET /api/work-orders/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/work-orders/{id}")),
+
+            ["POST /api/devices/"] = Send("POST", Gen.Const("/api/devices"),
+                JsonSerializer.Serialize(new { propertyId = w.PropertyId, unitId = w.UnitId, kind = "leak-sensor" }, JsonSerializerOptions.Web)),
         };
     }
 

@@ -1,0 +1,61 @@
+namespace Orchestration.Endpoints.Devices.Mqtt;
+
+/// <summary>
+/// How Devices reaches its devices (section <c>Devices:Mqtt</c>). An empty <see cref="Host"/> turns MQTT off (the
+/// endpoint then only records access codes). Distributed: RabbitMQ's MQTT plugin, device accounts made through its
+/// management API. Standalone: <see cref="EmbeddedBroker"/> on, the same accounts and topic rules checked in process.
+/// </summary>
+public sealed class DevicesMqttOptions : IValidatableOptions
+{
+    public const string Section = "Devices:Mqtt";
+
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 1883;
+
+    /// <summary>The ingestion client's own account on the broker (not a device's).</summary>
+    public string Username { get; set; } = "";
+    public string Password { get; set; } = "";
+
+    /// <summary>
+    /// The ingestion client's id, which names its persistent session: what arrives while Devices is down waits there.
+    /// Each instance needs its own (a second client with the same id would take the session over).
+    /// </summary>
+    public string ClientId { get; set; } = "devices-ingestion";
+
+    /// <summary>RabbitMQ's management API, where device accounts and their topic permissions are made. Empty: none made.</summary>
+    public string ManagementUrl { get; set; } = "";
+    public string ManagementUsername { get; set; } = "";
+    public string ManagementPassword { get; set; } = "";
+
+    /// <summary>Runs an MQTTnet broker in this process on 127.0.0.1:<see cref="Port"/> (the standalone mode).</summary>
+    public bool EmbeddedBroker { get; set; }
+
+    /// <summary>A larger payload is quarantined without being parsed.</summary>
+    public int MaxPayloadBytes { get; set; } = 16 * 1024;
+
+    /// <summary>A battery level at or below this opens a routine work order.</summary>
+    public int LowBatteryPercent { get; set; } = 15;
+
+    /// <summary>How long a lock has to acknowledge a command before it is sent again.</summary>
+    public TimeSpan CommandAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Sends of one command, the first included, before it is escalated to staff.</summary>
+    public int CommandAttempts { get; set; } = 3;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
+
+    public IEnumerable<string> Problems()
+    {
+        if (Port is < 1 or > 65535)
+            yield return $"{Section}:Port must be a TCP port (1-65535).";
+        if (Enabled && (string.IsNullOrWhiteSpace(Username) || string.IsNullOrWhiteSpace(Password)) && !EmbeddedBroker)
+            yield return $"{Section}:Username and {Section}:Password are the ingestion client's broker account; both are required when {Section}:Host is set.";
+        if (EmbeddedBroker && !Enabled)
+            yield return $"{Section}:EmbeddedBroker needs {Section}:Host (127.0.0.1) for the ingestion client.";
+        if (MaxPayloadBytes is < 256 or > 1024 * 1024)
+            yield return $"{Section}:MaxPayloadBytes must be from 256 to 1048576.";
+        if (CommandAttempts < 1 || CommandAckTimeout <= TimeSpan.Zero)
+            yield return $"{Section}:CommandAttempts must be 1 or more and {Section}:CommandAckTimeout positive.";
+    }
+}
+

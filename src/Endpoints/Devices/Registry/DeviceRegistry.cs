@@ -1,0 +1,88 @@
+using Dapper;
+using Orchestration.Messages.Devices;
+
+namespace Orchestration.Endpoints.Devices.Registry;
+
+/// <summary>A registered device as Devices knows it.</summary>
+public sealed record DeviceRecord(
+    Guid DeviceId, DeviceKind Kind, Guid PropertyId, Guid UnitId, string ServiceArea, string CredentialHash, DateTimeOffset RegisteredAt,
+    DateTimeOffset? LastSeenAt, int? BatteryPercent, long? LastSequence);
+
+/// <summary>A payload moved aside: where it came from, why, and its first bytes (base64).</summary>
+public sealed record QuarantinedPayload(
+    Guid QuarantineId, DateTimeOffset ReceivedAt, string Topic, Guid? DeviceId, string Reason, int PayloadBytes, string PayloadHead);
+
+/// <summary>The device registry, the deduplication of device messages and the quarantine, in one place.</summary>
+public sealed class DeviceRegistry(SqlStorage storage)
+{
+    readonly string _devices = storage.Table("devices");
+    readonly string _messages = storage.Table("device_messages");
+    readonly string _quarantine = storage.Table("quarantined_payloads");
+
+    public Task<DeviceRecord?> FindAsync(SqlSession session, Guid deviceId, CancellationToken cancellationToken) =>
+        session.Connection.QuerySingleOrDefaultAsync<DeviceRecord?>(session.Command($"""
+            SELECT device_id, kind, property_id, unit_id, service_area, credential_hash, registered_at, last_seen_at, battery_percent, last_sequence
+            FROM {_devices} WHERE device_id = @deviceId
+            """, new { deviceId }, cancellationToken));
+
+    /// <summary>The unit's device of that kind registered last, if any.</summary>
+    public Task<DeviceRecord?> FindOnUnitAsync(SqlSession session, Guid unitId, DeviceKind kind, CancellationToken cancellationToken) =>
+        session.Connection.QueryFirstOrDefaultAsync<DeviceRecord?>(session.Command($"""
+            SELECT device_id, kind, property_id, unit_id, service_area, credential_hash, registered_at, last_seen_at, battery_percent, last_sequence
+            FROM {_devices} WHERE unit_id = @unitId AND kind = @kind ORDER BY registered_at DESC
+            """, new { unitId, kind = kind.ToString() }, cancellationToken));
+
+    public async Task<IReadOnlyList<DeviceRecord>> ListAsync(SqlSession session, CancellationToken cancellationToken) =>
+        [.. await session.Connection.QueryAsync<DeviceRecord>(session.Command($"""
+            SELECT device_id, kind, property_id, unit_id, service_area, credential_hash, registered_at, last_seen_at, battery_percent, last_sequence
+            FROM {_devices} ORDER BY registered_at, device_id
+            """, null, cancellationToken))];
+
+    /// <summary>Registers the device unless it is known; a repeated registration changes nothing.</summary>
+    public async Task<bool> TryRegisterAsync(SqlSession session, RegisterDevice device, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
+            INSERT INTO {_devices} (device_id, kind, property_id, unit_id, service_area, credential_hash, registered_at)
+            VALUES (@DeviceId, @kind, @PropertyId, @UnitId, @ServiceArea, @CredentialHash, @now)
+            ON CONFLICT (device_id) DO NOTHING
+            """, new { device.DeviceId, kind = device.Kind.ToString(), device.PropertyId, device.UnitId, device.ServiceArea, device.CredentialHash, now },
+            cancellationToken)) == 1;
+
+    /// <summary>Claims the device's message id; false when it was seen before (a redelivery or a device's repeat).</summary>
+    public async Task<bool> TryClaimMessageAsync(SqlSession session, Guid deviceId, string messageId, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
+            INSERT INTO {_messages} (device_id, message_id, received_at) VALUES (@deviceId, @messageId, @now)
+            ON CONFLICT (device_id, message_id) DO NOTHING
+            """, new { deviceId, messageId, now }, cancellationToken)) == 1;
+
+    public Task<bool> IsClaimedAsync(SqlSession session, Guid deviceId, string messageId, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteScalarAsync<bool>(session.Command($"""
+            SELECT COUNT(*) FROM {_messages} WHERE device_id = @deviceId AND message_id = @messageId
+            """, new { deviceId, messageId }, cancellationToken));
+
+    /// <summary>Records that the device spoke, with its sequence and, when it reported one, its battery level.</summary>
+    public Task SeenAsync(SqlSession session, Guid deviceId, long sequence, int? batteryPercent, DateTimeOffset now, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteAsync(session.Command($"""
+            UPDATE {_devices} SET last_seen_at = @now, last_sequence = @sequence, battery_percent = COALESCE(@batteryPercent, battery_percent)
+            WHERE device_id = @deviceId
+            """, new { deviceId, sequence, batteryPercent, now }, cancellationToken));
+
+    public Task QuarantineAsync(SqlSession session, QuarantinedPayload payload, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteAsync(session.Command($"""
+            INSERT INTO {_quarantine} (quarantine_id, received_at, topic, device_id, reason, payload_bytes, payload_head)
+            VALUES (@QuarantineId, @ReceivedAt, @Topic, @DeviceId, @Reason, @PayloadBytes, @PayloadHead)
+            """, payload, cancellationToken));
+
+    /// <summary>The newest quarantined payloads first, a page at a time.</summary>
+    public async Task<IReadOnlyList<QuarantinedPayload>> ListQuarantineAsync(SqlSession session, int limit, CancellationToken cancellationToken) =>
+        [.. await session.Connection.QueryAsync<QuarantinedPayload>(session.Command($"""
+            SELECT quarantine_id, received_at, topic, device_id, reason, payload_bytes, payload_head
+            FROM {_quarantine} ORDER BY received_at DESC, quarantine_id LIMIT @limit
+            """, new { limit }, cancellationToken))];
+
+    public Task<long> CountQuarantineAsync(SqlSession session, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteScalarAsync<long>(session.Command($"SELECT COUNT(*) FROM {_quarantine}", null, cancellationToken));
+
+    public Task<long> CountMessagesAsync(SqlSession session, CancellationToken cancellationToken) =>
+        session.Connection.ExecuteScalarAsync<long>(session.Command($"SELECT COUNT(*) FROM {_messages}", null, cancellationToken));
+}
