@@ -2,6 +2,7 @@ using MassTransit;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Endpoints.Billing.Rent;
+using Orchestration.Endpoints.Billing.VendorBills;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
@@ -24,8 +25,8 @@ public static class BillingExtensions
     public const string PaymentEventsQueue = "billing-payment-events";
 
     /// <summary>
-    /// The consumers of the lease-signing saga's move-in funds commands, on their <see cref="CommandRoutes"/> queue, and
-    /// the check of the gateway's payment events on <see cref="PaymentEventsQueue"/>.
+    /// The consumers of the lease-signing saga's move-in funds commands and of the maintenance saga's vendor bills, on
+    /// their <see cref="CommandRoutes"/> queue, and the check of the gateway's payment events on <see cref="PaymentEventsQueue"/>.
     /// </summary>
     public static IBusRegistrationConfigurator AddBillingConsumers(this IBusRegistrationConfigurator x)
     {
@@ -34,6 +35,7 @@ public static class BillingExtensions
         x.AddConsumer<RefundMoveInFundsConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<PaymentIntentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
         x.AddConsumer<RentPaymentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
+        x.AddConsumer<RecordVendorBillConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorBills);
         x.AddRentCollection();
         return x;
     }
@@ -70,6 +72,7 @@ public static class BillingExtensions
             BillingMigrations.ChargeClaims);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact);
+        services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
         services.AddScoped<RentPayments>();
         services.AddHostedService<RentScheduleStarter>();
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
@@ -91,7 +94,8 @@ public static class BillingExtensions
             .AddUnrecoverable<InvalidMoveInAmountException>()
             .AddUnrecoverable<InvalidLedgerEntryException>()
             .AddUnrecoverable<InvalidRentPeriodException>()
-            .AddUnrecoverable<RentNoticeUndeliverableException>();
+            .AddUnrecoverable<RentNoticeUndeliverableException>()
+            .AddUnrecoverable<InvalidVendorBillException>();
 
         return services;
     }

@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Rent;
+using Orchestration.Endpoints.Billing.VendorBills;
 using Orchestration.Platform.Storage;
 using Orchestration.Simulators.Hosting;
 using Orchestration.Simulators.Payments;
@@ -223,6 +224,9 @@ public sealed class BillingHost : IAsyncDisposable
             await session.RollbackAsync();
         }
     }
+
+    public Task<VendorBill?> VendorBillAsync(Guid workOrderId) =>
+        _endpoint.ReadAsync<VendorBillStore, VendorBill?>((store, session, ct) => store.FindAsync(session, workOrderId, ct));
 
     public Task<RefundRecord?> RefundAsync(string idempotencyKey) =>
         _endpoint.ReadAsync<BillingStore, RefundRecord?>((store, session, ct) => store.FindRefundAsync(session, idempotencyKey, ct));
