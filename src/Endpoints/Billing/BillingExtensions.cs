@@ -1,6 +1,7 @@
 using MassTransit;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
+using Orchestration.Endpoints.Billing.Reconciliation;
 using Orchestration.Endpoints.Billing.Rent;
 using Orchestration.Endpoints.Billing.VendorBills;
 using Orchestration.Platform.Outbox;
@@ -36,6 +37,8 @@ public static class BillingExtensions
         x.AddConsumer<PaymentIntentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
         x.AddConsumer<RentPaymentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
         x.AddConsumer<RecordVendorBillConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorBills);
+        x.AddConsumer<StartReconciliationRunConsumer>().Endpoint(e => e.Name = CommandRoutes.Reconciliation);
+        x.AddConsumer<ReconciliationScheduleDueConsumer>().Endpoint(e => e.Name = CommandRoutes.Reconciliation);
         x.AddRentCollection();
         return x;
     }
@@ -73,6 +76,9 @@ public static class BillingExtensions
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact);
         services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
+        services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports);
+        services.AddValidatedOptions<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));
+        services.AddHostedService<ReconciliationScheduleStarter>();
         services.AddScoped<RentPayments>();
         services.AddHostedService<RentScheduleStarter>();
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
@@ -85,7 +91,8 @@ public static class BillingExtensions
             .CallsThirdParties<CancelMoveInFundsRequestConsumer>()
             .CallsThirdParties<RefundMoveInFundsConsumer>()
             .CallsThirdParties<RequestRentPaymentConsumer>()
-            .CallsThirdParties<SendRentNoticeConsumer>();
+            .CallsThirdParties<SendRentNoticeConsumer>()
+            .CallsThirdParties<StartReconciliationRunConsumer>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 
@@ -95,7 +102,8 @@ public static class BillingExtensions
             .AddUnrecoverable<InvalidLedgerEntryException>()
             .AddUnrecoverable<InvalidRentPeriodException>()
             .AddUnrecoverable<RentNoticeUndeliverableException>()
-            .AddUnrecoverable<InvalidVendorBillException>();
+            .AddUnrecoverable<InvalidVendorBillException>()
+            .AddUnrecoverable<InvalidReconciliationRangeException>();
 
         return services;
     }
