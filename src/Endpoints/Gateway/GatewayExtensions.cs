@@ -125,6 +125,7 @@ public static class GatewayExtensions
         LeasesApi.Map(api);
         DiscrepanciesApi.Map(api);
         RentApi.Map(api);
+        ReconciliationApi.Map(api);
         WorkOrdersApi.Map(api);
         return endpoints;
     }
