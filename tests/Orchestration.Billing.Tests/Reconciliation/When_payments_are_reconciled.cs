@@ -3,14 +3,11 @@ using Orchestration.Endpoints.Billing.Reconciliation;
 
 namespace Orchestration.Billing.Tests.Reconciliation;
 
-/// <summary>A Billing host of the reconciliation tests' own, so that no other test's payments fall in their ranges.</summary>
-public sealed class ReconciliationFixture() : HostFixture<BillingHost>(() => BillingHost.StartAsync());
-
-/// <summary>A reconciliation run compares the payment simulator's list of intents with the ledger, on SQLite.</summary>
-public sealed class When_payments_are_reconciled(ReconciliationFixture fixture) : IClassFixture<ReconciliationFixture>
+/// <summary>A reconciliation run compares the payment simulator's list of intents with the ledger; on SQLite and on PostgreSQL.</summary>
+public abstract class When_payments_are_reconciled(BillingHost host)
 {
-    readonly BillingHost _host = fixture.Host;
-    readonly RentCharges _rent = new(fixture.Host);
+    readonly BillingHost _host = host;
+    readonly RentCharges _rent = new(host);
 
     [Fact]
     public async Task Should_report_exactly_the_payments_the_two_sides_disagree_on_once()

@@ -3,9 +3,11 @@ using Orchestration.Messages.Maintenance;
 
 namespace Orchestration.Billing.Tests.VendorBills;
 
-/// <summary>The maintenance saga's vendor bill, through the endpoint on SQLite.</summary>
-public sealed class When_a_vendor_bill_is_recorded(BillingFixture fixture) : BillingTest(fixture)
+/// <summary>The maintenance saga's vendor bill, through the endpoint; on SQLite and on PostgreSQL.</summary>
+public abstract class When_a_vendor_bill_is_recorded(BillingHost host)
 {
+    protected BillingHost Host { get; } = host;
+
     static RecordVendorBill Bill(Guid workOrderId, decimal amount = 412.35m, string invoice = "INV-2027-0042") => new()
     {
         WorkOrderId = workOrderId,

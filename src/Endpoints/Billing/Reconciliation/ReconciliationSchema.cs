@@ -15,9 +15,9 @@ public static class ReconciliationSchema
             requested_at bigint NOT NULL,
             started_at bigint NOT NULL,
             finished_at bigint NULL,
-            gateway_payments integer NULL,
-            ledger_payments integer NULL,
-            discrepancy_count integer NULL
+            gateway_payments bigint NULL,
+            ledger_payments bigint NULL,
+            discrepancy_count bigint NULL
         );
 
         CREATE TABLE {s.Table("reconciliation_discrepancies")} (
