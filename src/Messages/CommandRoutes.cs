@@ -29,6 +29,7 @@ public static class CommandRoutes
     public const string VendorDispatch = "maintenance-vendor-dispatch";
     public const string VendorWebhooks = "maintenance-vendor-webhooks";
     public const string VendorBills = "billing-vendor-bills";
+    public const string Reconciliation = "billing-reconciliation";
 
     public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
     {
@@ -69,6 +70,7 @@ public static class CommandRoutes
         [typeof(IssueVisitAccessCode)] = DeviceCommands,
         [typeof(RevokeVisitAccessCode)] = DeviceCommands,
         [typeof(RecordVendorBill)] = VendorBills,
+        [typeof(StartReconciliationRun)] = Reconciliation,
         [typeof(PageMaintenanceStaff)] = Notifications,
         [typeof(RequestWorkOrderFeedback)] = Notifications,
     };

@@ -1,7 +1,9 @@
 using MassTransit;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
+using Orchestration.Endpoints.Billing.Reconciliation;
 using Orchestration.Endpoints.Billing.Rent;
+using Orchestration.Endpoints.Billing.VendorBills;
 using Orchestration.Platform.Outbox;
 using Orchestration.Platform.Recoverability;
 using Orchestration.Platform.Sagas;
@@ -24,8 +26,8 @@ public static class BillingExtensions
     public const string PaymentEventsQueue = "billing-payment-events";
 
     /// <summary>
-    /// The consumers of the lease-signing saga's move-in funds commands, on their <see cref="CommandRoutes"/> queue, and
-    /// the check of the gateway's payment events on <see cref="PaymentEventsQueue"/>.
+    /// The consumers of the lease-signing saga's move-in funds commands and of the maintenance saga's vendor bills, on
+    /// their <see cref="CommandRoutes"/> queue, and the check of the gateway's payment events on <see cref="PaymentEventsQueue"/>.
     /// </summary>
     public static IBusRegistrationConfigurator AddBillingConsumers(this IBusRegistrationConfigurator x)
     {
@@ -34,6 +36,9 @@ public static class BillingExtensions
         x.AddConsumer<RefundMoveInFundsConsumer>().Endpoint(e => e.Name = CommandRoutes.MoveInPayments);
         x.AddConsumer<PaymentIntentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
         x.AddConsumer<RentPaymentEventsConsumer>().Endpoint(e => e.Name = PaymentEventsQueue);
+        x.AddConsumer<RecordVendorBillConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorBills);
+        x.AddConsumer<StartReconciliationRunConsumer>().Endpoint(e => e.Name = CommandRoutes.Reconciliation);
+        x.AddConsumer<ReconciliationScheduleDueConsumer>().Endpoint(e => e.Name = CommandRoutes.Reconciliation);
         x.AddRentCollection();
         return x;
     }
@@ -70,6 +75,10 @@ public static class BillingExtensions
             BillingMigrations.ChargeClaims);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact);
+        services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
+        services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports);
+        services.AddValidatedOptions<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));
+        services.AddHostedService<ReconciliationScheduleStarter>();
         services.AddScoped<RentPayments>();
         services.AddHostedService<RentScheduleStarter>();
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
@@ -82,7 +91,8 @@ public static class BillingExtensions
             .CallsThirdParties<CancelMoveInFundsRequestConsumer>()
             .CallsThirdParties<RefundMoveInFundsConsumer>()
             .CallsThirdParties<RequestRentPaymentConsumer>()
-            .CallsThirdParties<SendRentNoticeConsumer>();
+            .CallsThirdParties<SendRentNoticeConsumer>()
+            .CallsThirdParties<StartReconciliationRunConsumer>();
 
         services.AddHttpClient<PaymentGatewayClient>((sp, client) => PaymentGatewayClient.Configure(client, sp.GetRequiredService<IOptions<BillingOptions>>().Value));
 
@@ -91,7 +101,9 @@ public static class BillingExtensions
             .AddUnrecoverable<InvalidMoveInAmountException>()
             .AddUnrecoverable<InvalidLedgerEntryException>()
             .AddUnrecoverable<InvalidRentPeriodException>()
-            .AddUnrecoverable<RentNoticeUndeliverableException>();
+            .AddUnrecoverable<RentNoticeUndeliverableException>()
+            .AddUnrecoverable<InvalidVendorBillException>()
+            .AddUnrecoverable<InvalidReconciliationRangeException>();
 
         return services;
     }

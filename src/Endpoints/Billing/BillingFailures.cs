@@ -40,3 +40,9 @@ namespace Orchestration.Endpoints.Billing.Payments
     public sealed class MoveInPaymentNotRecordedException(string paymentIntentId, string moveInRequest)
         : Exception($"Payment intent {paymentIntentId} names move-in request {moveInRequest}, which has not recorded it yet; the event is tried again.");
 }
+
+namespace Orchestration.Endpoints.Billing.VendorBills
+{
+    /// <summary>A vendor bill that cannot be recorded as sent (no currency, a negative amount, another bill for the work order): no retry can help.</summary>
+    public sealed class InvalidVendorBillException(string message) : Exception(message);
+}

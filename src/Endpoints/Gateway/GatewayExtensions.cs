@@ -130,6 +130,7 @@ public static class GatewayExtensions
         LeasesApi.Map(api);
         DiscrepanciesApi.Map(api);
         RentApi.Map(api);
+        ReconciliationApi.Map(api);
         WorkOrdersApi.Map(api);
         DevicesApi.Map(api);
         return endpoints;

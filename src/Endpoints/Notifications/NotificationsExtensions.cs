@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestration.Endpoints.Notifications.Maintenance;
 using Orchestration.Endpoints.Notifications.Sending;
 using Orchestration.Endpoints.Notifications.Templates;
 using Orchestration.Platform.Http;
@@ -20,10 +21,15 @@ public static class NotificationsExtensions
         services.AddOrchestrationEndpoint(configuration, "notifications", x => x.AddNotifications())
             .AddNotificationsServices(configuration);
 
-    /// <summary>The consumer of <see cref="Messages.Notifications.SendTenantEmail"/>, on the <c>notifications</c> queue.</summary>
+    /// <summary>
+    /// The consumers of <see cref="Messages.Notifications.SendTenantEmail"/> and of the maintenance saga's emails, on the
+    /// <c>notifications</c> queue.
+    /// </summary>
     public static IBusRegistrationConfigurator AddNotifications(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<SendTenantEmailConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+        x.AddConsumer<PageMaintenanceStaffConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+        x.AddConsumer<RequestWorkOrderFeedbackConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
         return x;
     }
 
@@ -34,8 +40,10 @@ public static class NotificationsExtensions
         services.AddStore<NotificationsStore>(NotificationsMigrations.Deliveries, NotificationsMigrations.Acceptance, NotificationsMigrations.ClaimOwner);
         services.AddSingleton<EmailsInFlight>();
         services.AddScoped<EmailDelivery>();
-        // It holds no transaction, and so no lock, while the provider answers.
-        services.CallsThirdParties<SendTenantEmailConsumer>();
+        // They hold no transaction, and so no lock, while the provider answers.
+        services.CallsThirdParties<SendTenantEmailConsumer>()
+            .CallsThirdParties<PageMaintenanceStaffConsumer>()
+            .CallsThirdParties<RequestWorkOrderFeedbackConsumer>();
 
         services.AddScoped<PickupEmailSender>();
         services.AddSingleton<SmtpEmailSender>();

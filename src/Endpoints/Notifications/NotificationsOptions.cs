@@ -24,6 +24,8 @@ public sealed class NotificationsOptions : IValidatableOptions
     /// </summary>
     public TimeSpan InDoubtAfter { get; set; } = TimeSpan.FromSeconds(45);
 
+    public MaintenanceEmailOptions Maintenance { get; set; } = new();
+
     public MailAddress Sender() => MailAddress.TryCreate(From, out var address)
         ? address
         : throw new InvalidOperationException($"Notifications:From '{From}' is not an email address.");
@@ -33,6 +35,8 @@ public sealed class NotificationsOptions : IValidatableOptions
     {
         if (!MailAddress.TryCreate(From, out _))
             yield return $"Notifications:From '{From}' is not an email address.";
+        foreach (var address in Maintenance.StaffEmails.Where(address => !MailAddress.TryCreate(address, out _)))
+            yield return $"Notifications:Maintenance:StaffEmails '{address}' is not an email address.";
 
         switch (Provider.ToLowerInvariant())
         {
@@ -75,6 +79,17 @@ public sealed class NotificationsOptions : IValidatableOptions
                 break;
         }
     }
+}
+
+public sealed class MaintenanceEmailOptions
+{
+    /// <summary>
+    /// Whom a work order that needs a person pages, each as an address or <c>Display Name &lt;address&gt;</c>. Empty by
+    /// default: a page then fails with its reason and is moved aside, so it is never lost unseen.
+    /// </summary>
+    public List<string> StaffEmails { get; set; } = [];
+
+    public IReadOnlyList<MailAddress> Staff() => [.. StaffEmails.Select(address => new MailAddress(address))];
 }
 
 public static class EmailProviders

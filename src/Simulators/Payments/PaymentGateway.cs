@@ -3,6 +3,12 @@ namespace Orchestration.Simulators.Payments;
 internal sealed record NewPaymentIntent(
     long Amount, string Currency, Dictionary<string, string> Metadata, bool Confirm, string? PaymentMethod, string? Customer, string? Description);
 
+/// <summary>A list request: page size, cursor, and the creation range in Unix seconds (both bounds inclusive, either open).</summary>
+internal sealed record PaymentIntentListQuery(int Limit, string? StartingAfter, string? EndingBefore, long? CreatedFrom, long? CreatedTo)
+{
+    public bool Includes(long created) => (CreatedFrom is null || created >= CreatedFrom) && (CreatedTo is null || created <= CreatedTo);
+}
+
 internal sealed record NewRefund(string PaymentIntentId, long? Amount, string? Reason, Dictionary<string, string> Metadata);
 
 /// <summary>
@@ -24,6 +30,9 @@ internal sealed class PaymentGateway(
     readonly Dictionary<string, Refund> refunds = new(StringComparer.Ordinal);
     readonly Dictionary<string, Dispute> disputes = new(StringComparer.Ordinal);
 
+    // Every intent in the order it was created, for the list API (newest first, as Stripe lists).
+    readonly List<PaymentIntent> created = [];
+
     public RecordedResponse CreateIntent(NewPaymentIntent request, StripeEventRequest cause)
     {
         var intent = new PaymentIntent(ResourceId.New("pi"), request.Amount, request.Currency, request.Metadata, timeProvider.GetUtcNow())
@@ -38,11 +47,51 @@ internal sealed class PaymentGateway(
         {
             intents.Add(intent.Id, intent);
             bySecret.Add(intent.ClientSecret, intent);
+            this.created.Add(intent);
             created = intent.ToResource();
         }
         logger.LogInformation("Payment intent {PaymentIntentId} created for {Amount} {Currency}", intent.Id, intent.Amount, intent.Currency);
 
         return request.Confirm ? Confirm(intent.Id, paymentMethod: null, cause) : Ok(created);
+    }
+
+    /// <summary>
+    /// One page of intents, newest first, as Stripe's list API answers: those created in the range (Unix seconds,
+    /// inclusive bounds), after <see cref="PaymentIntentListQuery.StartingAfter"/> or before
+    /// <see cref="PaymentIntentListQuery.EndingBefore"/>, at most <see cref="PaymentIntentListQuery.Limit"/> of them.
+    /// </summary>
+    public RecordedResponse List(PaymentIntentListQuery query)
+    {
+        lock (gate)
+        {
+            var cursor = query.StartingAfter ?? query.EndingBefore;
+            if (cursor is not null && !intents.ContainsKey(cursor))
+            {
+                return StripeError.NoSuch("payment_intent", cursor, query.StartingAfter is null ? "ending_before" : "starting_after")
+                    .ToResponse(StatusCodes.Status400BadRequest);
+            }
+
+            var newestFirst = Enumerable.Range(0, created.Count).Select(i => created[created.Count - 1 - i])
+                .Where(intent => query.Includes(intent.Created.ToUnixTimeSeconds()))
+                .ToList();
+            List<PaymentIntent> page;
+            bool hasMore;
+            if (query.EndingBefore is { } before)
+            {
+                var end = newestFirst.FindIndex(intent => intent.Id == before);
+                var start = Math.Max(0, (end < 0 ? 0 : end) - query.Limit);
+                page = end < 0 ? [] : newestFirst[start..end];
+                hasMore = start > 0;
+            }
+            else
+            {
+                var start = query.StartingAfter is { } after ? newestFirst.FindIndex(intent => intent.Id == after) + 1 : 0;
+                page = query.StartingAfter is not null && start == 0 ? [] : newestFirst.Skip(start).Take(query.Limit).ToList();
+                hasMore = start + page.Count < newestFirst.Count;
+            }
+
+            return Ok(new StripeList<PaymentIntentResource>([.. page.Select(intent => intent.ToResource())], hasMore, "/v1/payment_intents"));
+        }
     }
 
     public RecordedResponse Retrieve(string id)

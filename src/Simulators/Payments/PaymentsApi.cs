@@ -64,6 +64,51 @@ internal static class PaymentsApi
                 : gateway.Refund(request, Cause(http));
         });
 
+    static readonly string[] ListParameters =
+        ["limit", "starting_after", "ending_before", "created", "created[gte]", "created[gt]", "created[lte]", "created[lt]"];
+
+    /// <summary><c>GET /v1/payment_intents</c>: Stripe's list, newest first, with its query parameters and its refusals.</summary>
+    public static IResult ListPaymentIntents(HttpContext http, PaymentGateway gateway)
+    {
+        var query = http.Request.Query;
+        if (query.Keys.FirstOrDefault(key => !ListParameters.Contains(key, StringComparer.Ordinal)) is { } unknown)
+            return Refuse(StripeError.InvalidRequest($"Received unknown parameter: {unknown}", "parameter_unknown", unknown));
+
+        long? Seconds(string name, out StripeError? error)
+        {
+            error = null;
+            if (!query.TryGetValue(name, out var values))
+                return null;
+            if (values.Count == 1 && long.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                    out var seconds))
+                return seconds;
+            error = StripeError.InvalidRequest($"Invalid integer: {values}", "parameter_invalid_integer", name);
+            return null;
+        }
+
+        var limit = Seconds("limit", out var problem) ?? 10;
+        if (problem is null && limit is < 1 or > 100)
+            problem = StripeError.InvalidRequest("This value must be greater than or equal to 1 and less than or equal to 100.", "parameter_invalid_integer", "limit");
+        var exactly = Seconds("created", out var createdProblem);
+        var gte = Seconds("created[gte]", out var gteProblem);
+        var gt = Seconds("created[gt]", out var gtProblem);
+        var lte = Seconds("created[lte]", out var lteProblem);
+        var lt = Seconds("created[lt]", out var ltProblem);
+        var startingAfter = query["starting_after"] is { Count: > 0 } after ? after.ToString() : null;
+        var endingBefore = query["ending_before"] is { Count: > 0 } before ? before.ToString() : null;
+        if ((problem ?? createdProblem ?? gteProblem ?? gtProblem ?? lteProblem ?? ltProblem) is { } error)
+            return Refuse(error);
+        if (startingAfter is not null && endingBefore is not null)
+            return Refuse(StripeError.InvalidRequest("You may only specify one of these parameters: starting_after, ending_before.", param: "ending_before"));
+
+        return gateway.List(new PaymentIntentListQuery((int)limit, startingAfter, endingBefore,
+            Max(exactly, gte, gt + 1), Min(exactly, lte, lt - 1)));
+    }
+
+    static long? Max(params long?[] bounds) => bounds.Where(b => b is not null).Max();
+
+    static long? Min(params long?[] bounds) => bounds.Where(b => b is not null).Min();
+
     static async Task<IResult> RespondAsync(HttpContext http, IdempotencyStore idempotency, Func<StripeForm, RecordedResponse> handle)
     {
         var form = await StripeForm.ReadAsync(http.Request, http.RequestAborted);

@@ -1,7 +1,7 @@
 namespace Orchestration.Simulators.Payments;
 
 /// <summary>
-/// A Stripe-compatible payment gateway: payment intents (created, confirmed, canceled), refunds, returns and disputes on
+/// A Stripe-compatible payment gateway: payment intents (created, confirmed, canceled, listed by creation time), refunds, returns and disputes on
 /// demand (<c>/_sim/payment_intents/{id}/return</c>, <c>/dispute</c>, <c>/_sim/disputes/{id}/close?outcome=won|lost</c>), <c>Idempotency-Key</c>, Stripe errors, and
 /// <c>Stripe-Signature</c>-signed webhooks. See <see cref="PaymentOutcomes"/> for how the amount picks the outcome.
 /// </summary>
@@ -37,6 +37,7 @@ internal static class PaymentsSimulator
                 : StripeError.Unauthorized(result).ToResponse(StatusCodes.Status401Unauthorized);
         });
         api.MapPost("/payment_intents", PaymentsApi.CreatePaymentIntent);
+        api.MapGet("/payment_intents", PaymentsApi.ListPaymentIntents);
         api.MapGet("/payment_intents/{id}", (PaymentGateway gateway, string id) => gateway.Retrieve(id));
         api.MapPost("/payment_intents/{id}/confirm", PaymentsApi.ConfirmPaymentIntent);
         api.MapPost("/payment_intents/{id}/cancel", PaymentsApi.CancelPaymentIntent);

@@ -111,3 +111,10 @@ internal sealed record StripeEventData(object Object);
 
 /// <summary>The API request that caused an event; its idempotency key lets a receiver tie the two together.</summary>
 internal sealed record StripeEventRequest(string? Id, string? IdempotencyKey);
+
+/// <summary>A page of a list API: <c>has_more</c> tells whether a next page exists after the last item (<c>starting_after</c>).</summary>
+internal sealed record StripeList<T>(IReadOnlyList<T> Data, bool HasMore, string Url)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object => "list";
+}

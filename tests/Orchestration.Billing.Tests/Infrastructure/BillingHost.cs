@@ -3,7 +3,9 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Endpoints.Billing.Ledger;
+using Orchestration.Endpoints.Billing.Reconciliation;
 using Orchestration.Endpoints.Billing.Rent;
+using Orchestration.Endpoints.Billing.VendorBills;
 using Orchestration.Platform.Storage;
 using Orchestration.Simulators.Hosting;
 using Orchestration.Simulators.Payments;
@@ -151,7 +153,7 @@ public sealed class BillingHost : IAsyncDisposable
                 },
                 Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(RentChargePosted),
                     typeof(RentRunFinished), typeof(LedgerEntryRecorded), typeof(RentPaymentSucceeded), typeof(RentPaymentFailed),
-                    typeof(RentPaymentReturned), typeof(RentCollectionProgressed)],
+                    typeof(RentPaymentReturned), typeof(RentCollectionProgressed), typeof(ReconciliationRunFinished)],
             });
             return new BillingHost(endpoint, simulators, moments);
         }
@@ -223,6 +225,12 @@ public sealed class BillingHost : IAsyncDisposable
             await session.RollbackAsync();
         }
     }
+
+    public Task<ReconciliationRunRecord?> ReconciliationRunAsync(Guid runId) =>
+        _endpoint.ReadAsync<ReconciliationStore, ReconciliationRunRecord?>((store, session, ct) => store.FindAsync(session, runId, ct));
+
+    public Task<VendorBill?> VendorBillAsync(Guid workOrderId) =>
+        _endpoint.ReadAsync<VendorBillStore, VendorBill?>((store, session, ct) => store.FindAsync(session, workOrderId, ct));
 
     public Task<RefundRecord?> RefundAsync(string idempotencyKey) =>
         _endpoint.ReadAsync<BillingStore, RefundRecord?>((store, session, ct) => store.FindRefundAsync(session, idempotencyKey, ct));

@@ -82,6 +82,11 @@ public sealed class RouteFuzzers(FuzzWorld world)
 
             ["POST /api/rent-runs"] = Send("POST", Gen.Const("/api/rent-runs"), """{"period":"2031-05"}"""),
             ["GET /api/rent-runs/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/rent-runs/{id}")),
+            ["POST /api/reconciliation/runs/"] = Send("POST", Gen.Const("/api/reconciliation/runs"), JsonSerializer.Serialize(new
+            {
+                from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), to = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1),
+            }, JsonSerializerOptions.Web)),
+            ["GET /api/reconciliation/runs/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/reconciliation/runs/{id}")),
             ["GET /api/leases/{id:guid}/ledger"] = Read(Gen.Select(FuzzValues.Id(w.LeaseId), FuzzValues.Query("asOf"))
                 .Select((id, q) => $"/api/leases/{id}/ledger{q}")),
             ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset").Select(q => $"/api/leases{q}")),

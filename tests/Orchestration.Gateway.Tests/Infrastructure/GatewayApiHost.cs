@@ -129,6 +129,28 @@ public sealed class GatewayApiHost : IAsyncDisposable
         return [.. _commands];
     }
 
+    /// <summary>The commands waiting on another endpoint's queue, taken off it: the messages inside MassTransit's envelopes.</summary>
+    public async Task<IReadOnlyList<JsonElement>> TakeCommandsAsync(string queue)
+    {
+        await using var connection = await TestServers.RabbitConnectionFactory(VirtualHost).CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var commands = new List<JsonElement>();
+        try
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: true) is { } result)
+            {
+                using var envelope = JsonDocument.Parse(Encoding.UTF8.GetString(result.Body.Span));
+                commands.Add(envelope.RootElement.GetProperty("message").Clone());
+            }
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            // The queue does not exist yet: nothing was ever sent to it.
+        }
+
+        return commands;
+    }
+
     /// <summary>The commands of one type (by its message type name, such as "SubmitLeaseApplication") for one lease.</summary>
     public async Task<IReadOnlyList<JsonElement>> CommandsForLeaseAsync(string type, Guid leaseId) =>
         [.. (await CommandsToLeaseSigningAsync())

@@ -51,7 +51,8 @@ public sealed class NotificationsHost : IAsyncDisposable
     }
 
     /// <summary>Sends the command to the notifications queue and waits until the endpoint has finished with it.</summary>
-    public Task<Exception?> SendAsync(SendTenantEmail command, Guid? messageId = null) => _endpoint.SendAsync(command, messageId);
+    public Task<Exception?> SendAsync<T>(T command, Guid? messageId = null)
+        where T : class => _endpoint.SendAsync(command, messageId);
 
     public async Task<List<PickedUpEmail>> EmailsAsync(Guid leaseId) =>
         (await Http.GetFromJsonAsync<List<PickedUpEmail>>($"/api/notifications/emails?leaseId={leaseId}"))!;

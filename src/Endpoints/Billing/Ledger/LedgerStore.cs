@@ -61,6 +61,44 @@ public sealed class LedgerStore(SqlStorage storage)
         return balances;
     }
 
+    /// <summary>The entries of these ids that exist, by id (asked in batches, each id a parameter).</summary>
+    public async Task<IReadOnlyDictionary<Guid, LedgerEntry>> FindAsync(SqlSession session, IReadOnlyCollection<Guid> entryIds,
+        CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, LedgerEntry>();
+        foreach (var batch in entryIds.Distinct().Chunk(200))
+        {
+            var names = batch.Select((_, i) => $"@id{i}").ToList();
+            await using var command = session.CreateCommand($"SELECT {Columns} FROM {_entries} WHERE entry_id IN ({string.Join(", ", names)})");
+            for (var i = 0; i < batch.Length; i++)
+                command.With(names[i], batch[i]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var entry = Read(reader);
+                found[entry.EntryId] = entry;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The payment entries of rent charges that occurred in [<paramref name="from"/>, <paramref name="to"/>), of every lease.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> ChargePaymentsAsync(SqlSession session, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT {Columns} FROM {_entries}
+            WHERE kind = @kind AND charge_id IS NOT NULL AND occurred_at >= @from AND occurred_at < @to
+            ORDER BY occurred_at, position
+            """).With("@kind", LedgerEntryKind.Payment.Name()).With("@from", from.ToUnixTimeMilliseconds()).With("@to", to.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<LedgerEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+            entries.Add(Read(reader));
+        return entries;
+    }
+
     static LedgerEntry Read(DbDataReader reader) => new(
         reader.GetGuid(0),
         reader.GetGuid(1),

@@ -36,6 +36,10 @@ public static class PaymentIntentStatus
     public const string Canceled = "canceled";
 }
 
+/// <summary>A payment intent as the gateway's list reports it: what it has collected so far, and the metadata it was created with.</summary>
+public sealed record ListedPaymentIntent(string Id, string Status, long Amount, long AmountReceived, string Currency, DateTimeOffset Created,
+    IReadOnlyDictionary<string, string> Metadata);
+
 public sealed record PaymentRefund(string Id, string PaymentIntentId, long Amount, string Status);
 
 /// <summary>
@@ -104,6 +108,45 @@ public sealed class PaymentGatewayClient
     public Task<PaymentIntent> RetrieveAsync(string paymentIntentId, CancellationToken cancellationToken) =>
         CallAsync($"GET v1/payment_intents/{paymentIntentId}",
             async () => ToIntent(await _stripe.V1.PaymentIntents.GetAsync(paymentIntentId, null, null, cancellationToken), null), cancellationToken);
+
+    /// <summary>
+    /// Every intent created in [<paramref name="from"/>, <paramref name="to"/>) (the gateway keeps whole seconds), read
+    /// page by page through Stripe's list API at its largest page size.
+    /// </summary>
+    public Task<IReadOnlyList<ListedPaymentIntent>> ListAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        CallAsync("GET v1/payment_intents", async () =>
+        {
+            var options = new Stripe.PaymentIntentListOptions
+            {
+                Created = new Stripe.DateRangeOptions { GreaterThanOrEqual = from.UtcDateTime, LessThan = to.UtcDateTime },
+                Limit = 100,
+            };
+            var listed = new List<ListedPaymentIntent>();
+            await foreach (var intent in _stripe.V1.PaymentIntents.ListAutoPagingAsync(options, null, cancellationToken))
+            {
+                listed.Add(Listed(intent));
+            }
+
+            return (IReadOnlyList<ListedPaymentIntent>)listed;
+        }, cancellationToken);
+
+    /// <summary>The intent as <see cref="ListAsync"/> reports it; null when the gateway has no intent of that id.</summary>
+    public Task<ListedPaymentIntent?> FindAsync(string paymentIntentId, CancellationToken cancellationToken) =>
+        CallAsync($"GET v1/payment_intents/{paymentIntentId}", async () =>
+        {
+            try
+            {
+                return Listed(await _stripe.V1.PaymentIntents.GetAsync(paymentIntentId, null, null, cancellationToken));
+            }
+            catch (Stripe.StripeException missing) when (missing.HttpStatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }, cancellationToken);
+
+    static ListedPaymentIntent Listed(Stripe.PaymentIntent intent) =>
+        new(intent.Id, intent.Status, intent.Amount, intent.AmountReceived, intent.Currency.ToUpperInvariant(),
+            new DateTimeOffset(DateTime.SpecifyKind(intent.Created, DateTimeKind.Utc)), intent.Metadata ?? new Dictionary<string, string>());
 
     /// <summary>
     /// Cancels an intent nobody has paid, so that it can no longer be paid. <paramref name="reason"/> is one of Stripe's

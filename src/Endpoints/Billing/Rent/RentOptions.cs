@@ -34,7 +34,7 @@ public sealed class RentOptions : IValidatableOptions
     {
         foreach (var problem in LateFees.Problems($"{Section}:LateFees"))
             yield return problem;
-        if (Schedule.Length > 0 && RentSchedule.Parse(Schedule) is null)
+        if (Schedule.Length > 0 && CronSchedules.Parse(Schedule) is null)
             yield return $"{Section}:Schedule '{Schedule}' is not a cron expression (five fields, or six with seconds first).";
         if (AllocationOrder.Distinct().Count() != AllocationOrder.Length)
             yield return $"{Section}:AllocationOrder names a kind twice.";

@@ -190,6 +190,25 @@ public sealed class RentStore(SqlStorage storage)
             reader.GetNullableInt64(4), reader.GetNullableInt64(5), reader.GetNullableInt64(6), LedgerAmounts.FromMinor(reader.GetInt64(7), currency));
     }
 
+    /// <summary>The gateway's intents the events have named for each of these charges.</summary>
+    public async Task<IReadOnlyList<(string IntentId, Guid ChargeId)>> IntentsOfChargesAsync(SqlSession session, IReadOnlyCollection<Guid> chargeIds,
+        CancellationToken cancellationToken)
+    {
+        var intents = new List<(string, Guid)>();
+        foreach (var batch in chargeIds.Distinct().Chunk(200))
+        {
+            var names = batch.Select((_, i) => $"@charge{i}").ToList();
+            await using var command = session.CreateCommand($"SELECT intent_id, charge_id FROM {_payments} WHERE charge_id IN ({string.Join(", ", names)})");
+            for (var i = 0; i < batch.Length; i++)
+                command.With(names[i], batch[i]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                intents.Add((reader.GetString(0), reader.GetGuid(1)));
+        }
+
+        return intents;
+    }
+
     /// <summary>Records the intent of a charge the first time an event names it; later events change only its times.</summary>
     public async Task AddPaymentAsync(SqlSession session, string intentId, RentChargeTerms charge, Money amount, CancellationToken cancellationToken)
     {

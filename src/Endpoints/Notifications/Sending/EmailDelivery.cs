@@ -28,6 +28,13 @@ public sealed class EmailDelivery(
     TimeProvider time,
     ILogger<EmailDelivery> logger)
 {
+    /// <summary>Each of several emails once, in order: a redelivery after a failure finishes the rest.</summary>
+    public async Task SendOnceAsync(IReadOnlyList<OutgoingEmail> emails, Guid? incomingMessageId, CancellationToken cancellationToken)
+    {
+        foreach (var email in emails)
+            await SendOnceAsync(email, incomingMessageId, cancellationToken);
+    }
+
     public async Task SendOnceAsync(OutgoingEmail email, Guid? incomingMessageId, CancellationToken cancellationToken)
     {
         var key = email.DeduplicationKey;
@@ -38,7 +45,7 @@ public sealed class EmailDelivery(
             cancellationToken);
         if (claim.State == DeliveryClaimState.Sent)
         {
-            logger.LogInformation("The {Email} email of lease {LeaseId} was sent already (deduplication key {DeduplicationKey}); not sending it again",
+            logger.LogInformation("The {Email} email about {SubjectId} was sent already (deduplication key {DeduplicationKey}); not sending it again",
                 email.Email, email.LeaseId, key);
             return;
         }
@@ -46,7 +53,7 @@ public sealed class EmailDelivery(
         if (claim.State == DeliveryClaimState.Unfinished && claim.IncomingMessageId != incomingMessageId)
         {
             // That message is being handled, or will be redelivered until it is: it finishes the email.
-            logger.LogInformation("The {Email} email of lease {LeaseId} is claimed by another message (deduplication key {DeduplicationKey}); "
+            logger.LogInformation("The {Email} email about {SubjectId} is claimed by another message (deduplication key {DeduplicationKey}); "
                 + "not sending it again", email.Email, email.LeaseId, key);
             return;
         }
@@ -56,7 +63,7 @@ public sealed class EmailDelivery(
 
         var providerMessageId = await sender.SendAsync(email, cancellationToken);
         store.RecordAccepted(session, key, providerMessageId, Now());
-        logger.LogInformation("Sent the {Email} email of lease {LeaseId} through {Provider} (deduplication key {DeduplicationKey})",
+        logger.LogInformation("Sent the {Email} email about {SubjectId} through {Provider} (deduplication key {DeduplicationKey})",
             email.Email, email.LeaseId, sender.Name, key);
     }
 
@@ -80,7 +87,7 @@ public sealed class EmailDelivery(
             return false;
 
         store.RecordAccepted(session, key, accepted.ProviderMessageId, Now());
-        logger.LogInformation("The {Email} email of lease {LeaseId}, whose earlier send ended unrecorded, is known to {Provider}; not sending it again "
+        logger.LogInformation("The {Email} email about {SubjectId}, whose earlier send ended unrecorded, is known to {Provider}; not sending it again "
             + "(deduplication key {DeduplicationKey})", email.Email, email.LeaseId, sender.Name, key);
         return true;
     }

@@ -12,8 +12,15 @@ namespace Orchestration.Endpoints.Notifications.Templates;
 /// <summary>An email ready for a provider: rendered, addressed, and named by its stable Message-ID.</summary>
 public sealed record OutgoingEmail
 {
+    /// <summary>
+    /// The lease the email is about or, for a maintenance email, the work order: the id deliveries and the Pickup list
+    /// are kept by.
+    /// </summary>
     public required Guid LeaseId { get; init; }
-    public required TenantEmail Email { get; init; }
+
+    /// <summary>Which email it is: a <see cref="TenantEmail"/>, or one of the <see cref="MaintenanceEmails"/>.</summary>
+    public required string Email { get; init; }
+
     public required string DeduplicationKey { get; init; }
 
     /// <summary>RFC 5322 Message-ID (with angle brackets), derived from the deduplication key: every copy of one email has the same.</summary>
@@ -76,7 +83,7 @@ public static partial class TenantEmailRenderer
         return new OutgoingEmail
         {
             LeaseId = command.LeaseId,
-            Email = command.Email,
+            Email = command.Email.ToString(),
             DeduplicationKey = command.DeduplicationKey,
             MessageId = MessageIdFor(command.DeduplicationKey, from),
             From = from,
