@@ -3,6 +3,7 @@ using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Maintenance;
 using Orchestration.Messages.Notifications;
+using Orchestration.Messages.Operations;
 
 namespace Orchestration.Messages;
 
@@ -29,6 +30,7 @@ public static class CommandRoutes
     public const string VendorDispatch = "maintenance-vendor-dispatch";
     public const string VendorWebhooks = "maintenance-vendor-webhooks";
     public const string VendorBills = "billing-vendor-bills";
+    public const string FailedMessages = "operations-failed-messages";
 
     public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
     {
@@ -70,5 +72,8 @@ public static class CommandRoutes
         [typeof(RecordVendorBill)] = VendorBills,
         [typeof(PageMaintenanceStaff)] = Notifications,
         [typeof(RequestWorkOrderFeedback)] = Notifications,
+        [typeof(RetryFailedMessages)] = FailedMessages,
+        [typeof(ArchiveFailedMessages)] = FailedMessages,
+        [typeof(EditAndRetryFailedMessage)] = FailedMessages,
     };
 }
