@@ -83,6 +83,7 @@ public static class GatewayExtensions
         x.AddConsumer<WorkOrderProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddProviderDiscrepancies();
         x.AddRentProjections();
+        x.AddOperationsProjection();
         return x;
     }
 
@@ -126,6 +127,7 @@ public static class GatewayExtensions
         DiscrepanciesApi.Map(api);
         RentApi.Map(api);
         WorkOrdersApi.Map(api);
+        OperationsApi.Map(api);
         return endpoints;
     }
 }

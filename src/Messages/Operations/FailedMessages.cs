@@ -75,3 +75,20 @@ public sealed record FailedMessageChanged
     /// <summary>The edited copy sent in its place by edit &amp; retry.</summary>
     public Guid? ReplacedBy { get; init; }
 }
+
+/// <summary>Which transport headers of a failed message an edit may change, and which a retry leaves behind.</summary>
+public static class FailedMessageHeaders
+{
+    /// <summary>Headers no edit may change: MassTransit reads them to route and deserialise the message.</summary>
+    public static readonly IReadOnlySet<string> Locked = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Type", "MT-MessageType", "MessageId", "ConversationId", "CorrelationId", "MT-Activity-Id",
+    };
+
+    /// <summary>The headers the recoverability policy added when it gave up on the message: a retry goes without them.</summary>
+    public static bool IsFault(string name) =>
+        name.StartsWith("MT-Fault-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("MT-Reason", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("MT-Redelivery-Count", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsEditable(string name) => !Locked.Contains(name) && !IsFault(name);
+}

@@ -111,18 +111,8 @@ static partial class StackNoise
 /// <summary>Transport headers kept as a JSON object of strings; the fault headers are the ones a retry leaves behind.</summary>
 public static class FailureHeaders
 {
-    /// <summary>Headers no edit may change: MassTransit reads them to route and deserialise the message.</summary>
-    public static readonly IReadOnlySet<string> Locked = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "Content-Type", "MT-MessageType", "MessageId", "ConversationId", "CorrelationId", "MT-Activity-Id",
-    };
-
-    public static bool IsFault(string name) =>
-        name.StartsWith("MT-Fault-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("MT-Reason", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("MT-Redelivery-Count", StringComparison.OrdinalIgnoreCase);
-
     public static IReadOnlyDictionary<string, string> WithoutFaults(IReadOnlyDictionary<string, string> headers) =>
-        headers.Where(h => !IsFault(h.Key)).ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        headers.Where(h => !FailedMessageHeaders.IsFault(h.Key)).ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
 
     public static string Write(IReadOnlyDictionary<string, string> headers) => System.Text.Json.JsonSerializer.Serialize(headers);
 

@@ -41,10 +41,10 @@ public sealed class FailedMessageCommandsConsumer(SqlSession session, FailedMess
             return;
 
         var headers = FailureHeaders.WithoutFaults(original.HeaderValues)
-            .Where(h => FailureHeaders.Locked.Contains(h.Key))
-            .Concat(edit.Headers.Where(h => !FailureHeaders.Locked.Contains(h.Key) && !FailureHeaders.IsFault(h.Key)))
+            .Where(h => !FailedMessageHeaders.IsEditable(h.Key))
+            .Concat(edit.Headers.Where(h => FailedMessageHeaders.IsEditable(h.Key)))
             .ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        var copy = new ErrorQueueCopy(edit.NewMessageId, original.InputQueue + "_error", headers.Concat(original.HeaderValues.Where(h => FailureHeaders.IsFault(h.Key)))
+        var copy = new ErrorQueueCopy(edit.NewMessageId, original.InputQueue + "_error", headers.Concat(original.HeaderValues.Where(h => FailedMessageHeaders.IsFault(h.Key)))
             .ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetBytes(WithMessageId(edit.Body, edit.NewMessageId)), original.ContentType);
         var now = time.GetUtcNow();
         var stored = await store.RecordAsync(session, Failure.From(copy, now) with { InputQueue = original.InputQueue, Endpoint = original.Endpoint }, now,
