@@ -244,10 +244,14 @@ static class OperationsApi
         await operations.AuditAsync(session, actor, action, target, ids.Count, now, cancellationToken);
         foreach (var chunk in ids.Chunk(CommandChunk))
         {
-            object command = action.StartsWith("retry", StringComparison.Ordinal)
-                ? new RetryFailedMessages { RequestId = requestId, MessageIds = chunk, RequestedBy = actor, RequestedAt = now }
-                : new ArchiveFailedMessages { RequestId = requestId, MessageIds = chunk, Restore = action == "restore", RequestedBy = actor, RequestedAt = now };
-            await outbox.Send(FailedMessages, command, cancellationToken);
+            if (action.StartsWith("retry", StringComparison.Ordinal))
+                await outbox.Send(FailedMessages, new RetryFailedMessages { RequestId = requestId, MessageIds = chunk, RequestedBy = actor, RequestedAt = now },
+                    cancellationToken);
+            else
+                await outbox.Send(FailedMessages, new ArchiveFailedMessages
+                {
+                    RequestId = requestId, MessageIds = chunk, Restore = action == "restore", RequestedBy = actor, RequestedAt = now,
+                }, cancellationToken);
         }
 
         await session.CommitAsync(cancellationToken);

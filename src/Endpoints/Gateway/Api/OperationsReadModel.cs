@@ -218,18 +218,33 @@ public sealed class OperationsReadModel(SqlStorage storage)
     public async Task<List<FailedMessageGroup>> GroupsAsync(SqlSession session, string by, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var column = Classifiers[by];
-        return [.. await session.Connection.QueryAsync<FailedMessageGroup>(session.Command($"""
-            SELECT @by AS classifier, g.group_key, g.title, g.count, g.retrying, g.first_failed_at, g.last_failed_at, n.note
+        var rows = await session.Connection.QueryAsync<GroupRow>(session.Command($"""
+            SELECT g.group_key AS GroupKey, g.title AS Title, g.count AS Count, g.retrying AS Retrying, g.first_failed_at AS FirstFailedAt,
+                   g.last_failed_at AS LastFailedAt, n.note AS Note
             FROM (
                 SELECT {column} AS group_key, MIN(exception_type) AS title,
                        SUM(CASE WHEN status = 'Unresolved' THEN 1 ELSE 0 END) AS count,
                        SUM(CASE WHEN status IN ('RetryRequested', 'RetrySent') THEN 1 ELSE 0 END) AS retrying,
                        MIN(first_failed_at) AS first_failed_at, MAX(last_failed_at) AS last_failed_at
-                FROM {_messages} WHERE status IN ('Unresolved', 'RetryRequested', 'RetrySent')
+                FROM {_messages} WHERE status IN ('Unresolved', 'RetryRequested', 'RetrySent') AND (expires_at IS NULL OR expires_at > @now)
                 GROUP BY {column}
             ) g LEFT JOIN {_notes} n ON n.group_by = @by AND n.group_key = g.group_key
             ORDER BY g.count DESC, g.last_failed_at DESC
-            """, new { by, now }, cancellationToken))];
+            """, new { by, now }, cancellationToken));
+        return [.. rows.Select(r => new FailedMessageGroup(by, r.GroupKey, r.Title, r.Count, r.Retrying,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.FirstFailedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.LastFailedAt), r.Note))];
+    }
+
+    // Aggregates have no declared type on SQLite: read into settable members, which Dapper converts row by row.
+    sealed class GroupRow
+    {
+        public string GroupKey { get; set; } = "";
+        public string Title { get; set; } = "";
+        public long Count { get; set; }
+        public long Retrying { get; set; }
+        public long FirstFailedAt { get; set; }
+        public long LastFailedAt { get; set; }
+        public string? Note { get; set; }
     }
 
     public async Task NoteAsync(SqlSession session, string by, string key, string note, string actor, DateTimeOffset now, CancellationToken cancellationToken) =>
