@@ -132,10 +132,11 @@ public sealed class FailedMessageStore(SqlStorage storage)
     public async Task<List<FailedMessageRecord>> AutoArchiveAsync(SqlSession session, DateTimeOffset? failedBefore, IReadOnlyList<string> messageTypes,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var parameters = new DynamicParameters(new { before = failedBefore ?? DateTimeOffset.FromUnixTimeMilliseconds(0) });
         var ids = (await session.Connection.QueryAsync<Guid>(session.Command($"""
             SELECT message_id FROM {_messages} WHERE status = '{FailedMessageStatus.Unresolved}'
-              AND (last_failed_at < @before OR message_type IN @messageTypes) LIMIT 500
-            """, new { before = failedBefore ?? DateTimeOffset.FromUnixTimeMilliseconds(0), messageTypes }, cancellationToken))).ToList();
+              AND (last_failed_at < @before OR message_type IN {In(parameters, "type", messageTypes)}) LIMIT 500
+            """, parameters, cancellationToken))).ToList();
         return await ArchiveAsync(session, ids, now, cancellationToken);
     }
 
@@ -149,8 +150,10 @@ public sealed class FailedMessageStore(SqlStorage storage)
             """, new { before }, cancellationToken))).ToList();
         if (ids.Count == 0)
             return ids;
-        await session.Connection.ExecuteAsync(session.Command($"DELETE FROM {_attempts} WHERE message_id IN @ids", new { ids }, cancellationToken));
-        await session.Connection.ExecuteAsync(session.Command($"DELETE FROM {_messages} WHERE message_id IN @ids", new { ids }, cancellationToken));
+        var parameters = new DynamicParameters();
+        var list = In(parameters, "id", ids);
+        await session.Connection.ExecuteAsync(session.Command($"DELETE FROM {_attempts} WHERE message_id IN {list}", parameters, cancellationToken));
+        await session.Connection.ExecuteAsync(session.Command($"DELETE FROM {_messages} WHERE message_id IN {list}", parameters, cancellationToken));
         return ids;
     }
 
@@ -161,12 +164,23 @@ public sealed class FailedMessageStore(SqlStorage storage)
         foreach (var chunk in ids.Distinct().Chunk(200))
         {
             var parameters = new DynamicParameters(extra);
-            parameters.AddDynamicParams(new { ids = chunk, now });
+            parameters.Add("now", now);
             changed.AddRange(await session.Connection.QueryAsync<FailedMessageRecord>(session.Command($"""
-                UPDATE {_messages} SET {set}, version = version + 1 WHERE message_id IN @ids AND {when} RETURNING {Columns}
+                UPDATE {_messages} SET {set}, version = version + 1 WHERE message_id IN {In(parameters, "id", chunk)} AND {when} RETURNING {Columns}
                 """, parameters, cancellationToken)));
         }
 
         return changed;
+    }
+
+    // A list of parameters, one per value, the same on both engines ("(NULL)" matches nothing).
+    static string In<T>(DynamicParameters parameters, string name, IEnumerable<T> values)
+    {
+        var names = values.Select((value, i) =>
+        {
+            parameters.Add($"{name}{i}", value);
+            return $"@{name}{i}";
+        }).ToList();
+        return names.Count == 0 ? "(NULL)" : $"({string.Join(", ", names)})";
     }
 }
