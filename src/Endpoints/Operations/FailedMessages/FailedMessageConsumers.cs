@@ -47,10 +47,10 @@ public sealed class FailedMessageCommandsConsumer(SqlSession session, FailedMess
         var copy = new ErrorQueueCopy(edit.NewMessageId, original.InputQueue + "_error", headers.Concat(original.HeaderValues.Where(h => FailedMessageHeaders.IsFault(h.Key)))
             .ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetBytes(WithMessageId(edit.Body, edit.NewMessageId)), original.ContentType);
         var now = time.GetUtcNow();
-        var stored = await store.RecordAsync(session, Failure.From(copy, now) with { InputQueue = original.InputQueue, Endpoint = original.Endpoint }, now,
+        await store.RecordAsync(session, [Failure.From(copy, now) with { InputQueue = original.InputQueue, Endpoint = original.Endpoint }], now,
             context.CancellationToken);
         var requested = await store.RequestRetryAsync(session, [edit.NewMessageId], now, context.CancellationToken);
-        await PublishAsync(context, [resolved, .. requested.Count > 0 ? requested : stored is null ? [] : [stored]]);
+        await PublishAsync(context, [resolved, .. requested]);
         session.Committed += dispatcher.Wake;
     }
 

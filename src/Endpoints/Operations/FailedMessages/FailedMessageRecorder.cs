@@ -17,16 +17,12 @@ public sealed class FailedMessageRecorder(SqlSession session, BusOutbox outbox, 
         await session.BeginAsync(cancellationToken);
         try
         {
-            foreach (var copy in copies)
-            {
-                if (await store.RecordAsync(session, Failure.From(copy, now), now, cancellationToken) is not { } stored)
-                    continue;
-
-                var archived = settings.Archive.MessageTypes.Contains(stored.MessageType, StringComparer.Ordinal)
-                    ? (await store.ArchiveAsync(session, [stored.MessageId], now, cancellationToken)).SingleOrDefault()
-                    : null;
-                await outbox.Publish((archived ?? stored).Changed(settings.Retention), cancellationToken);
-            }
+            var stored = await store.RecordAsync(session, [.. copies.Select(copy => Failure.From(copy, now))], now, cancellationToken);
+            var archived = (await store.ArchiveAsync(session,
+                [.. stored.Where(m => settings.Archive.MessageTypes.Contains(m.MessageType, StringComparer.Ordinal)).Select(m => m.MessageId)], now,
+                cancellationToken)).ToDictionary(m => m.MessageId);
+            foreach (var message in stored)
+                await outbox.Publish(archived.GetValueOrDefault(message.MessageId, message).Changed(settings.Retention), cancellationToken);
 
             await session.CommitAsync(cancellationToken);
         }

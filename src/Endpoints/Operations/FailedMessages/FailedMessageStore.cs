@@ -56,30 +56,67 @@ public sealed class FailedMessageStore(SqlStorage storage)
             $"SELECT {Columns} FROM {_messages} WHERE message_id = @messageId", new { messageId }, cancellationToken));
 
     /// <summary>
-    /// Stores a failure: a new row, or the message's row failed once more (back to Unresolved, with the latest fault).
-    /// Null when this failure was stored before.
+    /// Stores failures: for each, a new row, or its message's row failed once more (back to Unresolved, with the latest
+    /// fault). Failures stored before are skipped; the rows stored or changed are returned.
     /// </summary>
-    public async Task<FailedMessageRecord?> RecordAsync(SqlSession session, Failure failure, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<List<FailedMessageRecord>> RecordAsync(SqlSession session, IReadOnlyList<Failure> failures, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        var added = await session.Connection.ExecuteAsync(session.Command($"""
-            INSERT INTO {_attempts} (message_id, fault_key, failed_at, recorded_at) VALUES (@MessageId, @FaultKey, @FailedAt, @now)
-            ON CONFLICT (message_id, fault_key) DO NOTHING
-            """, new { failure.MessageId, failure.FaultKey, failure.FailedAt, now }, cancellationToken));
-        if (added == 0)
-            return null;
+        var stored = new List<FailedMessageRecord>();
+        foreach (var chunk in failures.DistinctBy(f => (f.MessageId, f.FaultKey)).Chunk(200))
+        {
+            var parameters = new DynamicParameters(new { now });
+            var rows = chunk.Select((failure, i) =>
+            {
+                parameters.Add($"m{i}", failure.MessageId);
+                parameters.Add($"k{i}", failure.FaultKey);
+                parameters.Add($"f{i}", failure.FailedAt);
+                return $"(@m{i}, @k{i}, @f{i}, @now)";
+            });
+            var added = (await session.Connection.QueryAsync<AttemptKey>(session.Command($"""
+                INSERT INTO {_attempts} (message_id, fault_key, failed_at, recorded_at) VALUES {string.Join(", ", rows)}
+                ON CONFLICT (message_id, fault_key) DO NOTHING RETURNING message_id, fault_key
+                """, parameters, cancellationToken))).ToHashSet();
+            // One statement per round of new failures: a message failing twice in the chunk is counted in two rounds, as one
+            // statement may change a row only once.
+            var fresh = chunk.Where(f => added.Contains(new AttemptKey(f.MessageId, f.FaultKey))).ToList();
+            while (fresh.Count > 0)
+            {
+                var round = fresh.DistinctBy(f => f.MessageId).ToList();
+                fresh = [.. fresh.Except(round)];
+                stored.AddRange(await UpsertAsync(session, round, cancellationToken));
+            }
+        }
 
-        await session.Connection.ExecuteAsync(session.Command($"""
-            INSERT INTO {_messages} ({Columns})
-            VALUES (@MessageId, 1, '{FailedMessageStatus.Unresolved}', @MessageType, @Endpoint, @InputQueue, @Host, @ExceptionType, @ExceptionMessage,
-                    @StackTrace, @ExceptionGroup, @Headers, @Body, @ContentType, @FailedAt, @FailedAt, 1, NULL, NULL, NULL, NULL, NULL)
+        return stored;
+    }
+
+    async Task<IEnumerable<FailedMessageRecord>> UpsertAsync(SqlSession session, List<Failure> failures, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var rows = failures.Select((f, i) =>
+        {
+            foreach (var (name, value) in new (string, object?)[]
+            {
+                ("id", f.MessageId), ("type", f.MessageType), ("endpoint", f.Endpoint), ("queue", f.InputQueue), ("host", f.Host),
+                ("exception", f.ExceptionType), ("text", f.ExceptionMessage), ("stack", f.StackTrace), ("group", f.ExceptionGroup),
+                ("headers", f.Headers), ("body", f.Body), ("content", f.ContentType), ("at", f.FailedAt),
+            })
+                parameters.Add($"{name}{i}", value);
+            return $"(@id{i}, 1, '{FailedMessageStatus.Unresolved}', @type{i}, @endpoint{i}, @queue{i}, @host{i}, @exception{i}, @text{i}, @stack{i}, " +
+                $"@group{i}, @headers{i}, @body{i}, @content{i}, @at{i}, @at{i}, 1, NULL, NULL, NULL, NULL, NULL)";
+        });
+        return await session.Connection.QueryAsync<FailedMessageRecord>(session.Command($"""
+            INSERT INTO {_messages} ({Columns}) VALUES {string.Join(", ", rows)}
             ON CONFLICT (message_id) DO UPDATE SET
                 version = {_messages}.version + 1, status = '{FailedMessageStatus.Unresolved}', times_failed = {_messages}.times_failed + 1,
-                last_failed_at = CASE WHEN {_messages}.last_failed_at < @FailedAt THEN @FailedAt ELSE {_messages}.last_failed_at END,
-                first_failed_at = CASE WHEN {_messages}.first_failed_at > @FailedAt THEN @FailedAt ELSE {_messages}.first_failed_at END,
-                exception_type = @ExceptionType, exception_message = @ExceptionMessage, stack_trace = @StackTrace, exception_group = @ExceptionGroup,
-                host = @Host, headers = @Headers, body = @Body, retry_requested_at = NULL, resolved_at = NULL, archived_at = NULL
-            """, failure, cancellationToken));
-        return await FindAsync(session, failure.MessageId, cancellationToken);
+                last_failed_at = CASE WHEN {_messages}.last_failed_at < excluded.last_failed_at THEN excluded.last_failed_at ELSE {_messages}.last_failed_at END,
+                first_failed_at = CASE WHEN {_messages}.first_failed_at > excluded.first_failed_at THEN excluded.first_failed_at ELSE {_messages}.first_failed_at END,
+                exception_type = excluded.exception_type, exception_message = excluded.exception_message, stack_trace = excluded.stack_trace,
+                exception_group = excluded.exception_group, host = excluded.host, headers = excluded.headers, body = excluded.body,
+                retry_requested_at = NULL, resolved_at = NULL, archived_at = NULL
+            RETURNING {Columns}
+            """, parameters, cancellationToken));
     }
 
     /// <summary>Marks unresolved messages for a retry; the others (resolved, archived, on their way back) are left alone.</summary>
@@ -183,4 +220,6 @@ public sealed class FailedMessageStore(SqlStorage storage)
         }).ToList();
         return names.Count == 0 ? "(NULL)" : $"({string.Join(", ", names)})";
     }
+
+    sealed record AttemptKey(Guid MessageId, string FaultKey);
 }
