@@ -44,19 +44,23 @@ static class OperationsApi
             .WithSummary("Every operator action on failed messages, newest first: who, when, what and how many messages.").ProducesValidationProblem();
 
         act.MapPost("/failed-messages/{id:guid}/retry", RetryOneAsync).WithName("RetryFailedMessage")
-            .WithSummary("Sends one failed message back to its queue; 202. Progress shows in its status.").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Sends one failed message back to its queue; 202. Progress shows in its status.").ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         act.MapPost("/failed-messages/retry", RetryAsync).WithName("RetryFailedMessages")
             .WithSummary("Retries a selection (messageIds) or every unresolved message a filter selects (from, to, endpoint, messageType, q); 202 with the count.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         act.MapPost("/failed-messages/archive", ArchiveAsync).WithName("ArchiveFailedMessages")
             .WithSummary("Archives a selection or the unresolved messages a filter selects; they are deleted when their retention runs out.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         act.MapPost("/failed-messages/restore", RestoreAsync).WithName("RestoreFailedMessages")
-            .WithSummary("Restores archived messages (a selection or a filter) to unresolved.").ProducesValidationProblem();
+            .WithSummary("Restores archived messages (a selection or a filter) to unresolved.").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         act.MapPost("/groups/retry", RetryGroupAsync).WithName("RetryFailedMessageGroup")
-            .WithSummary("Retries every unresolved message of a group (by, key); 202 with the count.").ProducesValidationProblem();
+            .WithSummary("Retries every unresolved message of a group (by, key); 202 with the count.").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         act.MapPost("/groups/archive", ArchiveGroupAsync).WithName("ArchiveFailedMessageGroup")
-            .WithSummary("Archives every unresolved message of a group (by, key).").ProducesValidationProblem();
+            .WithSummary("Archives every unresolved message of a group (by, key).").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         act.MapPut("/groups/note", NoteAsync).WithName("NoteFailedMessageGroup")
             .WithSummary("Sets the operators' note of a group (by, key, note; an empty note clears it).").ProducesValidationProblem();
         api.MapPost("/operations/failed-messages/{id:guid}/edit-and-retry", EditAndRetryAsync).WithTags("Operations").WithName("EditAndRetryFailedMessage")
@@ -90,6 +94,9 @@ static class OperationsApi
         if (from is not null && to is not null && from >= to)
             errors["to"] = ["to is after from."];
         FieldRules.Text(errors, "q", q, 200, "A search text", required: false);
+        FieldRules.Text(errors, "endpoint", endpoint, 200, "An endpoint", required: false);
+        FieldRules.Text(errors, "messageType", messageType, 500, "A message type", required: false);
+        FieldRules.Text(errors, "groupKey", groupKey, 1000, "A group key", required: false);
         return errors.Count > 0 ? null : new FailedMessageFilter(known, from, to, Empty(endpoint), Empty(messageType), Empty(q), by, by is null ? null : groupKey);
     }
 
@@ -165,28 +172,31 @@ static class OperationsApi
     public static async Task<Results<Accepted<ActionAccepted>, ProblemHttpResult>> RetryOneAsync(Guid id, ClaimsPrincipal user, SqlSession session,
         BusOutbox outbox, OperationsReadModel operations, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await session.ReadAsync(() => operations.FindAsync(session, id, cancellationToken), cancellationToken) is null)
+        var found = await session.ReadAsync(() => operations.FindAsync(session, id, cancellationToken), cancellationToken);
+        if (found is null)
             return ApiProblems.NotFound("Failed message", id);
+        if (found.Message.Status != "Unresolved")
+            return ApiProblems.Conflict("Not retried", $"Failed message {id} is {found.Message.Status}: only unresolved messages are retried.");
         return await ActAsync("retry", id.ToString(), [id], user, session, outbox, operations, time, cancellationToken);
     }
 
-    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem>> RetryAsync(SelectionRequest request, ClaimsPrincipal user,
+    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem, ProblemHttpResult>> RetryAsync(SelectionRequest request, ClaimsPrincipal user,
         SqlSession session, BusOutbox outbox, OperationsReadModel operations, TimeProvider time, CancellationToken cancellationToken) =>
         SelectionAsync("retry", "Unresolved", request, user, session, outbox, operations, time, cancellationToken);
 
-    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem>> ArchiveAsync(SelectionRequest request, ClaimsPrincipal user,
+    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem, ProblemHttpResult>> ArchiveAsync(SelectionRequest request, ClaimsPrincipal user,
         SqlSession session, BusOutbox outbox, OperationsReadModel operations, TimeProvider time, CancellationToken cancellationToken) =>
         SelectionAsync("archive", "Unresolved", request, user, session, outbox, operations, time, cancellationToken);
 
-    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem>> RestoreAsync(SelectionRequest request, ClaimsPrincipal user,
+    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem, ProblemHttpResult>> RestoreAsync(SelectionRequest request, ClaimsPrincipal user,
         SqlSession session, BusOutbox outbox, OperationsReadModel operations, TimeProvider time, CancellationToken cancellationToken) =>
         SelectionAsync("restore", "Archived", request, user, session, outbox, operations, time, cancellationToken);
 
-    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem>> RetryGroupAsync(GroupRequest request, ClaimsPrincipal user,
+    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem, ProblemHttpResult>> RetryGroupAsync(GroupRequest request, ClaimsPrincipal user,
         SqlSession session, BusOutbox outbox, OperationsReadModel operations, TimeProvider time, CancellationToken cancellationToken) =>
         GroupActionAsync("retry", request, user, session, outbox, operations, time, cancellationToken);
 
-    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem>> ArchiveGroupAsync(GroupRequest request, ClaimsPrincipal user,
+    public static Task<Results<Accepted<ActionAccepted>, ValidationProblem, ProblemHttpResult>> ArchiveGroupAsync(GroupRequest request, ClaimsPrincipal user,
         SqlSession session, BusOutbox outbox, OperationsReadModel operations, TimeProvider time, CancellationToken cancellationToken) =>
         GroupActionAsync("archive", request, user, session, outbox, operations, time, cancellationToken);
 
@@ -199,7 +209,7 @@ static class OperationsApi
         return classifier;
     }
 
-    static async Task<Results<Accepted<ActionAccepted>, ValidationProblem>> GroupActionAsync(string action, GroupRequest request, ClaimsPrincipal user,
+    static async Task<Results<Accepted<ActionAccepted>, ValidationProblem, ProblemHttpResult>> GroupActionAsync(string action, GroupRequest request, ClaimsPrincipal user,
         SqlSession session, BusOutbox outbox, OperationsReadModel operations, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -208,10 +218,12 @@ static class OperationsApi
         var filter = new FailedMessageFilter(Status: "Unresolved", GroupBy: by, GroupKey: request.Key);
         var ids = await session.ReadAsync(() => operations.IdsAsync(session, filter, MaxMessagesPerAction, time.GetUtcNow(), cancellationToken),
             cancellationToken);
+        if (ids.Count == 0)
+            return ApiProblems.UnprocessableField("key", "Empty group", $"No unresolved failed message is in the {by} group '{request.Key}'.");
         return await ActAsync($"{action} group", $"{by}:{request.Key}", ids, user, session, outbox, operations, time, cancellationToken);
     }
 
-    static async Task<Results<Accepted<ActionAccepted>, ValidationProblem>> SelectionAsync(string action, string status, SelectionRequest request,
+    static async Task<Results<Accepted<ActionAccepted>, ValidationProblem, ProblemHttpResult>> SelectionAsync(string action, string status, SelectionRequest request,
         ClaimsPrincipal user, SqlSession session, BusOutbox outbox, OperationsReadModel operations, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -228,7 +240,11 @@ static class OperationsApi
         var ids = filter is not null
             ? await session.ReadAsync(() => operations.IdsAsync(session, filter, MaxMessagesPerAction, time.GetUtcNow(), cancellationToken),
                 cancellationToken)
-            : [.. request.MessageIds!.Distinct()];
+            : await session.ReadAsync(() => operations.InStatusAsync(session, [.. request.MessageIds!.Distinct()], status, cancellationToken),
+                cancellationToken);
+        if (ids.Count == 0)
+            return ApiProblems.UnprocessableField(filter is null ? "messageIds" : "filter", "Nothing to " + action,
+                $"No {status.ToLowerInvariant()} failed message is {(filter is null ? "among the messageIds" : "selected by the filter")}.");
         var target = filter is null ? "selection" : $"filter from={filter.From:O} to={filter.To:O} endpoint={filter.Endpoint} messageType={filter.MessageType} q={filter.Text}";
         return await ActAsync(action, target, ids, user, session, outbox, operations, time, cancellationToken);
     }
@@ -263,8 +279,10 @@ static class OperationsApi
     {
         var errors = new Dictionary<string, string[]>();
         var by = GroupBy(errors, request.By, request.Key);
-        if (request.Note is null || request.Note.Length > 2000)
+        if (request.Note is null)
             errors["note"] = ["A note of at most 2000 characters (empty clears it)."];
+        else if (request.Note.Length > 0)
+            FieldRules.Text(errors, "note", request.Note, 2000, "A note");
         if (by is null || errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
@@ -283,8 +301,15 @@ static class OperationsApi
         var errors = new Dictionary<string, string[]>();
         if (request.Body is not { Length: > 0 and <= MaxBodyLength })
             errors["body"] = [$"The edited body, 1 to {MaxBodyLength} characters."];
-        if (request.Headers?.Keys.FirstOrDefault(k => !FailedMessageHeaders.IsEditable(k) || k.Length is 0 or > 200) is { } locked)
+        else if (!IsStorable(request.Body))
+            errors["body"] = ["The edited body cannot contain NUL characters or half of a surrogate pair."];
+        if (request.Headers?.Keys.FirstOrDefault(k => !FailedMessageHeaders.IsEditable(k)) is { } locked)
             errors["headers"] = [$"The header '{locked}' cannot be edited: MassTransit routes and reads the message by it, or it is a fault header."];
+        foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
+        {
+            FieldRules.Text(errors, "headers", name, 200, "A header's name");
+            FieldRules.Text(errors, "headers", value, 4000, $"The header {name}'s value");
+        }
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
@@ -309,4 +334,21 @@ static class OperationsApi
         await session.CommitAsync(cancellationToken);
         return TypedResults.Accepted($"/api/operations/failed-messages/{newId}", new EditAccepted(requestId, newId));
     }
+
+    static bool IsStorable(string text)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal))
+            return false;
+        try
+        {
+            Strict.GetByteCount(text);
+            return true;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

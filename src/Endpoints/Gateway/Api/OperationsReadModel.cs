@@ -206,6 +206,23 @@ public sealed class OperationsReadModel(SqlStorage storage)
             $"SELECT message_id FROM {_messages} WHERE {where} ORDER BY last_failed_at, message_id LIMIT {limit}", parameters, cancellationToken))];
     }
 
+    /// <summary>Those of <paramref name="ids"/> whose messages are in <paramref name="status"/>.</summary>
+    public async Task<List<Guid>> InStatusAsync(SqlSession session, IReadOnlyList<Guid> ids, string status, CancellationToken cancellationToken)
+    {
+        var found = new List<Guid>();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var parameters = new DynamicParameters(new { status });
+            for (var i = 0; i < chunk.Length; i++)
+                parameters.Add($"id{i}", chunk[i]);
+            found.AddRange(await session.Connection.QueryAsync<Guid>(session.Command($"""
+                SELECT message_id FROM {_messages} WHERE status = @status AND message_id IN ({string.Join(", ", chunk.Select((_, i) => $"@id{i}"))})
+                """, parameters, cancellationToken)));
+        }
+
+        return found;
+    }
+
     public async Task<FailedMessageDetail?> FindAsync(SqlSession session, Guid messageId, CancellationToken cancellationToken)
     {
         var row = await session.Connection.QuerySingleOrDefaultAsync<FailedMessageRow>(session.Command(
