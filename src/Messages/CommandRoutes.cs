@@ -3,6 +3,7 @@ using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 using Orchestration.Messages.Maintenance;
 using Orchestration.Messages.Notifications;
+using Orchestration.Messages.Operations;
 
 namespace Orchestration.Messages;
 
@@ -30,6 +31,7 @@ public static class CommandRoutes
     public const string VendorWebhooks = "maintenance-vendor-webhooks";
     public const string VendorBills = "billing-vendor-bills";
     public const string Reconciliation = "billing-reconciliation";
+    public const string FailedMessages = "operations-failed-messages";
 
     public static readonly IReadOnlyDictionary<Type, string> Queues = new Dictionary<Type, string>
     {
@@ -73,5 +75,8 @@ public static class CommandRoutes
         [typeof(StartReconciliationRun)] = Reconciliation,
         [typeof(PageMaintenanceStaff)] = Notifications,
         [typeof(RequestWorkOrderFeedback)] = Notifications,
+        [typeof(RetryFailedMessages)] = FailedMessages,
+        [typeof(ArchiveFailedMessages)] = FailedMessages,
+        [typeof(EditAndRetryFailedMessage)] = FailedMessages,
     };
 }

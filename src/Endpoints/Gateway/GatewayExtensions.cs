@@ -86,6 +86,7 @@ public static class GatewayExtensions
         x.AddConsumer<WorkOrderProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddProviderDiscrepancies();
         x.AddRentProjections();
+        x.AddOperationsProjection();
         return x;
     }
 
@@ -133,6 +134,7 @@ public static class GatewayExtensions
         ReconciliationApi.Map(api);
         WorkOrdersApi.Map(api);
         DevicesApi.Map(api);
+        OperationsApi.Map(api);
         return endpoints;
     }
 }

@@ -5,6 +5,7 @@ using Orchestration.Endpoints.Gateway;
 using Orchestration.Endpoints.Leasing;
 using Orchestration.Endpoints.Maintenance;
 using Orchestration.Endpoints.Notifications;
+using Orchestration.Endpoints.Operations.FailedMessages;
 using Orchestration.Simulators.Hosting;
 
 namespace Orchestration.Endpoints.Standalone;
@@ -36,8 +37,10 @@ public static class StandaloneExtensions
             x.AddMaintenanceConsumers();
             x.AddNotifications();
             x.AddGatewayProjections();
+            x.AddFailedMessageConsumers();
         });
         services.AddGatewayApi(configuration);
+        services.AddFailedMessages(configuration);
 
         // After the migrations and the bus (registered above), so the demo rows land in tables that exist.
         services.AddHostedService<DemoData>();

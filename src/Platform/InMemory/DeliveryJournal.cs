@@ -58,6 +58,35 @@ public sealed class DeliveryJournal : IAsyncDisposable
         await using var connection = await _storage.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT sequence_number, queue, message_id, content_type, headers, body FROM {_table} WHERE parked = 0 ORDER BY sequence_number";
+        return await ReadCopiesAsync(command, cancellationToken);
+    }
+
+    /// <summary>The oldest copies parked in error queues (<c>*_error</c>), for the failed-message store to take over.</summary>
+    public async Task<List<JournaledCopy>> LoadParkedErrorsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync();
+        await using var connection = await _storage.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT sequence_number, queue, message_id, content_type, headers, body FROM {_table} WHERE parked = 1 AND queue LIKE '%\\_error' ESCAPE '\\' ORDER BY sequence_number LIMIT {limit}";
+        return await ReadCopiesAsync(command, cancellationToken);
+    }
+
+    /// <summary>Deletes parked copies once the failed-message store has committed them.</summary>
+    public async Task DeleteParkedAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken)
+    {
+        await using var connection = await _storage.OpenConnectionAsync(cancellationToken);
+        foreach (var chunk in sequences.Chunk(200))
+        {
+            await using var delete = connection.CreateCommand();
+            delete.CommandText = $"DELETE FROM {_table} WHERE parked = 1 AND sequence_number IN ({string.Join(", ", chunk.Select((_, n) => $"@s{n}"))})";
+            for (var n = 0; n < chunk.Length; n++)
+                delete.With($"@s{n}", chunk[n]);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    static async Task<List<JournaledCopy>> ReadCopiesAsync(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
+    {
         var copies = new List<JournaledCopy>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

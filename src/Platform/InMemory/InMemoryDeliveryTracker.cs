@@ -58,6 +58,19 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
         return copies.Count;
     }
 
+    /// <summary>
+    /// Sends a copy to a queue through the queue's exchange, journaled like any other send (a failed message retried by
+    /// the operators). False while the bus has not started.
+    /// </summary>
+    public async Task<bool> SendAsync(string queue, InMemoryTransportMessage message, CancellationToken cancellationToken)
+    {
+        if (_fabric is null || _context is null)
+            return false;
+
+        await _fabric.GetExchange(_context, queue).Deliver(new InMemoryDeliveryContext(message, cancellationToken));
+        return true;
+    }
+
     public void QueueDeclared(InMemoryTransportContext context, string name) => _context ??= context;
 
     public void QueueBindingCreated(InMemoryTransportContext context, string source, string destination)

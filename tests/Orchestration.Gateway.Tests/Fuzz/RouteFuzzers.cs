@@ -105,6 +105,27 @@ public sealed class RouteFuzzers(FuzzWorld world)
 
             ["POST /api/devices/"] = Send("POST", Gen.Const("/api/devices"),
                 JsonSerializer.Serialize(new { propertyId = w.PropertyId, unitId = w.UnitId, kind = "leak-sensor" }, JsonSerializerOptions.Web)),
+            ["GET /api/operations/failed-messages"] = Read(FuzzValues.Query("status", "from", "to", "endpoint", "messageType", "q", "groupBy", "groupKey",
+                "limit", "offset").Select(q => $"/api/operations/failed-messages{q}")),
+            ["GET /api/operations/failed-messages/export"] = Read(FuzzValues.Query("status", "from", "to", "q", "groupBy", "groupKey")
+                .Select(q => $"/api/operations/failed-messages/export{q}")),
+            ["GET /api/operations/failed-messages/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/operations/failed-messages/{id}")),
+            ["GET /api/operations/groups"] = Read(FuzzValues.Query("by").Select(q => $"/api/operations/groups{q}")),
+            ["GET /api/operations/audit"] = Read(FuzzValues.Query("limit", "offset").Select(q => $"/api/operations/audit{q}")),
+            ["POST /api/operations/failed-messages/{id:guid}/retry"] = Send("POST", FuzzValues.Id().Select(id => $"/api/operations/failed-messages/{id}/retry"), ""),
+            ["POST /api/operations/failed-messages/retry"] = Send("POST", Gen.Const("/api/operations/failed-messages/retry"),
+                """{"filter":{"from":"2026-12-01T00:00:00Z","to":"2026-12-02T00:00:00Z","endpoint":"billing","messageType":"Rent","q":"refused"}}"""),
+            ["POST /api/operations/failed-messages/archive"] = Send("POST", Gen.Const("/api/operations/failed-messages/archive"),
+                $$"""{"messageIds":["{{Guid.NewGuid()}}"]}"""),
+            ["POST /api/operations/failed-messages/restore"] = Send("POST", Gen.Const("/api/operations/failed-messages/restore"),
+                $$"""{"messageIds":["{{Guid.NewGuid()}}"]}"""),
+            ["POST /api/operations/groups/retry"] = Send("POST", Gen.Const("/api/operations/groups/retry"), """{"by":"exception","key":"0123456789abcdef"}"""),
+            ["POST /api/operations/groups/archive"] = Send("POST", Gen.Const("/api/operations/groups/archive"), """{"by":"queue","key":"billing-rent-payments"}"""),
+            ["PUT /api/operations/groups/note"] = Send("PUT", Gen.Const("/api/operations/groups/note"),
+                """{"by":"message-type","key":"Rent","note":"Payment gateway outage, retry after 14:00"}"""),
+            ["POST /api/operations/failed-messages/{id:guid}/edit-and-retry"] = Send("POST",
+                FuzzValues.Id().Select(id => $"/api/operations/failed-messages/{id}/edit-and-retry"),
+                """{"body":"{\"messageId\":\"00000000-0000-0000-0000-000000000001\",\"message\":{\"tenant\":\"Ada\"}}","headers":{"X-Note":"edited"}}"""),
         };
     }
 

@@ -107,7 +107,8 @@ public abstract class When_every_public_route_is_fuzzed(StaffApiHost host, ITest
     /// <summary>A fingerprint of the Gateway's own tables: row counts, and the newest change where a table records one.</summary>
     sealed class TableState(StaffApiHost host)
     {
-        static readonly string[] Counted = ["properties", "units", "leases", "lease_timeline", "tenants", "idempotency_keys", "users", "api_tokens", "webhook_receipts"];
+        static readonly string[] Counted = ["properties", "units", "leases", "lease_timeline", "tenants", "idempotency_keys", "users", "api_tokens", "webhook_receipts",
+            "operations_audit", "failed_message_group_note"];
         static readonly string[] Stamped = ["properties", "leases", "tenants"];
 
         // One statement, so the fingerprint costs one round trip per batch.
