@@ -13,12 +13,20 @@ public sealed class DistributedPlatform : IAsyncLifetime
 
     public DistributedRun Run => _run ?? throw new InvalidOperationException("The run has not started.");
 
+    /// <summary>The OTLP collector every process of the run exports its traces to.</summary>
+    public OtlpReceiver Collector { get; } = new();
+
     public async Task InitializeAsync()
     {
         _run = await DistributedRun.CreateAsync(withMailDev: true);
         try
         {
-            _run.Start();
+            _run.Start(new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Collector.Endpoint,
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
+            });
             await _run.WaitUntilReadyAsync(TimeSpan.FromMinutes(4));
         }
         catch
@@ -33,6 +41,7 @@ public sealed class DistributedPlatform : IAsyncLifetime
     {
         if (_run is not null)
             await _run.DisposeAsync();
+        await Collector.DisposeAsync();
     }
 
     /// <summary>The lease this run took to Active, with everything the API answered on the way.</summary>
