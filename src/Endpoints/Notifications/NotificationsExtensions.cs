@@ -24,6 +24,7 @@ public static class NotificationsExtensions
     public static IBusRegistrationConfigurator AddNotifications(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<SendTenantEmailConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+        x.AddConsumer<SendOperatorAlertConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
         return x;
     }
 
@@ -34,6 +35,7 @@ public static class NotificationsExtensions
         services.AddStore<NotificationsStore>(NotificationsMigrations.Deliveries, NotificationsMigrations.Acceptance);
         // It holds no transaction, and so no lock, while the provider answers.
         services.CallsThirdParties<SendTenantEmailConsumer>();
+        services.CallsThirdParties<SendOperatorAlertConsumer>();
 
         services.AddScoped<PickupEmailSender>();
         services.AddSingleton<SmtpEmailSender>();
@@ -51,7 +53,8 @@ public static class NotificationsExtensions
 
         // Failures of the command itself, or permanent refusals by the provider: no retry can help (NotificationsFailures.cs).
         services.AddUnrecoverable<MissingTemplateValueException>()
-            .AddUnrecoverable<EmailRejectedException>();
+            .AddUnrecoverable<EmailRejectedException>()
+            .AddUnrecoverable<InvalidRecipientException>();
 
         return services;
     }

@@ -1,6 +1,10 @@
-// Operations hosts the durable scheduler every endpoint's timeouts and delayed retries go through.
+// Operations hosts the durable scheduler every endpoint's timeouts and delayed retries go through, and watches the
+// endpoints: their heartbeats and custom checks, and the alerts they raise.
+using Orchestration.Endpoints.Operations.Monitoring;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddOrchestrationEndpoint(builder.Configuration, "operations", _ => { });
+builder.Services.AddOrchestrationEndpoint(builder.Configuration, "operations", x => x.AddOperationsMonitoringConsumers());
+builder.Services.AddOperationsMonitoring(builder.Configuration);
 
 var app = builder.Build();
 app.MapOrchestrationHealth();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orchestration.Platform.Heartbeats;
 using Orchestration.Platform.Observability;
 
 namespace Orchestration.Platform.Hosting;
@@ -13,7 +14,7 @@ public static class EndpointHosting
     /// <summary>
     /// Sets up an endpoint from configuration: its SQL storage and migrations, the inbox/outbox, the durable scheduler
     /// (hosted here when <c>Scheduler:Host</c> is true), and the bus on RabbitMQ or the in-memory transport with the
-    /// recoverability policy, and its telemetry. <paramref name="configure"/> adds the endpoint's consumers and sagas.
+    /// recoverability policy, its telemetry and its heartbeats. <paramref name="configure"/> adds the endpoint's consumers and sagas.
     /// </summary>
     public static IServiceCollection AddOrchestrationEndpoint(this IServiceCollection services, IConfiguration configuration,
         string endpointName, Action<IBusRegistrationConfigurator> configure)
@@ -27,7 +28,8 @@ public static class EndpointHosting
             .AddOrchestrationOutbox(configuration)
             .AddOrchestrationScheduler(configuration)
             .AddOrchestrationBus(configuration, configure)
-            .AddOrchestrationObservability(configuration, endpointName);
+            .AddOrchestrationObservability(configuration, endpointName)
+            .AddOrchestrationHeartbeats(configuration, endpointName);
     }
 
     /// <summary>

@@ -1,0 +1,30 @@
+using MassTransit;
+using Orchestration.Endpoints.Operations.Alerts;
+using Orchestration.Endpoints.Operations.Heartbeats;
+
+namespace Orchestration.Endpoints.Operations.Monitoring;
+
+/// <summary>
+/// Heartbeats, custom checks and alerts in Operations: <c>services.AddOperationsMonitoring(configuration)</c> and
+/// <c>x.AddOperationsMonitoringConsumers()</c> inside <c>AddOrchestrationEndpoint</c>.
+/// </summary>
+public static class OperationsMonitoringExtensions
+{
+    /// <summary>The heartbeat consumer on the <c>operations-heartbeats</c> queue.</summary>
+    public static IBusRegistrationConfigurator AddOperationsMonitoringConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<HeartbeatConsumer>().Endpoint(e => e.Name = "operations-heartbeats");
+        return x;
+    }
+
+    /// <summary>The stores and their tables, the lost-heartbeat monitor, and the alert channels from <c>Alerts</c>.</summary>
+    public static IServiceCollection AddOperationsMonitoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HeartbeatMonitorOptions>().Bind(configuration.GetSection(HeartbeatMonitorOptions.Section));
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
+        services.AddStore<EndpointInstanceStore>(HeartbeatMigrations.Instances);
+        services.AddStore<OperatorAlerts>(AlertMigrations.Alerts);
+        services.AddHostedService<HeartbeatMonitor>();
+        return services;
+    }
+}

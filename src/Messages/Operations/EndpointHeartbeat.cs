@@ -1,0 +1,44 @@
+namespace Orchestration.Messages.Operations;
+
+/// <summary>How a custom check came out.</summary>
+public enum CheckStatus
+{
+    Pass,
+    Fail,
+}
+
+/// <summary>One custom check as the instance ran it just before the heartbeat: storage, broker, a provider, parked rows, disk.</summary>
+public sealed record CustomCheckResult
+{
+    public required string Name { get; init; }
+    public required CheckStatus Status { get; init; }
+    public string? Detail { get; init; }
+}
+
+/// <summary>
+/// An endpoint instance is alive: published every <see cref="Interval"/> by every instance, with its custom checks and
+/// what its platform tables held. Operations records the instance and declares it lost when heartbeats stop.
+/// A heartbeat repeated or overtaken by a later one changes nothing.
+/// </summary>
+public sealed record EndpointHeartbeat
+{
+    public required string Endpoint { get; init; }
+    public required string Instance { get; init; }
+    public required string Host { get; init; }
+    public required DateTimeOffset SentAt { get; init; }
+    public required TimeSpan Interval { get; init; }
+
+    /// <summary>Autoscaled endpoints are tracked by how many instances beat, fixed fleets instance by instance.</summary>
+    public required bool Autoscaled { get; init; }
+
+    public required IReadOnlyList<CustomCheckResult> Checks { get; init; }
+
+    /// <summary>Messages committed and not yet sent to the broker.</summary>
+    public long OutboxBacklog { get; init; }
+
+    /// <summary>Outbox and scheduler rows parked after their delivery attempts ran out.</summary>
+    public long Parked { get; init; }
+
+    /// <summary>Scheduled messages still unsent well after their time.</summary>
+    public long ScheduledLate { get; init; }
+}
