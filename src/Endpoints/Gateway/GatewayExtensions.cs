@@ -62,6 +62,7 @@ public static class GatewayExtensions
             options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException);
         services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
         services.AddStore<WorkOrderReadModel>(WorkOrderReadModel.Tables);
+        services.AddOperationsHealth();
 
         services.AddSingleton<LeaseReadModel>();
         services.AddSingleton<LeaseFollowUp>();
@@ -83,6 +84,7 @@ public static class GatewayExtensions
         x.AddConsumer<WorkOrderProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddProviderDiscrepancies();
         x.AddRentProjections();
+        x.AddOperationsHealthProjection();
         return x;
     }
 
@@ -126,6 +128,7 @@ public static class GatewayExtensions
         DiscrepanciesApi.Map(api);
         RentApi.Map(api);
         WorkOrdersApi.Map(api);
+        OperationsHealthApi.Map(api);
         return endpoints;
     }
 }

@@ -42,3 +42,35 @@ public sealed record EndpointHeartbeat
     /// <summary>Scheduled messages still unsent well after their time.</summary>
     public long ScheduledLate { get; init; }
 }
+
+/// <summary>
+/// What Operations knows of an endpoint instance, published whenever that changes (a heartbeat recorded, the instance
+/// lost or muted), for read models such as the Gateway's. A report older than one already applied is stale.
+/// </summary>
+public sealed record EndpointInstanceReported
+{
+    public required string Endpoint { get; init; }
+    public required string Instance { get; init; }
+    public required string Host { get; init; }
+    public required bool Autoscaled { get; init; }
+    public required DateTimeOffset FirstSeen { get; init; }
+    public required DateTimeOffset LastHeartbeat { get; init; }
+    public DateTimeOffset? LostAt { get; init; }
+    public DateTimeOffset? MutedUntil { get; init; }
+    public required IReadOnlyList<CustomCheckResult> Checks { get; init; }
+    public required DateTimeOffset ReportedAt { get; init; }
+}
+
+/// <summary>
+/// Mutes an endpoint instance's alerts until <see cref="Until"/> (maintenance), or unmutes it when that is null. Sent to
+/// Operations' heartbeat queue (<see cref="HeartbeatQueue"/>); repeating it changes nothing more.
+/// </summary>
+public sealed record MuteEndpointInstance
+{
+    public const string HeartbeatQueue = "operations-heartbeats";
+
+    public required string Endpoint { get; init; }
+    public required string Instance { get; init; }
+    public DateTimeOffset? Until { get; init; }
+    public required string RequestedBy { get; init; }
+}

@@ -97,6 +97,15 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 tenantEmail = w.TenantEmail,
             }, JsonSerializerOptions.Web)),
             ["GET /api/work-orders/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/work-orders/{id}")),
+            ["* /metrics"] = Read(Gen.Const("/metrics")),
+            ["GET /api/operations/endpoints/"] = Read(Gen.Const("/api/operations/endpoints")),
+            ["POST /api/operations/endpoints/{endpoint}/{instance}/mute"] = Send("POST",
+                Gen.Select(Segment("gateway", "devices"), Segment("host:5080", "unknown"),
+                    (endpoint, instance) => $"/api/operations/endpoints/{endpoint}/{instance}/mute"),
+                JsonSerializer.Serialize(new { until = DateTimeOffset.UtcNow.AddHours(2) }, JsonSerializerOptions.Web)),
+            ["DELETE /api/operations/endpoints/{endpoint}/{instance}/mute"] = Send("DELETE",
+                Gen.Select(Segment("gateway", "devices"), Segment("host:5080", "unknown"),
+                    (endpoint, instance) => $"/api/operations/endpoints/{endpoint}/{instance}/mute"), ""),
         };
     }
 

@@ -24,6 +24,21 @@ public sealed class EndpointInstanceRow
     public IReadOnlyList<CustomCheckResult> CheckResults => JsonSerializer.Deserialize<List<CustomCheckResult>>(Checks, HeartbeatJson.Options) ?? [];
 
     public bool IsMuted(long now) => MutedUntil is { } until && until > now;
+
+    /// <summary>The row as the event read models are kept by.</summary>
+    public EndpointInstanceReported Report(DateTimeOffset now) => new()
+    {
+        Endpoint = Endpoint,
+        Instance = Instance,
+        Host = Host,
+        Autoscaled = Autoscaled,
+        FirstSeen = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeen),
+        LastHeartbeat = DateTimeOffset.FromUnixTimeMilliseconds(LastHeartbeat),
+        LostAt = LostAt is { } lost ? DateTimeOffset.FromUnixTimeMilliseconds(lost) : null,
+        MutedUntil = MutedUntil is { } muted ? DateTimeOffset.FromUnixTimeMilliseconds(muted) : null,
+        Checks = CheckResults,
+        ReportedAt = now,
+    };
 }
 
 static class HeartbeatJson
@@ -93,7 +108,8 @@ public sealed class EndpointInstanceStore(SqlStorage storage)
     }
 
     /// <summary>Mutes (or with null unmutes) an instance's alerts; false when no such instance is known.</summary>
-    public async Task<bool> MuteAsync(string endpoint, string instance, long? mutedUntil, CancellationToken cancellationToken) =>
-        await storage.ExecuteAsync($"UPDATE {_instances} SET muted_until = @until WHERE endpoint = @endpoint AND instance = @instance",
-            command => command.With("@until", mutedUntil).With("@endpoint", endpoint).With("@instance", instance), cancellationToken) == 1;
+    public async Task<bool> MuteAsync(SqlSession session, string endpoint, string instance, long? mutedUntil, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command(
+            $"UPDATE {_instances} SET muted_until = @mutedUntil WHERE endpoint = @endpoint AND instance = @instance",
+            new { mutedUntil, endpoint, instance }, cancellationToken)) == 1;
 }

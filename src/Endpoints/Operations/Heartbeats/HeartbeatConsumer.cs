@@ -20,6 +20,8 @@ public sealed class HeartbeatConsumer(SqlSession session, EndpointInstanceStore 
         var aliveBefore = heartbeat.Autoscaled ? await instances.CountAliveAsync(session, heartbeat.Endpoint, ct) : 0;
         if (await instances.RecordAsync(session, heartbeat, now, ct) == 0)
             return;
+        if (await instances.FindAsync(session, heartbeat.Endpoint, heartbeat.Instance, ct) is { } after)
+            await context.Publish(after.Report(clock.GetUtcNow()), ct);
         if (before?.IsMuted(now) == true)
             return;
 

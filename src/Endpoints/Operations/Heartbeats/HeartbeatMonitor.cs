@@ -43,6 +43,8 @@ public sealed class HeartbeatMonitor(IServiceScopeFactory scopes, IOptions<Heart
         {
             var lost = await instances.MarkLostAsync(session, (now - options.Value.LostAfter).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(),
                 cancellationToken);
+            foreach (var instance in lost)
+                await outbox.Publish(instance.Report(now), cancellationToken);
             foreach (var instance in lost.Where(i => !i.IsMuted(now.ToUnixTimeMilliseconds())))
             {
                 var name = $"{instance.Endpoint}/{instance.Instance}";

@@ -1,6 +1,7 @@
 using MassTransit;
 using Orchestration.Endpoints.Operations.Alerts;
 using Orchestration.Endpoints.Operations.Heartbeats;
+using Orchestration.Messages.Operations;
 
 namespace Orchestration.Endpoints.Operations.Monitoring;
 
@@ -10,10 +11,11 @@ namespace Orchestration.Endpoints.Operations.Monitoring;
 /// </summary>
 public static class OperationsMonitoringExtensions
 {
-    /// <summary>The heartbeat consumer on the <c>operations-heartbeats</c> queue.</summary>
+    /// <summary>The heartbeat and mute consumers on the <c>operations-heartbeats</c> queue.</summary>
     public static IBusRegistrationConfigurator AddOperationsMonitoringConsumers(this IBusRegistrationConfigurator x)
     {
-        x.AddConsumer<HeartbeatConsumer>().Endpoint(e => e.Name = "operations-heartbeats");
+        x.AddConsumer<HeartbeatConsumer>().Endpoint(e => e.Name = MuteEndpointInstance.HeartbeatQueue);
+        x.AddConsumer<MuteEndpointInstanceConsumer>().Endpoint(e => e.Name = MuteEndpointInstance.HeartbeatQueue);
         return x;
     }
 
