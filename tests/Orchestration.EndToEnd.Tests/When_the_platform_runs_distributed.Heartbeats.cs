@@ -36,11 +36,40 @@ public sealed partial class When_the_platform_runs_distributed
             return queue.TryGetProperty("consumers", out var consumers) && consumers.GetInt32() > 0;
         }, TimeSpan.FromSeconds(30), "the restarted devices endpoint consumes its commands again");
 
+        // Staff see the instance alive again, with its checks, through the Gateway.
+        var password = (await File.ReadAllTextAsync(platform.Run.AdminPasswordFile)).Trim();
+        using var staff = await StaffClient.SignInAsync(platform.Run.Url("gateway"), platform.Run.AdminEmail, password);
+        JsonElement? devices = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var endpoints = await staff.GetAsync("/api/operations/endpoints");
+            devices = endpoints?.EnumerateArray().Cast<JsonElement?>().FirstOrDefault(e => e!.Value.GetProperty("endpoint").GetString() == "devices");
+            return devices is { } found && found.GetProperty("alive").GetInt32() == 1 && found.GetProperty("lost").GetInt32() == 0;
+        }, TimeSpan.FromSeconds(30), "GET /api/operations/endpoints shows the devices instance alive");
+        var instance = devices!.Value.GetProperty("instances")[0];
+        instance.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString())
+            .ShouldContain("storage", $"the checks of {instance}");
+
         // One incident, one alert each way.
         var alerts = (await mailDev.EmailsToAsync(platform.OperatorEmail))
             .Select(e => e.GetProperty("subject").GetString() ?? "").Where(s => s.Contains("devices/", StringComparison.Ordinal)).ToList();
         alerts.Count(s => s.Contains("Heartbeat lost", StringComparison.Ordinal)).ShouldBe(1, string.Join(" | ", alerts));
         alerts.Count(s => s.Contains("Heartbeat restored", StringComparison.Ordinal)).ShouldBe(1, string.Join(" | ", alerts));
+    }
+
+    [Fact]
+    public async Task Should_keep_monitoring_samples_of_what_each_endpoint_handled_per_message_type()
+    {
+        await platform.ActiveLeaseAsync();
+
+        // The lease passed through Leasing's saga and Notifications' emails; their heartbeats carry what they handled.
+        foreach (var (endpoint, messageType) in new[] { ("leasing", "SubmitLeaseApplication"), ("notifications", "SendTenantEmail") })
+        {
+            await Eventually.HoldsAsync(async () => await platform.Run.CountAsync($"""
+                SELECT COALESCE(SUM(handled), 0) FROM operations.monitoring_samples
+                WHERE endpoint = '{endpoint}' AND message_type = '{messageType}' AND critical_ms_max >= processing_ms_total / GREATEST(handled, 1)
+                """) >= 1, TimeSpan.FromSeconds(20), $"Operations has samples of {endpoint} handling {messageType}");
+        }
     }
 
     async Task<JsonElement> WaitForAlertAsync(MailDev mailDev, string subject, TimeSpan timeout)

@@ -41,6 +41,9 @@ public sealed record EndpointHeartbeat
 
     /// <summary>Scheduled messages still unsent well after their time.</summary>
     public long ScheduledLate { get; init; }
+
+    /// <summary>What the instance handled since its previous heartbeat, per message type: the monitoring samples.</summary>
+    public IReadOnlyList<MessageTypeMetrics> Metrics { get; init; } = [];
 }
 
 /// <summary>
@@ -73,4 +76,19 @@ public sealed record MuteEndpointInstance
     public required string Instance { get; init; }
     public DateTimeOffset? Until { get; init; }
     public required string RequestedBy { get; init; }
+}
+
+/// <summary>
+/// What one endpoint instance handled of one message type since its previous heartbeat: how many, how many failed
+/// (an attempt that threw) and how many were retries, the processing time, and the critical time (sent → handled).
+/// </summary>
+public sealed record MessageTypeMetrics
+{
+    public required string MessageType { get; init; }
+    public required long Handled { get; init; }
+    public required long Failed { get; init; }
+    public required long Retries { get; init; }
+    public required double ProcessingMsTotal { get; init; }
+    public required double CriticalMsTotal { get; init; }
+    public required double CriticalMsMax { get; init; }
 }

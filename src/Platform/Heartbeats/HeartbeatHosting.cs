@@ -1,3 +1,4 @@
+using MassTransit;
 using Orchestration.Platform.Observability;
 
 namespace Orchestration.Platform.Heartbeats;
@@ -8,8 +9,8 @@ public sealed record EndpointIdentity(string Endpoint, string Instance);
 public static class HeartbeatHosting
 {
     /// <summary>
-    /// A heartbeat every <c>Heartbeats:Interval</c> (10 s) with the endpoint's custom checks, and the disk check among
-    /// them. <c>Heartbeats:Enabled=false</c> sends none (the health checks stay).
+    /// A heartbeat every <c>Heartbeats:Interval</c> (10 s) with the endpoint's custom checks, the disk check among them,
+    /// and what its consumers handled since the previous one, per message type. <c>Heartbeats:Enabled=false</c> sends none (the health checks stay).
     /// </summary>
     public static IServiceCollection AddOrchestrationHeartbeats(this IServiceCollection services, IConfiguration configuration,
         string endpointName)
@@ -17,6 +18,8 @@ public static class HeartbeatHosting
         services.AddOptions<HeartbeatOptions>().Bind(configuration.GetSection(HeartbeatOptions.Section));
         services.AddSingleton(new EndpointIdentity(endpointName, EndpointInstance.From(configuration)));
         services.AddHealthChecks().AddCheck<DiskSpaceHealthCheck>("disk");
+        services.AddSingleton<MessageMetricsObserver>();
+        services.AddConsumeObserver(sp => sp.GetRequiredService<MessageMetricsObserver>());
         if (configuration.GetSection(HeartbeatOptions.Section).GetValue("Enabled", true))
             services.AddHostedService<HeartbeatSender>();
         return services;

@@ -11,7 +11,7 @@ namespace Orchestration.Platform.Heartbeats;
 /// registers (storage, parked deliveries, the bus, disk, and whatever providers the endpoint checks). Straight to the
 /// bus, not through the outbox: a heartbeat that cannot reach the broker is exactly the news Operations must notice.
 /// </summary>
-sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges gauges, TimeProvider clock,
+sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges gauges, MessageMetricsObserver metrics, TimeProvider clock,
     IOptions<HeartbeatOptions> options, EndpointIdentity identity, ILogger<HeartbeatSender> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -54,6 +54,7 @@ sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges
             OutboxBacklog = snapshot.OutboxBacklog,
             Parked = snapshot.Parked,
             ScheduledLate = snapshot.ScheduledLate,
+            Metrics = metrics.Drain(),
         };
     }
 }

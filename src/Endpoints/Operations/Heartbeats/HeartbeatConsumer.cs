@@ -1,14 +1,16 @@
 using MassTransit;
 using Orchestration.Endpoints.Operations.Alerts;
+using Orchestration.Endpoints.Operations.Monitoring;
 using Orchestration.Messages.Operations;
 
 namespace Orchestration.Endpoints.Operations.Heartbeats;
 
 /// <summary>
-/// Records an instance's heartbeat; an instance that was lost is restored by it, and a custom check that changed
+/// Records an instance's heartbeat and its monitoring samples; an instance that was lost is restored by it, and a custom check that changed
 /// between two heartbeats raises its alert. A repeated or late heartbeat records nothing and raises nothing.
 /// </summary>
-public sealed class HeartbeatConsumer(SqlSession session, EndpointInstanceStore instances, OperatorAlerts alerts, TimeProvider clock)
+public sealed class HeartbeatConsumer(SqlSession session, EndpointInstanceStore instances, MonitoringStore monitoring, OperatorAlerts alerts,
+    TimeProvider clock)
     : IConsumer<EndpointHeartbeat>
 {
     public async Task Consume(ConsumeContext<EndpointHeartbeat> context)
@@ -20,6 +22,7 @@ public sealed class HeartbeatConsumer(SqlSession session, EndpointInstanceStore 
         var aliveBefore = heartbeat.Autoscaled ? await instances.CountAliveAsync(session, heartbeat.Endpoint, ct) : 0;
         if (await instances.RecordAsync(session, heartbeat, now, ct) == 0)
             return;
+        await monitoring.RecordAsync(session, heartbeat, ct);
         if (await instances.FindAsync(session, heartbeat.Endpoint, heartbeat.Instance, ct) is { } after)
             await context.Publish(after.Report(clock.GetUtcNow()), ct);
         if (before?.IsMuted(now) == true)

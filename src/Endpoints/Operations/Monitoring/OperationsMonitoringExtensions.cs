@@ -26,6 +26,9 @@ public static class OperationsMonitoringExtensions
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
         services.AddStore<EndpointInstanceStore>(HeartbeatMigrations.Instances);
         services.AddStore<OperatorAlerts>(AlertMigrations.Alerts);
+        services.AddOptions<MonitoringOptions>().Bind(configuration.GetSection(MonitoringOptions.Section));
+        services.AddStore<MonitoringStore>(MonitoringStore.Samples);
+        services.AddHostedService<MonitoringCleanup>();
         services.AddHostedService<HeartbeatMonitor>();
         return services;
     }
