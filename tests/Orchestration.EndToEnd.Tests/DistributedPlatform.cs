@@ -13,12 +13,33 @@ public sealed class DistributedPlatform : IAsyncLifetime
 
     public DistributedRun Run => _run ?? throw new InvalidOperationException("The run has not started.");
 
+    /// <summary>The OTLP collector every process of the run exports its traces to.</summary>
+    public OtlpReceiver Collector { get; } = new();
+
+    /// <summary>Endpoint processes a test killed and started again itself.</summary>
+    public EndpointRestarts Restarts { get; } = new();
+
+    /// <summary>Who Operations emails its alerts to.</summary>
+    public string OperatorEmail => "operators@e2e.example.com";
+
     public async Task InitializeAsync()
     {
         _run = await DistributedRun.CreateAsync(withMailDev: true);
         try
         {
-            _run.Start();
+            _run.Start(new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Collector.Endpoint,
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
+                // Heartbeats and their loss at a fifth of the production pace, so a lost endpoint is noticed in seconds.
+                ["Heartbeats__Interval"] = "00:00:02",
+                ["Operations__Heartbeats__LostAfter"] = "00:00:08",
+                ["Operations__Heartbeats__CheckEvery"] = "00:00:01",
+                ["Alerts__EmailRecipients__0"] = OperatorEmail,
+                // The vendor simulator's default port may be taken by another run on this machine.
+                ["ORCHESTRATION_VENDORS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            });
             await _run.WaitUntilReadyAsync(TimeSpan.FromMinutes(4));
         }
         catch
@@ -31,8 +52,10 @@ public sealed class DistributedPlatform : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Restarts.DisposeAsync();
         if (_run is not null)
             await _run.DisposeAsync();
+        await Collector.DisposeAsync();
     }
 
     /// <summary>The lease this run took to Active, with everything the API answered on the way.</summary>

@@ -9,7 +9,7 @@ namespace Orchestration.EndToEnd.Tests;
 /// each a process of its own on RabbitMQ and PostgreSQL, the third parties simulated over HTTP, and spoken to over
 /// HTTP only.
 /// </summary>
-public sealed class When_the_platform_runs_distributed(DistributedPlatform platform) : IClassFixture<DistributedPlatform>
+public sealed partial class When_the_platform_runs_distributed(DistributedPlatform platform) : IClassFixture<DistributedPlatform>
 {
     /// <summary>The emails a lease that goes straight to Active sends its applicant, one per step.</summary>
     static readonly TenantEmail[] StepEmails = [TenantEmail.SigningLink, TenantEmail.LeaseCountersigned, TenantEmail.MoveInFundsReceived, TenantEmail.Welcome];

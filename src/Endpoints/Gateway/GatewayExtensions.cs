@@ -64,6 +64,7 @@ public static class GatewayExtensions
             options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException);
         services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
         services.AddStore<WorkOrderReadModel>(WorkOrderReadModel.Tables);
+        services.AddOperationsHealth();
 
         services.AddSingleton<LeaseReadModel>();
         services.AddSingleton<LeaseFollowUp>();
@@ -87,6 +88,7 @@ public static class GatewayExtensions
         x.AddProviderDiscrepancies();
         x.AddRentProjections();
         x.AddOperationsProjection();
+        x.AddOperationsHealthProjection();
         return x;
     }
 
@@ -135,6 +137,7 @@ public static class GatewayExtensions
         WorkOrdersApi.Map(api);
         DevicesApi.Map(api);
         OperationsApi.Map(api);
+        OperationsHealthApi.Map(api);
         return endpoints;
     }
 }

@@ -30,6 +30,7 @@ public static class NotificationsExtensions
         x.AddConsumer<SendTenantEmailConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
         x.AddConsumer<PageMaintenanceStaffConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
         x.AddConsumer<RequestWorkOrderFeedbackConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+        x.AddConsumer<SendOperatorAlertConsumer>().Endpoint(e => e.Name = CommandRoutes.Notifications);
         return x;
     }
 
@@ -43,7 +44,8 @@ public static class NotificationsExtensions
         // They hold no transaction, and so no lock, while the provider answers.
         services.CallsThirdParties<SendTenantEmailConsumer>()
             .CallsThirdParties<PageMaintenanceStaffConsumer>()
-            .CallsThirdParties<RequestWorkOrderFeedbackConsumer>();
+            .CallsThirdParties<RequestWorkOrderFeedbackConsumer>()
+            .CallsThirdParties<SendOperatorAlertConsumer>();
 
         services.AddScoped<PickupEmailSender>();
         services.AddSingleton<SmtpEmailSender>();
@@ -61,7 +63,8 @@ public static class NotificationsExtensions
 
         // Failures of the command itself, or permanent refusals by the provider: no retry can help (NotificationsFailures.cs).
         services.AddUnrecoverable<MissingTemplateValueException>()
-            .AddUnrecoverable<EmailRejectedException>();
+            .AddUnrecoverable<EmailRejectedException>()
+            .AddUnrecoverable<InvalidRecipientException>();
 
         return services;
     }

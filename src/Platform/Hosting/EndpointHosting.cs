@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orchestration.Platform.Heartbeats;
+using Orchestration.Platform.Observability;
 
 namespace Orchestration.Platform.Hosting;
 
@@ -12,7 +14,7 @@ public static class EndpointHosting
     /// <summary>
     /// Sets up an endpoint from configuration: its SQL storage and migrations, the inbox/outbox, the durable scheduler
     /// (hosted here when <c>Scheduler:Host</c> is true), and the bus on RabbitMQ or the in-memory transport with the
-    /// recoverability policy. <paramref name="configure"/> adds the endpoint's consumers and sagas.
+    /// recoverability policy, its telemetry and its heartbeats. <paramref name="configure"/> adds the endpoint's consumers and sagas.
     /// </summary>
     public static IServiceCollection AddOrchestrationEndpoint(this IServiceCollection services, IConfiguration configuration,
         string endpointName, Action<IBusRegistrationConfigurator> configure)
@@ -25,13 +27,15 @@ public static class EndpointHosting
             .AddOrchestrationStorage(configuration, endpointName)
             .AddOrchestrationOutbox(configuration)
             .AddOrchestrationScheduler(configuration)
-            .AddOrchestrationBus(configuration, configure);
+            .AddOrchestrationBus(configuration, configure)
+            .AddOrchestrationObservability(configuration, endpointName)
+            .AddOrchestrationHeartbeats(configuration, endpointName);
     }
 
     /// <summary>
     /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> when the bus and the database are usable;
     /// <c>/health/delivery</c> is Degraded (still 200) while stored messages are parked, with their counts as JSON. All three
-    /// are open to anyone, also where a fallback authorization policy closes every other route.
+    /// are open to anyone, also where a fallback authorization policy closes every other route, and so is <c>/metrics</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapOrchestrationHealth(this IEndpointRouteBuilder endpoints)
     {
@@ -47,6 +51,7 @@ public static class EndpointHosting
                     e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
             }),
         }).AllowAnonymous();
+        endpoints.MapOrchestrationMetrics();
         return endpoints;
     }
 }

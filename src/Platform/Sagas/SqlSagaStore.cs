@@ -8,9 +8,12 @@ using MassTransit;
 namespace Orchestration.Platform.Sagas;
 
 /// <summary>A stale update: another transaction changed the saga first. The retry policy runs the message again.</summary>
-public sealed class SagaConcurrencyException(Type sagaType, Guid correlationId, int expectedVersion)
-    : ConcurrencyException($"Saga {sagaType.Name} {correlationId} was changed by another transaction (expected version {expectedVersion}).", sagaType,
-        correlationId);
+public sealed class SagaConcurrencyException : ConcurrencyException
+{
+    public SagaConcurrencyException(Type sagaType, Guid correlationId, int expectedVersion)
+        : base($"Saga {sagaType.Name} {correlationId} was changed by another transaction (expected version {expectedVersion}).", sagaType, correlationId) =>
+        Observability.PlatformMeter.SagaConcurrencyConflict(sagaType);
+}
 
 /// <summary>
 /// One table per saga type: correlation id, current state, the instance as JSON, a version for optimistic

@@ -126,6 +126,15 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["POST /api/operations/failed-messages/{id:guid}/edit-and-retry"] = Send("POST",
                 FuzzValues.Id().Select(id => $"/api/operations/failed-messages/{id}/edit-and-retry"),
                 """{"body":"{\"messageId\":\"00000000-0000-0000-0000-000000000001\",\"message\":{\"tenant\":\"Ada\"}}","headers":{"X-Note":"edited"}}"""),
+            ["* /metrics"] = Read(Gen.Const("/metrics")),
+            ["GET /api/operations/endpoints/"] = Read(Gen.Const("/api/operations/endpoints")),
+            ["POST /api/operations/endpoints/{endpoint}/{instance}/mute"] = Send("POST",
+                Gen.Select(Segment("gateway", "devices"), Segment("host:5080", "unknown"),
+                    (endpoint, instance) => $"/api/operations/endpoints/{endpoint}/{instance}/mute"),
+                JsonSerializer.Serialize(new { until = DateTimeOffset.UtcNow.AddHours(2) }, JsonSerializerOptions.Web)),
+            ["DELETE /api/operations/endpoints/{endpoint}/{instance}/mute"] = Send("DELETE",
+                Gen.Select(Segment("gateway", "devices"), Segment("host:5080", "unknown"),
+                    (endpoint, instance) => $"/api/operations/endpoints/{endpoint}/{instance}/mute"), ""),
         };
     }
 

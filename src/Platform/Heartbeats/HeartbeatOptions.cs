@@ -1,0 +1,20 @@
+namespace Orchestration.Platform.Heartbeats;
+
+public sealed class HeartbeatOptions
+{
+    public const string Section = "Heartbeats";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the instance says it is alive. A heartbeat not consumed within four intervals expires.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// True for an endpoint whose instances come and go with load: Operations then watches how many beat, not which.
+    /// False (a fixed fleet): every instance that ever beat is expected to keep beating.
+    /// </summary>
+    public bool Autoscaled { get; set; }
+
+    /// <summary>The disk check fails below this much free space where the process runs.</summary>
+    public long MinimumFreeDiskMegabytes { get; set; } = 512;
+}

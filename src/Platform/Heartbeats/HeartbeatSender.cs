@@ -1,0 +1,60 @@
+using MassTransit;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Orchestration.Messages.Operations;
+using Orchestration.Platform.Observability;
+
+namespace Orchestration.Platform.Heartbeats;
+
+/// <summary>
+/// Publishes <see cref="EndpointHeartbeat"/> every interval with the endpoint's custom checks: every health check it
+/// registers (storage, parked deliveries, the bus, disk, and whatever providers the endpoint checks). Straight to the
+/// bus, not through the outbox: a heartbeat that cannot reach the broker is exactly the news Operations must notice.
+/// </summary>
+sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges gauges, MessageMetricsObserver metrics, TimeProvider clock,
+    IOptions<HeartbeatOptions> options, EndpointIdentity identity, ILogger<HeartbeatSender> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.Interval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var heartbeat = await BeatAsync(stoppingToken);
+                await bus.Publish(heartbeat, context => context.TimeToLive = interval * 4, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Could not publish the heartbeat");
+            }
+
+            await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    async Task<EndpointHeartbeat> BeatAsync(CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(cancellationToken);
+        var snapshot = gauges.Current;
+        return new EndpointHeartbeat
+        {
+            Endpoint = identity.Endpoint,
+            Instance = identity.Instance,
+            Host = Environment.MachineName,
+            SentAt = clock.GetUtcNow(),
+            Interval = options.Value.Interval,
+            Autoscaled = options.Value.Autoscaled,
+            Checks = report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new CustomCheckResult
+            {
+                Name = e.Key,
+                Status = e.Value.Status == HealthStatus.Healthy ? CheckStatus.Pass : CheckStatus.Fail,
+                Detail = e.Value.Description ?? e.Value.Exception?.Message,
+            }).ToList(),
+            OutboxBacklog = snapshot.OutboxBacklog,
+            Parked = snapshot.Parked,
+            ScheduledLate = snapshot.ScheduledLate,
+            Metrics = metrics.Drain(),
+        };
+    }
+}
