@@ -13,7 +13,7 @@ public static class ReconciliationExtensions
     /// <summary>
     /// The projection of <c>ProviderEventDiscrepancyRecorded</c> into <c>provider_discrepancies</c>, its table and its
     /// counter, which <see cref="DiscrepanciesApi"/> reads; and of Billing's reconciliation reports into
-    /// <c>reconciliation_runs</c>, which <c>ReconciliationApi</c> reads.
+    /// <c>reconciliation_run_view</c>, which <c>ReconciliationApi</c> reads.
     /// </summary>
     public static IBusRegistrationConfigurator AddProviderDiscrepancies(this IBusRegistrationConfigurator x)
     {

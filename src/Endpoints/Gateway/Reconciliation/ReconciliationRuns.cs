@@ -11,14 +11,14 @@ public sealed record ReconciliationRunRecord(
     int? DiscrepancyCount, IReadOnlyList<ReconciliationDiscrepancy> Discrepancies);
 
 /// <summary>
-/// <c>reconciliation_runs</c>: the runs staff asked for (a row written with the request) and the reports Billing
+/// <c>reconciliation_run_view</c>: the runs staff asked for (a row written with the request) and the reports Billing
 /// announced (<see cref="ReconciliationRunFinished"/>, scheduled runs included), one row per run. The differences are
 /// kept as the JSON array of the report. Times are Unix milliseconds (UTC).
 /// </summary>
 public sealed class ReconciliationRunStore(SqlStorage storage)
 {
     public static readonly SchemaMigration Tables = new("gateway_reconciliation_0002_runs", s => $"""
-        CREATE TABLE {s.Table("reconciliation_runs")} (
+        CREATE TABLE {s.Table("reconciliation_run_view")} (
             run_id {s.Dialect.UuidType} PRIMARY KEY,
             range_from bigint NOT NULL,
             range_to bigint NOT NULL,
@@ -31,7 +31,7 @@ public sealed class ReconciliationRunStore(SqlStorage storage)
         );
         """);
 
-    readonly string _runs = storage.Table("reconciliation_runs");
+    readonly string _runs = storage.Table("reconciliation_run_view");
 
     public Task RequestedAsync(SqlSession session, StartReconciliationRun run, CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command(
