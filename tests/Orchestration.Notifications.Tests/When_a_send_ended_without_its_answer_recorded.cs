@@ -18,12 +18,7 @@ public sealed class When_a_send_ended_without_its_answer_recorded : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        var options = new SimulatorOptions();
-        options.Payments.Enabled = false;
-        options.ESignature.Enabled = false;
-        options.Screening.Enabled = false;
-        options.Mail.Url = "http://127.0.0.1:0";
-        _simulators = await SimulatorHost.StartAsync(options, CancellationToken.None);
+        _simulators = await MailSimulator.StartAsync();
         _controls = new HttpClient { BaseAddress = _simulators.Mail };
         _host = await NotificationsHost.StartAsync(Settings());
     }

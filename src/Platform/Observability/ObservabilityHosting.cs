@@ -24,6 +24,8 @@ public static class ObservabilityHosting
     {
         var section = configuration.GetSection(ObservabilityOptions.Section);
         services.AddOptions<ObservabilityOptions>().Bind(section);
+        // A web host has the meter factory already; a host built from a bare service collection does not.
+        services.AddMetrics();
         services.AddSingleton<PlatformGauges>();
         services.AddHostedService(sp => sp.GetRequiredService<PlatformGauges>());
 

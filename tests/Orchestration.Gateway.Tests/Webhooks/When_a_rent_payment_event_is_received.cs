@@ -77,7 +77,7 @@ public sealed class When_a_rent_payment_event_is_received
     }
 
     [Fact]
-    public async Task Should_refuse_a_dispute_without_its_payment_intent_with_400()
+    public async Task Should_keep_a_dispute_without_a_payment_intent_as_unmatched_and_answer_200()
     {
         await using var gateway = await GatewayHost.StartAsync();
 
@@ -86,8 +86,12 @@ public sealed class When_a_rent_payment_event_is_received
             id = "dp_2", @object = "dispute", amount = 185000, charge = "ch_1", currency = "usd", status = "needs_response",
         }));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await response.Content.ReadAsStringAsync()).ShouldContain("data.object.payment_intent");
-        (await gateway.ReceiptCountAsync("payments")).ShouldBe(0);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var discrepancy = (await gateway.Published.SettledAsync<ProviderEventDiscrepancyRecorded>()).ShouldHaveSingleItem();
+        discrepancy.Kind.ShouldBe(DiscrepancyKinds.Unmatched);
+        discrepancy.Reason.ShouldContain("data.object.payment_intent");
+        discrepancy.ProviderReference.ShouldBe("dp_2");
+        (await gateway.ReceiptCountAsync("payments")).ShouldBe(1);
+        gateway.Published.Received.ShouldNotContain(message => message is PaymentDisputeReported);
     }
 }

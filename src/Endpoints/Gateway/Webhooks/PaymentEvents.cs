@@ -1,5 +1,6 @@
 using System.Text;
 using Orchestration.Messages.Billing;
+using Orchestration.Messages.Reconciliation;
 
 namespace Orchestration.Endpoints.Gateway.Webhooks;
 
@@ -78,17 +79,31 @@ public static class PaymentEvents
         var stripeEvent = Stripe.EventUtility.ParseEvent(StrictUtf8.GetString(body), throwOnApiVersionMismatch: false);
         var eventId = Required(stripeEvent.Id, "id");
         var type = Required(stripeEvent.Type, "type");
-        object? message = type switch
+        switch (type)
         {
-            "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.processing" =>
-                IntentEvent(eventId, type, Object<Stripe.PaymentIntent>(stripeEvent, "payment_intent"), OccurredAt(stripeEvent, now)),
-            "charge.refunded" => Refunded(eventId, type, Object<Stripe.Charge>(stripeEvent, "charge"), OccurredAt(stripeEvent, now)),
-            "charge.dispute.created" or "charge.dispute.closed" =>
-                Disputed(eventId, type, Object<Stripe.Dispute>(stripeEvent, "dispute"), OccurredAt(stripeEvent, now)),
-            _ => null,
-        };
-        return new WebhookEvent(eventId, type, message);
+            case "payment_intent.succeeded" or "payment_intent.payment_failed" or "payment_intent.processing":
+                return new WebhookEvent(eventId, type,
+                    IntentEvent(eventId, type, Object<Stripe.PaymentIntent>(stripeEvent, "payment_intent"), OccurredAt(stripeEvent, now)));
+            case "charge.refunded":
+                var charge = Object<Stripe.Charge>(stripeEvent, "charge");
+                return charge.PaymentIntentId is { Length: > 0 }
+                    ? new WebhookEvent(eventId, type, Refunded(eventId, type, charge, OccurredAt(stripeEvent, now)))
+                    : WithoutIntent(eventId, type, charge.Id, OccurredAt(stripeEvent, now), now);
+            case "charge.dispute.created" or "charge.dispute.closed":
+                var dispute = Object<Stripe.Dispute>(stripeEvent, "dispute");
+                return dispute.PaymentIntentId is { Length: > 0 }
+                    ? new WebhookEvent(eventId, type, Disputed(eventId, type, dispute, OccurredAt(stripeEvent, now)))
+                    : WithoutIntent(eventId, type, dispute.Id, OccurredAt(stripeEvent, now), now);
+            default:
+                return new WebhookEvent(eventId, type, null);
+        }
     }
+
+    // A refund or dispute of a charge no payment intent made (Stripe's older Charges API): nothing the platform asked for,
+    // so it is kept and reported for reconciliation, not refused (Stripe would retry it for days).
+    static WebhookEvent WithoutIntent(string eventId, string type, string? objectId, DateTimeOffset occurredAt, DateTimeOffset now) =>
+        WebhookJson.Unmatched(DiscrepancyProviders.Payments, eventId, type, null, "data.object.payment_intent",
+            objectId is null ? null : WebhookJson.CheckIdentifier(objectId, "data.object.id"), occurredAt, now);
 
     static T Object<T>(Stripe.Event stripeEvent, string kind)
         where T : class =>
