@@ -31,9 +31,18 @@ public static class ObservabilityHosting
 
         var otlpEndpoint = section["Otlp:Endpoint"] is { Length: > 0 } configured ? configured : configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var protocol = section["Otlp:Protocol"] ?? configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] ?? "http/protobuf";
-        services.AddOpenTelemetry()
+        var jsonLogs = string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(endpointName, serviceInstanceId: EndpointInstance.From(configuration)))
-            .WithTracing(tracing =>
+            .WithMetrics(metrics => metrics
+                .AddMeter(MassTransitSource, PlatformMeter.Name)
+                .AddPrometheusExporter());
+
+        // Spans cost every message and request a little: they are recorded only when they go somewhere, to a collector
+        // or (the message's ids are the bus activity's tags) into JSON logs.
+        if (!string.IsNullOrWhiteSpace(otlpEndpoint) || jsonLogs)
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(MassTransitSource)
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrapeOrProbe(context.Request.Path))
@@ -41,14 +50,12 @@ public static class ObservabilityHosting
                     .AddNpgsql();
                 if (!string.IsNullOrWhiteSpace(otlpEndpoint))
                     tracing.AddOtlpExporter(o => UseCollector(o, new Uri(otlpEndpoint), protocol));
-            })
-            .WithMetrics(metrics => metrics
-                .AddMeter(MassTransitSource, PlatformMeter.Name)
-                .AddPrometheusExporter());
+            });
+        }
 
         services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId | ActivityTrackingOptions.Tags);
-        if (string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        if (jsonLogs)
         {
             services.AddLogging(logging => logging.AddJsonConsole(o =>
             {
