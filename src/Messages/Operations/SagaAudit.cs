@@ -16,7 +16,10 @@ public enum SagaTimeoutAction
     Fired,
 }
 
-/// <summary>A property of the instance the step changed, with its JSON before (null when the instance is new) and after.</summary>
+/// <summary>
+/// A property of the instance the step changed, with its JSON before (null when the instance is new) and after; a value
+/// longer than 256 characters is cut there and ends with "…".
+/// </summary>
 public sealed record SagaPropertyChange
 {
     public required string Name { get; init; }

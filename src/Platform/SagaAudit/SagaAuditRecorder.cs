@@ -21,6 +21,12 @@ public sealed class SagaAuditRecorder(SagaAuditStore store, IOptions<SagaAuditOp
     // Shown by the step's outcome and version, not as property changes.
     static readonly HashSet<string> Bookkeeping = new(StringComparer.OrdinalIgnoreCase) { "CurrentState", "Version", "CorrelationId" };
 
+    /// <summary>
+    /// The most characters of a property's JSON a step keeps; a longer value (a list the saga keeps growing) is cut here and
+    /// ends with "…", so a step costs about the same however large the instance grows.
+    /// </summary>
+    public const int MaxValueLength = 256;
+
     public bool Enabled { get; } = options.Value.Enabled;
 
     public void Record<TMessage>(SqlSession session, ConsumeContext<TMessage> context, Type sagaType, Guid correlationId, int version,
@@ -90,15 +96,17 @@ public sealed class SagaAuditRecorder(SagaAuditStore store, IOptions<SagaAuditOp
                 var value = property.Value.GetRawText();
                 var had = oldValues.Remove(property.Name, out var previous);
                 if (had ? previous != value : property.Value.ValueKind != JsonValueKind.Null)
-                    changes.Add(new SagaPropertyChange { Name = property.Name, Before = previous, After = value });
+                    changes.Add(new SagaPropertyChange { Name = property.Name, Before = Cut(previous), After = Cut(value) });
             }
         }
 
         foreach (var (name, previous) in oldValues)
             if (now is not null && !Bookkeeping.Contains(name))
-                changes.Add(new SagaPropertyChange { Name = name, Before = previous, After = null });
+                changes.Add(new SagaPropertyChange { Name = name, Before = Cut(previous), After = null });
         return changes;
     }
+
+    static string? Cut(string? value) => value is { Length: > MaxValueLength } ? string.Concat(value.AsSpan(0, MaxValueLength), "…") : value;
 
     static SagaTimeout Requested(StoredMessage message)
     {

@@ -89,6 +89,18 @@ public sealed class When_a_saga_is_audited
     }
 
     [Fact]
+    public void Should_keep_a_growing_list_short_and_name_only_what_changed()
+    {
+        var before = JsonSerializer.Serialize(new { Version = 4, CurrentState = "Running", Steps = 3, Latencies = Enumerable.Range(0, 200).ToList() });
+        var after = JsonSerializer.Serialize(new { Version = 5, CurrentState = "Done", Steps = 3, Latencies = Enumerable.Range(0, 201).ToList() });
+
+        var change = Orchestration.Platform.SagaAudit.SagaAuditRecorder.Changes(before, after).ShouldHaveSingleItem();
+        change.Name.ShouldBe("Latencies");
+        change.Before!.Length.ShouldBe(Orchestration.Platform.SagaAudit.SagaAuditRecorder.MaxValueLength + 1);
+        change.After!.ShouldEndWith("…");
+    }
+
+    [Fact]
     public async Task Should_record_nothing_where_the_audit_is_turned_off()
     {
         await using var endpoint = await StartAsync(TestDatabase.Sqlite, audited: false);
