@@ -54,24 +54,33 @@ public sealed class SqlSagaStore<TSaga>
     /// messages for one saga take turns instead of failing each other's version check (SQLite's transactions
     /// already lock the whole database).
     /// </summary>
-    public async Task<TSaga?> LoadAsync(SqlSession session, Guid correlationId, CancellationToken cancellationToken, bool forUpdate = false)
+    public async Task<TSaga?> LoadAsync(SqlSession session, Guid correlationId, CancellationToken cancellationToken, bool forUpdate = false) =>
+        (await LoadRowAsync(session, correlationId, cancellationToken, forUpdate))?.Instance;
+
+    /// <summary><see cref="LoadAsync"/>, with the instance's JSON as stored (what the saga audit compares the step's result with).</summary>
+    public async Task<(TSaga Instance, string Data)?> LoadRowAsync(SqlSession session, Guid correlationId, CancellationToken cancellationToken,
+        bool forUpdate = false)
     {
         var sql = $"SELECT data, version FROM {TableName} WHERE correlation_id = @id" + (forUpdate ? " " + _storage.Dialect.ForUpdate : "");
         await using var command = session.CreateCommand(sql).With("@id", correlationId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? (Read(reader), reader.GetString(0)) : null;
     }
 
-    public async Task<List<TSaga>> QueryAsync(SqlSession session, Expression<Func<TSaga, bool>> filter, CancellationToken cancellationToken)
+    public async Task<List<TSaga>> QueryAsync(SqlSession session, Expression<Func<TSaga, bool>> filter, CancellationToken cancellationToken) =>
+        [.. (await QueryRowsAsync(session, filter, cancellationToken)).Select(row => row.Instance)];
+
+    public async Task<List<(TSaga Instance, string Data)>> QueryRowsAsync(SqlSession session, Expression<Func<TSaga, bool>> filter,
+        CancellationToken cancellationToken)
     {
         var where = new StringBuilder();
         await using var command = session.CreateCommand("");
         Translate(filter.Body, filter.Parameters[0], where, command);
         command.CommandText = $"SELECT data, version FROM {TableName} WHERE {where}";
-        var instances = new List<TSaga>();
+        var instances = new List<(TSaga, string)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            instances.Add(Read(reader));
+            instances.Add((Read(reader), reader.GetString(0)));
         return instances;
     }
 
@@ -93,10 +102,11 @@ public sealed class SqlSagaStore<TSaga>
     /// new row while it runs; when another transaction created the instance first, the commit fails with
     /// <see cref="SagaConcurrencyException"/> and the retry finds that instance.
     /// </summary>
-    public void DeferInsert(SqlSession session, TSaga instance)
+    public string DeferInsert(SqlSession session, TSaga instance)
     {
         instance.Version = 1;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var data = Serialize(instance);
         session.Defer($"""
             INSERT INTO {TableName} (correlation_id, current_state, data, version, created_at, updated_at)
             VALUES (@id, @state, {_storage.Dialect.JsonValue("@data")}, 1, @now, @now)
@@ -105,7 +115,8 @@ public sealed class SqlSagaStore<TSaga>
             {
                 if (rows == 0)
                     throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, 0);
-            }).With("@id", instance.CorrelationId).With("@state", ReadState(instance)).With("@data", Serialize(instance)).With("@now", now);
+            }).With("@id", instance.CorrelationId).With("@state", ReadState(instance)).With("@data", data).With("@now", now);
+        return data;
     }
 
     /// <summary>
@@ -114,8 +125,16 @@ public sealed class SqlSagaStore<TSaga>
     /// </summary>
     public Task UpdateAsync(SqlSession session, TSaga instance, CancellationToken cancellationToken)
     {
+        DeferUpdate(session, instance);
+        return Task.CompletedTask;
+    }
+
+    /// <summary><see cref="UpdateAsync"/>; returns the JSON it writes.</summary>
+    public string DeferUpdate(SqlSession session, TSaga instance)
+    {
         var expected = instance.Version;
         instance.Version = expected + 1;
+        var data = Serialize(instance);
         session.Defer($"""
             UPDATE {TableName} SET current_state = @state, data = {_storage.Dialect.JsonValue("@data")}, version = @version, updated_at = @now
             WHERE correlation_id = @id AND version = @expected
@@ -126,9 +145,9 @@ public sealed class SqlSagaStore<TSaga>
                     instance.Version = expected;
                     throw new SagaConcurrencyException(typeof(TSaga), instance.CorrelationId, expected);
                 }
-            }).With("@state", ReadState(instance)).With("@data", Serialize(instance)).With("@version", instance.Version)
+            }).With("@state", ReadState(instance)).With("@data", data).With("@version", instance.Version)
             .With("@now", _time.GetUtcNow().ToUnixTimeMilliseconds()).With("@id", instance.CorrelationId).With("@expected", expected);
-        return Task.CompletedTask;
+        return data;
     }
 
     /// <summary>Removes the instance with the commit, under the same version check as <see cref="UpdateAsync"/>.</summary>
@@ -151,7 +170,10 @@ public sealed class SqlSagaStore<TSaga>
         return instance;
     }
 
-    static string Serialize(TSaga instance) => JsonSerializer.Serialize(instance, Json);
+    public static string Serialize(TSaga instance) => JsonSerializer.Serialize(instance, Json);
+
+    /// <summary>The instance's <c>CurrentState</c>, as the table's <c>current_state</c> column holds it.</summary>
+    public static string? StateOf(TSaga instance) => ReadState(instance);
 
     // CorrelateBy expressions of the form x => x.Property == value (joined with &&) become JSON-field comparisons.
     void Translate(Expression expression, ParameterExpression instance, StringBuilder sql, DbCommand command)

@@ -42,6 +42,7 @@ static class OperationsApi
             .ProducesValidationProblem();
         read.MapGet("/audit", AuditAsync).WithName("ListOperationsAudit")
             .WithSummary("Every operator action on failed messages, newest first: who, when, what and how many messages.").ProducesValidationProblem();
+        SagaAuditApi.Map(read);
 
         act.MapPost("/failed-messages/{id:guid}/retry", RetryOneAsync).WithName("RetryFailedMessage")
             .WithSummary("Sends one failed message back to its queue; 202. Progress shows in its status.").ProducesProblem(StatusCodes.Status404NotFound)

@@ -3,11 +3,15 @@ using Orchestration.Messages.Operations;
 
 namespace Orchestration.Endpoints.Gateway.Api;
 
-/// <summary>A failed message in a list: what failed, where, when and how often, without its body.</summary>
+/// <summary>
+/// A failed message in a list: what failed, where, when and how often, without its body; the conversation it belongs to,
+/// and the saga instance it was applied to when a saga failed on it (see <c>/api/operations/sagas/{type}/{id}</c>).
+/// </summary>
 public sealed record FailedMessageSummary(
     Guid MessageId, string Status, string MessageType, string Endpoint, string InputQueue, string Host, string ExceptionType, string ExceptionMessage,
     string ExceptionGroup, DateTimeOffset FirstFailedAt, DateTimeOffset LastFailedAt, int TimesFailed, DateTimeOffset? RetriedAt,
-    DateTimeOffset? ResolvedAt, DateTimeOffset? ArchivedAt, DateTimeOffset? ExpiresAt, Guid? ReplacedBy);
+    DateTimeOffset? ResolvedAt, DateTimeOffset? ArchivedAt, DateTimeOffset? ExpiresAt, Guid? ReplacedBy, Guid? ConversationId, string? SagaType,
+    Guid? SagaId);
 
 /// <summary>A failed message with its headers, body and stack trace.</summary>
 public sealed record FailedMessageDetail(FailedMessageSummary Message, IReadOnlyDictionary<string, string> Headers, string Body, string StackTrace);
@@ -25,10 +29,11 @@ public sealed record OperationsAuditEntry(long AuditId, DateTimeOffset At, strin
 sealed record FailedMessageRow(
     Guid MessageId, string Status, string MessageType, string Endpoint, string InputQueue, string Host, string ExceptionType, string ExceptionMessage,
     string ExceptionGroup, DateTimeOffset FirstFailedAt, DateTimeOffset LastFailedAt, int TimesFailed, DateTimeOffset? RetriedAt,
-    DateTimeOffset? ResolvedAt, DateTimeOffset? ArchivedAt, DateTimeOffset? ExpiresAt, Guid? ReplacedBy, string Headers, string Body, string StackTrace)
+    DateTimeOffset? ResolvedAt, DateTimeOffset? ArchivedAt, DateTimeOffset? ExpiresAt, Guid? ReplacedBy, Guid? ConversationId, string? SagaType,
+    Guid? SagaId, string Headers, string Body, string StackTrace)
 {
     public FailedMessageSummary Summary => new(MessageId, Status, MessageType, Endpoint, InputQueue, Host, ExceptionType, ExceptionMessage, ExceptionGroup,
-        FirstFailedAt, LastFailedAt, TimesFailed, RetriedAt, ResolvedAt, ArchivedAt, ExpiresAt, ReplacedBy);
+        FirstFailedAt, LastFailedAt, TimesFailed, RetriedAt, ResolvedAt, ArchivedAt, ExpiresAt, ReplacedBy, ConversationId, SagaType, SagaId);
 }
 
 /// <summary>Which failed messages a list, an export or a bulk action is about; every part is optional.</summary>
@@ -101,7 +106,7 @@ public sealed class OperationsReadModel(SqlStorage storage)
 
     const string SummaryColumns =
         "message_id, status, message_type, endpoint, input_queue, host, exception_type, exception_message, exception_group, first_failed_at, " +
-        "last_failed_at, times_failed, retried_at, resolved_at, archived_at, expires_at, replaced_by";
+        "last_failed_at, times_failed, retried_at, resolved_at, archived_at, expires_at, replaced_by, conversation_id, saga_type, saga_id";
 
     readonly string _messages = storage.Table("failed_message_view");
     readonly string _notes = storage.Table("failed_message_group_note");
@@ -111,22 +116,53 @@ public sealed class OperationsReadModel(SqlStorage storage)
         await session.Connection.ExecuteAsync(session.Command($"""
             INSERT INTO {_messages} (message_id, version, status, message_type, endpoint, input_queue, host, exception_type, exception_message,
                 stack_trace, exception_group, headers, body, search_text, first_failed_at, last_failed_at, times_failed, retried_at, resolved_at,
-                archived_at, expires_at, replaced_by)
+                archived_at, expires_at, replaced_by, conversation_id, saga_type, saga_id)
             VALUES (@MessageId, @Version, @Status, @MessageType, @Endpoint, @InputQueue, @Host, @ExceptionType, @ExceptionMessage, @StackTrace,
                 @ExceptionGroup, @Headers, @Body, @SearchText, @FirstFailedAt, @LastFailedAt, @TimesFailed, @RetriedAt, @ResolvedAt, @ArchivedAt,
-                @ExpiresAt, @ReplacedBy)
+                @ExpiresAt, @ReplacedBy, @ConversationId, @SagaType, @SagaId)
             ON CONFLICT (message_id) DO UPDATE SET version = @Version, status = @Status, host = @Host, exception_type = @ExceptionType,
                 exception_message = @ExceptionMessage, stack_trace = @StackTrace, exception_group = @ExceptionGroup, headers = @Headers, body = @Body,
                 search_text = @SearchText, first_failed_at = @FirstFailedAt, last_failed_at = @LastFailedAt, times_failed = @TimesFailed,
-                retried_at = @RetriedAt, resolved_at = @ResolvedAt, archived_at = @ArchivedAt, expires_at = @ExpiresAt, replaced_by = @ReplacedBy
+                retried_at = @RetriedAt, resolved_at = @ResolvedAt, archived_at = @ArchivedAt, expires_at = @ExpiresAt, replaced_by = @ReplacedBy,
+                conversation_id = @ConversationId, saga_type = @SagaType, saga_id = @SagaId
             WHERE {_messages}.version < @Version
             """, new
         {
             m.MessageId, m.Version, m.Status, m.MessageType, m.Endpoint, m.InputQueue, m.Host, m.ExceptionType, m.ExceptionMessage, m.StackTrace,
             m.ExceptionGroup, Headers = System.Text.Json.JsonSerializer.Serialize(m.Headers), m.Body,
             SearchText = $"{m.ExceptionType}\n{m.ExceptionMessage}\n{m.Body}".ToLowerInvariant(), m.FirstFailedAt, m.LastFailedAt, m.TimesFailed,
-            m.RetriedAt, m.ResolvedAt, m.ArchivedAt, m.ExpiresAt, m.ReplacedBy,
+            m.RetriedAt, m.ResolvedAt, m.ArchivedAt, m.ExpiresAt, m.ReplacedBy, ConversationId = ConversationOf(m),
+            SagaType = m.Headers.GetValueOrDefault(SagaAuditHeaders.SagaType),
+            SagaId = Guid.TryParse(m.Headers.GetValueOrDefault(SagaAuditHeaders.SagaId), out var sagaId) ? sagaId : (Guid?)null,
         }, cancellationToken));
+
+    // MassTransit's envelope carries the conversation in the body; a transport header, when there is one, says the same.
+    static Guid? ConversationOf(FailedMessageChanged m)
+    {
+        if (m.Headers.TryGetValue("ConversationId", out var header) && Guid.TryParse(header, out var fromHeader))
+            return fromHeader;
+        try
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(m.Body);
+            return body.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && body.RootElement.TryGetProperty("conversationId", out var conversation) && conversation.TryGetGuid(out var id)
+                ? id
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The failed messages of one conversation, or of one saga instance, last failure first (up to <paramref name="limit"/>).</summary>
+    public async Task<List<FailedMessageSummary>> LinkedAsync(SqlSession session, Guid? conversationId, (string Type, Guid Id)? saga, int limit,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        [.. await session.Connection.QueryAsync<FailedMessageSummary>(session.Command($"""
+            SELECT {SummaryColumns} FROM {_messages}
+            WHERE (expires_at IS NULL OR expires_at > @now) AND {(conversationId is null ? "saga_type = @sagaType AND saga_id = @sagaId" : "conversation_id = @conversationId")}
+            ORDER BY last_failed_at DESC, message_id LIMIT {limit}
+            """, new { now, conversationId, sagaType = saga?.Type, sagaId = saga?.Id }, cancellationToken))];
 
     // Expired messages are gone from Operations; their copies here are hidden from then on.
     (string Where, DynamicParameters Parameters) Where(FailedMessageFilter filter, DateTimeOffset now)
