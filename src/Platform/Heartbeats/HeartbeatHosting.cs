@@ -20,6 +20,8 @@ public static class HeartbeatHosting
         services.AddHealthChecks().AddCheck<DiskSpaceHealthCheck>("disk");
         services.AddSingleton<MessageMetricsObserver>();
         services.AddConsumeObserver(sp => sp.GetRequiredService<MessageMetricsObserver>());
+        services.AddSingleton<EndpointQueues>();
+        services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<EndpointQueues>());
         if (configuration.GetSection(HeartbeatOptions.Section).GetValue("Enabled", true))
             services.AddHostedService<HeartbeatSender>();
         return services;

@@ -23,6 +23,15 @@ public sealed class HeartbeatConsumer(SqlSession session, EndpointInstanceStore 
         if (await instances.RecordAsync(session, heartbeat, now, ct) == 0)
             return;
         await monitoring.RecordAsync(session, heartbeat, ct);
+        if (heartbeat.Metrics.Count > 0)
+        {
+            await context.Publish(new EndpointMetricsSampled
+            {
+                Endpoint = heartbeat.Endpoint, Instance = heartbeat.Instance, PeriodEnd = heartbeat.SentAt, Period = heartbeat.Interval,
+                Metrics = heartbeat.Metrics,
+            }, ct);
+        }
+
         if (await instances.FindAsync(session, heartbeat.Endpoint, heartbeat.Instance, ct) is { } after)
             await context.Publish(after.Report(clock.GetUtcNow()), ct);
         if (before?.IsMuted(now) == true)

@@ -2,6 +2,7 @@ using MassTransit;
 using Orchestration.Endpoints.Operations.Alerts;
 using Orchestration.Endpoints.Operations.Heartbeats;
 using Orchestration.Messages.Operations;
+using Orchestration.Platform.Hosting;
 
 namespace Orchestration.Endpoints.Operations.Monitoring;
 
@@ -24,11 +25,25 @@ public static class OperationsMonitoringExtensions
     {
         services.AddOptions<HeartbeatMonitorOptions>().Bind(configuration.GetSection(HeartbeatMonitorOptions.Section));
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
-        services.AddStore<EndpointInstanceStore>(HeartbeatMigrations.Instances);
+        services.AddStore<EndpointInstanceStore>(HeartbeatMigrations.Instances, HeartbeatMigrations.InstanceQueues);
         services.AddStore<OperatorAlerts>(AlertMigrations.Alerts);
         services.AddOptions<MonitoringOptions>().Bind(configuration.GetSection(MonitoringOptions.Section));
-        services.AddStore<MonitoringStore>(MonitoringStore.Samples);
+        services.AddStore<MonitoringStore>(MonitoringStore.Samples, MonitoringStore.QueueLengths);
         services.AddHostedService<MonitoringCleanup>();
+        var inMemory = (configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions()).Transport
+            .Equals("InMemory", StringComparison.OrdinalIgnoreCase);
+        if (inMemory)
+        {
+            services.AddSingleton<IQueueLengths, InMemoryQueueLengths>();
+        }
+        else
+        {
+            services.AddHttpClient<IQueueLengths, RabbitMqQueueLengths>((sp, client) =>
+                client.BaseAddress = new Uri(sp.GetRequiredService<IOptions<MonitoringOptions>>().Value.ManagementUrl.TrimEnd('/') + "/"));
+        }
+
+        services.AddSingleton<QueueLengthSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueLengthSampler>());
         services.AddHostedService<HeartbeatMonitor>();
         return services;
     }
