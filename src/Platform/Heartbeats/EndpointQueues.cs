@@ -5,7 +5,7 @@ namespace Orchestration.Platform.Heartbeats;
 
 /// <summary>
 /// The queues this instance consumes from, as its receive endpoints become ready; heartbeats name them so Operations
-/// knows whose queue length it samples. The bus's own temporary queue is left out: it belongs to no endpoint.
+/// knows whose queue length it samples. Temporary queues are left out: they belong to no endpoint.
 /// </summary>
 public sealed class EndpointQueues : IReceiveEndpointObserver
 {

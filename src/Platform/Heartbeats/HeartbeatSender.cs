@@ -55,7 +55,8 @@ sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges
             Parked = snapshot.Parked,
             ScheduledLate = snapshot.ScheduledLate,
             Metrics = metrics.Drain(),
-            Queues = queues.Names,
+            // The bus's own queue answers requests and belongs to no endpoint.
+            Queues = [.. queues.Names.Where(name => name != bus.Address.Segments[^1])],
         };
     }
 }

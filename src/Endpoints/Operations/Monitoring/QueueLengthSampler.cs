@@ -8,7 +8,8 @@ namespace Orchestration.Endpoints.Operations.Monitoring;
 /// <summary>
 /// Every <see cref="MonitoringOptions.QueueLengthInterval"/>, reads the length of each queue a live endpoint instance
 /// consumes from, stores it with the monitoring samples and publishes it for the read models. A queue no heartbeat names
-/// is no endpoint's and is not sampled.
+/// is no endpoint's and is not sampled. The store is the record: a publish that does not get through within the interval
+/// (an in-memory bus whose consumer slots are all busy) is given up, and sampling goes on.
 /// </summary>
 public sealed class QueueLengthSampler(IQueueLengths lengths, EndpointInstanceStore instances, MonitoringStore monitoring, IBus bus,
     IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<QueueLengthSampler> logger) : BackgroundService
@@ -45,7 +46,18 @@ public sealed class QueueLengthSampler(IQueueLengths lengths, EndpointInstanceSt
                 .Select(o => new QueueLengthSample { Endpoint = o.Value, Queue = o.Key, Messages = current.GetValueOrDefault(o.Key) })],
         };
         await monitoring.RecordAsync(sampled, cancellationToken);
-        await bus.Publish(sampled, cancellationToken);
+        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        publishing.CancelAfter(options.Value.QueueLengthInterval);
+        try
+        {
+            await bus.Publish(sampled, publishing.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("The queue lengths sampled at {SampledAt} were stored but not published within {Interval}", sampled.SampledAt,
+                options.Value.QueueLengthInterval);
+        }
+
         return sampled;
     }
 }
