@@ -97,6 +97,18 @@ public sealed class MonitoringStore(SqlStorage storage)
         return rows.ToDictionary(r => r.Endpoint, r => r.Messages, StringComparer.Ordinal);
     }
 
+    /// <summary>Each endpoint's longest critical time (ms) in samples since <paramref name="since"/>.</summary>
+    public async Task<Dictionary<string, double>> CriticalTimeMaxAsync(SqlSession session, DateTimeOffset since, CancellationToken cancellationToken) =>
+        (await session.Connection.QueryAsync<(string Endpoint, double Value)>(session.Command(
+            $"SELECT endpoint, MAX(critical_ms_max) FROM {_samples} WHERE period_end >= @since GROUP BY endpoint",
+            new { since = since.ToUnixTimeMilliseconds() }, cancellationToken))).ToDictionary(r => r.Endpoint, r => r.Value, StringComparer.Ordinal);
+
+    /// <summary>How many messages each endpoint moved to its error queue in samples since <paramref name="since"/>.</summary>
+    public async Task<Dictionary<string, double>> MovedToErrorAsync(SqlSession session, DateTimeOffset since, CancellationToken cancellationToken) =>
+        (await session.Connection.QueryAsync<(string Endpoint, long Value)>(session.Command(
+            $"SELECT endpoint, CAST(SUM(moved_to_error) AS bigint) FROM {_samples} WHERE period_end >= @since GROUP BY endpoint",
+            new { since = since.ToUnixTimeMilliseconds() }, cancellationToken))).ToDictionary(r => r.Endpoint, r => (double)r.Value, StringComparer.Ordinal);
+
     public async Task<int> RemoveOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         await storage.ExecuteAsync($"DELETE FROM {_samples} WHERE period_end < @cutoff",
             command => command.With("@cutoff", cutoff.ToUnixTimeMilliseconds()), cancellationToken)
