@@ -25,12 +25,13 @@ static class OperationsHealthApi
     /// <summary>The queue on which the Gateway keeps its copy of Operations' monitoring samples.</summary>
     public const string MonitoringQueue = "gateway-operations-monitoring";
 
-    /// <summary>The read models of heartbeats and monitoring samples, and the cleanup of samples past their retention.</summary>
+    /// <summary>The read models of heartbeats, monitoring samples and alert settings, and the cleanup of samples past their retention.</summary>
     public static IServiceCollection AddOperationsHealth(this IServiceCollection services)
     {
         services.AddStore<EndpointHealthReadModel>(EndpointHealthReadModel.Tables);
         services.AddStore<MonitoringReadModel>(MonitoringReadModel.Tables);
         services.AddHostedService<MonitoringViewCleanup>();
+        services.AddStore<AlertsReadModel>(AlertsReadModel.Tables);
         return services;
     }
 
@@ -38,6 +39,7 @@ static class OperationsHealthApi
     {
         x.AddConsumer<EndpointHealthProjection>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddConsumer<MonitoringProjection>().Endpoint(e => e.Name = MonitoringQueue);
+        x.AddConsumer<AlertsProjection>().Endpoint(e => e.Name = AlertsApi.ProjectionQueue);
         return x;
     }
 
@@ -52,6 +54,7 @@ static class OperationsHealthApi
         endpoints.MapDelete("/{endpoint}/{instance}/mute", UnmuteAsync).RequireAuthorization(GatewayPolicies.Operations).WithName("UnmuteEndpointInstance")
             .WithSummary("Ends an instance's mute.").ProducesProblem(StatusCodes.Status404NotFound);
         MonitoringApi.Map(api);
+        AlertsApi.Map(api);
     }
 
     public sealed record MuteRequest(DateTimeOffset? Until);
