@@ -1,7 +1,8 @@
 namespace Orchestration.Operations.Tests;
 
 /// <summary>Queue lengths read from RabbitMQ's management API and throughput from heartbeats, through the Gateway's monitoring API.</summary>
-public sealed class When_staff_watch_endpoint_monitoring(DistributedMonitoring fixture) : IClassFixture<DistributedMonitoring>
+[Collection(DistributedMonitoringCollection.Name)]
+public sealed class When_staff_watch_endpoint_monitoring(DistributedMonitoring fixture)
 {
     MonitoringHost Host => fixture.Host;
 

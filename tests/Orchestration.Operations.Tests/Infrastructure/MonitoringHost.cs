@@ -43,8 +43,8 @@ public sealed class MonitoredWorkConsumer(WorkGate gate) : IConsumer<MonitoredWo
 }
 
 /// <summary>
-/// Operations watching itself (a heartbeat every second, queue lengths sampled every half second) with a consumer behind a
-/// gate, and the Gateway serving the monitoring API from its projection. Distributed: two hosts on RabbitMQ (a virtual
+/// Operations watching itself (a heartbeat every second, queue lengths sampled every half second, alert rules measured every
+/// 300 ms) with a consumer behind a gate, and the Gateway serving the monitoring and alerts API from its projections. Distributed: two hosts on RabbitMQ (a virtual
 /// host of their own) and PostgreSQL. Standalone: one host on the in-memory transport and SQLite.
 /// </summary>
 public sealed class MonitoringHost : IAsyncDisposable
@@ -81,6 +81,9 @@ public sealed class MonitoringHost : IAsyncDisposable
             ["Operations:Monitoring:QueueLengthInterval"] = "00:00:00.500",
             ["Operations:Monitoring:ManagementUrl"] = TestServers.RabbitManagement,
             ["Operations:Ingestion:ManagementUrl"] = TestServers.RabbitManagement,
+            ["Alerts:EvaluateEvery"] = "00:00:00.300",
+            ["Alerts:DeliverEvery"] = "00:00:00.200",
+            ["Alerts:WebhookBackoff"] = "00:00:00.200",
             ["Gateway:Security:BootstrapAdmin:Email"] = AdminEmail,
             ["Gateway:Security:BootstrapAdmin:Password"] = AdminPassword,
             ["Gateway:Webhooks:Payments:Secret"] = "whsec_monitoring_tests",
@@ -208,3 +211,17 @@ public sealed class MonitoringHost : IAsyncDisposable
 public sealed class DistributedMonitoring() : HostFixture<MonitoringHost>(() => MonitoringHost.DistributedAsync());
 
 public sealed class StandaloneMonitoring() : HostFixture<MonitoringHost>(() => MonitoringHost.StandaloneAsync());
+
+/// <summary>The monitoring and alert tests on RabbitMQ and PostgreSQL share one pair of hosts.</summary>
+[CollectionDefinition(Name)]
+public sealed class DistributedMonitoringCollection : ICollectionFixture<DistributedMonitoring>
+{
+    public const string Name = "distributed monitoring";
+}
+
+/// <summary>The monitoring and alert tests of the standalone mode share one host.</summary>
+[CollectionDefinition(Name)]
+public sealed class StandaloneMonitoringCollection : ICollectionFixture<StandaloneMonitoring>
+{
+    public const string Name = "standalone monitoring";
+}

@@ -124,11 +124,12 @@ public sealed class AlertRuleStore(SqlStorage storage)
         session.Connection.QuerySingleOrDefaultAsync<AlertChannel>(session.Command(
             $"SELECT {ChannelColumns} FROM {_channels} WHERE channel_id = @channelId AND deleted = 0", new { channelId }, cancellationToken));
 
+    /// <summary>The channels of those ids that exist (admins keep a handful: all are read and picked here, the same on both engines).</summary>
     public async Task<List<AlertChannel>> ChannelsAsync(SqlSession session, IReadOnlyCollection<Guid> channelIds, CancellationToken cancellationToken) =>
         channelIds.Count == 0
             ? []
             : (await session.Connection.QueryAsync<AlertChannel>(session.Command(
-                $"SELECT {ChannelColumns} FROM {_channels} WHERE deleted = 0 AND channel_id IN @channelIds", new { channelIds }, cancellationToken))).AsList();
+                $"SELECT {ChannelColumns} FROM {_channels} WHERE deleted = 0", null, cancellationToken))).Where(c => channelIds.Contains(c.ChannelId)).ToList();
 
     /// <summary>Stores the rule; returns its new version, or null when the stored one already says the same.</summary>
     public async Task<long?> SaveRuleAsync(SqlSession session, SaveAlertRule rule, CancellationToken cancellationToken)
