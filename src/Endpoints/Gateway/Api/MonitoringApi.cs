@@ -52,6 +52,15 @@ static class MonitoringApi
     static (DateTimeOffset From, DateTimeOffset To)? Range(Dictionary<string, string[]> errors, DateTimeOffset? from, DateTimeOffset? to,
         TimeSpan defaultWindow, DateTimeOffset now)
     {
+        // Samples are kept for 30 days: a time centuries away is a mistake, and near the calendar's ends it would overflow.
+        foreach (var (field, value) in new[] { ("from", from), ("to", to) })
+        {
+            if (value is { } time && (time.Year < 2000 || time.Year > 9000))
+                errors[field] = [$"The {field} is a time (ISO 8601) between the years 2000 and 9000."];
+        }
+
+        if (errors.Count > 0)
+            return null;
         var end = to ?? now;
         var start = from ?? end - defaultWindow;
         if (start >= end)
