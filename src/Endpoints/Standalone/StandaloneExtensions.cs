@@ -6,6 +6,7 @@ using Orchestration.Endpoints.Leasing;
 using Orchestration.Endpoints.Maintenance;
 using Orchestration.Endpoints.Notifications;
 using Orchestration.Endpoints.Operations.FailedMessages;
+using Orchestration.Endpoints.Operations.Monitoring;
 using Orchestration.Simulators.Hosting;
 
 namespace Orchestration.Endpoints.Standalone;
@@ -38,9 +39,11 @@ public static class StandaloneExtensions
             x.AddNotifications();
             x.AddGatewayProjections();
             x.AddFailedMessageConsumers();
+            x.AddOperationsMonitoringConsumers();
         });
         services.AddGatewayApi(configuration);
         services.AddFailedMessages(configuration);
+        services.AddOperationsMonitoring(configuration);
 
         // After the migrations and the bus (registered above), so the demo rows land in tables that exist.
         services.AddHostedService<DemoData>();

@@ -44,6 +44,9 @@ public sealed record EndpointHeartbeat
 
     /// <summary>What the instance handled since its previous heartbeat, per message type: the monitoring samples.</summary>
     public IReadOnlyList<MessageTypeMetrics> Metrics { get; init; } = [];
+
+    /// <summary>The queues the instance consumes from, whose lengths Operations samples as the endpoint's.</summary>
+    public IReadOnlyList<string> Queues { get; init; } = [];
 }
 
 /// <summary>
@@ -91,4 +94,13 @@ public sealed record MessageTypeMetrics
     public required double ProcessingMsTotal { get; init; }
     public required double CriticalMsTotal { get; init; }
     public required double CriticalMsMax { get; init; }
+
+    /// <summary>Of <see cref="Retries"/>, the attempts made right after a failure.</summary>
+    public long ImmediateRetries { get; init; }
+
+    /// <summary>Of <see cref="Retries"/>, the redeliveries after a delay.</summary>
+    public long DelayedRetries { get; init; }
+
+    /// <summary>Failed attempts after which no retry was left: the message went to the error queue.</summary>
+    public long MovedToError { get; init; }
 }

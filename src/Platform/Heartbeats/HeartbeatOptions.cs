@@ -17,4 +17,13 @@ public sealed class HeartbeatOptions
 
     /// <summary>The disk check fails below this much free space where the process runs.</summary>
     public long MinimumFreeDiskMegabytes { get; set; } = 512;
+
+    /// <summary>
+    /// The third parties the endpoint calls, by name, with an address each heartbeat checks is reachable (the custom check
+    /// <c>provider:&lt;name&gt;</c>); none by default.
+    /// </summary>
+    public Dictionary<string, string> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How long a provider has to answer its reachability check.</summary>
+    public TimeSpan ProviderTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -11,8 +11,8 @@ namespace Orchestration.Platform.Heartbeats;
 /// registers (storage, parked deliveries, the bus, disk, and whatever providers the endpoint checks). Straight to the
 /// bus, not through the outbox: a heartbeat that cannot reach the broker is exactly the news Operations must notice.
 /// </summary>
-sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges gauges, MessageMetricsObserver metrics, TimeProvider clock,
-    IOptions<HeartbeatOptions> options, EndpointIdentity identity, ILogger<HeartbeatSender> logger) : BackgroundService
+sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges gauges, MessageMetricsObserver metrics, EndpointQueues queues,
+    TimeProvider clock, IOptions<HeartbeatOptions> options, EndpointIdentity identity, ILogger<HeartbeatSender> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,6 +55,8 @@ sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges
             Parked = snapshot.Parked,
             ScheduledLate = snapshot.ScheduledLate,
             Metrics = metrics.Drain(),
+            // The bus's own queue answers requests and belongs to no endpoint.
+            Queues = [.. queues.Names.Where(name => name != bus.Address.Segments[^1])],
         };
     }
 }

@@ -61,6 +61,20 @@ public sealed class DeliveryJournal : IAsyncDisposable
         return await ReadCopiesAsync(command, cancellationToken);
     }
 
+    /// <summary>How many copies each queue holds unfinished (waiting or being handled): the in-memory transport's queue lengths.</summary>
+    public async Task<Dictionary<string, long>> CountUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync();
+        await using var connection = await _storage.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT queue, COUNT(*) FROM {_table} WHERE parked = 0 GROUP BY queue";
+        var counts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
     /// <summary>The oldest copies parked in error queues (<c>*_error</c>), for the failed-message store to take over.</summary>
     public async Task<List<JournaledCopy>> LoadParkedErrorsAsync(int limit, CancellationToken cancellationToken)
     {

@@ -138,6 +138,21 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["DELETE /api/operations/endpoints/{endpoint}/{instance}/mute"] = Send("DELETE",
                 Gen.Select(Segment("gateway", "devices"), Segment("host:5080", "unknown"),
                     (endpoint, instance) => $"/api/operations/endpoints/{endpoint}/{instance}/mute"), ""),
+            ["GET /api/operations/monitoring/"] = Read(FuzzValues.Query("from", "to").Select(q => $"/api/operations/monitoring{q}")),
+            ["GET /api/operations/monitoring/{endpoint}"] = Read(Gen.Select(Segment("gateway", "operations"), FuzzValues.Query("from", "to", "messageType"),
+                (endpoint, q) => $"/api/operations/monitoring/{endpoint}{q}")),
+            ["GET /api/operations/alerts/rules"] = Read(Gen.Const("/api/operations/alerts/rules")),
+            ["GET /api/operations/alerts/channels"] = Read(Gen.Const("/api/operations/alerts/channels")),
+            ["POST /api/operations/alerts/rules"] = Send("POST", Gen.Const("/api/operations/alerts/rules"),
+                """{"name":"queue","kind":"queue-length","endpoint":"billing","threshold":100,"coolDownSeconds":600,"channelIds":["00000000-0000-0000-0000-000000000001"],"enabled":true}"""),
+            ["PUT /api/operations/alerts/rules/{id:guid}"] = Send("PUT", FuzzValues.Id().Select(id => $"/api/operations/alerts/rules/{id}"),
+                """{"name":"failures","kind":"failures","threshold":5,"windowSeconds":300,"channelIds":["00000000-0000-0000-0000-000000000001"]}"""),
+            ["DELETE /api/operations/alerts/rules/{id:guid}"] = Send("DELETE", FuzzValues.Id().Select(id => $"/api/operations/alerts/rules/{id}"), ""),
+            ["POST /api/operations/alerts/channels"] = Send("POST", Gen.Const("/api/operations/alerts/channels"),
+                """{"name":"on-call","kind":"webhook","url":"https://hooks.example.test/alerts"}"""),
+            ["PUT /api/operations/alerts/channels/{id:guid}"] = Send("PUT", FuzzValues.Id().Select(id => $"/api/operations/alerts/channels/{id}"),
+                """{"name":"operators","kind":"email","recipients":["ops@example.test"]}"""),
+            ["DELETE /api/operations/alerts/channels/{id:guid}"] = Send("DELETE", FuzzValues.Id().Select(id => $"/api/operations/alerts/channels/{id}"), ""),
         };
     }
 

@@ -22,12 +22,24 @@ static class OperationsHealthApi
 
     static readonly Uri Heartbeats = new($"queue:{MuteEndpointInstance.HeartbeatQueue}");
 
-    public static IServiceCollection AddOperationsHealth(this IServiceCollection services) =>
+    /// <summary>The queue on which the Gateway keeps its copy of Operations' monitoring samples.</summary>
+    public const string MonitoringQueue = "gateway-operations-monitoring";
+
+    /// <summary>The read models of heartbeats, monitoring samples and alert settings, and the cleanup of samples past their retention.</summary>
+    public static IServiceCollection AddOperationsHealth(this IServiceCollection services)
+    {
         services.AddStore<EndpointHealthReadModel>(EndpointHealthReadModel.Tables);
+        services.AddStore<MonitoringReadModel>(MonitoringReadModel.Tables);
+        services.AddHostedService<MonitoringViewCleanup>();
+        services.AddStore<AlertsReadModel>(AlertsReadModel.Tables);
+        return services;
+    }
 
     public static IBusRegistrationConfigurator AddOperationsHealthProjection(this IBusRegistrationConfigurator x)
     {
         x.AddConsumer<EndpointHealthProjection>().Endpoint(e => e.Name = ProjectionQueue);
+        x.AddConsumer<MonitoringProjection>().Endpoint(e => e.Name = MonitoringQueue);
+        x.AddConsumer<AlertsProjection>().Endpoint(e => e.Name = AlertsApi.ProjectionQueue);
         return x;
     }
 
@@ -41,6 +53,8 @@ static class OperationsHealthApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         endpoints.MapDelete("/{endpoint}/{instance}/mute", UnmuteAsync).RequireAuthorization(GatewayPolicies.Operations).WithName("UnmuteEndpointInstance")
             .WithSummary("Ends an instance's mute.").ProducesProblem(StatusCodes.Status404NotFound);
+        MonitoringApi.Map(api);
+        AlertsApi.Map(api);
     }
 
     public sealed record MuteRequest(DateTimeOffset? Until);

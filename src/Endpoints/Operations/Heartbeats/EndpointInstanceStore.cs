@@ -71,19 +71,20 @@ public sealed class EndpointInstanceStore(SqlStorage storage)
     public Task<int> RecordAsync(SqlSession session, EndpointHeartbeat heartbeat, long now, CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command($"""
             INSERT INTO {_instances} (endpoint, instance, host, autoscaled, interval_ms, first_seen, last_heartbeat, lost_at, muted_until, checks,
-                outbox_backlog, parked, scheduled_late)
-            VALUES (@Endpoint, @Instance, @Host, @autoscaled, @interval, @now, @sentAt, NULL, NULL, @checks, @OutboxBacklog, @Parked, @ScheduledLate)
+                outbox_backlog, parked, scheduled_late, queues)
+            VALUES (@Endpoint, @Instance, @Host, @autoscaled, @interval, @now, @sentAt, NULL, NULL, @checks, @OutboxBacklog, @Parked, @ScheduledLate,
+                @queues)
             ON CONFLICT (endpoint, instance) DO UPDATE SET
                 host = excluded.host, autoscaled = excluded.autoscaled, interval_ms = excluded.interval_ms,
                 last_heartbeat = excluded.last_heartbeat, lost_at = NULL, checks = excluded.checks,
-                outbox_backlog = excluded.outbox_backlog, parked = excluded.parked, scheduled_late = excluded.scheduled_late
+                outbox_backlog = excluded.outbox_backlog, parked = excluded.parked, scheduled_late = excluded.scheduled_late, queues = excluded.queues
             WHERE {_instances}.last_heartbeat < excluded.last_heartbeat
             """, new
         {
             heartbeat.Endpoint, heartbeat.Instance, heartbeat.Host, autoscaled = heartbeat.Autoscaled ? 1 : 0,
             interval = (long)heartbeat.Interval.TotalMilliseconds, now, sentAt = heartbeat.SentAt.ToUnixTimeMilliseconds(),
             checks = JsonSerializer.Serialize(heartbeat.Checks, HeartbeatJson.Options), heartbeat.OutboxBacklog, heartbeat.Parked,
-            heartbeat.ScheduledLate,
+            heartbeat.ScheduledLate, queues = JsonSerializer.Serialize(heartbeat.Queues, HeartbeatJson.Options),
         }, cancellationToken));
 
     /// <summary>
@@ -94,6 +95,22 @@ public sealed class EndpointInstanceStore(SqlStorage storage)
         (await session.Connection.QueryAsync<EndpointInstanceRow>(session.Command($"""
             UPDATE {_instances} SET lost_at = @now WHERE lost_at IS NULL AND last_heartbeat < @lastHeartbeatBefore RETURNING {Columns}
             """, new { now, lastHeartbeatBefore }, cancellationToken))).AsList();
+
+    /// <summary>Each queue live instances consume from, with its endpoint.</summary>
+    public async Task<Dictionary<string, string>> LiveQueuesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Endpoint, string Queues)>(new CommandDefinition(
+            $"SELECT endpoint, queues FROM {_instances} WHERE lost_at IS NULL", cancellationToken: cancellationToken));
+        var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (endpoint, queues) in rows)
+        {
+            foreach (var queue in JsonSerializer.Deserialize<List<string>>(queues, HeartbeatJson.Options) ?? [])
+                owners.TryAdd(queue, endpoint);
+        }
+
+        return owners;
+    }
 
     /// <summary>How many instances of the endpoint are alive.</summary>
     public Task<long> CountAliveAsync(SqlSession session, string endpoint, CancellationToken cancellationToken) =>

@@ -23,6 +23,15 @@ public sealed class HeartbeatConsumer(SqlSession session, EndpointInstanceStore 
         if (await instances.RecordAsync(session, heartbeat, now, ct) == 0)
             return;
         await monitoring.RecordAsync(session, heartbeat, ct);
+        if (heartbeat.Metrics.Count > 0)
+        {
+            await context.Publish(new EndpointMetricsSampled
+            {
+                Endpoint = heartbeat.Endpoint, Instance = heartbeat.Instance, PeriodEnd = heartbeat.SentAt, Period = heartbeat.Interval,
+                Metrics = heartbeat.Metrics,
+            }, ct);
+        }
+
         if (await instances.FindAsync(session, heartbeat.Endpoint, heartbeat.Instance, ct) is { } after)
             await context.Publish(after.Report(clock.GetUtcNow()), ct);
         if (before?.IsMuted(now) == true)
@@ -32,12 +41,12 @@ public sealed class HeartbeatConsumer(SqlSession session, EndpointInstanceStore 
         if (!heartbeat.Autoscaled && before?.LostAt is not null)
         {
             await alerts.RaiseAsync(session, context, new Alert("heartbeat-restored", HeartbeatIncidents.Instance(heartbeat.Endpoint, heartbeat.Instance),
-                Opens: false, $"Heartbeat restored: {name}", $"{name} on {heartbeat.Host} is sending heartbeats again."), ct);
+                Opens: false, $"Heartbeat restored: {name}", $"{name} on {heartbeat.Host} is sending heartbeats again.", heartbeat.Endpoint), ct);
         }
         else if (heartbeat.Autoscaled && aliveBefore == 0 && before is not null)
         {
             await alerts.RaiseAsync(session, context, new Alert("heartbeat-restored", HeartbeatIncidents.Endpoint(heartbeat.Endpoint),
-                Opens: false, $"Heartbeat restored: {heartbeat.Endpoint}", $"{heartbeat.Endpoint} has a live instance again ({name})."), ct);
+                Opens: false, $"Heartbeat restored: {heartbeat.Endpoint}", $"{heartbeat.Endpoint} has a live instance again ({name}).", heartbeat.Endpoint), ct);
         }
 
         var failedBefore = before?.CheckResults.Where(c => c.Status == CheckStatus.Fail).Select(c => c.Name).ToHashSet() ?? [];
@@ -49,8 +58,9 @@ public sealed class HeartbeatConsumer(SqlSession session, EndpointInstanceStore 
 
             var incident = $"check/{heartbeat.Endpoint}/{heartbeat.Instance}/{check.Name}";
             await alerts.RaiseAsync(session, context, failing
-                ? new Alert("check-failed", incident, Opens: true, $"Check failed: {check.Name} on {name}", check.Detail ?? "(no detail)")
-                : new Alert("check-passed", incident, Opens: false, $"Check passes again: {check.Name} on {name}", check.Detail ?? "(no detail)"), ct);
+                ? new Alert("check-failed", incident, Opens: true, $"Check failed: {check.Name} on {name}", check.Detail ?? "(no detail)", heartbeat.Endpoint)
+                : new Alert("check-passed", incident, Opens: false, $"Check passes again: {check.Name} on {name}", check.Detail ?? "(no detail)",
+                    heartbeat.Endpoint), ct);
         }
     }
 }

@@ -25,4 +25,9 @@ public static class HeartbeatMigrations
         );
         CREATE INDEX {PlatformMigrations.Index(s, "endpoint_instances_alive")} ON {s.Table("endpoint_instances")} (last_heartbeat) WHERE lost_at IS NULL;
         """);
+
+    /// <summary>The queues each instance consumes from, as its heartbeats name them (JSON), to which queue lengths are attributed.</summary>
+    public static readonly SchemaMigration InstanceQueues = new("operations_0102_endpoint_instance_queues", (s, d) => $"""
+        ALTER TABLE {s.Table("endpoint_instances")} ADD COLUMN queues text NOT NULL DEFAULT '[]';
+        """);
 }

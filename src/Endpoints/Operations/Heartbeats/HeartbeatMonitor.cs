@@ -53,13 +53,14 @@ public sealed class HeartbeatMonitor(IServiceScopeFactory scopes, IOptions<Heart
                 {
                     await alerts.RaiseAsync(session, outbox.SendEndpointProvider, new Alert("heartbeat-lost",
                         HeartbeatIncidents.Instance(instance.Endpoint, instance.Instance), Opens: true, $"Heartbeat lost: {name}",
-                        $"{name} on {instance.Host} sent no heartbeat for {silence.TotalSeconds:0} s."), cancellationToken);
+                        $"{name} on {instance.Host} sent no heartbeat for {silence.TotalSeconds:0} s.", instance.Endpoint), cancellationToken);
                 }
                 else if (await instances.CountAliveAsync(session, instance.Endpoint, cancellationToken) == 0)
                 {
                     await alerts.RaiseAsync(session, outbox.SendEndpointProvider, new Alert("heartbeat-lost",
                         HeartbeatIncidents.Endpoint(instance.Endpoint), Opens: true, $"Heartbeat lost: {instance.Endpoint}",
-                        $"{instance.Endpoint} has no live instance; the last, {name}, went silent {silence.TotalSeconds:0} s ago."), cancellationToken);
+                        $"{instance.Endpoint} has no live instance; the last, {name}, went silent {silence.TotalSeconds:0} s ago.", instance.Endpoint),
+                        cancellationToken);
                 }
             }
 
