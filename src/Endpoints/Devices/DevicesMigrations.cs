@@ -82,5 +82,9 @@ public static class DevicesMigrations
         );
         CREATE INDEX {PlatformMigrations.Index(s, "lock_commands_due")} ON {s.Table("lock_commands")} (next_attempt_at);
         """);
-}
 
+    /// <summary>Lets <see cref="Registry.DeviceEventRetention"/> find old device messages without reading the whole table.</summary>
+    public static readonly SchemaMigration Retention = new("devices_0003_retention", (s, _) => $"""
+        CREATE INDEX {PlatformMigrations.Index(s, "device_messages_received")} ON {s.Table("device_messages")} (received_at);
+        """);
+}

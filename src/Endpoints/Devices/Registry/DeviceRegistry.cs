@@ -85,4 +85,15 @@ public sealed class DeviceRegistry(SqlStorage storage)
 
     public Task<long> CountMessagesAsync(SqlSession session, CancellationToken cancellationToken) =>
         session.Connection.ExecuteScalarAsync<long>(session.Command($"SELECT COUNT(*) FROM {_messages}", null, cancellationToken));
+
+    /// <summary>Forgets device messages and quarantined payloads received before the cutoff; returns how many rows went.</summary>
+    public async Task<int> RemoveEventsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        var messages = await connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM {_messages} WHERE received_at < @cutoff", new { cutoff }, cancellationToken: cancellationToken));
+        var quarantined = await connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM {_quarantine} WHERE received_at < @cutoff", new { cutoff }, cancellationToken: cancellationToken));
+        return messages + quarantined;
+    }
 }
