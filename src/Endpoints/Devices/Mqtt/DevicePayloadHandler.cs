@@ -61,10 +61,18 @@ public sealed class DevicePayloadHandler(
         }
 
         await registry.SeenAsync(session, deviceId, parsed.Sequence, parsed.BatteryPercent, now, cancellationToken);
+        if (IsNews(device!, parsed.BatteryPercent, now))
+            await outbox.Publish(new DeviceSeen { DeviceId = deviceId, SeenAt = now, BatteryPercent = parsed.BatteryPercent ?? device!.BatteryPercent },
+                cancellationToken);
         await session.CommitAsync(cancellationToken);
         metrics.Counted(PayloadOutcome.Accepted);
         return PayloadOutcome.Accepted;
     }
+
+    /// <summary>A changed battery level, or the first word from the device in a reporting interval.</summary>
+    bool IsNews(DeviceRecord device, int? batteryPercent, DateTimeOffset now) =>
+        (batteryPercent.HasValue && batteryPercent != device.BatteryPercent)
+        || device.LastSeenAt is not { } lastSeen || now - lastSeen >= options.Value.SeenReportInterval;
 
     async Task<PayloadOutcome> DuplicateAsync()
     {
@@ -144,8 +152,14 @@ public sealed class DevicePayloadHandler(
     async Task<PayloadOutcome> QuarantineAsync(string topic, Guid? deviceId, string reason, ReadOnlyMemory<byte> payload, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        await registry.QuarantineAsync(session, new QuarantinedPayload(NewId.NextGuid(), now, topic.Length > 300 ? topic[..300] : topic, deviceId, reason,
-            payload.Length, Convert.ToBase64String(payload.Span[..Math.Min(payload.Length, HeadBytes)])), cancellationToken);
+        var quarantined = new QuarantinedPayload(NewId.NextGuid(), now, topic.Length > 300 ? topic[..300] : topic, deviceId, reason,
+            payload.Length, Convert.ToBase64String(payload.Span[..Math.Min(payload.Length, HeadBytes)]));
+        await registry.QuarantineAsync(session, quarantined, cancellationToken);
+        await outbox.PublishEndpoint.Publish(new DevicePayloadQuarantined
+        {
+            QuarantineId = quarantined.QuarantineId, ReceivedAt = now, Topic = quarantined.Topic, DeviceId = deviceId,
+            ReasonKind = QuarantineReasons.KindOf(reason), Reason = reason, PayloadBytes = payload.Length,
+        }, context => context.MessageId = quarantined.QuarantineId, cancellationToken);
         await session.CommitAsync(cancellationToken);
         metrics.Counted(PayloadOutcome.Quarantined);
         logger.LogInformation("Payload on {Topic} quarantined: {Reason}", topic, reason);
