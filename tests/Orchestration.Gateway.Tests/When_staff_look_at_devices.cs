@@ -12,7 +12,7 @@ public sealed class When_staff_look_at_devices(GatewayApiFixture fixture) : Gate
         await Gateway.ConsumedAsync(id, what);
     }
 
-    static DevicePayloadQuarantined Quarantined(string reasonKind, string reason) => new()
+    static QuarantinedPayloadNotice Quarantined(string reasonKind, string reason) => new()
     {
         QuarantineId = Guid.NewGuid(), ReceivedAt = DateTimeOffset.UtcNow, Topic = $"devices/p/u/{Guid.NewGuid()}/events", ReasonKind = reasonKind,
         Reason = reason, PayloadBytes = 12,
@@ -64,9 +64,8 @@ public sealed class When_staff_look_at_devices(GatewayApiFixture fixture) : Gate
         var replayed = Quarantined("replayed", "replayed sequence 3 (the device is at 9)");
         var malformed = Quarantined("malformed-json", "malformed JSON");
 
-        await ProjectedAsync(replayed, "a replay");
-        await ProjectedAsync(replayed, "the same replay again");
-        await ProjectedAsync(malformed, "malformed JSON");
+        await ProjectedAsync(new DevicePayloadsQuarantined { Payloads = [replayed] }, "a replay");
+        await ProjectedAsync(new DevicePayloadsQuarantined { Payloads = [replayed, malformed] }, "the same replay again, and malformed JSON");
 
         var after = await coordinator.GetJsonAsync("/api/devices/quarantine");
         (CountOf(after, "replayed") - CountOf(before, "replayed")).ShouldBe(1);

@@ -57,9 +57,11 @@ public static class DevicesExtensions
             if (string.IsNullOrEmpty(o.ManagementUsername) && string.IsNullOrEmpty(o.ManagementPassword))
                 (o.ManagementUsername, o.ManagementPassword) = (o.Username, o.Password);
         });
-        services.AddStore<DevicesStore>(DevicesMigrations.Tables, DevicesMigrations.Registry, DevicesMigrations.Retention);
+        services.AddStore<DevicesStore>(DevicesMigrations.Tables, DevicesMigrations.Registry, DevicesMigrations.Retention,
+            DevicesMigrations.QuarantineAnnounced);
         services.AddValidatedOptions<DeviceRetentionOptions>(configuration.GetSection(DeviceRetentionOptions.Section));
         services.AddSingleton<DeviceEventRetention>().AddHostedService(provider => provider.GetRequiredService<DeviceEventRetention>());
+        services.AddHostedService<QuarantineAnnouncer>();
         services.AddSingleton<DeviceRegistry>().AddSingleton<DeviceAlarms>().AddSingleton<LockCommands>().AddSingleton<PayloadMetrics>();
         services.AddHttpClient<BrokerAccounts>();
         services.AddScoped<DevicePayloadHandler>().AddScoped<LockCommandSender>();

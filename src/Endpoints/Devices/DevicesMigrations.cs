@@ -87,4 +87,10 @@ public static class DevicesMigrations
     public static readonly SchemaMigration Retention = new("devices_0003_retention", (s, _) => $"""
         CREATE INDEX {PlatformMigrations.Index(s, "device_messages_received")} ON {s.Table("device_messages")} (received_at);
         """);
+
+    /// <summary>Which quarantined payloads <see cref="Registry.QuarantineAnnouncer"/> has announced (null: not yet).</summary>
+    public static readonly SchemaMigration QuarantineAnnounced = new("devices_0004_quarantine_announced", (s, _) => $"""
+        ALTER TABLE {s.Table("quarantined_payloads")} ADD COLUMN announced_at bigint NULL;
+        CREATE INDEX {PlatformMigrations.Index(s, "quarantined_payloads_announced")} ON {s.Table("quarantined_payloads")} (announced_at);
+        """);
 }

@@ -47,11 +47,17 @@ public sealed record DeviceSeen
 }
 
 /// <summary>
-/// A payload was moved aside instead of being applied. <see cref="ReasonKind"/> is its reason in a word, for counting:
+/// Payloads Devices moved aside instead of applying, announced in batches (a flood of bad payloads must not become a
+/// flood of messages). <see cref="QuarantinedPayloadNotice.ReasonKind"/> is the reason in a word, for counting:
 /// <c>too-large</c>, <c>not-a-device-topic</c>, <c>unknown-device</c>, <c>topic-mismatch</c>, <c>malformed-json</c>,
-/// <c>schema</c>, <c>replayed</c> or <c>not-applicable</c>; <see cref="Reason"/> says it in full.
+/// <c>schema</c>, <c>replayed</c> or <c>not-applicable</c>; <see cref="QuarantinedPayloadNotice.Reason"/> says it in full.
 /// </summary>
-public sealed record DevicePayloadQuarantined
+public sealed record DevicePayloadsQuarantined
+{
+    public required IReadOnlyList<QuarantinedPayloadNotice> Payloads { get; init; }
+}
+
+public sealed record QuarantinedPayloadNotice
 {
     public required Guid QuarantineId { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }

@@ -47,7 +47,7 @@ public static class MqttDevicesSetup
                     app.MapVendorApi();
             },
             Records = [typeof(AccessCodeIssued), typeof(VisitAccessCodeIssued), typeof(AccessCodeRevoked), typeof(LockCommandUnacknowledged),
-                typeof(DeviceRegistered), typeof(WorkOrderOpened), typeof(WorkOrderProgressed)],
+                typeof(DeviceRegistered), typeof(WorkOrderOpened), typeof(WorkOrderProgressed), typeof(DevicePayloadsQuarantined)],
         };
         foreach (var (key, value) in mqtt)
             setup.Settings[$"Devices:Mqtt:{key}"] = value;

@@ -152,14 +152,8 @@ public sealed class DevicePayloadHandler(
     async Task<PayloadOutcome> QuarantineAsync(string topic, Guid? deviceId, string reason, ReadOnlyMemory<byte> payload, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var quarantined = new QuarantinedPayload(NewId.NextGuid(), now, topic.Length > 300 ? topic[..300] : topic, deviceId, reason,
-            payload.Length, Convert.ToBase64String(payload.Span[..Math.Min(payload.Length, HeadBytes)]));
-        await registry.QuarantineAsync(session, quarantined, cancellationToken);
-        await outbox.PublishEndpoint.Publish(new DevicePayloadQuarantined
-        {
-            QuarantineId = quarantined.QuarantineId, ReceivedAt = now, Topic = quarantined.Topic, DeviceId = deviceId,
-            ReasonKind = QuarantineReasons.KindOf(reason), Reason = reason, PayloadBytes = payload.Length,
-        }, context => context.MessageId = quarantined.QuarantineId, cancellationToken);
+        await registry.QuarantineAsync(session, new QuarantinedPayload(NewId.NextGuid(), now, topic.Length > 300 ? topic[..300] : topic, deviceId, reason,
+            payload.Length, Convert.ToBase64String(payload.Span[..Math.Min(payload.Length, HeadBytes)])), cancellationToken);
         await session.CommitAsync(cancellationToken);
         metrics.Counted(PayloadOutcome.Quarantined);
         logger.LogInformation("Payload on {Topic} quarantined: {Reason}", topic, reason);

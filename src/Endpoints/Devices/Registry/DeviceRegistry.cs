@@ -80,6 +80,20 @@ public sealed class DeviceRegistry(SqlStorage storage)
             FROM {_quarantine} ORDER BY received_at DESC, quarantine_id LIMIT @limit
             """, new { limit }, cancellationToken))];
 
+    /// <summary>The oldest payloads not yet announced, locked so that one instance announces each.</summary>
+    public async Task<IReadOnlyList<QuarantinedPayload>> ClaimUnannouncedAsync(SqlSession session, int limit, CancellationToken cancellationToken) =>
+        [.. await session.Connection.QueryAsync<QuarantinedPayload>(session.Command($"""
+            SELECT quarantine_id, received_at, topic, device_id, reason, payload_bytes, payload_head
+            FROM {_quarantine} WHERE announced_at IS NULL ORDER BY received_at, quarantine_id LIMIT @limit {session.Storage.Dialect.ForUpdateSkipLocked}
+            """, new { limit }, cancellationToken))];
+
+    public async Task MarkAnnouncedAsync(SqlSession session, IReadOnlyList<Guid> quarantineIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var quarantineId in quarantineIds)
+            await session.Connection.ExecuteAsync(session.Command(
+                $"UPDATE {_quarantine} SET announced_at = @now WHERE quarantine_id = @quarantineId", new { quarantineId, now }, cancellationToken));
+    }
+
     public Task<long> CountQuarantineAsync(SqlSession session, CancellationToken cancellationToken) =>
         session.Connection.ExecuteScalarAsync<long>(session.Command($"SELECT COUNT(*) FROM {_quarantine}", null, cancellationToken));
 

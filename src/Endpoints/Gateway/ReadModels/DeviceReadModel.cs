@@ -27,7 +27,7 @@ public sealed record QuarantineCount
 
 /// <summary>
 /// The devices and the quarantined payloads, projected from Devices' <see cref="DeviceRegistered"/>, <see cref="DeviceSeen"/>
-/// and <see cref="DevicePayloadQuarantined"/>. A sighting only moves a device's last-seen time forward, and a sighting
+/// and <see cref="DevicePayloadsQuarantined"/>. A sighting only moves a device's last-seen time forward, and a sighting
 /// that came before the registration waits in its columns until the registration fills in the rest; so duplicates and
 /// any order of arrival leave the same rows.
 /// </summary>
@@ -83,12 +83,15 @@ public sealed class DeviceReadModel(SqlStorage storage)
             """, seen, cancellationToken));
     }
 
-    public Task QuarantinedAsync(SqlSession session, DevicePayloadQuarantined payload, CancellationToken cancellationToken) =>
-        session.Connection.ExecuteAsync(session.Command($"""
-            INSERT INTO {_quarantine} ({QuarantineColumns})
-            VALUES (@QuarantineId, @ReceivedAt, @Topic, @DeviceId, @ReasonKind, @Reason, @PayloadBytes)
-            ON CONFLICT (quarantine_id) DO NOTHING
-            """, payload, cancellationToken));
+    public async Task QuarantinedAsync(SqlSession session, DevicePayloadsQuarantined batch, CancellationToken cancellationToken)
+    {
+        foreach (var payload in batch.Payloads)
+            await session.Connection.ExecuteAsync(session.Command($"""
+                INSERT INTO {_quarantine} ({QuarantineColumns})
+                VALUES (@QuarantineId, @ReceivedAt, @Topic, @DeviceId, @ReasonKind, @Reason, @PayloadBytes)
+                ON CONFLICT (quarantine_id) DO NOTHING
+                """, payload, cancellationToken));
+    }
 
     public Task<DeviceView?> FindAsync(SqlSession session, Guid deviceId, CancellationToken cancellationToken) =>
         session.Connection.QuerySingleOrDefaultAsync<DeviceView?>(session.Command(
@@ -135,11 +138,11 @@ public sealed class DeviceReadModel(SqlStorage storage)
 
 /// <summary>Keeps <see cref="DeviceReadModel"/> in step with Devices' events.</summary>
 public sealed class DeviceProjectionConsumer(SqlSession session, DeviceReadModel devices)
-    : IConsumer<DeviceRegistered>, IConsumer<DeviceSeen>, IConsumer<DevicePayloadQuarantined>
+    : IConsumer<DeviceRegistered>, IConsumer<DeviceSeen>, IConsumer<DevicePayloadsQuarantined>
 {
     public Task Consume(ConsumeContext<DeviceRegistered> context) => devices.RegisteredAsync(session, context.Message, context.CancellationToken);
 
     public Task Consume(ConsumeContext<DeviceSeen> context) => devices.SeenAsync(session, context.Message, context.CancellationToken);
 
-    public Task Consume(ConsumeContext<DevicePayloadQuarantined> context) => devices.QuarantinedAsync(session, context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<DevicePayloadsQuarantined> context) => devices.QuarantinedAsync(session, context.Message, context.CancellationToken);
 }
