@@ -93,4 +93,16 @@ public static class DevicesMigrations
         ALTER TABLE {s.Table("quarantined_payloads")} ADD COLUMN announced_at bigint NULL;
         CREATE INDEX {PlatformMigrations.Index(s, "quarantined_payloads_announced")} ON {s.Table("quarantined_payloads")} (announced_at);
         """);
+
+    /// <summary>The leases of units, from their activation, until <see cref="Thermostats.VacancySweep"/> has set the unit's thermostat to vacancy mode.</summary>
+    public static readonly SchemaMigration LeaseTerms = new("devices_0005_lease_terms", (s, d) => $"""
+        CREATE TABLE {s.Table("lease_terms")} (
+            lease_id {d.UuidType} PRIMARY KEY,
+            property_id {d.UuidType} NOT NULL,
+            unit_id {d.UuidType} NOT NULL,
+            lease_end text NOT NULL,
+            vacancy_set_at bigint NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "lease_terms_end")} ON {s.Table("lease_terms")} (lease_end);
+        """);
 }
