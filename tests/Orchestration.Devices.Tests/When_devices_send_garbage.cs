@@ -92,6 +92,13 @@ public sealed class When_devices_send_garbage(RabbitMqDevicesFixture fixture, Xu
         quarantine.Select(q => q.Reason.Split(' ', ':')[0]).Distinct().Order()
             .ShouldBe(["malformed", "not", "payload", "replayed", "schema", "topic", "unknown"]);
 
+        // Staff get to list them: each announced, in a few batches rather than a message apiece.
+        var marker = property.ToString();
+        await Eventually.HoldsAsync(() => Task.FromResult(Host.Published.All<DevicePayloadsQuarantined>(b => b.Payloads.Any(p => p.Topic.Contains(marker)))
+            .SelectMany(b => b.Payloads).Where(p => p.Topic.Contains(marker)).Select(p => p.QuarantineId).Distinct().Count() == quarantined),
+            TimeSpan.FromSeconds(30), $"{quarantined} quarantined payloads announced");
+        Host.Published.All<DevicePayloadsQuarantined>(b => b.Payloads.Any(p => p.Topic.Contains(marker))).Count.ShouldBeLessThan(quarantined / 10);
+
         // And the endpoint still does its work.
         var sensor = new TestDevice(DeviceKind.LeakSensor);
         (await Host.SendAsync(sensor.Register())).ShouldBeNull();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestration.Devices.Tests.Infrastructure;
+using Orchestration.Messages;
 using Orchestration.Simulators.Hosting;
 
 namespace Orchestration.Devices.Tests;
@@ -74,5 +76,38 @@ public sealed class When_simulated_devices_use_the_embedded_broker(EmbeddedBroke
         Host.Published.All<VisitAccessCodeIssued>(e => e.WorkOrderId == workOrderId).ShouldBeEmpty();
         var received = await Controls.GetFromJsonAsync<System.Text.Json.JsonElement>($"/_sim/devices/{silent.DeviceId}");
         received.GetProperty("commands").GetArrayLength().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Should_set_the_simulated_thermostat_to_vacancy_mode_once_the_lease_has_ended_and_not_before()
+    {
+        var ended = new TestDevice(DeviceKind.Thermostat);
+        var running = new TestDevice(DeviceKind.Thermostat);
+        await ConnectAsync(ended, "thermostat");
+        await ConnectAsync(running, "thermostat");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        LeaseActivated Lease(TestDevice unit, DateOnly end) => new()
+        {
+            LeaseId = Guid.NewGuid(), PropertyId = unit.PropertyId, UnitId = unit.UnitId, TenantId = Guid.NewGuid(), MonthlyRent = Money.Of(1800m, "USD"),
+            SecurityDeposit = Money.Of(1800m, "USD"), LeaseStart = end.AddYears(-1), LeaseEnd = end, ActivatedAt = DateTimeOffset.UtcNow.AddYears(-1),
+            TenantName = "Ola Brandt", TenantEmail = "ola@example.com",
+        };
+        await Host.Bus.Publish(Lease(ended, today.AddDays(-1)));
+        await Host.Bus.Publish(Lease(running, today));
+        var sweep = Host.Services.GetRequiredService<Orchestration.Endpoints.Devices.Thermostats.VacancySweep>();
+
+        async Task<IReadOnlyList<System.Text.Json.JsonElement>> CommandsAsync(TestDevice thermostat) =>
+            [.. (await Controls.GetFromJsonAsync<System.Text.Json.JsonElement>($"/_sim/devices/{thermostat.DeviceId}")).GetProperty("commands").EnumerateArray()];
+        await Eventually.HoldsAsync(async () =>
+        {
+            await sweep.RunOnceAsync(CancellationToken.None);
+            return (await CommandsAsync(ended)).Count > 0;
+        }, TimeSpan.FromSeconds(15), "the thermostat of the ended lease was commanded");
+
+        var command = (await CommandsAsync(ended)).ShouldHaveSingleItem();
+        command.GetProperty("command").GetString().ShouldBe("set-mode");
+        command.GetProperty("mode").GetString().ShouldBe("vacancy");
+        (await sweep.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
+        (await CommandsAsync(running)).ShouldBeEmpty();
     }
 }

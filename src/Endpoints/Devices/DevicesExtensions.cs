@@ -5,6 +5,7 @@ using Orchestration.Endpoints.Devices.Alarms;
 using Orchestration.Endpoints.Devices.Locks;
 using Orchestration.Endpoints.Devices.Mqtt;
 using Orchestration.Endpoints.Devices.Registry;
+using Orchestration.Endpoints.Devices.Thermostats;
 using Orchestration.Messages.Devices;
 
 namespace Orchestration.Endpoints.Devices;
@@ -30,6 +31,7 @@ public static class DevicesExtensions
         x.AddConsumer<VisitAccessCodeConsumer>().Endpoint(e => e.Name = CommandRoutes.DeviceCommands);
         x.AddConsumer<RegisterDeviceConsumer>().Endpoint(e => e.Name = CommandRoutes.DeviceCommands);
         x.AddConsumer<WorkOrderClosedConsumer>().Endpoint(e => e.Name = "devices-work-orders");
+        x.AddConsumer<LeaseTermConsumer>().Endpoint(e => e.Name = "devices-leases");
         return x;
     }
 
@@ -57,7 +59,12 @@ public static class DevicesExtensions
             if (string.IsNullOrEmpty(o.ManagementUsername) && string.IsNullOrEmpty(o.ManagementPassword))
                 (o.ManagementUsername, o.ManagementPassword) = (o.Username, o.Password);
         });
-        services.AddStore<DevicesStore>(DevicesMigrations.Tables, DevicesMigrations.Registry);
+        services.AddStore<DevicesStore>(DevicesMigrations.Tables, DevicesMigrations.Registry, DevicesMigrations.Retention,
+            DevicesMigrations.QuarantineAnnounced, DevicesMigrations.LeaseTerms);
+        services.AddValidatedOptions<DeviceRetentionOptions>(configuration.GetSection(DeviceRetentionOptions.Section));
+        services.AddSingleton<DeviceEventRetention>().AddHostedService(provider => provider.GetRequiredService<DeviceEventRetention>());
+        services.AddHostedService<QuarantineAnnouncer>();
+        services.AddSingleton<LeaseTerms>();
         services.AddSingleton<DeviceRegistry>().AddSingleton<DeviceAlarms>().AddSingleton<LockCommands>().AddSingleton<PayloadMetrics>();
         services.AddHttpClient<BrokerAccounts>();
         services.AddScoped<DevicePayloadHandler>().AddScoped<LockCommandSender>();
@@ -70,6 +77,7 @@ public static class DevicesExtensions
         {
             services.AddHostedService(provider => provider.GetRequiredService<MqttIngestion>());
             services.AddHostedService<LockCommandRetries>();
+            services.AddSingleton<VacancySweep>().AddHostedService(provider => provider.GetRequiredService<VacancySweep>());
         }
 
         return services;

@@ -82,5 +82,27 @@ public static class DevicesMigrations
         );
         CREATE INDEX {PlatformMigrations.Index(s, "lock_commands_due")} ON {s.Table("lock_commands")} (next_attempt_at);
         """);
-}
 
+    /// <summary>Lets <see cref="Registry.DeviceEventRetention"/> find old device messages without reading the whole table.</summary>
+    public static readonly SchemaMigration Retention = new("devices_0003_retention", (s, _) => $"""
+        CREATE INDEX {PlatformMigrations.Index(s, "device_messages_received")} ON {s.Table("device_messages")} (received_at);
+        """);
+
+    /// <summary>Which quarantined payloads <see cref="Registry.QuarantineAnnouncer"/> has announced (null: not yet).</summary>
+    public static readonly SchemaMigration QuarantineAnnounced = new("devices_0004_quarantine_announced", (s, _) => $"""
+        ALTER TABLE {s.Table("quarantined_payloads")} ADD COLUMN announced_at bigint NULL;
+        CREATE INDEX {PlatformMigrations.Index(s, "quarantined_payloads_announced")} ON {s.Table("quarantined_payloads")} (announced_at);
+        """);
+
+    /// <summary>The leases of units, from their activation, until <see cref="Thermostats.VacancySweep"/> has set the unit's thermostat to vacancy mode.</summary>
+    public static readonly SchemaMigration LeaseTerms = new("devices_0005_lease_terms", (s, d) => $"""
+        CREATE TABLE {s.Table("lease_terms")} (
+            lease_id {d.UuidType} PRIMARY KEY,
+            property_id {d.UuidType} NOT NULL,
+            unit_id {d.UuidType} NOT NULL,
+            lease_end text NOT NULL,
+            vacancy_set_at bigint NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "lease_terms_end")} ON {s.Table("lease_terms")} (lease_end);
+        """);
+}

@@ -63,7 +63,8 @@ public static class GatewayExtensions
         services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
             options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException);
         services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
-        services.AddStore<WorkOrderReadModel>(WorkOrderReadModel.Tables);
+        services.AddStore<WorkOrderReadModel>(WorkOrderReadModel.Tables, WorkOrderReadModel.ListIndexes);
+        services.AddStore<DeviceReadModel>(DeviceReadModel.Tables);
         services.AddOperationsHealth();
 
         services.AddSingleton<LeaseReadModel>();
@@ -85,6 +86,7 @@ public static class GatewayExtensions
     {
         x.AddConsumer<LeaseProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddConsumer<WorkOrderProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
+        x.AddConsumer<DeviceProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddProviderDiscrepancies();
         x.AddRentProjections();
         x.AddOperationsProjection();

@@ -34,3 +34,36 @@ public sealed record DeviceRegistered
     public required Guid UnitId { get; init; }
     public required DateTimeOffset RegisteredAt { get; init; }
 }
+
+/// <summary>
+/// A device spoke: when it was last heard from and its battery level. Announced when the battery level changes, and
+/// otherwise at most once per reporting interval per device, so a chatty device does not flood its subscribers.
+/// </summary>
+public sealed record DeviceSeen
+{
+    public required Guid DeviceId { get; init; }
+    public required DateTimeOffset SeenAt { get; init; }
+    public int? BatteryPercent { get; init; }
+}
+
+/// <summary>
+/// Payloads Devices moved aside instead of applying, announced in batches (a flood of bad payloads must not become a
+/// flood of messages). <see cref="QuarantinedPayloadNotice.ReasonKind"/> is the reason in a word, for counting:
+/// <c>too-large</c>, <c>not-a-device-topic</c>, <c>unknown-device</c>, <c>topic-mismatch</c>, <c>malformed-json</c>,
+/// <c>schema</c>, <c>replayed</c> or <c>not-applicable</c>; <see cref="QuarantinedPayloadNotice.Reason"/> says it in full.
+/// </summary>
+public sealed record DevicePayloadsQuarantined
+{
+    public required IReadOnlyList<QuarantinedPayloadNotice> Payloads { get; init; }
+}
+
+public sealed record QuarantinedPayloadNotice
+{
+    public required Guid QuarantineId { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+    public required string Topic { get; init; }
+    public Guid? DeviceId { get; init; }
+    public required string ReasonKind { get; init; }
+    public required string Reason { get; init; }
+    public required int PayloadBytes { get; init; }
+}

@@ -45,6 +45,9 @@ public class MaintenanceDispatchState : SagaStateMachineInstance, ISagaVersion
     public DateTimeOffset? AccessCodeRequestedAt { get; set; }
     public Guid? AccessCodeId { get; set; }
 
+    /// <summary>Lock commands staff were paged about, so a repeated escalation is noted once.</summary>
+    public List<Guid> UnacknowledgedLockCommands { get; set; } = [];
+
     public string? InvoiceNumber { get; set; }
     public decimal? InvoiceAmount { get; set; }
     public string? InvoiceCurrency { get; set; }

@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Maintenance;
 
 namespace Orchestration.Sagas.Maintenance;
@@ -35,6 +36,12 @@ public sealed class MaintenanceDispatchStateMachine : MassTransitStateMachine<Ma
         Event(() => ApproveWorkOrderInvoice, e => e.CorrelateById(m => m.Message.WorkOrderId));
         Event(() => ReassignWorkOrder, e => e.CorrelateById(m => m.Message.WorkOrderId));
         Event(() => CancelWorkOrder, e => e.CorrelateById(m => m.Message.WorkOrderId));
+        // Locks escalate the commands of leases too; those name no work order and are none of this saga's business.
+        Event(() => LockCommandUnacknowledged, e =>
+        {
+            e.CorrelateById(m => m.Message.WorkOrderId ?? Guid.Empty);
+            e.OnMissingInstance(m => m.Discard());
+        });
 
         // Both delays depend on the work order (its priority, its visit window), so each scheduling names its own.
         Schedule(() => AcceptanceDeadline, x => x.AcceptanceDeadlineTokenId,
@@ -143,13 +150,20 @@ public sealed class MaintenanceDispatchStateMachine : MassTransitStateMachine<Ma
                 .TransitionTo(Cancelled)
                 .Progressed("Cancelled", context => context.Message.Reason));
 
+        // A lock that never confirmed a visit code (or its revocation) needs a person at the door: staff are paged once per
+        // command and the timeline shows it; the work order itself goes on, since its deadlines already bound the wait.
+        DuringAny(
+            When(LockCommandUnacknowledged, context => !context.Saga.UnacknowledgedLockCommands.Contains(context.Message.CommandId))
+                .PageStaffAboutTheLock()
+                .Progressed("LockUnacknowledged", context => $"{context.Message.Command} after {context.Message.Attempts} attempt(s)"));
+
         // Delivery is at least once, vendors repeat themselves and replies can come after the work order moved on;
         // a stage with no use for a message drops it.
         DuringAny(
             Ignore(RequestWorkOrder), Ignore(VendorChosen), Ignore(NoVendorAvailable), Ignore(AcceptWorkOrder),
             Ignore(DeclineWorkOrder), Ignore(ProposeVisitWindow), Ignore(VisitAccessCodeIssued), Ignore(CompleteWorkOrder),
             Ignore(ApproveWorkOrderInvoice), Ignore(ReassignWorkOrder), Ignore(CancelWorkOrder),
-            Ignore(AcceptanceDeadline.Received), Ignore(NoShowDeadline.Received));
+            Ignore(LockCommandUnacknowledged), Ignore(AcceptanceDeadline.Received), Ignore(NoShowDeadline.Received));
     }
 
     public State ChoosingVendor { get; private set; } = null!;
@@ -172,6 +186,7 @@ public sealed class MaintenanceDispatchStateMachine : MassTransitStateMachine<Ma
     public Event<ApproveWorkOrderInvoice> ApproveWorkOrderInvoice { get; private set; } = null!;
     public Event<ReassignWorkOrder> ReassignWorkOrder { get; private set; } = null!;
     public Event<CancelWorkOrder> CancelWorkOrder { get; private set; } = null!;
+    public Event<LockCommandUnacknowledged> LockCommandUnacknowledged { get; private set; } = null!;
 
     public Schedule<MaintenanceDispatchState, VendorAcceptanceDeadlinePassed> AcceptanceDeadline { get; private set; } = null!;
     public Schedule<MaintenanceDispatchState, VisitNoShowDeadlinePassed> NoShowDeadline { get; private set; } = null!;

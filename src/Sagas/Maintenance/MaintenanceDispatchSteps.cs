@@ -1,5 +1,6 @@
 using MassTransit;
 using Orchestration.Messages;
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Maintenance;
 
 namespace Orchestration.Sagas.Maintenance;
@@ -279,7 +280,7 @@ static class MaintenanceDispatchSteps
     {
         var machine = binder.Machine();
         return binder
-            .PageStaff(order => $"escalated-{order.Attempt}", reason)
+            .PageStaff(context => $"escalated-{context.Saga.Attempt}", reason)
             .TransitionTo(machine.AwaitingStaff)
             .Progressed("Escalated", reason);
     }
@@ -309,7 +310,7 @@ static class MaintenanceDispatchSteps
 
     /// <summary>Emails the staff on call; <paramref name="occasion"/> names what for, so each occasion pages once.</summary>
     public static EventActivityBinder<MaintenanceDispatchState, T> PageStaff<T>(this EventActivityBinder<MaintenanceDispatchState, T> binder,
-        Func<MaintenanceDispatchState, string> occasion, Func<BehaviorContext<MaintenanceDispatchState, T>, string> reason)
+        Func<BehaviorContext<MaintenanceDispatchState, T>, string> occasion, Func<BehaviorContext<MaintenanceDispatchState, T>, string> reason)
         where T : class =>
         binder.Send(context => new PageMaintenanceStaff
         {
@@ -317,8 +318,18 @@ static class MaintenanceDispatchSteps
             PropertyId = context.Saga.PropertyId,
             Priority = context.Saga.Priority,
             Reason = reason(context),
-            DeduplicationKey = $"work-order-{context.Saga.CorrelationId:N}-{occasion(context.Saga)}",
+            DeduplicationKey = $"work-order-{context.Saga.CorrelationId:N}-{occasion(context)}",
         });
+
+    /// <summary>
+    /// The lock did not confirm a command: a code the vendor cannot use, or one that may still open the door. The
+    /// command's id names the occasion, so a repeated escalation pages once.
+    /// </summary>
+    public static EventActivityBinder<MaintenanceDispatchState, LockCommandUnacknowledged> PageStaffAboutTheLock(
+        this EventActivityBinder<MaintenanceDispatchState, LockCommandUnacknowledged> binder) =>
+        binder.Then(context => context.Saga.UnacknowledgedLockCommands.Add(context.Message.CommandId)).PageStaff(context => $"lock-{context.Message.CommandId:N}", context => context.Message.Command == "revoke-code"
+            ? $"The lock of the unit did not confirm that the visit code was revoked after {context.Message.Attempts} attempts; it may still open the door."
+            : $"The lock of the unit did not confirm the vendor's visit code after {context.Message.Attempts} attempts; the vendor may not get in.");
 
     public static EventActivityBinder<MaintenanceDispatchState, CancelWorkOrder> PublishCancelled(
         this EventActivityBinder<MaintenanceDispatchState, CancelWorkOrder> binder)

@@ -6,7 +6,7 @@ namespace Orchestration.Simulators.Devices;
 /// Smart-home devices over MQTT, told what to do through <c>/_sim/devices/{id}</c>: <c>PUT</c> connects a device
 /// (kind <c>lock</c>, <c>leak-sensor</c> or <c>thermostat</c>, its property, unit and password, and for a lock whether
 /// it acknowledges commands), <c>POST …/leak</c> raises a leak alarm, <c>POST …/battery</c> reports a battery level,
-/// <c>POST …/telemetry</c> a temperature, <c>GET</c> shows the commands a lock received, <c>DELETE</c> disconnects it.
+/// <c>POST …/telemetry</c> a temperature, <c>GET</c> shows the commands a lock or thermostat received, <c>DELETE</c> disconnects it.
 /// </summary>
 internal static class DevicesSimulator
 {

@@ -11,8 +11,8 @@ public sealed record DeviceSetup(string Kind, Guid PropertyId, Guid UnitId, stri
 
 /// <summary>
 /// One device as an MQTT client of its own, logged in with its id and password: it publishes on its events topic
-/// (QoS 1, a growing sequence, a fresh message id each) and, when it is a lock, takes commands from its commands topic,
-/// acknowledging each (once per command id, as a real lock would) unless it was told to stay silent.
+/// (QoS 1, a growing sequence, a fresh message id each); a lock or thermostat takes commands from its commands topic, and
+/// a lock acknowledges each (once per command id, as a real lock would) unless it was told to stay silent.
 /// </summary>
 internal sealed class SimulatedDevice(Guid deviceId, DeviceSetup setup, IMqttClient client) : IAsyncDisposable
 {
@@ -37,7 +37,7 @@ internal sealed class SimulatedDevice(Guid deviceId, DeviceSetup setup, IMqttCli
                 .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).Build(), token);
             if (connected.ResultCode != MqttClientConnectResultCode.Success)
                 throw new InvalidOperationException($"The broker refused device {deviceId}: {connected.ResultCode}.");
-            if (setup.Kind == "lock")
+            if (setup.Kind is "lock" or "thermostat")
                 await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(device.Topic("commands"), MqttQualityOfServiceLevel.AtLeastOnce).Build(), token);
             return device;
@@ -71,7 +71,7 @@ internal sealed class SimulatedDevice(Guid deviceId, DeviceSetup setup, IMqttCli
         }
 
         _commands.Enqueue(command);
-        if (Setup.Acknowledge && command.TryGetProperty("commandId", out var id) && id.TryGetGuid(out var commandId) && _acknowledged.TryAdd(commandId, true))
+        if (Setup.Kind == "lock" && Setup.Acknowledge && command.TryGetProperty("commandId", out var id) && id.TryGetGuid(out var commandId) && _acknowledged.TryAdd(commandId, true))
             await PublishAsync(new { type = "ack", commandId }, CancellationToken.None);
     }
 

@@ -6,8 +6,8 @@ namespace Orchestration.Simulators.Vendors;
 
 /// <summary>
 /// Maintenance vendors that receive our signed job offers at <c>POST /vendors/{name}/webhooks</c>: the signature and its
-/// age are checked (401 otherwise), a repeated event id is acknowledged and dropped, and a new offer is then accepted,
-/// declined, ignored or accepted and completed, as <c>/_sim/vendors/{name}</c> told the vendor, through the platform's
+/// age are checked (401 otherwise), a repeated event id is acknowledged and dropped, and a new offer is then accepted
+/// (with a visit window), declined, ignored or accepted and completed, as <c>/_sim/vendors/{name}</c> told the vendor, through the platform's
 /// vendor API with the vendor's key.
 /// </summary>
 internal static class VendorsSimulator
@@ -37,7 +37,7 @@ internal static class VendorsSimulator
     }
 
     static async Task<IResult> ReceiveAsync(HttpContext http, string name, VendorOffice office, VendorsSimulatorOptions options,
-        BackgroundWork background, IHttpClientFactory clients)
+        BackgroundWork background, IHttpClientFactory clients, TimeProvider time)
     {
         if (office.Find(name) is not { } setup)
             return new ProviderError("not_found", $"No vendor '{name}'.").ToResponse(StatusCodes.Status404NotFound);
@@ -68,13 +68,14 @@ internal static class VendorsSimulator
             return Results.Ok(new { received = eventId, duplicate = true });
 
         if (type == "work_order.dispatched" && options.PlatformApiUrl is { } api && setup.ApiKey is { } key)
-            background.Run(token => ActAsync(clients.CreateClient(Name), new Uri(api), key, setup, workOrderId, token));
+            background.Run(token => ActAsync(clients.CreateClient(Name), new Uri(api), key, setup, workOrderId, time.GetUtcNow(), token));
 
         return Results.Ok(new { received = eventId, duplicate = false });
     }
 
     /// <summary>The vendor's answer, after the webhook was acknowledged, as a vendor's back office would give it.</summary>
-    static async Task ActAsync(HttpClient client, Uri api, string key, VendorSetup setup, string workOrderId, CancellationToken token)
+    static async Task ActAsync(HttpClient client, Uri api, string key, VendorSetup setup, string workOrderId, DateTimeOffset now,
+        CancellationToken token)
     {
         client.BaseAddress = api;
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -82,7 +83,9 @@ internal static class VendorsSimulator
         switch (setup.Behaviour)
         {
             case VendorBehaviour.Accept:
-                (await client.PostAsJsonAsync($"{order}/accept", new { }, token)).EnsureSuccessStatusCode();
+                // A vendor that takes a job says when it will come: in an hour, for two hours.
+                (await client.PostAsJsonAsync($"{order}/accept", new { visitFrom = now.AddHours(1), visitUntil = now.AddHours(3) }, token))
+                    .EnsureSuccessStatusCode();
                 break;
             case VendorBehaviour.Decline:
                 (await client.PostAsJsonAsync($"{order}/decline", new { reason = "Fully booked" }, token)).EnsureSuccessStatusCode();

@@ -2,6 +2,8 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using Orchestration.Endpoints.Devices.Mqtt;
+using Orchestration.Endpoints.Maintenance;
+using Orchestration.Endpoints.Maintenance.Vendors;
 using Orchestration.Messages;
 using Orchestration.Messages.Maintenance;
 
@@ -10,11 +12,12 @@ namespace Orchestration.Devices.Tests.Infrastructure;
 /// <summary>
 /// The Devices endpoint with its MQTT side on, recording the work orders it requests (on the dispatch saga's queue)
 /// and the events it publishes. Lock commands wait one second for an acknowledgement and are sent twice before they
-/// are escalated, so the retry and the escalation show within seconds.
+/// are escalated, so the retry and the escalation show within seconds. <paramref name="withDispatch"/> hosts the Maintenance
+/// endpoint's dispatch saga, vendor registry and vendor API beside it, so a device's alarm goes all the way to a vendor.
 /// </summary>
 public static class MqttDevicesSetup
 {
-    public static EndpointSetup For(string provider, IDictionary<string, string?> mqtt)
+    public static EndpointSetup For(string provider, IDictionary<string, string?> mqtt, bool withDispatch = false)
     {
         var setup = new EndpointSetup
         {
@@ -29,10 +32,22 @@ public static class MqttDevicesSetup
             {
                 x.AddDevicesConsumers();
                 x.AddConsumer<EventRecorder<RequestWorkOrder>>().Endpoint(e => e.Name = CommandRoutes.MaintenanceDispatch);
+                if (withDispatch)
+                    x.AddMaintenanceDispatchSaga().AddMaintenanceConsumers();
             },
-            Services = builder => builder.Services.AddDevicesServices(builder.Configuration),
+            Services = builder =>
+            {
+                builder.Services.AddDevicesServices(builder.Configuration);
+                if (withDispatch)
+                    builder.Services.AddMaintenanceDispatch(builder.Configuration).AddMaintenanceServices(builder.Configuration);
+            },
+            Pipeline = app =>
+            {
+                if (withDispatch)
+                    app.MapVendorApi();
+            },
             Records = [typeof(AccessCodeIssued), typeof(VisitAccessCodeIssued), typeof(AccessCodeRevoked), typeof(LockCommandUnacknowledged),
-                typeof(DeviceRegistered)],
+                typeof(DeviceRegistered), typeof(WorkOrderOpened), typeof(WorkOrderProgressed), typeof(DevicePayloadsQuarantined)],
         };
         foreach (var (key, value) in mqtt)
             setup.Settings[$"Devices:Mqtt:{key}"] = value;
@@ -41,7 +56,7 @@ public static class MqttDevicesSetup
 }
 
 /// <summary>
-/// Devices on RabbitMQ's MQTT plugin and PostgreSQL, one host for the whole collection: every such host subscribes to
+/// Devices on RabbitMQ's MQTT plugin and PostgreSQL, with the dispatch saga beside it, one host for the whole collection: every such host subscribes to
 /// every device's events, so two at once would each see the other's payloads. Its persistent session is dropped at the end.
 /// </summary>
 public sealed class RabbitMqDevicesFixture : IAsyncLifetime
@@ -59,7 +74,7 @@ public sealed class RabbitMqDevicesFixture : IAsyncLifetime
         ["Host"] = "127.0.0.1", ["Port"] = MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Username"] = TestServers.RabbitUser, ["Password"] = TestServers.RabbitPassword, ["ClientId"] = ClientId,
         ["ManagementUrl"] = TestServers.RabbitManagement,
-    }));
+    }, withDispatch: true));
 
     public async Task DisposeAsync()
     {

@@ -101,8 +101,13 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 propertyId = w.PropertyId, unitId = w.UnitId, category = "plumbing", description = "Kitchen tap drips", tenantName = "Ada Lovelace",
                 tenantEmail = w.TenantEmail,
             }, JsonSerializerOptions.Web)),
+            ["GET /api/work-orders/"] = Read(FuzzValues.Query("state", "priority", "propertyId", "sort", "limit", "offset")
+                .Select(q => $"/api/work-orders{q}")),
             ["GET /api/work-orders/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/work-orders/{id}")),
 
+            ["GET /api/devices/"] = Read(FuzzValues.Query("propertyId", "unitId", "kind", "limit", "offset").Select(q => $"/api/devices{q}")),
+            ["GET /api/devices/{id:guid}"] = Read(FuzzValues.Id(w.UnitId).Select(id => $"/api/devices/{id}")),
+            ["GET /api/devices/quarantine"] = Read(FuzzValues.Query("reasonKind", "limit", "offset").Select(q => $"/api/devices/quarantine{q}")),
             ["POST /api/devices/"] = Send("POST", Gen.Const("/api/devices"),
                 JsonSerializer.Serialize(new { propertyId = w.PropertyId, unitId = w.UnitId, kind = "leak-sensor" }, JsonSerializerOptions.Web)),
             ["GET /api/operations/failed-messages"] = Read(FuzzValues.Query("status", "from", "to", "endpoint", "messageType", "q", "groupBy", "groupKey",

@@ -12,12 +12,29 @@ namespace Orchestration.Endpoints.Devices.Locks;
 /// until the lock acknowledges it. The command id derives from what asked for it, so a redelivered request sends
 /// nothing new; the lock treats a command id it has seen as done. A command carries the code itself (the lock needs
 /// it); only its hash is stored. JSON: <c>{"commandId","command":"issue-code"|"revoke-code","accessCodeId","code",
-/// "validFrom","validUntil"}</c>.
+/// "validFrom","validUntil"}</c>. A new command goes out only once its row has committed: a lock answers within
+/// milliseconds, and an acknowledgement that came before the row would be moved aside as one for a command never sent.
 /// </summary>
-public sealed class LockCommandSender(
-    DeviceRegistry registry, LockCommands commands, MqttIngestion mqtt, IOptions<DevicesMqttOptions> options, TimeProvider time)
+public sealed class LockCommandSender
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    readonly DeviceRegistry registry;
+    readonly LockCommands commands;
+    readonly MqttIngestion mqtt;
+    readonly IOptions<DevicesMqttOptions> options;
+    readonly TimeProvider time;
+    readonly ILogger<LockCommandSender> logger;
+
+    // By command id, so a transaction retried in the same scope sends its command once, as the retry stored it.
+    readonly Dictionary<Guid, (DeviceRecord Device, LockCommand Command, string? Code)> _afterCommit = [];
+
+    public LockCommandSender(SqlSession session, DeviceRegistry registry, LockCommands commands, MqttIngestion mqtt, IOptions<DevicesMqttOptions> options,
+        TimeProvider time, ILogger<LockCommandSender> logger)
+    {
+        (this.registry, this.commands, this.mqtt, this.options, this.time, this.logger) = (registry, commands, mqtt, options, time, logger);
+        session.Committed += SendCommitted;
+    }
 
     /// <summary>The unit's lock, or null when it has none (or MQTT is off): then a code takes effect without one.</summary>
     public async Task<DeviceRecord?> LockOfAsync(SqlSession session, Guid unitId, CancellationToken cancellationToken) =>
@@ -35,7 +52,7 @@ public sealed class LockCommandSender(
         var command = NewCommand(device, commandId, LockCommand.IssueCode, leaseId, workOrderId, accessCodeId, validFrom, validUntil, hash);
         if (!await commands.TryAddAsync(session, command, cancellationToken))
             return null;
-        await PublishAsync(device, command, code, cancellationToken);
+        _afterCommit[command.CommandId] = (device, command, code);
         return hash;
     }
 
@@ -46,7 +63,7 @@ public sealed class LockCommandSender(
         var command = NewCommand(device, commandId, LockCommand.RevokeCode, leaseId, workOrderId, accessCodeId, null, null, null);
         if (!await commands.TryAddAsync(session, command, cancellationToken))
             return false;
-        await PublishAsync(device, command, null, cancellationToken);
+        _afterCommit[command.CommandId] = (device, command, null);
         return true;
     }
 
@@ -56,6 +73,20 @@ public sealed class LockCommandSender(
         var code = command.Command == LockCommand.IssueCode ? AccessCode.NewCode() : null;
         await PublishAsync(device, command, code, cancellationToken);
         return code is null ? null : AccessCode.Hash(code);
+    }
+
+    /// <summary>
+    /// Sends the commands of the transaction that just committed. A send that fails is not lost: the command is stored
+    /// unacknowledged, so <see cref="LockCommandRetries"/> sends it again when its wait is over.
+    /// </summary>
+    void SendCommitted()
+    {
+        foreach (var (device, command, code) in _afterCommit.Values)
+            _ = PublishAsync(device, command, code, CancellationToken.None).ContinueWith(
+                failed => logger.LogWarning(failed.Exception, "Lock command {CommandId} to {DeviceId} not sent; it is retried", command.CommandId,
+                    device.DeviceId),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        _afterCommit.Clear();
     }
 
     LockCommand NewCommand(DeviceRecord device, Guid commandId, string kind, Guid? leaseId, Guid? workOrderId, Guid accessCodeId, string? validFrom,

@@ -61,10 +61,18 @@ public sealed class DevicePayloadHandler(
         }
 
         await registry.SeenAsync(session, deviceId, parsed.Sequence, parsed.BatteryPercent, now, cancellationToken);
+        if (IsNews(device!, parsed.BatteryPercent, now))
+            await outbox.Publish(new DeviceSeen { DeviceId = deviceId, SeenAt = now, BatteryPercent = parsed.BatteryPercent ?? device!.BatteryPercent },
+                cancellationToken);
         await session.CommitAsync(cancellationToken);
         metrics.Counted(PayloadOutcome.Accepted);
         return PayloadOutcome.Accepted;
     }
+
+    /// <summary>A changed battery level, or the first word from the device in a reporting interval.</summary>
+    bool IsNews(DeviceRecord device, int? batteryPercent, DateTimeOffset now) =>
+        (batteryPercent.HasValue && batteryPercent != device.BatteryPercent)
+        || device.LastSeenAt is not { } lastSeen || now - lastSeen >= options.Value.SeenReportInterval;
 
     async Task<PayloadOutcome> DuplicateAsync()
     {

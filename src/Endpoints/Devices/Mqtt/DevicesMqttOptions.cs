@@ -42,6 +42,9 @@ public sealed class DevicesMqttOptions : IValidatableOptions
     /// <summary>Sends of one command, the first included, before it is escalated to staff.</summary>
     public int CommandAttempts { get; set; } = 3;
 
+    /// <summary>How often, at most, a device that keeps talking is announced as seen (a battery change is announced at once).</summary>
+    public TimeSpan SeenReportInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
     public IEnumerable<string> Problems()
@@ -56,6 +59,8 @@ public sealed class DevicesMqttOptions : IValidatableOptions
             yield return $"{Section}:MaxPayloadBytes must be from 256 to 1048576.";
         if (CommandAttempts < 1 || CommandAckTimeout <= TimeSpan.Zero)
             yield return $"{Section}:CommandAttempts must be 1 or more and {Section}:CommandAckTimeout positive.";
+        if (SeenReportInterval <= TimeSpan.Zero)
+            yield return $"{Section}:SeenReportInterval must be positive.";
     }
 }
 

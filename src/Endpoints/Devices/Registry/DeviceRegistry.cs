@@ -80,9 +80,34 @@ public sealed class DeviceRegistry(SqlStorage storage)
             FROM {_quarantine} ORDER BY received_at DESC, quarantine_id LIMIT @limit
             """, new { limit }, cancellationToken))];
 
+    /// <summary>The oldest payloads not yet announced, locked so that one instance announces each.</summary>
+    public async Task<IReadOnlyList<QuarantinedPayload>> ClaimUnannouncedAsync(SqlSession session, int limit, CancellationToken cancellationToken) =>
+        [.. await session.Connection.QueryAsync<QuarantinedPayload>(session.Command($"""
+            SELECT quarantine_id, received_at, topic, device_id, reason, payload_bytes, payload_head
+            FROM {_quarantine} WHERE announced_at IS NULL ORDER BY received_at, quarantine_id LIMIT @limit {session.Storage.Dialect.ForUpdateSkipLocked}
+            """, new { limit }, cancellationToken))];
+
+    public async Task MarkAnnouncedAsync(SqlSession session, IReadOnlyList<Guid> quarantineIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var quarantineId in quarantineIds)
+            await session.Connection.ExecuteAsync(session.Command(
+                $"UPDATE {_quarantine} SET announced_at = @now WHERE quarantine_id = @quarantineId", new { quarantineId, now }, cancellationToken));
+    }
+
     public Task<long> CountQuarantineAsync(SqlSession session, CancellationToken cancellationToken) =>
         session.Connection.ExecuteScalarAsync<long>(session.Command($"SELECT COUNT(*) FROM {_quarantine}", null, cancellationToken));
 
     public Task<long> CountMessagesAsync(SqlSession session, CancellationToken cancellationToken) =>
         session.Connection.ExecuteScalarAsync<long>(session.Command($"SELECT COUNT(*) FROM {_messages}", null, cancellationToken));
+
+    /// <summary>Forgets device messages and quarantined payloads received before the cutoff; returns how many rows went.</summary>
+    public async Task<int> RemoveEventsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await storage.OpenConnectionAsync(cancellationToken);
+        var messages = await connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM {_messages} WHERE received_at < @cutoff", new { cutoff }, cancellationToken: cancellationToken));
+        var quarantined = await connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM {_quarantine} WHERE received_at < @cutoff", new { cutoff }, cancellationToken: cancellationToken));
+        return messages + quarantined;
+    }
 }

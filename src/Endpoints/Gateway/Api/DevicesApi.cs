@@ -6,9 +6,12 @@ using Orchestration.Platform.Outbox;
 namespace Orchestration.Endpoints.Gateway.Api;
 
 /// <summary>
-/// <c>POST /api/devices</c> for admins, maintenance coordinators and property managers: registers a lock, leak sensor or
-/// thermostat of a unit. The Gateway makes the device's MQTT password, answers it once and sends only its hash to
-/// Devices (<see cref="RegisterDevice"/>, through the bus outbox), which gives the device its broker account.
+/// <c>/api/devices</c> for admins, maintenance coordinators and property managers. <c>POST</c> registers a lock, leak
+/// sensor or thermostat of a unit: the Gateway makes the device's MQTT password, answers it once and sends only its hash
+/// to Devices (<see cref="RegisterDevice"/>, through the bus outbox), which gives the device its broker account.
+/// <c>GET</c> lists the devices (last seen, battery, property and unit, kind), <c>GET /{id}</c> shows one, and
+/// <c>GET /quarantine</c> the payloads Devices moved aside with their reasons, counted by reason; all from
+/// <see cref="DeviceReadModel"/>, which follows Devices' events.
 /// </summary>
 static class DevicesApi
 {
@@ -23,6 +26,52 @@ static class DevicesApi
         group.MapPost("", RegisterAsync).WithName("RegisterDevice")
             .WithSummary("Registers a device of a unit; 201 with its MQTT user name, password (shown only in this answer) and topics.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("", ListAsync).WithName("ListDevices")
+            .WithSummary("Lists registered devices a page at a time (propertyId, unitId, kind, limit, offset), with when each was last seen and its battery.")
+            .ProducesValidationProblem();
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetDevice").WithSummary("Gets one device.").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/quarantine", QuarantineAsync).WithName("ListQuarantinedPayloads")
+            .WithSummary("Lists the payloads Devices moved aside, newest first (reasonKind, limit, offset), with their count by reason kind.")
+            .ProducesValidationProblem();
+    }
+
+    public sealed record QuarantineResponse(Page<QuarantinedPayloadView> Payloads, IReadOnlyList<QuarantineCount> CountsByReason);
+
+    static readonly IReadOnlyList<string> ReasonKinds =
+        ["too-large", "not-a-device-topic", "unknown-device", "topic-mismatch", "malformed-json", "schema", "replayed", "not-applicable"];
+
+    static async Task<Results<Ok<Page<DeviceView>>, ValidationProblem>> ListAsync(Guid? propertyId, Guid? unitId, string? kind, int? limit, int? offset,
+        SqlSession session, DeviceReadModel devices, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        kind = string.IsNullOrEmpty(kind) ? null : kind;
+        if (kind is not null && !Kinds.Contains(kind, StringComparer.Ordinal))
+            errors["kind"] = [$"The kind is one of {string.Join(", ", Kinds)}."];
+        if (ApiProblems.Paging(limit, offset, errors) is not { } paging || errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        return TypedResults.Ok(await session.ReadAsync(() => devices.ListAsync(session, new DeviceFilter(propertyId, unitId, kind), paging, cancellationToken),
+            cancellationToken));
+    }
+
+    static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, DeviceReadModel devices,
+        CancellationToken cancellationToken)
+    {
+        var found = await session.ReadAsync(() => devices.FindAsync(session, id, cancellationToken), cancellationToken);
+        return found is null ? ApiProblems.NotFound("Device", id) : TypedResults.Ok(found);
+    }
+
+    static async Task<Results<Ok<QuarantineResponse>, ValidationProblem>> QuarantineAsync(string? reasonKind, int? limit, int? offset, SqlSession session,
+        DeviceReadModel devices, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        reasonKind = string.IsNullOrEmpty(reasonKind) ? null : reasonKind;
+        if (reasonKind is not null && !ReasonKinds.Contains(reasonKind, StringComparer.Ordinal))
+            errors["reasonKind"] = [$"The reason kind is one of {string.Join(", ", ReasonKinds)}."];
+        if (ApiProblems.Paging(limit, offset, errors) is not { } paging || errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        return TypedResults.Ok(await session.ReadAsync(async () => new QuarantineResponse(
+            await devices.QuarantineAsync(session, reasonKind, paging, cancellationToken),
+            await devices.QuarantineCountsAsync(session, cancellationToken)), cancellationToken));
     }
 
     public sealed record DeviceRequest(Guid? PropertyId, Guid? UnitId, string? Kind);

@@ -7,8 +7,8 @@ using Orchestration.Platform.Outbox;
 namespace Orchestration.Endpoints.Gateway.Api;
 
 /// <summary>
-/// <c>POST /api/work-orders</c> and <c>GET /api/work-orders/{id}</c> for admins, property managers and maintenance
-/// coordinators. A request becomes <see cref="RequestWorkOrder"/> to the dispatch saga through the bus outbox, in the
+/// <c>POST /api/work-orders</c>, <c>GET /api/work-orders</c> (a page, filtered and sorted on the server) and
+/// <c>GET /api/work-orders/{id}</c> for admins, property managers and maintenance coordinators. A request becomes <see cref="RequestWorkOrder"/> to the dispatch saga through the bus outbox, in the
 /// transaction that records the work order here; the state and timeline follow the saga's events.
 /// </summary>
 static class WorkOrdersApi
@@ -23,6 +23,10 @@ static class WorkOrdersApi
             .WithSummary("Opens a work order for a unit; 202 with its id. The dispatch saga triages it and finds a vendor.")
             .WithDescription($"An `{IdempotencyKeys.Header}` header makes retries safe: the same key and body answer with the same work order.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("", ListAsync).WithName("ListWorkOrders")
+            .WithSummary("Lists work orders a page at a time (state, priority, propertyId, sort, limit, offset); newest request first by default.")
+            .WithDescription($"sort is one of {string.Join(", ", WorkOrderReadModel.Sorts.Keys)}.")
+            .ProducesValidationProblem();
         group.MapGet("/{id:guid}", GetAsync).WithName("GetWorkOrder").WithSummary("Gets a work order with its state and timeline.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -112,6 +116,38 @@ static class WorkOrdersApi
         }, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return Accepted(workOrderId);
+    }
+
+    public sealed record WorkOrderSummary(
+        Guid WorkOrderId, Guid PropertyId, Guid UnitId, string Category, string? Priority, string State, string RequestedBy, DateTimeOffset RequestedAt,
+        DateTimeOffset UpdatedAt);
+
+    static readonly IReadOnlyList<string> States =
+        [WorkOrderReadModel.Requested, "ChoosingVendor", "AwaitingAcceptance", "AwaitingVisitWindow", "Scheduled", "AwaitingStaff", "AwaitingApproval",
+            "Completed", "Cancelled"];
+
+    static readonly IReadOnlyList<string> Priorities = Enum.GetNames<WorkOrderPriority>();
+
+    static async Task<Results<Ok<Page<WorkOrderSummary>>, ValidationProblem>> ListAsync(string? state, string? priority, Guid? propertyId, string? sort,
+        int? limit, int? offset, SqlSession session, WorkOrderReadModel workOrders, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        state = string.IsNullOrEmpty(state) ? null : state;
+        priority = string.IsNullOrEmpty(priority) ? null : priority;
+        sort = string.IsNullOrEmpty(sort) ? "-requestedAt" : sort;
+        if (state is not null && !States.Contains(state, StringComparer.Ordinal))
+            errors["state"] = [$"The state is one of {string.Join(", ", States)}."];
+        if (priority is not null && !Priorities.Contains(priority, StringComparer.Ordinal))
+            errors["priority"] = [$"The priority is one of {string.Join(", ", Priorities)}."];
+        if (!WorkOrderReadModel.Sorts.ContainsKey(sort))
+            errors["sort"] = [$"The sort is one of {string.Join(", ", WorkOrderReadModel.Sorts.Keys)}."];
+        if (ApiProblems.Paging(limit, offset, errors) is not { } paging || errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var page = await session.ReadAsync(() => workOrders.ListAsync(session, new WorkOrderFilter(state, priority, propertyId), sort, paging,
+            cancellationToken), cancellationToken);
+        return TypedResults.Ok(page.Select(o => new WorkOrderSummary(o.WorkOrderId, o.PropertyId, o.UnitId, o.Category, o.Priority, o.State,
+            o.RequestedBy, o.RequestedAt, o.UpdatedAt)));
     }
 
     static async Task<Results<Ok<WorkOrderResponse>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, WorkOrderReadModel workOrders,

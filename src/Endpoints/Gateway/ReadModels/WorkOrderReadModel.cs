@@ -9,17 +9,37 @@ public sealed record WorkOrderRecord(
     Guid WorkOrderId, Guid PropertyId, Guid UnitId, string Category, string Description, string? Priority, string State, int Sequence,
     string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>What a list of work orders is narrowed to; each filter applies when given.</summary>
+public sealed record WorkOrderFilter(string? State, string? Priority, Guid? PropertyId);
+
 /// <summary>One step of a work order's dispatch, as the saga announced it.</summary>
 public sealed record WorkOrderStep(int Sequence, string Step, string State, string? Detail, DateTimeOffset OccurredAt);
 
 /// <summary>
-/// The work orders staff created here and their timelines, projected from the dispatch saga's <see cref="WorkOrderProgressed"/>.
-/// A step is kept once per sequence number and the state follows the highest sequence seen, so duplicates and late arrivals
-/// leave the same rows.
+/// The work orders and their timelines: those staff created here from the request, and every work order (a device's
+/// alarm's or a tenant's too) from the dispatch saga's <see cref="WorkOrderOpened"/>; the stage from its
+/// <see cref="WorkOrderProgressed"/>. A step is kept once per sequence number and the state follows the highest sequence
+/// seen, so duplicates and late arrivals leave the same rows.
 /// </summary>
 public sealed class WorkOrderReadModel(SqlStorage storage)
 {
     public const string Requested = "Requested";
+
+    /// <summary>The orders a list can be sorted in, by name; each a fixed piece of SQL, with the id last so pages never overlap.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Sorts = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["-requestedAt"] = "requested_at DESC, work_order_id",
+        ["requestedAt"] = "requested_at, work_order_id",
+        ["-updatedAt"] = "updated_at DESC, work_order_id",
+        ["updatedAt"] = "updated_at, work_order_id",
+        // Emergencies first; a work order not yet triaged last.
+        ["priority"] = "CASE priority WHEN 'Emergency' THEN 0 WHEN 'Urgent' THEN 1 WHEN 'Routine' THEN 2 ELSE 3 END, requested_at DESC, work_order_id",
+    };
+
+    public static readonly SchemaMigration ListIndexes = new("gateway_work_orders_0002_list", (s, _) => $"""
+        CREATE INDEX {PlatformMigrations.Index(s, "work_orders_requested")} ON {s.Table("work_orders")} (requested_at);
+        CREATE INDEX {PlatformMigrations.Index(s, "work_orders_property")} ON {s.Table("work_orders")} (property_id, requested_at);
+        """);
 
     public static readonly SchemaMigration Tables = new("gateway_work_orders_0001", (s, d) => $"""
         CREATE TABLE {s.Table("work_orders")} (
@@ -64,6 +84,25 @@ public sealed class WorkOrderReadModel(SqlStorage storage)
             FROM {_orders} WHERE work_order_id = @workOrderId
             """, new { workOrderId }, cancellationToken));
 
+    /// <summary>A page of work orders in <paramref name="sort"/> order (a key of <see cref="Sorts"/>).</summary>
+    public Task<Page<WorkOrderRecord>> ListAsync(SqlSession session, WorkOrderFilter filter, string sort, Paging paging,
+        CancellationToken cancellationToken)
+    {
+        // Each condition is a fixed piece of SQL, chosen by which filters are given; every value stays a parameter.
+        var conditions = new List<string>();
+        if (filter.State is not null)
+            conditions.Add("state = @State");
+        if (filter.Priority is not null)
+            conditions.Add("priority = @Priority");
+        if (filter.PropertyId is not null)
+            conditions.Add("property_id = @PropertyId");
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        return session.QueryPageAsync<WorkOrderRecord>($"""
+            SELECT work_order_id, property_id, unit_id, category, description, priority, state, sequence, requested_by, requested_at, updated_at
+            FROM {_orders} {where} ORDER BY {Sorts[sort]} LIMIT @limit OFFSET @offset
+            """, $"SELECT COUNT(*) FROM {_orders} {where}", filter, paging, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<WorkOrderStep>> TimelineAsync(SqlSession session, Guid workOrderId, CancellationToken cancellationToken) =>
         (await session.Connection.QueryAsync<WorkOrderStep>(session.Command($"""
             SELECT sequence, step, state, detail, occurred_at FROM {_timeline} WHERE work_order_id = @workOrderId ORDER BY sequence
@@ -83,10 +122,30 @@ public sealed class WorkOrderReadModel(SqlStorage storage)
             """, new { step.WorkOrderId, step.Sequence, step.State, step.OccurredAt }, cancellationToken));
     }
 
-    public async Task SetPriorityAsync(SqlSession session, Guid workOrderId, WorkOrderPriority priority, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records the triaged priority, and a work order not requested here (a device's alarm's, a tenant's) with what the
+    /// saga announced of it; steps that arrived before it are applied to it at once.
+    /// </summary>
+    public async Task RecordOpenedAsync(SqlSession session, WorkOrderOpened opened, CancellationToken cancellationToken)
+    {
         await session.Connection.ExecuteAsync(session.Command($"""
-            UPDATE {_orders} SET priority = @priority WHERE work_order_id = @workOrderId
-            """, new { workOrderId, priority = priority.ToString() }, cancellationToken));
+            INSERT INTO {_orders} (work_order_id, property_id, unit_id, category, description, priority, state, sequence, requested_by, requested_at, updated_at)
+            VALUES (@WorkOrderId, @PropertyId, @UnitId, @Category, '', @priority, @Requested, 0, @requestedBy, @OpenedAt, @OpenedAt)
+            ON CONFLICT (work_order_id) DO UPDATE SET priority = excluded.priority
+            """, new
+            {
+                opened.WorkOrderId, opened.PropertyId, opened.UnitId, opened.Category, priority = opened.Priority.ToString(), Requested,
+                requestedBy = opened.Source.ToString(), opened.OpenedAt,
+            }, cancellationToken));
+        await session.Connection.ExecuteAsync(session.Command($"""
+            UPDATE {_orders} SET
+                state = (SELECT t.state FROM {_timeline} t WHERE t.work_order_id = @WorkOrderId ORDER BY t.sequence DESC LIMIT 1),
+                updated_at = (SELECT t.occurred_at FROM {_timeline} t WHERE t.work_order_id = @WorkOrderId ORDER BY t.sequence DESC LIMIT 1),
+                sequence = (SELECT MAX(t.sequence) FROM {_timeline} t WHERE t.work_order_id = @WorkOrderId)
+            WHERE work_order_id = @WorkOrderId
+              AND sequence < (SELECT COALESCE(MAX(t.sequence), 0) FROM {_timeline} t WHERE t.work_order_id = @WorkOrderId)
+            """, new { opened.WorkOrderId }, cancellationToken));
+    }
 }
 
 /// <summary>Keeps <see cref="WorkOrderReadModel"/> in step with the dispatch saga's events.</summary>
@@ -97,5 +156,5 @@ public sealed class WorkOrderProjectionConsumer(SqlSession session, WorkOrderRea
         workOrders.ApplyAsync(session, context.Message, context.CancellationToken);
 
     public Task Consume(ConsumeContext<WorkOrderOpened> context) =>
-        workOrders.SetPriorityAsync(session, context.Message.WorkOrderId, context.Message.Priority, context.CancellationToken);
+        workOrders.RecordOpenedAsync(session, context.Message, context.CancellationToken);
 }
