@@ -95,6 +95,8 @@ public sealed class PortalRun : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var start = StartHostAsync();
+        // Assertions wait as long as actions do: the first page of a fresh host renders slowly on a busy machine.
+        SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
