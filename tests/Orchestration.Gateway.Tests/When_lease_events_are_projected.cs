@@ -160,6 +160,26 @@ public sealed class When_lease_events_are_projected(GatewayApiFixture fixture) :
         awaiting.GetProperty("items").EnumerateArray().Select(l => l.GetProperty("leaseId").GetGuid()).ShouldBe([leases[1]]);
     }
 
+    [Fact]
+    public async Task Should_list_leases_in_the_order_the_sort_names()
+    {
+        var staff = await Gateway.SignInAsAdminAsync();
+        var propertyId = await staff.CreatePropertyAsync();
+        var leases = new List<Guid>();
+        foreach (var label in new[] { "1", "2", "3" })
+            leases.Add(await staff.AppliedAsync(propertyId, await staff.AddUnitAsync(propertyId, label), $"s{label}-{Guid.NewGuid():N}@example.com"));
+        await DeliverAsync(new LeaseEvents(leases[1], propertyId, Guid.Empty, Guid.Empty).Step(1));
+
+        async Task<List<JsonElement>> ListAsync(string sort) =>
+            [.. (await staff.GetJsonAsync($"/api/leases?propertyId={propertyId}&sort={sort}")).GetProperty("items").EnumerateArray()];
+        static List<string> States(List<JsonElement> items) => [.. items.Select(l => l.GetProperty("state").GetString()!)];
+
+        var byState = States(await ListAsync("state"));
+        byState.Distinct().Count().ShouldBe(2);
+        byState.ShouldBe([.. byState.Order(StringComparer.Ordinal)]);
+        States(await ListAsync("-state")).ShouldBe([.. byState.AsEnumerable().Reverse()]);
+    }
+
     async Task<string[]> Snapshot(HttpClient staff, Guid leaseId, Guid unitId, Guid tenantId) =>
     [
         (await staff.GetJsonAsync($"/api/leases/{leaseId}")).ToString(),

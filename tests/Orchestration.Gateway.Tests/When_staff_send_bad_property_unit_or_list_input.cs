@@ -82,6 +82,7 @@ public sealed class When_staff_send_bad_property_unit_or_list_input(StaffApiFixt
 
         await (await staff.GetAsync("/api/tenants?status=bogus")).ShouldNameFieldAsync("status", "an unknown tenant status");
         await (await staff.GetAsync("/api/leases?state=bogus")).ShouldNameFieldAsync("state", "an unknown lease state");
+        await (await staff.GetAsync("/api/leases?sort=state%3Bdrop")).ShouldNameFieldAsync("sort", "an unknown lease order");
         await (await staff.GetAsync("/api/leases?offset=2147483647")).ShouldNameFieldAsync("offset", "an offset past the bound");
         await (await staff.GetAsync("/api/properties?offset=10001")).ShouldNameFieldAsync("offset", "an offset past the bound");
 

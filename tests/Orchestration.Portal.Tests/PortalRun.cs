@@ -22,11 +22,17 @@ public sealed class PortalRun : IAsyncLifetime
 
     public EndpointProcess Host { get; private set; } = null!;
 
+    /// <summary>The simulated SendGrid the host sends its emails to; its <c>/_sim/mail</c> controls make sends fail.</summary>
+    public Uri Mail { get; private set; } = null!;
+
+    readonly string _mailKey = $"SG.{Guid.NewGuid():N}";
+
     EndpointProcess NewHost()
     {
         Port = FreePort.Next();
         var host = $"http://127.0.0.1:{Port}";
         var (payments, esign, screening, mail, vendors) = (Loopback(), Loopback(), Loopback(), Loopback(), Loopback());
+        Mail = new Uri(mail);
         return new EndpointProcess(Path.Combine(Repository.Root, "src/Endpoints/Standalone", "bin", Repository.Configuration, "net10.0",
             "Orchestration.Endpoints.Standalone.dll"), new Dictionary<string, string>
         {
@@ -41,6 +47,19 @@ public sealed class PortalRun : IAsyncLifetime
             ["Simulators__Screening__Webhook__Url"] = $"{host}/webhooks/screening",
             ["Simulators__Screening__DecisionDelay"] = "00:00:01",
             ["Simulators__Mail__Url"] = mail,
+            ["Simulators__Mail__ApiKey"] = _mailKey,
+            // Emails go through the simulated SendGrid, so a test can make their consumer fail: one attempt per send, and a
+            // SendGrid outage moved aside at once (no retries to wait out) for the failed-message pages to show.
+            ["Notifications__Provider"] = "SendGrid",
+            ["Notifications__SendGrid__BaseUrl"] = mail,
+            ["Notifications__SendGrid__ApiKey"] = _mailKey,
+            ["Notifications__SendGrid__Resilience__MaxAttempts"] = "1",
+            ["Recoverability__Unrecoverable__0"] = "Orchestration.Endpoints.Notifications.Sending.EmailProviderUnavailableException",
+            // Parked failures are read twice a second, and a retried message that does not fail again within two seconds
+            // counts as resolved: its one attempt fails at once or not at all here.
+            ["Operations__Ingestion__PollInterval"] = "00:00:00.500",
+            ["Operations__Retry__ResolveAfter"] = "00:00:02",
+            ["Devices__Mqtt__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Simulators__Vendors__Url"] = vendors,
             ["Simulators__Vendors__PlatformApiUrl"] = host,
             ["Leasing__Screening__BaseUrl"] = screening,
@@ -51,7 +70,7 @@ public sealed class PortalRun : IAsyncLifetime
     }
 
     /// <summary>
-    /// Starts the host; the six ports it binds are free when chosen, but other test runs on the machine bind ports too,
+    /// Starts the host; the seven ports it binds are free when chosen, but other test runs on the machine bind ports too,
     /// so a start that lost one of them to another process is tried again on new ones.
     /// </summary>
     async Task StartHostAsync()
@@ -76,6 +95,8 @@ public sealed class PortalRun : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var start = StartHostAsync();
+        // Assertions wait as long as actions do: the first page of a fresh host renders slowly on a busy machine.
+        SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -47,8 +47,8 @@ public sealed class StaffApi : IDisposable
         throw new InvalidOperationException("No vacant unit is left in the demo data.");
     }
 
-    /// <summary>Applies for a vacant unit, starting today, and waits until the lease is Active.</summary>
-    public async Task<Guid> ActiveLeaseAsync()
+    /// <summary>Applies for a vacant unit, starting today; answers the new lease's id.</summary>
+    public async Task<Guid> ApplyAsync()
     {
         var (propertyId, unitId) = await VacantUnitAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
@@ -58,7 +58,13 @@ public sealed class StaffApi : IDisposable
             monthlyRent = 1500m, securityDeposit = 500m, currency = "USD",
             leaseStart = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), leaseEnd = today.AddYears(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         }, HttpStatusCode.Accepted);
-        var leaseId = accepted.GetProperty("leaseId").GetGuid();
+        return accepted.GetProperty("leaseId").GetGuid();
+    }
+
+    /// <summary>Applies for a vacant unit, starting today, and waits until the lease is Active.</summary>
+    public async Task<Guid> ActiveLeaseAsync()
+    {
+        var leaseId = await ApplyAsync();
         await Eventually.HoldsAsync(async () => (await GetAsync($"/api/leases/{leaseId}")).GetProperty("state").GetString() == "Active",
             TimeSpan.FromSeconds(60), "the lease became Active");
         return leaseId;

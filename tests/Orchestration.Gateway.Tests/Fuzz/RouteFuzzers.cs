@@ -89,7 +89,7 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["GET /api/reconciliation/runs/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/reconciliation/runs/{id}")),
             ["GET /api/leases/{id:guid}/ledger"] = Read(Gen.Select(FuzzValues.Id(w.LeaseId), FuzzValues.Query("asOf"))
                 .Select((id, q) => $"/api/leases/{id}/ledger{q}")),
-            ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset").Select(q => $"/api/leases{q}")),
+            ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset", "sort").Select(q => $"/api/leases{q}")),
             ["GET /api/leases/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}")),
             ["POST /api/lease-applications"] = Gen.OneOf([.. w.VacantUnits.Append(w.UnitId).Select(unit =>
                 Send("POST", Gen.Const("/api/lease-applications"), Application(unit)))]),

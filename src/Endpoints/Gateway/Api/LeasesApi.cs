@@ -23,7 +23,7 @@ static class LeasesApi
     public static void Map(RouteGroupBuilder api)
     {
         var reads = api.MapGroup("").WithTags("Leases").RequireAuthorization(GatewayPolicies.Staff);
-        reads.MapGet("/leases", ListAsync).WithName("ListLeases").WithSummary("Lists leases, newest first (state, propertyId, limit, offset).");
+        reads.MapGet("/leases", ListAsync).WithName("ListLeases").WithSummary("Lists leases, newest first or in the order sort names (newest, oldest, state, -state, lease-start, -lease-start); state, propertyId, limit, offset.");
         reads.MapGet("/leases/{id:guid}", GetAsync).WithName("GetLease").WithSummary("Gets a lease with its state and timeline.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -142,15 +142,17 @@ static class LeasesApi
     }
 
     public static async Task<Results<Ok<Page<LeaseResponse>>, ValidationProblem>> ListAsync(string? state, Guid? propertyId, int? limit, int? offset,
-        ClaimsPrincipal user, IAuthorizationService authorization, SqlSession session, LeaseReadModel leases, CancellationToken cancellationToken)
+        string? sort, ClaimsPrincipal user, IAuthorizationService authorization, SqlSession session, LeaseReadModel leases,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = ApiProblems.Paging(limit, offset, errors);
         var known = ApiProblems.OneOf(errors, "state", state, LeaseRecord.States);
+        var order = ApiProblems.OneOf(errors, "sort", sort, [.. LeaseReadModel.Orders.Keys]) ?? "newest";
         if (paging is null || errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
-        var page = await session.ReadAsync(() => leases.ListLeasesAsync(session, known, propertyId, paging, cancellationToken), cancellationToken);
+        var page = await session.ReadAsync(() => leases.ListLeasesAsync(session, known, propertyId, order, paging, cancellationToken), cancellationToken);
         var contact = await SeesTenantContactAsync(user, authorization);
         return TypedResults.Ok(new Page<LeaseResponse>(page.Items.Select(lease => LeaseResponse.From(lease, contact: contact)).ToList(), page.Limit,
             page.Offset, page.Total));

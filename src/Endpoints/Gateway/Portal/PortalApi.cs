@@ -26,6 +26,9 @@ public sealed class PortalApi(IJSRuntime js, NavigationManager navigation, ISnac
 
     public async Task SendAsync(string method, string url, object? body = null) => await CallAsync(method, url, body);
 
+    /// <summary>A PUT (or another method) whose answer has a body.</summary>
+    public async Task<T> SendJsonAsync<T>(string method, string url, object body) => Read<T>(await CallAsync(method, url, body));
+
     /// <summary>Runs a call; a refusal or failure is shown in the snackbar and answered <c>false</c>.</summary>
     public async Task<bool> TryAsync(Func<Task> call)
     {

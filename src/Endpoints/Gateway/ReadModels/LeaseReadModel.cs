@@ -47,8 +47,23 @@ public sealed class LeaseReadModel(SqlStorage storage)
     public Task<LeaseRecord?> LockLeaseAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken) =>
         LeaseAsync(session, leaseId, _forUpdate, cancellationToken);
 
-    /// <summary>Newest first; <paramref name="state"/> and <paramref name="propertyId"/> narrow the list when given.</summary>
-    public async Task<Page<LeaseRecord>> ListLeasesAsync(SqlSession session, string? state, Guid? propertyId, Paging paging,
+    /// <summary>
+    /// The orders a list of leases is read in, by the name the API takes (a leading "-" reverses one): newest submitted
+    /// first (the default), oldest first, by state, by start day. Ties keep the newest first, and the lease id last, so a
+    /// page boundary never repeats or skips a lease.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Orders = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["newest"] = "COALESCE(submitted_at, updated_at) DESC",
+        ["oldest"] = "COALESCE(submitted_at, updated_at)",
+        ["state"] = "state, COALESCE(submitted_at, updated_at) DESC",
+        ["-state"] = "state DESC, COALESCE(submitted_at, updated_at) DESC",
+        ["lease-start"] = "lease_start, COALESCE(submitted_at, updated_at) DESC",
+        ["-lease-start"] = "lease_start DESC, COALESCE(submitted_at, updated_at) DESC",
+    };
+
+    /// <summary>In <paramref name="order"/> (one of <see cref="Orders"/>, newest first by default); <paramref name="state"/> and <paramref name="propertyId"/> narrow the list when given.</summary>
+    public async Task<Page<LeaseRecord>> ListLeasesAsync(SqlSession session, string? state, Guid? propertyId, string order, Paging paging,
         CancellationToken cancellationToken)
     {
         // One fixed statement per combination of filters keeps the SQL plain and every value a parameter.
@@ -61,7 +76,7 @@ public sealed class LeaseReadModel(SqlStorage storage)
         };
         var page = await session.QueryPageAsync<LeaseRow>($"""
             SELECT {LeaseColumns} FROM {_leases} {where}
-            ORDER BY COALESCE(submitted_at, updated_at) DESC, lease_id LIMIT @limit OFFSET @offset
+            ORDER BY {Orders[order]}, lease_id LIMIT @limit OFFSET @offset
             """, $"SELECT COUNT(*) FROM {_leases} {where}", new { state, propertyId }, paging, cancellationToken);
         return page.Select(row => row.Record);
     }
