@@ -9,6 +9,9 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// <summary>A lease as rent runs see it.</summary>
 public sealed record BillingLease(Guid LeaseId, Guid PropertyId, Money Rent, bool Autopay);
 
+/// <summary>A lease in force during a rent run's period, with the days it runs (both counted), for a part month's rent.</summary>
+public sealed record ActiveLease(BillingLease Lease, DateOnly Start, DateOnly End);
+
 /// <summary>What a rent notice needs besides the saga's command: whom to write to, and the charge's period and due day.</summary>
 public sealed record RentNoticeDetails(string? TenantName, string? TenantEmail, string Period, DateOnly DueOn);
 
@@ -41,6 +44,8 @@ public sealed class RentStore(SqlStorage storage)
 
     static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     /// <summary>Records an activated lease; a repeated activation changes nothing.</summary>
     public async Task AddLeaseAsync(SqlSession session, BillingLease lease, Guid tenantId, string? tenantName, string? tenantEmail, DateOnly start,
         DateOnly end, long now, CancellationToken cancellationToken)
@@ -59,18 +64,19 @@ public sealed class RentStore(SqlStorage storage)
     }
 
     /// <summary>The leases in force on any day from <paramref name="first"/> to <paramref name="last"/>, in a fixed order.</summary>
-    public async Task<IReadOnlyList<BillingLease>> ActiveLeasesAsync(SqlSession session, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ActiveLease>> ActiveLeasesAsync(SqlSession session, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            SELECT lease_id, property_id, rent_amount, currency, autopay FROM {_leases}
+            SELECT lease_id, property_id, rent_amount, currency, autopay, lease_start, lease_end FROM {_leases}
             WHERE lease_start <= @last AND lease_end >= @first
             ORDER BY lease_id
             """).With("@first", Day(first)).With("@last", Day(last));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var leases = new List<BillingLease>();
+        var leases = new List<ActiveLease>();
         while (await reader.ReadAsync(cancellationToken))
-            leases.Add(new BillingLease(reader.GetGuid(0), reader.GetGuid(1), LedgerAmounts.FromMinor(reader.GetInt64(2), reader.GetString(3)),
-                reader.GetInt64(4) != 0));
+            leases.Add(new ActiveLease(
+                new BillingLease(reader.GetGuid(0), reader.GetGuid(1), LedgerAmounts.FromMinor(reader.GetInt64(2), reader.GetString(3)), reader.GetInt64(4) != 0),
+                ParseDay(reader.GetString(5)), ParseDay(reader.GetString(6))));
         return leases;
     }
 
