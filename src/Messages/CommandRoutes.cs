@@ -55,6 +55,7 @@ public static class CommandRoutes
         [typeof(TurnOffAutopay)] = RentPayments,
         [typeof(SendRentNotice)] = RentNotices,
         [typeof(StartRentRun)] = RentRuns,
+        [typeof(SetLateFeePolicy)] = RentRuns,
         [typeof(RecordLedgerEntry)] = Ledger,
         [typeof(AssessLateFees)] = Ledger,
         [typeof(RequestWorkOrder)] = MaintenanceDispatch,

@@ -58,6 +58,7 @@ public static class BillingExtensions
         x.AddSagaStateMachine<RentCollectionStateMachine, RentCollectionState, RentCollectionDefinition>().SqlRepository();
         x.AddConsumer<StartRentRunConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<RentScheduleDueConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
+        x.AddConsumer<SetLateFeePolicyConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<RecordLedgerEntryConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<AssessLateFeesConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<RequestRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
@@ -74,7 +75,7 @@ public static class BillingExtensions
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages,
             BillingMigrations.ChargeClaims);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
-        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact);
+        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact, RentSchema.LateFeePolicies);
         services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
         services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports);
         services.AddValidatedOptions<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));
@@ -101,6 +102,7 @@ public static class BillingExtensions
             .AddUnrecoverable<InvalidMoveInAmountException>()
             .AddUnrecoverable<InvalidLedgerEntryException>()
             .AddUnrecoverable<InvalidRentPeriodException>()
+            .AddUnrecoverable<InvalidLateFeePolicyException>()
             .AddUnrecoverable<RentNoticeUndeliverableException>()
             .AddUnrecoverable<InvalidVendorBillException>()
             .AddUnrecoverable<InvalidReconciliationRangeException>();

@@ -195,6 +195,10 @@ public sealed class BillingHost : IAsyncDisposable
     public Task<RentRunRecord?> RentRunAsync(Guid runId) =>
         _endpoint.ReadAsync<RentStore, RentRunRecord?>((store, session, ct) => store.FindRunAsync(session, runId, ct));
 
+    /// <summary>The lease's posted charges, each with the late-fee policy it was posted under.</summary>
+    public Task<IReadOnlyDictionary<Guid, LateCharge>> ChargesAsync(Guid leaseId) =>
+        _endpoint.ReadAsync<RentStore, IReadOnlyDictionary<Guid, LateCharge>>((store, session, ct) => store.LateChargesAsync(session, leaseId, ct));
+
     public Task<IReadOnlyList<LedgerEntry>> LedgerAsync(Guid leaseId) =>
         _endpoint.ReadAsync<LedgerStore, IReadOnlyList<LedgerEntry>>((store, session, ct) => store.EntriesAsync(session, leaseId, null, ct));
 

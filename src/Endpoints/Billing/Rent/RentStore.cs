@@ -41,6 +41,7 @@ public sealed class RentStore(SqlStorage storage)
     readonly string _runs = storage.Table("rent_runs");
     readonly string _charges = storage.Table("rent_charges");
     readonly string _payments = storage.Table("rent_payments");
+    readonly string _policies = storage.Table("late_fee_policies");
 
     static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -85,6 +86,31 @@ public sealed class RentStore(SqlStorage storage)
         await using var command = session.CreateCommand($"UPDATE {_leases} SET autopay = 0, autopay_off_at = @now WHERE lease_id = @lease_id AND autopay = 1")
             .With("@lease_id", leaseId).With("@now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records a property's or a lease's late-fee policy; the same setting again changes nothing.</summary>
+    public async Task SetLateFeePolicyAsync(SqlSession session, SetLateFeePolicy setting, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_policies} (setting_id, scope, scope_id, effective_from, policy) VALUES (@setting_id, @scope, @scope_id, @from, @policy)
+            ON CONFLICT (setting_id) DO NOTHING
+            """)
+            .With("@setting_id", setting.SettingId).With("@scope", setting.Scope.ToString()).With("@scope_id", setting.ScopeId)
+            .With("@from", setting.EffectiveFrom.ToUnixTimeMilliseconds()).With("@policy", JsonSerializer.Serialize(setting.Policy, PolicyJson));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Every property's and lease's late-fee policy setting, for the policy in force when a charge is posted.</summary>
+    public async Task<IReadOnlyList<LateFeePolicySetting>> LateFeePolicySettingsAsync(SqlSession session, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT scope, scope_id, effective_from, policy FROM {_policies}");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var settings = new List<LateFeePolicySetting>();
+        while (await reader.ReadAsync(cancellationToken))
+            settings.Add(new LateFeePolicySetting(Enum.Parse<LateFeeScope>(reader.GetString(0)), reader.GetGuid(1),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                JsonSerializer.Deserialize<LateFeePolicy>(reader.GetString(3), PolicyJson) ?? LateFeePolicy.None));
+        return settings;
     }
 
     /// <summary>Creates the run's row; false when the run was already started (the command came again).</summary>

@@ -10,7 +10,7 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// <see cref="RentChargePosted"/>, which starts its collection), all in the one transaction of this message. The charge
 /// id derives from lease and period, so a lease charged before, by this run or any other, is skipped: repeating a
 /// period's run adds nothing. The charge is due on the period's first day (or the lease's first, when it starts later),
-/// under the late-fee policy in force now; a month the lease covers in part is charged its share
+/// under the late-fee policy in force now for the lease (its own, else its property's, else the company's); a month the lease covers in part is charged its share
 /// (<see cref="RentProration"/>).
 /// </summary>
 public sealed class StartRentRunConsumer(
@@ -35,7 +35,7 @@ public sealed class StartRentRunConsumer(
             return;
         }
 
-        var policy = options.Value.LateFees;
+        var policies = new LateFeePolicyBook(options.Value.LateFees, await rent.LateFeePolicySettingsAsync(session, cancellationToken));
         var leases = await rent.ActiveLeasesAsync(session, first, first.AddMonths(1).AddDays(-1), cancellationToken);
         var posted = 0;
         foreach (var (lease, start, end) in leases)
@@ -43,6 +43,7 @@ public sealed class StartRentRunConsumer(
             var chargeId = RentIds.Charge(lease.LeaseId, run.Period);
             var amount = RentProration.ForPeriod(lease.Rent, first, start, end);
             var dueOn = RentProration.DueOn(first, start);
+            var policy = policies.InForce(lease.PropertyId, lease.LeaseId, now);
             if (!await rent.PostChargeAsync(session, chargeId, run.RentRunId, lease.LeaseId, run.Period, amount, dueOn, policy,
                     now.ToUnixTimeMilliseconds(), cancellationToken))
                 continue;
