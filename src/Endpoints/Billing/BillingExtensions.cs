@@ -77,7 +77,7 @@ public static class BillingExtensions
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact, RentSchema.LateFeePolicies);
         services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
-        services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports);
+        services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports, ReconciliationSchema.EventDiscrepancies);
         services.AddValidatedOptions<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));
         services.AddHostedService<ReconciliationScheduleStarter>();
         services.AddScoped<RentPayments>();

@@ -145,6 +145,7 @@ public sealed class BillingHost : IAsyncDisposable
                     x.AddBillingConsumers();
                     // Stands in for Notifications, to see the emails Billing asks for.
                     x.AddConsumer<EventRecorder<SendTenantEmail>>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+                    x.AddConsumer<EventRecorder<SendOperatorAlert>>().Endpoint(e => e.Name = CommandRoutes.Notifications);
                 },
                 Services = builder =>
                 {

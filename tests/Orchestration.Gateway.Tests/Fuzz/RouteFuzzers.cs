@@ -88,6 +88,7 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), to = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1),
             }, JsonSerializerOptions.Web)),
             ["GET /api/reconciliation/runs/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/reconciliation/runs/{id}")),
+            ["GET /api/reconciliations/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/reconciliations/{id}")),
             ["GET /api/leases/{id:guid}/ledger"] = Read(Gen.Select(FuzzValues.Id(w.LeaseId), FuzzValues.Query("asOf"))
                 .Select((id, q) => $"/api/leases/{id}/ledger{q}")),
             ["GET /api/properties/{id:guid}/late-fee-policy"] = Read(FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}/late-fee-policy")),

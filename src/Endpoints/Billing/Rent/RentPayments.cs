@@ -2,6 +2,7 @@ using System.Globalization;
 using MassTransit;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
+using Orchestration.Endpoints.Billing.Reconciliation;
 using Orchestration.Messages.Billing;
 using Orchestration.Messages.Reconciliation;
 
@@ -20,7 +21,7 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// raises the charge's refunded total. Disputes carry no metadata and are found through the intent; one that arrives
 /// before any event of its intent is tried again later (<see cref="RentPaymentNotRecordedException"/>).
 /// </remarks>
-public sealed class RentPayments(SqlSession session, RentStore store, TimeProvider time, ILogger<RentPayments> logger)
+public sealed class RentPayments(SqlSession session, RentStore store, ReconciliationStore reconciliation, TimeProvider time, ILogger<RentPayments> logger)
 {
     /// <summary>How long a dispute or refund may wait for the intent's own events before it is reported as unmatched.</summary>
     static readonly TimeSpan RecordingGrace = TimeSpan.FromHours(1);
@@ -207,8 +208,8 @@ public sealed class RentPayments(SqlSession session, RentStore store, TimeProvid
     async Task DiscrepancyAsync(Facts facts, string kind, Guid? leaseId, string reason, ConsumeContext context)
     {
         logger.LogWarning("Payment event {EventId} ({EventType}) moved no rent charge ({Kind}): {Reason}", facts.EventId, facts.EventType, kind, reason);
-        await PaymentDiscrepancies.PublishAsync(context, facts.EventId, facts.EventType, kind, reason, leaseId, facts.IntentId, facts.Amount,
-            facts.OccurredAt, time.GetUtcNow());
+        await PaymentDiscrepancies.PublishAsync(context, session, reconciliation, facts.EventId, facts.EventType, kind, reason, leaseId, facts.IntentId,
+            facts.Amount, facts.OccurredAt, time.GetUtcNow());
     }
 
     static string Display(Money money) => PaymentDiscrepancies.Display(money);
