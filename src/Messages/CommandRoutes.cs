@@ -56,6 +56,8 @@ public static class CommandRoutes
         [typeof(SendRentNotice)] = RentNotices,
         [typeof(StartRentRun)] = RentRuns,
         [typeof(SetLateFeePolicy)] = RentRuns,
+        [typeof(SetLeaseRentSettings)] = RentRuns,
+        [typeof(RefundRefusedRentPayment)] = RentPayments,
         [typeof(RecordLedgerEntry)] = Ledger,
         [typeof(AssessLateFees)] = Ledger,
         [typeof(RequestWorkOrder)] = MaintenanceDispatch,

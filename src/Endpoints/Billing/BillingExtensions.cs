@@ -59,10 +59,12 @@ public static class BillingExtensions
         x.AddConsumer<StartRentRunConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<RentScheduleDueConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<SetLateFeePolicyConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
+        x.AddConsumer<SetLeaseRentSettingsConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<RecordLedgerEntryConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<AssessLateFeesConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<RequestRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<TurnOffAutopayConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
+        x.AddConsumer<RefundRefusedRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<SendRentNoticeConsumer>().Endpoint(e => e.Name = CommandRoutes.RentNotices);
         x.AddConsumer<LeaseActivatedConsumer>().Endpoint(e => e.Name = LeasesQueue);
         x.AddConsumer<RentProgressConsumer>().Endpoint(e => e.Name = RentProgressQueue);
@@ -75,7 +77,8 @@ public static class BillingExtensions
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages,
             BillingMigrations.ChargeClaims);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
-        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact, RentSchema.LateFeePolicies);
+        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact, RentSchema.LateFeePolicies,
+            RentSchema.RentSettings);
         services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
         services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports, ReconciliationSchema.EventDiscrepancies);
         services.AddValidatedOptions<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));
@@ -92,6 +95,7 @@ public static class BillingExtensions
             .CallsThirdParties<CancelMoveInFundsRequestConsumer>()
             .CallsThirdParties<RefundMoveInFundsConsumer>()
             .CallsThirdParties<RequestRentPaymentConsumer>()
+            .CallsThirdParties<RefundRefusedRentPaymentConsumer>()
             .CallsThirdParties<SendRentNoticeConsumer>()
             .CallsThirdParties<StartReconciliationRunConsumer>();
 

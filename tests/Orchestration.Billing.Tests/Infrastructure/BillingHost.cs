@@ -154,7 +154,7 @@ public sealed class BillingHost : IAsyncDisposable
                 },
                 Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(RentChargePosted),
                     typeof(RentRunFinished), typeof(LedgerEntryRecorded), typeof(RentPaymentSucceeded), typeof(RentPaymentFailed),
-                    typeof(RentPaymentReturned), typeof(RentCollectionProgressed), typeof(ReconciliationRunFinished)],
+                    typeof(RentPaymentReturned), typeof(RentCollectionProgressed), typeof(ReconciliationRunFinished), typeof(RentPaymentRefused)],
             });
             return new BillingHost(endpoint, simulators, moments);
         }

@@ -38,10 +38,13 @@ public sealed class StartReconciliationRunConsumer(SqlSession session, Reconcili
             .Where(p => p.Charge is not null)
             .Select(p => (p.Intent, Charge: p.Charge!.Value))
             .ToList();
-        var (entries, ledgerPayments, unmatchedEvents) = await session.ReadStepAsync(async ct => (
+        var (entries, ledgerPayments, unmatchedEvents, refused) = await session.ReadStepAsync(async ct => (
             await ledger.FindAsync(session, [.. payments.SelectMany(p => Entries(p.Charge, p.Intent.Id))], ct),
             await ledger.ChargePaymentsAsync(session, run.From, run.To, ct),
-            await reports.UnmatchedEventsAsync(session, run.From, run.To, ct)), cancellationToken);
+            await reports.UnmatchedEventsAsync(session, run.From, run.To, ct),
+            await rent.RefusedAsync(session, [.. payments.Select(p => p.Intent.Id)], ct)), cancellationToken);
+        // A payment a full-payment-only lease refused is in no ledger by design: it was given back, not applied.
+        payments.RemoveAll(p => refused.Contains(p.Intent.Id));
 
         var discrepancies = payments
             .Select(p => RentReconciliation.Compare(p.Intent, p.Charge, entries.GetValueOrDefault(RentReconciliation.PaymentEntry(p.Charge, p.Intent.Id)),

@@ -88,4 +88,17 @@ public static class RentSchema
             policy text NOT NULL
         );
         """);
+
+    /// <summary>
+    /// Each lease's rent settings (whether it takes full payments only; partial payments are taken when it has no row),
+    /// and the payments refused under them, which move no charge.
+    /// </summary>
+    public static readonly SchemaMigration RentSettings = new("billing_rent_0004_rent_settings", (s, d) => $"""
+        CREATE TABLE {s.Table("lease_rent_settings")} (
+            lease_id {d.UuidType} PRIMARY KEY,
+            full_payment_only integer NOT NULL,
+            set_at bigint NOT NULL
+        );
+        ALTER TABLE {s.Table("rent_payments")} ADD COLUMN refused_at bigint NULL;
+        """);
 }

@@ -42,6 +42,7 @@ public sealed class RentStore(SqlStorage storage)
     readonly string _charges = storage.Table("rent_charges");
     readonly string _payments = storage.Table("rent_payments");
     readonly string _policies = storage.Table("late_fee_policies");
+    readonly string _settings = storage.Table("lease_rent_settings");
 
     static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -111,6 +112,60 @@ public sealed class RentStore(SqlStorage storage)
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
                 JsonSerializer.Deserialize<LateFeePolicy>(reader.GetString(3), PolicyJson) ?? LateFeePolicy.None));
         return settings;
+    }
+
+    /// <summary>Keeps the lease's rent settings unless newer ones are kept already.</summary>
+    public async Task SetRentSettingsAsync(SqlSession session, SetLeaseRentSettings settings, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_settings} (lease_id, full_payment_only, set_at) VALUES (@lease_id, @full, @at)
+            ON CONFLICT (lease_id) DO UPDATE SET full_payment_only = @full, set_at = @at WHERE {_settings}.set_at < @at
+            """).With("@lease_id", settings.LeaseId).With("@full", settings.FullPaymentOnly ? 1 : 0).With("@at", settings.SetAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> FullPaymentOnlyAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT full_payment_only FROM {_settings} WHERE lease_id = @lease_id").With("@lease_id", leaseId);
+        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull && Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0;
+    }
+
+    /// <summary>What the charge's other payments hold now: succeeded, neither returned nor refused, less what was refunded of them.</summary>
+    public async Task<Money> PaidByOthersAsync(SqlSession session, RentChargeTerms charge, string intentId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT COALESCE(SUM(amount - refunded), 0) FROM {_payments}
+            WHERE charge_id = @charge_id AND intent_id <> @intent_id AND succeeded_at IS NOT NULL AND returned_at IS NULL AND refused_at IS NULL
+            """).With("@charge_id", charge.ChargeId).With("@intent_id", intentId);
+        var minor = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return LedgerAmounts.FromMinor(minor, charge.Amount.Currency);
+    }
+
+    /// <summary>Marks the intent's payment refused; false when it was refused already (a repeated event).</summary>
+    public async Task<bool> MarkRefusedAsync(SqlSession session, string intentId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"UPDATE {_payments} SET refused_at = @at WHERE intent_id = @intent_id AND refused_at IS NULL")
+            .With("@intent_id", intentId).With("@at", at.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Which of these intents paid something the lease refused (it moved no charge).</summary>
+    public async Task<IReadOnlySet<string>> RefusedAsync(SqlSession session, IReadOnlyCollection<string> intentIds, CancellationToken cancellationToken)
+    {
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var batch in intentIds.Distinct().Chunk(200))
+        {
+            var names = batch.Select((_, i) => $"@intent{i}").ToList();
+            await using var command = session.CreateCommand(
+                $"SELECT intent_id FROM {_payments} WHERE refused_at IS NOT NULL AND intent_id IN ({string.Join(", ", names)})");
+            for (var i = 0; i < batch.Length; i++)
+                command.With(names[i], batch[i]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                refused.Add(reader.GetString(0));
+        }
+
+        return refused;
     }
 
     /// <summary>Creates the run's row; false when the run was already started (the command came again).</summary>
