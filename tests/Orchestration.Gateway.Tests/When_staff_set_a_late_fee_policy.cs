@@ -59,6 +59,36 @@ public sealed class When_staff_set_a_late_fee_policy(GatewayApiFixture fixture) 
         command.GetProperty("policy").GetProperty("graceDays").GetInt32().ShouldBe(3);
     }
 
+    [Fact]
+    public async Task Should_set_a_leases_own_policy_and_its_full_payment_only_switch()
+    {
+        var admin = await Gateway.SignInAsNewStaffAsync(GatewayRoles.Admin);
+        var property = await PropertyAsync(admin);
+        var lease = await admin.AppliedAsync(property, await admin.AddUnitAsync(property, "L1"));
+        var accountant = await Gateway.SignInAsNewStaffAsync(GatewayRoles.Accountant);
+
+        (await accountant.PutAsJsonAsync($"/api/leases/{lease}/late-fee-policy", new { basis = "Fixed", rate = 25m, graceDays = 2 })).StatusCode
+            .ShouldBe(HttpStatusCode.OK);
+        var settings = await accountant.PutAsJsonAsync($"/api/leases/{lease}/rent-settings", new { fullPaymentOnly = true });
+
+        settings.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await settings.JsonAsync()).GetProperty("fullPaymentOnly").GetBoolean().ShouldBeTrue();
+        var policy = await (await accountant.GetAsync($"/api/leases/{lease}/late-fee-policy")).JsonAsync();
+        (policy.GetProperty("scope").GetString(), policy.GetProperty("rate").GetDecimal(), policy.GetProperty("accrual").GetString())
+            .ShouldBe(("Lease", 25m, "OneTime"));
+        var sent = new List<JsonElement>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            sent.AddRange(await Gateway.TakeCommandsAsync(CommandRoutes.RentRuns));
+            return sent.Any(c => c.TryGetProperty("fullPaymentOnly", out _) && c.GetProperty("leaseId").GetGuid() == lease);
+        }, TimeSpan.FromSeconds(15), "the rent settings reached Billing's queue");
+        sent.Single(c => c.TryGetProperty("fullPaymentOnly", out _)).GetProperty("fullPaymentOnly").GetBoolean().ShouldBeTrue();
+        var refused = await accountant.PutAsync($"/api/leases/{lease}/rent-settings", new StringContent("{}", Encoding.UTF8, "application/json"));
+        (await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("fullPaymentOnly", out _).ShouldBeTrue();
+        await (await accountant.PutAsJsonAsync($"/api/leases/{Guid.NewGuid()}/rent-settings", new { fullPaymentOnly = true }))
+            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("""{"basis":"Fixed","rate":-5,"graceDays":5}""", "rate")]
     [InlineData("""{"basis":"Fixed","rate":12.345,"graceDays":5}""", "rate")]

@@ -95,6 +95,8 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["GET /api/leases/{id:guid}/late-fee-policy"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/late-fee-policy")),
             ["PUT /api/properties/{id:guid}/late-fee-policy"] = Send("PUT", FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}/late-fee-policy"),
                 lateFeePolicy),
+            ["PUT /api/leases/{id:guid}/rent-settings"] = Send("PUT", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/rent-settings"),
+                """{"fullPaymentOnly":true}"""),
             ["PUT /api/leases/{id:guid}/late-fee-policy"] = Send("PUT", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/late-fee-policy"),
                 lateFeePolicy),
             ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset").Select(q => $"/api/leases{q}")),

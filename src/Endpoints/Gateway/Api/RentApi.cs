@@ -66,6 +66,11 @@ public sealed record LateFeePolicyRequest(string? Basis, decimal? Rate, string? 
     }
 }
 
+/// <summary>A lease's rent settings: whether it takes full payments only (partial payments are taken by default).</summary>
+public sealed record LeaseRentSettingsRequest(bool? FullPaymentOnly);
+
+public sealed record LeaseRentSettingsResponse(Guid LeaseId, bool FullPaymentOnly, DateTimeOffset SetAt);
+
 /// <summary>A property's or a lease's own late-fee policy, for its charges posted from <see cref="EffectiveFrom"/> on.</summary>
 public sealed record LateFeePolicyResponse(string Scope, Guid ScopeId, string Basis, decimal Rate, string Accrual, int GraceDays, decimal? CapPerCharge,
     decimal? MonthlyMaximum, DateTimeOffset EffectiveFrom)
@@ -91,7 +96,8 @@ static class RentApi
     /// <summary>
     /// <c>POST /api/rent-runs</c>, <c>GET /api/rent-runs/{id}</c>, <c>GET /api/leases/{id}/ledger</c> and the reads of
     /// late-fee policies: admins, accountants and property managers (the <c>rent</c> policy); setting a late-fee policy
-    /// (<c>PUT /api/properties/{id}/late-fee-policy</c>, <c>PUT /api/leases/{id}/late-fee-policy</c>): admins and accountants.
+    /// (<c>PUT /api/properties/{id}/late-fee-policy</c>, <c>PUT /api/leases/{id}/late-fee-policy</c>) and a lease's rent
+    /// settings (<c>PUT /api/leases/{id}/rent-settings</c>): admins and accountants.
     /// </summary>
     public static void Map(RouteGroupBuilder api)
     {
@@ -116,6 +122,9 @@ static class RentApi
         var policies = api.MapGroup("").WithTags("Rent").RequireAuthorization(policy => policy.RequireRole(PolicyWriters));
         policies.MapPut("/properties/{id:guid}/late-fee-policy", SetPropertyLateFeePolicyAsync).WithName("SetPropertyLateFeePolicy")
             .WithSummary("Sets the property's late-fee policy for charges posted from now on (admins and accountants); charges already posted keep theirs.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        policies.MapPut("/leases/{id:guid}/rent-settings", SetLeaseRentSettingsAsync).WithName("SetLeaseRentSettings")
+            .WithSummary("Sets whether the lease takes full payments only (admins and accountants); a smaller payment is then refunded, not applied.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         policies.MapPut("/leases/{id:guid}/late-fee-policy", SetLeaseLateFeePolicyAsync).WithName("SetLeaseLateFeePolicy")
             .WithSummary("Sets the lease's own late-fee policy, over its property's, for charges posted from now on (admins and accountants).")
@@ -152,6 +161,21 @@ static class RentApi
         if (await session.ReadAsync(() => leases.FindLeaseAsync(session, id, cancellationToken), cancellationToken) is null)
             return ApiProblems.NotFound("Lease", id);
         return await SetLateFeePolicyAsync(LateFeeScope.Lease, id, request, session, policies, outbox, time, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<LeaseRentSettingsResponse>, ValidationProblem, ProblemHttpResult>> SetLeaseRentSettingsAsync(Guid id,
+        LeaseRentSettingsRequest request, SqlSession session, LeaseReadModel leases, BusOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (request.FullPaymentOnly is not { } fullPaymentOnly)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fullPaymentOnly"] = ["fullPaymentOnly is true or false."] });
+        if (await session.ReadAsync(() => leases.FindLeaseAsync(session, id, cancellationToken), cancellationToken) is null)
+            return ApiProblems.NotFound("Lease", id);
+
+        var settings = new SetLeaseRentSettings { LeaseId = id, FullPaymentOnly = fullPaymentOnly, SetAt = time.GetUtcNow() };
+        await session.BeginAsync(cancellationToken);
+        await outbox.Send(RentRuns, settings, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return TypedResults.Ok(new LeaseRentSettingsResponse(id, fullPaymentOnly, settings.SetAt));
     }
 
     /// <summary>The policy is kept for reading and sent to Billing in one transaction (the bus outbox): both or neither.</summary>
