@@ -59,6 +59,36 @@ public sealed class When_staff_reconcile_payments(GatewayApiFixture fixture) : G
     }
 
     [Fact]
+    public async Task Should_show_a_report_with_its_unmatched_webhook_events_at_api_reconciliations()
+    {
+        var runId = Guid.NewGuid();
+        var from = new DateTimeOffset(Today.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var messageId = Guid.NewGuid();
+        await Gateway.PublishAsync(new ReconciliationRunFinished
+        {
+            RunId = runId, From = from, To = from.AddDays(1), GatewayPayments = 3, LedgerPayments = 3, DiscrepancyCount = 1,
+            FinishedAt = DateTimeOffset.UtcNow,
+            Discrepancies = [new ReconciliationDiscrepancy
+            {
+                Kind = ReconciliationDiscrepancyKinds.UnmatchedWebhookEvent, PaymentIntentId = "pi_stranger", ProviderEventId = "evt_stranger",
+                Reason = "intent pi_stranger carries no lease of ours", Gateway = Money.Of(42.00m, "USD"),
+            }],
+        }, messageId);
+        await Gateway.ConsumedAsync(messageId, "the report projected");
+        var accountant = await Gateway.SignInAsNewStaffAsync(GatewayRoles.Accountant);
+
+        var run = await (await accountant.GetAsync($"/api/reconciliations/{runId}")).JsonAsync();
+
+        run.GetProperty("status").GetString().ShouldBe("Finished");
+        var discrepancy = run.GetProperty("discrepancies").EnumerateArray().ShouldHaveSingleItem();
+        (discrepancy.GetProperty("kind").GetString(), discrepancy.GetProperty("providerEventId").GetString(), discrepancy.GetProperty("reason").GetString())
+            .ShouldBe(("UnmatchedWebhookEvent", "evt_stranger", "intent pi_stranger carries no lease of ours"));
+        await (await accountant.GetAsync($"/api/reconciliations/{Guid.NewGuid()}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        var manager = await Gateway.SignInAsNewStaffAsync(GatewayRoles.PropertyManager);
+        await (await manager.GetAsync($"/api/reconciliations/{runId}")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Should_show_a_scheduled_run_it_never_asked_for()
     {
         var runId = Guid.NewGuid();

@@ -58,10 +58,13 @@ public static class BillingExtensions
         x.AddSagaStateMachine<RentCollectionStateMachine, RentCollectionState, RentCollectionDefinition>().SqlRepository();
         x.AddConsumer<StartRentRunConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<RentScheduleDueConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
+        x.AddConsumer<SetLateFeePolicyConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
+        x.AddConsumer<SetLeaseRentSettingsConsumer>().Endpoint(e => e.Name = CommandRoutes.RentRuns);
         x.AddConsumer<RecordLedgerEntryConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<AssessLateFeesConsumer>().Endpoint(e => e.Name = CommandRoutes.Ledger);
         x.AddConsumer<RequestRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<TurnOffAutopayConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
+        x.AddConsumer<RefundRefusedRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<SendRentNoticeConsumer>().Endpoint(e => e.Name = CommandRoutes.RentNotices);
         x.AddConsumer<LeaseActivatedConsumer>().Endpoint(e => e.Name = LeasesQueue);
         x.AddConsumer<RentProgressConsumer>().Endpoint(e => e.Name = RentProgressQueue);
@@ -74,9 +77,10 @@ public static class BillingExtensions
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages,
             BillingMigrations.ChargeClaims);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
-        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact);
+        services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact, RentSchema.LateFeePolicies,
+            RentSchema.RentSettings);
         services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
-        services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports);
+        services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports, ReconciliationSchema.EventDiscrepancies);
         services.AddValidatedOptions<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));
         services.AddHostedService<ReconciliationScheduleStarter>();
         services.AddScoped<RentPayments>();
@@ -91,6 +95,7 @@ public static class BillingExtensions
             .CallsThirdParties<CancelMoveInFundsRequestConsumer>()
             .CallsThirdParties<RefundMoveInFundsConsumer>()
             .CallsThirdParties<RequestRentPaymentConsumer>()
+            .CallsThirdParties<RefundRefusedRentPaymentConsumer>()
             .CallsThirdParties<SendRentNoticeConsumer>()
             .CallsThirdParties<StartReconciliationRunConsumer>();
 
@@ -101,6 +106,7 @@ public static class BillingExtensions
             .AddUnrecoverable<InvalidMoveInAmountException>()
             .AddUnrecoverable<InvalidLedgerEntryException>()
             .AddUnrecoverable<InvalidRentPeriodException>()
+            .AddUnrecoverable<InvalidLateFeePolicyException>()
             .AddUnrecoverable<RentNoticeUndeliverableException>()
             .AddUnrecoverable<InvalidVendorBillException>()
             .AddUnrecoverable<InvalidReconciliationRangeException>();

@@ -34,7 +34,13 @@ public static class ReconciliationDiscrepancyKinds
     /// <summary>The ledger's entry is in another currency than the gateway's payment.</summary>
     public const string CurrencyMismatch = "CurrencyMismatch";
 
-    public static readonly IReadOnlyList<string> All = [MissingInLedger, MissingAtGateway, AmountMismatch, CurrencyMismatch];
+    /// <summary>
+    /// A webhook event of the range that named nothing Billing asked the gateway for (an intent we did not create, a lease
+    /// or charge of none of our requests); <see cref="ReconciliationDiscrepancy.ProviderEventId"/> names it.
+    /// </summary>
+    public const string UnmatchedWebhookEvent = "UnmatchedWebhookEvent";
+
+    public static readonly IReadOnlyList<string> All = [MissingInLedger, MissingAtGateway, AmountMismatch, CurrencyMismatch, UnmatchedWebhookEvent];
 }
 
 /// <summary>One difference a reconciliation run found; amounts are what each side holds (null where a side has nothing).</summary>
@@ -47,6 +53,12 @@ public sealed record ReconciliationDiscrepancy
     public Guid? LedgerEntryId { get; init; }
     public Money? Gateway { get; init; }
     public Money? Ledger { get; init; }
+
+    /// <summary>The webhook event of an <see cref="ReconciliationDiscrepancyKinds.UnmatchedWebhookEvent"/>.</summary>
+    public string? ProviderEventId { get; init; }
+
+    /// <summary>Why the event matched nothing, as Billing found when it arrived.</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>

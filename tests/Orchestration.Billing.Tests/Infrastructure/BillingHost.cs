@@ -145,6 +145,7 @@ public sealed class BillingHost : IAsyncDisposable
                     x.AddBillingConsumers();
                     // Stands in for Notifications, to see the emails Billing asks for.
                     x.AddConsumer<EventRecorder<SendTenantEmail>>().Endpoint(e => e.Name = CommandRoutes.Notifications);
+                    x.AddConsumer<EventRecorder<SendOperatorAlert>>().Endpoint(e => e.Name = CommandRoutes.Notifications);
                 },
                 Services = builder =>
                 {
@@ -153,7 +154,7 @@ public sealed class BillingHost : IAsyncDisposable
                 },
                 Records = [typeof(MoveInFundsReceived), typeof(MoveInPaymentFailed), typeof(ProviderEventDiscrepancyRecorded), typeof(RentChargePosted),
                     typeof(RentRunFinished), typeof(LedgerEntryRecorded), typeof(RentPaymentSucceeded), typeof(RentPaymentFailed),
-                    typeof(RentPaymentReturned), typeof(RentCollectionProgressed), typeof(ReconciliationRunFinished)],
+                    typeof(RentPaymentReturned), typeof(RentCollectionProgressed), typeof(ReconciliationRunFinished), typeof(RentPaymentRefused)],
             });
             return new BillingHost(endpoint, simulators, moments);
         }
@@ -194,6 +195,10 @@ public sealed class BillingHost : IAsyncDisposable
 
     public Task<RentRunRecord?> RentRunAsync(Guid runId) =>
         _endpoint.ReadAsync<RentStore, RentRunRecord?>((store, session, ct) => store.FindRunAsync(session, runId, ct));
+
+    /// <summary>The lease's posted charges, each with the late-fee policy it was posted under.</summary>
+    public Task<IReadOnlyDictionary<Guid, LateCharge>> ChargesAsync(Guid leaseId) =>
+        _endpoint.ReadAsync<RentStore, IReadOnlyDictionary<Guid, LateCharge>>((store, session, ct) => store.LateChargesAsync(session, leaseId, ct));
 
     public Task<IReadOnlyList<LedgerEntry>> LedgerAsync(Guid leaseId) =>
         _endpoint.ReadAsync<LedgerStore, IReadOnlyList<LedgerEntry>>((store, session, ct) => store.EntriesAsync(session, leaseId, null, ct));

@@ -1,9 +1,16 @@
 namespace Orchestration.Billing.Tests.Reconciliation;
 
-/// <summary>Billing hosts of the reconciliation tests' own, so that no other test's payments fall in their ranges.</summary>
+/// <summary>
+/// Billing hosts of the reconciliation tests' own, so that no other test's payments fall in their ranges; their runs
+/// email <see cref="Accountant"/> when they find anything.
+/// </summary>
 public static class ReconciliationHosts
 {
-    public sealed class OnSqlite() : HostFixture<BillingHost>(() => BillingHost.StartAsync());
+    public const string Accountant = "accounts@example.com";
 
-    public sealed class OnPostgres() : HostFixture<BillingHost>(() => BillingHost.StartOnPostgresAsync());
+    static readonly Dictionary<string, string?> Settings = new() { ["Billing:Reconciliation:AccountantEmails:0"] = Accountant };
+
+    public sealed class OnSqlite() : HostFixture<BillingHost>(() => BillingHost.StartAsync(Settings));
+
+    public sealed class OnPostgres() : HostFixture<BillingHost>(() => BillingHost.StartOnPostgresAsync(Settings));
 }

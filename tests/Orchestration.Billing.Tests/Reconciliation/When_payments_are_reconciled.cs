@@ -34,6 +34,10 @@ public abstract class When_payments_are_reconciled(BillingHost host)
         (await _host.SendAsync(Payment(misrecorded, RentReconciliation.PaymentEntry(misrecorded.ChargeId, misrecordedIntent), 100.00m))).ShouldBeNull();
         var unknown = Payment(new RentCharges.Charge(NewId.NextGuid(), NewId.NextGuid(), "2030-01"), NewId.NextGuid(), 75.00m);
         (await _host.SendAsync(unknown)).ShouldBeNull();
+        // A webhook event about an intent Billing never asked for: it moves nothing and is reported.
+        var stranger = new Leases().Succeeded($"pi_stranger_{NewId.NextGuid():N}", 42.00m, withOurMetadata: false);
+        (await _host.ReportAsync(stranger)).ShouldBeNull();
+        (await _host.ReportAsync(stranger)).ShouldBeNull();
         await LedgerHoldsAsync(agreed, 2);
         await LedgerHoldsAsync(returned, 4);
         await LedgerHoldsAsync(settledLater, 2);
@@ -51,13 +55,33 @@ public abstract class When_payments_are_reconciled(BillingHost host)
             (ReconciliationDiscrepancyKinds.AmountMismatch, misrecordedIntent, RentReconciliation.PaymentEntry(misrecorded.ChargeId, misrecordedIntent), 1300.00m,
                 100.00m),
             (ReconciliationDiscrepancyKinds.MissingAtGateway, null, unknown.EntryId, null, 75.00m),
+            (ReconciliationDiscrepancyKinds.UnmatchedWebhookEvent, stranger.PaymentIntentId, null, 42.00m, null),
         ], ignoreOrder: true);
-        report.DiscrepancyCount.ShouldBe(3);
+        report.Discrepancies.Single(d => d.Kind == ReconciliationDiscrepancyKinds.UnmatchedWebhookEvent).ProviderEventId.ShouldBe(stranger.ProviderEventId);
+        report.DiscrepancyCount.ShouldBe(4);
         var stored = (await _host.ReconciliationRunAsync(run.RunId)).ShouldNotBeNull();
         stored.FinishedAt.ShouldNotBeNull();
         stored.Discrepancies.ShouldBe(report.Discrepancies);
         (await _host.Published.SettledAsync<ReconciliationRunFinished>(TimeSpan.FromMilliseconds(500))).Where(r => r.RunId == run.RunId)
             .ShouldHaveSingleItem("a repeated run reports nothing again");
+        var alert = (await _host.Published.WaitForAsync<SendOperatorAlert>(a => a.AlertId == run.RunId)).ShouldHaveSingleItem();
+        alert.Recipients.ShouldBe([ReconciliationHosts.Accountant]);
+        alert.Subject.ShouldContain("4 discrepancies");
+        alert.Text.ShouldContain($"/api/reconciliations/{run.RunId}");
+    }
+
+    [Fact]
+    public async Task Should_email_no_one_when_the_two_sides_agree()
+    {
+        var from = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-40), TimeSpan.Zero);
+        var run = new StartReconciliationRun { RunId = NewId.NextGuid(), From = from, To = from.AddDays(1), RequestedAt = DateTimeOffset.UtcNow };
+
+        (await _host.SendAsync(run)).ShouldBeNull();
+
+        (await _host.Published.WaitForAsync<ReconciliationRunFinished>(r => r.RunId == run.RunId)).ShouldHaveSingleItem().DiscrepancyCount.ShouldBe(0);
+        // The alert would have gone out with the report, from the same handler.
+        await _host.Published.SettledAsync<ReconciliationRunFinished>(TimeSpan.FromMilliseconds(500));
+        _host.Published.All<SendOperatorAlert>(a => a.AlertId == run.RunId).ShouldBeEmpty();
     }
 
     [Theory]

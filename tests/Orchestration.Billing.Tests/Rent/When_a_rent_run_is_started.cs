@@ -33,9 +33,13 @@ public sealed class When_a_rent_run_is_started(BillingFixture fixture) : Billing
 
         var posted = await Host.Published.WaitForAsync<RentChargePosted>(e => e.LeaseId == whole || e.LeaseId == movingIn, count: 2);
         posted.Select(e => e.LeaseId).ShouldBe([whole, movingIn], ignoreOrder: true);
-        posted.ShouldAllBe(e => e.ChargeId == RentIds.Charge(e.LeaseId, "2031-05") && e.DueOn == new DateOnly(2031, 5, 1) && e.Period == "2031-05");
+        posted.ShouldAllBe(e => e.ChargeId == RentIds.Charge(e.LeaseId, "2031-05") && e.Period == "2031-05");
+        posted.Single(e => e.LeaseId == whole).DueOn.ShouldBe(new DateOnly(2031, 5, 1));
+        posted.Single(e => e.LeaseId == movingIn).DueOn.ShouldBe(new DateOnly(2031, 5, 20), "a lease is not due before it starts");
         var charge = (await Host.LedgerAsync(movingIn)).ShouldHaveSingleItem();
-        (charge.Kind, charge.Amount, charge.ChargeId).ShouldBe((LedgerEntryKind.Charge, Money.Of(2100m, "USD"), RentIds.Charge(movingIn, "2031-05")));
+        (charge.Kind, charge.Amount, charge.ChargeId).ShouldBe((LedgerEntryKind.Charge, Money.Of(812.90m, "USD"), RentIds.Charge(movingIn, "2031-05")),
+            "12 of May's 31 days of 2100.00");
+        (await Host.LedgerAsync(whole)).ShouldHaveSingleItem().Amount.ShouldBe(Money.Of(1850m, "USD"));
         (await Host.LedgerAsync(ended)).ShouldBeEmpty();
         var record = (await Host.RentRunAsync(run.RentRunId)).ShouldNotBeNull();
         record.Posted.ShouldBe(record.Leases);

@@ -28,6 +28,7 @@ public sealed class RouteFuzzers(FuzzWorld world)
         var unit = JsonSerializer.Serialize(PortalRequests.Unit("F1"), JsonSerializerOptions.Web);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var lease = w.LeaseId.ToString("N");
+        const string lateFeePolicy = """{"basis":"PercentOfRent","rate":5,"accrual":"Daily","graceDays":5,"capPerCharge":100,"monthlyMaximum":150}""";
 
         return new Dictionary<string, Gen<FuzzRequest>>
         {
@@ -87,8 +88,17 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), to = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1),
             }, JsonSerializerOptions.Web)),
             ["GET /api/reconciliation/runs/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/reconciliation/runs/{id}")),
+            ["GET /api/reconciliations/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/reconciliations/{id}")),
             ["GET /api/leases/{id:guid}/ledger"] = Read(Gen.Select(FuzzValues.Id(w.LeaseId), FuzzValues.Query("asOf"))
                 .Select((id, q) => $"/api/leases/{id}/ledger{q}")),
+            ["GET /api/properties/{id:guid}/late-fee-policy"] = Read(FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}/late-fee-policy")),
+            ["GET /api/leases/{id:guid}/late-fee-policy"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/late-fee-policy")),
+            ["PUT /api/properties/{id:guid}/late-fee-policy"] = Send("PUT", FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}/late-fee-policy"),
+                lateFeePolicy),
+            ["PUT /api/leases/{id:guid}/rent-settings"] = Send("PUT", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/rent-settings"),
+                """{"fullPaymentOnly":true}"""),
+            ["PUT /api/leases/{id:guid}/late-fee-policy"] = Send("PUT", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/late-fee-policy"),
+                lateFeePolicy),
             ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset", "sort").Select(q => $"/api/leases{q}")),
             ["GET /api/leases/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}")),
             ["POST /api/lease-applications"] = Gen.OneOf([.. w.VacantUnits.Append(w.UnitId).Select(unit =>

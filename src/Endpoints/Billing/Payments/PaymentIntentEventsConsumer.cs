@@ -1,5 +1,6 @@
 using System.Globalization;
 using MassTransit;
+using Orchestration.Endpoints.Billing.Reconciliation;
 using Orchestration.Endpoints.Billing.Rent;
 using Orchestration.Messages.Billing;
 using Orchestration.Messages.Leasing;
@@ -27,6 +28,7 @@ public sealed class PaymentIntentEventsConsumer(
     SqlSession session,
     BillingStore store,
     RentPayments rentPayments,
+    ReconciliationStore reconciliation,
     TimeProvider time,
     ILogger<PaymentIntentEventsConsumer> logger) : IConsumer<PaymentIntentSucceeded>, IConsumer<PaymentIntentFailed>
 {
@@ -141,8 +143,8 @@ public sealed class PaymentIntentEventsConsumer(
     async Task RecordAsync(ProviderFacts facts, string kind, Guid? leaseId, string reason, ConsumeContext context)
     {
         logger.LogWarning("Payment event {EventId} ({EventType}) moved nothing ({Kind}): {Reason}", facts.EventId, facts.EventType, kind, reason);
-        await PaymentDiscrepancies.PublishAsync(context, facts.EventId, facts.EventType, kind, reason, leaseId, facts.PaymentIntentId, facts.Amount,
-            facts.OccurredAt, time.GetUtcNow());
+        await PaymentDiscrepancies.PublishAsync(context, session, reconciliation, facts.EventId, facts.EventType, kind, reason, leaseId, facts.PaymentIntentId,
+            facts.Amount, facts.OccurredAt, time.GetUtcNow());
     }
 
     static string Display(Money money) => PaymentDiscrepancies.Display(money);

@@ -1,3 +1,4 @@
+using System.Net.Mail;
 using System.Globalization;
 using Cronos;
 using MassTransit;
@@ -19,10 +20,18 @@ public sealed class ReconciliationOptions : IValidatableOptions
     /// </summary>
     public string Schedule { get; set; } = "";
 
+    /// <summary>
+    /// The accountants emailed (as an alert, through Notifications) when a run finds any difference; none by default, when
+    /// the report is only there to be read.
+    /// </summary>
+    public List<string> AccountantEmails { get; set; } = [];
+
     public IEnumerable<string> Problems()
     {
         if (Schedule.Length > 0 && CronSchedules.Parse(Schedule) is null)
             yield return $"{Section}:Schedule '{Schedule}' is not a cron expression (five fields, or six with seconds first).";
+        foreach (var address in AccountantEmails.Where(a => !MailAddress.TryCreate(a, out _)))
+            yield return $"{Section}:AccountantEmails '{address}' is not an email address.";
     }
 }
 

@@ -35,4 +35,25 @@ public static class ReconciliationSchema
             PRIMARY KEY (run_id, position)
         );
         """);
+
+    /// <summary>
+    /// The payment webhook events that moved nothing (one row per event, kept as they arrive) for the report's unmatched
+    /// events, and the columns a reported event needs.
+    /// </summary>
+    public static readonly SchemaMigration EventDiscrepancies = new("billing_reconciliation_0002_event_discrepancies", s => $"""
+        CREATE TABLE {s.Table("payment_event_discrepancies")} (
+            event_id text PRIMARY KEY,
+            event_type text NOT NULL,
+            kind text NOT NULL,
+            reason text NOT NULL,
+            payment_intent_id text NOT NULL,
+            lease_id {s.Dialect.UuidType} NULL,
+            amount bigint NOT NULL,
+            currency text NOT NULL,
+            occurred_at bigint NOT NULL
+        );
+        CREATE INDEX {PlatformMigrations.Index(s, "payment_event_discrepancies_occurred")} ON {s.Table("payment_event_discrepancies")} (occurred_at);
+        ALTER TABLE {s.Table("reconciliation_discrepancies")} ADD COLUMN provider_event_id text NULL;
+        ALTER TABLE {s.Table("reconciliation_discrepancies")} ADD COLUMN reason text NULL;
+        """);
 }

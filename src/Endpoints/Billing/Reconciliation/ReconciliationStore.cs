@@ -1,5 +1,6 @@
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Messages.Billing;
+using Orchestration.Messages.Reconciliation;
 
 namespace Orchestration.Endpoints.Billing.Reconciliation;
 
@@ -12,6 +13,49 @@ public sealed class ReconciliationStore(SqlStorage storage)
 {
     readonly string _runs = storage.Table("reconciliation_runs");
     readonly string _discrepancies = storage.Table("reconciliation_discrepancies");
+    readonly string _events = storage.Table("payment_event_discrepancies");
+
+    /// <summary>Keeps a payment webhook event that moved nothing; the same event again changes nothing.</summary>
+    public async Task RecordEventAsync(SqlSession session, string eventId, string eventType, string kind, string reason, string paymentIntentId,
+        Guid? leaseId, Money amount, DateTimeOffset occurredAt, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_events} (event_id, event_type, kind, reason, payment_intent_id, lease_id, amount, currency, occurred_at)
+            VALUES (@event_id, @event_type, @kind, @reason, @intent, @lease, @amount, @currency, @occurred_at)
+            ON CONFLICT (event_id) DO NOTHING
+            """)
+            .With("@event_id", eventId).With("@event_type", eventType).With("@kind", kind).With("@reason", reason).With("@intent", paymentIntentId)
+            .With("@lease", leaseId).With("@amount", Minor(amount)).With("@currency", amount.Currency)
+            .With("@occurred_at", occurredAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The webhook events of [<paramref name="from"/>, <paramref name="to"/>) that named nothing Billing asked for.</summary>
+    public async Task<IReadOnlyList<ReconciliationDiscrepancy>> UnmatchedEventsAsync(SqlSession session, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT event_id, reason, payment_intent_id, lease_id, amount, currency FROM {_events}
+            WHERE kind = @kind AND occurred_at >= @from AND occurred_at < @to
+            ORDER BY occurred_at, event_id
+            """).With("@kind", DiscrepancyKinds.Unmatched).With("@from", from.ToUnixTimeMilliseconds()).With("@to", to.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<ReconciliationDiscrepancy>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new ReconciliationDiscrepancy
+            {
+                Kind = ReconciliationDiscrepancyKinds.UnmatchedWebhookEvent,
+                ProviderEventId = reader.GetString(0),
+                Reason = reader.GetString(1),
+                PaymentIntentId = reader.GetString(2),
+                LeaseId = reader.GetNullableGuid(3),
+                Gateway = LedgerAmounts.FromMinor(reader.GetInt64(4), reader.GetString(5)),
+            });
+        }
+
+        return events;
+    }
 
     /// <summary>Creates the run's row unless it exists; true while the run has not finished (the command is this run's to carry out).</summary>
     public async Task<bool> StartAsync(SqlSession session, StartReconciliationRun run, long now, CancellationToken cancellationToken)
@@ -39,13 +83,15 @@ public sealed class ReconciliationStore(SqlStorage storage)
         {
             session.Defer($"""
                 INSERT INTO {_discrepancies} (run_id, position, kind, payment_intent_id, charge_id, lease_id, ledger_entry_id, gateway_amount,
-                    gateway_currency, ledger_amount, ledger_currency)
-                VALUES (@run_id, @position, @kind, @intent, @charge, @lease, @entry, @gateway_amount, @gateway_currency, @ledger_amount, @ledger_currency)
+                    gateway_currency, ledger_amount, ledger_currency, provider_event_id, reason)
+                VALUES (@run_id, @position, @kind, @intent, @charge, @lease, @entry, @gateway_amount, @gateway_currency, @ledger_amount, @ledger_currency,
+                    @event_id, @reason)
                 """)
                 .With("@run_id", report.RunId).With("@position", position).With("@kind", discrepancy.Kind).With("@intent", discrepancy.PaymentIntentId)
                 .With("@charge", discrepancy.ChargeId).With("@lease", discrepancy.LeaseId).With("@entry", discrepancy.LedgerEntryId)
                 .With("@gateway_amount", Minor(discrepancy.Gateway)).With("@gateway_currency", discrepancy.Gateway?.Currency)
-                .With("@ledger_amount", Minor(discrepancy.Ledger)).With("@ledger_currency", discrepancy.Ledger?.Currency);
+                .With("@ledger_amount", Minor(discrepancy.Ledger)).With("@ledger_currency", discrepancy.Ledger?.Currency)
+                .With("@event_id", discrepancy.ProviderEventId).With("@reason", discrepancy.Reason);
         }
 
         session.Defer($"""
@@ -77,7 +123,8 @@ public sealed class ReconciliationStore(SqlStorage storage)
         }
 
         await using var items = session.CreateCommand($"""
-            SELECT kind, payment_intent_id, charge_id, lease_id, ledger_entry_id, gateway_amount, gateway_currency, ledger_amount, ledger_currency
+            SELECT kind, payment_intent_id, charge_id, lease_id, ledger_entry_id, gateway_amount, gateway_currency, ledger_amount, ledger_currency,
+                provider_event_id, reason
             FROM {_discrepancies} WHERE run_id = @run_id ORDER BY position
             """).With("@run_id", runId);
         await using var rows = await items.ExecuteReaderAsync(cancellationToken);
@@ -93,6 +140,8 @@ public sealed class ReconciliationStore(SqlStorage storage)
                 LedgerEntryId = rows.GetNullableGuid(4),
                 Gateway = rows.GetNullableInt64(5) is { } gateway ? LedgerAmounts.FromMinor(gateway, rows.GetString(6)) : null,
                 Ledger = rows.GetNullableInt64(7) is { } ledger ? LedgerAmounts.FromMinor(ledger, rows.GetString(8)) : null,
+                ProviderEventId = rows.IsDBNull(9) ? null : rows.GetString(9),
+                Reason = rows.IsDBNull(10) ? null : rows.GetString(10),
             });
         }
 

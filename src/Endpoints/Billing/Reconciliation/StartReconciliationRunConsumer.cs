@@ -3,6 +3,7 @@ using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Endpoints.Billing.Rent;
 using Orchestration.Messages.Billing;
+using Orchestration.Messages.Notifications;
 
 namespace Orchestration.Endpoints.Billing.Reconciliation;
 
@@ -11,11 +12,13 @@ namespace Orchestration.Endpoints.Billing.Reconciliation;
 /// (<see cref="ReconciliationStore"/>), announced by <see cref="ReconciliationRunFinished"/>. Both directions are
 /// checked: every gateway payment of the range against its ledger entries, and every ledger payment entry of the range
 /// against the gateway, where a payment made in the range for an intent created before it (a bank debit that settled
-/// days later, an invoice paid late) is found through the intent the gateway's events named for its charge. A run that
-/// has finished runs no more, however often its command arrives.
+/// days later, an invoice paid late) is found through the intent the gateway's events named for its charge. The payment
+/// webhook events of the range that named nothing Billing asked for are reported too. A run that finds anything emails
+/// the configured accountants. A run that has finished runs no more, however often its command arrives.
 /// </summary>
 public sealed class StartReconciliationRunConsumer(SqlSession session, ReconciliationStore reports, LedgerStore ledger, RentStore rent,
-    PaymentGatewayClient gateway, TimeProvider time, ILogger<StartReconciliationRunConsumer> logger) : IConsumer<StartReconciliationRun>
+    PaymentGatewayClient gateway, IOptions<ReconciliationOptions> options, TimeProvider time, ILogger<StartReconciliationRunConsumer> logger)
+    : IConsumer<StartReconciliationRun>
 {
     public async Task Consume(ConsumeContext<StartReconciliationRun> context)
     {
@@ -35,9 +38,13 @@ public sealed class StartReconciliationRunConsumer(SqlSession session, Reconcili
             .Where(p => p.Charge is not null)
             .Select(p => (p.Intent, Charge: p.Charge!.Value))
             .ToList();
-        var (entries, ledgerPayments) = await session.ReadStepAsync(async ct => (
+        var (entries, ledgerPayments, unmatchedEvents, refused) = await session.ReadStepAsync(async ct => (
             await ledger.FindAsync(session, [.. payments.SelectMany(p => Entries(p.Charge, p.Intent.Id))], ct),
-            await ledger.ChargePaymentsAsync(session, run.From, run.To, ct)), cancellationToken);
+            await ledger.ChargePaymentsAsync(session, run.From, run.To, ct),
+            await reports.UnmatchedEventsAsync(session, run.From, run.To, ct),
+            await rent.RefusedAsync(session, [.. payments.Select(p => p.Intent.Id)], ct)), cancellationToken);
+        // A payment a full-payment-only lease refused is in no ledger by design: it was given back, not applied.
+        payments.RemoveAll(p => refused.Contains(p.Intent.Id));
 
         var discrepancies = payments
             .Select(p => RentReconciliation.Compare(p.Intent, p.Charge, entries.GetValueOrDefault(RentReconciliation.PaymentEntry(p.Charge, p.Intent.Id)),
@@ -49,6 +56,7 @@ public sealed class StartReconciliationRunConsumer(SqlSession session, Reconcili
         var unmatched = ledgerPayments.Where(entry => !matched.Contains(entry.EntryId)).ToList();
         if (unmatched.Count > 0)
             discrepancies.AddRange(await OlderPaymentsAsync(unmatched, cancellationToken));
+        discrepancies.AddRange(unmatchedEvents);
 
         var report = new ReconciliationRunFinished
         {
@@ -63,6 +71,8 @@ public sealed class StartReconciliationRunConsumer(SqlSession session, Reconcili
         };
         reports.Finish(session, report);
         await context.Publish(report, cancellationToken);
+        if (report.DiscrepancyCount > 0 && options.Value.AccountantEmails.Count > 0)
+            await TellAccountantsAsync(context, report);
         logger.LogInformation("Reconciliation run {RunId} compared {GatewayPayments} gateway payments and {LedgerPayments} ledger payments: {Discrepancies} discrepancies",
             run.RunId, report.GatewayPayments, report.LedgerPayments, report.DiscrepancyCount);
     }
@@ -93,6 +103,27 @@ public sealed class StartReconciliationRunConsumer(SqlSession session, Reconcili
                     reversals.GetValueOrDefault(RentReconciliation.ReversalEntry(f.Payment.ChargeId!.Value, f.IntentId!))))
             .OfType<ReconciliationDiscrepancy>()
             .ToList();
+    }
+
+    /// <summary>One alert per run (its id is the run's), so a repeated command is the same email.</summary>
+    async Task TellAccountantsAsync(ConsumeContext context, ReconciliationRunFinished report)
+    {
+        var byKind = string.Join(", ", report.Discrepancies.GroupBy(d => d.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}"));
+        var notifications = await context.GetSendEndpoint(new Uri($"queue:{CommandRoutes.Notifications}"));
+        await notifications.Send(new SendOperatorAlert
+        {
+            AlertId = report.RunId,
+            Kind = "reconciliation-discrepancies",
+            Recipients = options.Value.AccountantEmails,
+            Subject = $"Reconciliation found {report.DiscrepancyCount} discrepancies ({report.From:yyyy-MM-dd} to {report.To.AddTicks(-1):yyyy-MM-dd})",
+            Text = $"""
+                Reconciliation run {report.RunId} compared {report.GatewayPayments} gateway payments with {report.LedgerPayments} ledger payments
+                from {report.From:u} to {report.To:u} and found {report.DiscrepancyCount} discrepancies: {byKind}.
+                The report is at GET /api/reconciliations/{report.RunId}.
+                """,
+            RaisedAt = report.FinishedAt,
+        }, context.CancellationToken);
     }
 
     static IEnumerable<Guid> Entries(Guid chargeId, string intentId) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using MassTransit;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
+using Orchestration.Endpoints.Billing.Reconciliation;
 using Orchestration.Messages.Billing;
 using Orchestration.Messages.Reconciliation;
 
@@ -18,9 +19,12 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// a failure reported after the success it followed is the bank returning the payment (an ACH return after
 /// <c>succeeded</c>, as Stripe reports it), a failure older than the success is stale, and a refund counts only what
 /// raises the charge's refunded total. Disputes carry no metadata and are found through the intent; one that arrives
-/// before any event of its intent is tried again later (<see cref="RentPaymentNotRecordedException"/>).
+/// before any event of its intent is tried again later (<see cref="RentPaymentNotRecordedException"/>). On a lease that
+/// takes full payments only, a payment of less than the charge still owes is refused: it moves nothing, is published as
+/// <see cref="RentPaymentRefused"/> and refunded (<see cref="RefundRefusedRentPayment"/>), and the later events of its
+/// intent (its refund, a return, a dispute) move nothing either.
 /// </remarks>
-public sealed class RentPayments(SqlSession session, RentStore store, TimeProvider time, ILogger<RentPayments> logger)
+public sealed class RentPayments(SqlSession session, RentStore store, ReconciliationStore reconciliation, TimeProvider time, ILogger<RentPayments> logger)
 {
     /// <summary>How long a dispute or refund may wait for the intent's own events before it is reported as unmatched.</summary>
     static readonly TimeSpan RecordingGrace = TimeSpan.FromHours(1);
@@ -36,10 +40,24 @@ public sealed class RentPayments(SqlSession session, RentStore store, TimeProvid
         await store.MarkSucceededAsync(session, paid.PaymentIntentId, paid.Amount, paid.OccurredAt, cancellationToken);
         var payment = (await store.FindPaymentAsync(session, paid.PaymentIntentId, cancellationToken))!;
 
+        if (await IsRefusedAsync(paid.PaymentIntentId, cancellationToken))
+        {
+            logger.LogInformation("Rent payment {PaymentIntentId} of charge {ChargeId} was refused already", paid.PaymentIntentId, charge.ChargeId);
+            return;
+        }
+
         // The bank's return was delivered first: the saga records the payment and its reversal from the return alone.
         if (payment.FailedAt > paid.OccurredAt.ToUnixTimeMilliseconds())
         {
             await ReturnedAsync(payment, "The bank returned the payment.", DateTimeOffset.FromUnixTimeMilliseconds(payment.FailedAt.Value), context);
+            return;
+        }
+
+        if (await store.FullPaymentOnlyAsync(session, charge.LeaseId, cancellationToken)
+            && charge.Amount.Amount - (await store.PaidByOthersAsync(session, charge, paid.PaymentIntentId, cancellationToken)).Amount is var owed
+            && paid.Amount.Amount < owed)
+        {
+            await RefuseAsync(charge, paid, charge.Amount with { Amount = owed }, context);
             return;
         }
 
@@ -64,6 +82,8 @@ public sealed class RentPayments(SqlSession session, RentStore store, TimeProvid
         var payment = (await store.FindPaymentAsync(session, failed.PaymentIntentId, cancellationToken))!;
         if (payment.SucceededAt is { } succeededAt)
         {
+            if (await IsRefusedAsync(payment.IntentId, cancellationToken))
+                return;
             if (failed.OccurredAt.ToUnixTimeMilliseconds() > succeededAt)
                 await ReturnedAsync(payment, failed.Reason, failed.OccurredAt, context);
             else
@@ -117,7 +137,7 @@ public sealed class RentPayments(SqlSession session, RentStore store, TimeProvid
         }
 
         var rise = await store.RaiseRefundedAsync(session, payment.IntentId, refunded.AmountRefunded, context.CancellationToken);
-        if (rise.Amount <= 0)
+        if (rise.Amount <= 0 || await IsRefusedAsync(payment.IntentId, context.CancellationToken))
             return;
         logger.LogInformation("Rent payment {PaymentIntentId} of charge {ChargeId}: {Amount} refunded", payment.IntentId, payment.ChargeId, rise.Amount);
         await context.Publish(new RentPaymentRefunded
@@ -136,6 +156,11 @@ public sealed class RentPayments(SqlSession session, RentStore store, TimeProvid
         var facts = new Facts(dispute.ProviderEventId, dispute.EventType, dispute.PaymentIntentId, dispute.Amount, null, dispute.OccurredAt);
         if (await PaymentAsync(facts, context) is not { } payment)
             return;
+        if (await IsRefusedAsync(payment.IntentId, context.CancellationToken))
+        {
+            logger.LogWarning("Dispute {DisputeId} of refused rent payment {PaymentIntentId} moves no charge", dispute.DisputeId, payment.IntentId);
+            return;
+        }
         if (dispute.Amount != payment.Amount)
         {
             await DiscrepancyAsync(facts, DiscrepancyKinds.Mismatch, payment.LeaseId,
@@ -154,6 +179,35 @@ public sealed class RentPayments(SqlSession session, RentStore store, TimeProvid
             : new RentPaymentDisputed { ChargeId = payment.ChargeId, PaymentId = payment.IntentId, Amount = payment.Amount, OccurredAt = dispute.OccurredAt };
         await context.Publish(message, context.CancellationToken);
     }
+
+    async Task RefuseAsync(RentChargeTerms charge, PaymentIntentSucceeded paid, Money owed, ConsumeContext context)
+    {
+        if (!await store.MarkRefusedAsync(session, paid.PaymentIntentId, paid.OccurredAt, context.CancellationToken))
+            return;
+        logger.LogInformation("Rent payment {PaymentIntentId} of {Amount} refused: lease {LeaseId} takes full payments only, {Owed} owed on charge {ChargeId}",
+            paid.PaymentIntentId, paid.Amount.Amount, charge.LeaseId, owed.Amount, charge.ChargeId);
+        await context.Publish(new RentPaymentRefused
+        {
+            ChargeId = charge.ChargeId,
+            LeaseId = charge.LeaseId,
+            PaymentId = paid.PaymentIntentId,
+            Amount = paid.Amount,
+            Owed = owed,
+            Reason = "The lease takes full payments only.",
+            OccurredAt = paid.OccurredAt,
+        }, context.CancellationToken);
+        await context.Send(new RefundRefusedRentPayment
+        {
+            ChargeId = charge.ChargeId,
+            LeaseId = charge.LeaseId,
+            PaymentId = paid.PaymentIntentId,
+            Amount = paid.Amount,
+            IdempotencyKey = $"rent-refused-{paid.PaymentIntentId}",
+        }, context.CancellationToken);
+    }
+
+    async Task<bool> IsRefusedAsync(string intentId, CancellationToken cancellationToken) =>
+        (await store.RefusedAsync(session, [intentId], cancellationToken)).Count > 0;
 
     async Task ReturnedAsync(RentPaymentRecord payment, string reason, DateTimeOffset at, ConsumeContext context)
     {
@@ -207,8 +261,8 @@ public sealed class RentPayments(SqlSession session, RentStore store, TimeProvid
     async Task DiscrepancyAsync(Facts facts, string kind, Guid? leaseId, string reason, ConsumeContext context)
     {
         logger.LogWarning("Payment event {EventId} ({EventType}) moved no rent charge ({Kind}): {Reason}", facts.EventId, facts.EventType, kind, reason);
-        await PaymentDiscrepancies.PublishAsync(context, facts.EventId, facts.EventType, kind, reason, leaseId, facts.IntentId, facts.Amount,
-            facts.OccurredAt, time.GetUtcNow());
+        await PaymentDiscrepancies.PublishAsync(context, session, reconciliation, facts.EventId, facts.EventType, kind, reason, leaseId, facts.IntentId,
+            facts.Amount, facts.OccurredAt, time.GetUtcNow());
     }
 
     static string Display(Money money) => PaymentDiscrepancies.Display(money);

@@ -74,4 +74,31 @@ public static class RentSchema
         ALTER TABLE {s.Table("billing_leases")} ADD COLUMN tenant_name text NULL;
         ALTER TABLE {s.Table("billing_leases")} ADD COLUMN tenant_email text NULL;
         """);
+
+    /// <summary>
+    /// The late-fee policies set for a property or a lease, one row per setting (a later setting of the same scope
+    /// replaces an earlier one for charges posted after it); the company's is the configured default.
+    /// </summary>
+    public static readonly SchemaMigration LateFeePolicies = new("billing_rent_0003_late_fee_policies", (s, d) => $"""
+        CREATE TABLE {s.Table("late_fee_policies")} (
+            setting_id {d.UuidType} PRIMARY KEY,
+            scope text NOT NULL,
+            scope_id {d.UuidType} NOT NULL,
+            effective_from bigint NOT NULL,
+            policy text NOT NULL
+        );
+        """);
+
+    /// <summary>
+    /// Each lease's rent settings (whether it takes full payments only; partial payments are taken when it has no row),
+    /// and the payments refused under them, which move no charge.
+    /// </summary>
+    public static readonly SchemaMigration RentSettings = new("billing_rent_0004_rent_settings", (s, d) => $"""
+        CREATE TABLE {s.Table("lease_rent_settings")} (
+            lease_id {d.UuidType} PRIMARY KEY,
+            full_payment_only integer NOT NULL,
+            set_at bigint NOT NULL
+        );
+        ALTER TABLE {s.Table("rent_payments")} ADD COLUMN refused_at bigint NULL;
+        """);
 }

@@ -9,6 +9,9 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// <summary>A lease as rent runs see it.</summary>
 public sealed record BillingLease(Guid LeaseId, Guid PropertyId, Money Rent, bool Autopay);
 
+/// <summary>A lease in force during a rent run's period, with the days it runs (both counted), for a part month's rent.</summary>
+public sealed record ActiveLease(BillingLease Lease, DateOnly Start, DateOnly End);
+
 /// <summary>What a rent notice needs besides the saga's command: whom to write to, and the charge's period and due day.</summary>
 public sealed record RentNoticeDetails(string? TenantName, string? TenantEmail, string Period, DateOnly DueOn);
 
@@ -38,8 +41,12 @@ public sealed class RentStore(SqlStorage storage)
     readonly string _runs = storage.Table("rent_runs");
     readonly string _charges = storage.Table("rent_charges");
     readonly string _payments = storage.Table("rent_payments");
+    readonly string _policies = storage.Table("late_fee_policies");
+    readonly string _settings = storage.Table("lease_rent_settings");
 
     static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Records an activated lease; a repeated activation changes nothing.</summary>
     public async Task AddLeaseAsync(SqlSession session, BillingLease lease, Guid tenantId, string? tenantName, string? tenantEmail, DateOnly start,
@@ -59,18 +66,19 @@ public sealed class RentStore(SqlStorage storage)
     }
 
     /// <summary>The leases in force on any day from <paramref name="first"/> to <paramref name="last"/>, in a fixed order.</summary>
-    public async Task<IReadOnlyList<BillingLease>> ActiveLeasesAsync(SqlSession session, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ActiveLease>> ActiveLeasesAsync(SqlSession session, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            SELECT lease_id, property_id, rent_amount, currency, autopay FROM {_leases}
+            SELECT lease_id, property_id, rent_amount, currency, autopay, lease_start, lease_end FROM {_leases}
             WHERE lease_start <= @last AND lease_end >= @first
             ORDER BY lease_id
             """).With("@first", Day(first)).With("@last", Day(last));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var leases = new List<BillingLease>();
+        var leases = new List<ActiveLease>();
         while (await reader.ReadAsync(cancellationToken))
-            leases.Add(new BillingLease(reader.GetGuid(0), reader.GetGuid(1), LedgerAmounts.FromMinor(reader.GetInt64(2), reader.GetString(3)),
-                reader.GetInt64(4) != 0));
+            leases.Add(new ActiveLease(
+                new BillingLease(reader.GetGuid(0), reader.GetGuid(1), LedgerAmounts.FromMinor(reader.GetInt64(2), reader.GetString(3)), reader.GetInt64(4) != 0),
+                ParseDay(reader.GetString(5)), ParseDay(reader.GetString(6))));
         return leases;
     }
 
@@ -79,6 +87,85 @@ public sealed class RentStore(SqlStorage storage)
         await using var command = session.CreateCommand($"UPDATE {_leases} SET autopay = 0, autopay_off_at = @now WHERE lease_id = @lease_id AND autopay = 1")
             .With("@lease_id", leaseId).With("@now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records a property's or a lease's late-fee policy; the same setting again changes nothing.</summary>
+    public async Task SetLateFeePolicyAsync(SqlSession session, SetLateFeePolicy setting, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_policies} (setting_id, scope, scope_id, effective_from, policy) VALUES (@setting_id, @scope, @scope_id, @from, @policy)
+            ON CONFLICT (setting_id) DO NOTHING
+            """)
+            .With("@setting_id", setting.SettingId).With("@scope", setting.Scope.ToString()).With("@scope_id", setting.ScopeId)
+            .With("@from", setting.EffectiveFrom.ToUnixTimeMilliseconds()).With("@policy", JsonSerializer.Serialize(setting.Policy, PolicyJson));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Every property's and lease's late-fee policy setting, for the policy in force when a charge is posted.</summary>
+    public async Task<IReadOnlyList<LateFeePolicySetting>> LateFeePolicySettingsAsync(SqlSession session, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT scope, scope_id, effective_from, policy FROM {_policies}");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var settings = new List<LateFeePolicySetting>();
+        while (await reader.ReadAsync(cancellationToken))
+            settings.Add(new LateFeePolicySetting(Enum.Parse<LateFeeScope>(reader.GetString(0)), reader.GetGuid(1),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                JsonSerializer.Deserialize<LateFeePolicy>(reader.GetString(3), PolicyJson) ?? LateFeePolicy.None));
+        return settings;
+    }
+
+    /// <summary>Keeps the lease's rent settings unless newer ones are kept already.</summary>
+    public async Task SetRentSettingsAsync(SqlSession session, SetLeaseRentSettings settings, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            INSERT INTO {_settings} (lease_id, full_payment_only, set_at) VALUES (@lease_id, @full, @at)
+            ON CONFLICT (lease_id) DO UPDATE SET full_payment_only = @full, set_at = @at WHERE {_settings}.set_at < @at
+            """).With("@lease_id", settings.LeaseId).With("@full", settings.FullPaymentOnly ? 1 : 0).With("@at", settings.SetAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> FullPaymentOnlyAsync(SqlSession session, Guid leaseId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT full_payment_only FROM {_settings} WHERE lease_id = @lease_id").With("@lease_id", leaseId);
+        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull && Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0;
+    }
+
+    /// <summary>What the charge's other payments hold now: succeeded, neither returned nor refused, less what was refunded of them.</summary>
+    public async Task<Money> PaidByOthersAsync(SqlSession session, RentChargeTerms charge, string intentId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"""
+            SELECT COALESCE(SUM(amount - refunded), 0) FROM {_payments}
+            WHERE charge_id = @charge_id AND intent_id <> @intent_id AND succeeded_at IS NOT NULL AND returned_at IS NULL AND refused_at IS NULL
+            """).With("@charge_id", charge.ChargeId).With("@intent_id", intentId);
+        var minor = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return LedgerAmounts.FromMinor(minor, charge.Amount.Currency);
+    }
+
+    /// <summary>Marks the intent's payment refused; false when it was refused already (a repeated event).</summary>
+    public async Task<bool> MarkRefusedAsync(SqlSession session, string intentId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"UPDATE {_payments} SET refused_at = @at WHERE intent_id = @intent_id AND refused_at IS NULL")
+            .With("@intent_id", intentId).With("@at", at.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Which of these intents paid something the lease refused (it moved no charge).</summary>
+    public async Task<IReadOnlySet<string>> RefusedAsync(SqlSession session, IReadOnlyCollection<string> intentIds, CancellationToken cancellationToken)
+    {
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var batch in intentIds.Distinct().Chunk(200))
+        {
+            var names = batch.Select((_, i) => $"@intent{i}").ToList();
+            await using var command = session.CreateCommand(
+                $"SELECT intent_id FROM {_payments} WHERE refused_at IS NOT NULL AND intent_id IN ({string.Join(", ", names)})");
+            for (var i = 0; i < batch.Length; i++)
+                command.With(names[i], batch[i]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                refused.Add(reader.GetString(0));
+        }
+
+        return refused;
     }
 
     /// <summary>Creates the run's row; false when the run was already started (the command came again).</summary>

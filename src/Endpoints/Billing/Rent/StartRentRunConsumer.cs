@@ -9,7 +9,9 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// Posts the period's rent: for each lease in force during the period, the charge (its row, its ledger entry and
 /// <see cref="RentChargePosted"/>, which starts its collection), all in the one transaction of this message. The charge
 /// id derives from lease and period, so a lease charged before, by this run or any other, is skipped: repeating a
-/// period's run adds nothing. The charge is due on the period's first day, under the late-fee policy in force now.
+/// period's run adds nothing. The charge is due on the period's first day (or the lease's first, when it starts later),
+/// under the late-fee policy in force now for the lease (its own, else its property's, else the company's); a month the lease covers in part is charged its share
+/// (<see cref="RentProration"/>).
 /// </summary>
 public sealed class StartRentRunConsumer(
     SqlSession session,
@@ -33,26 +35,29 @@ public sealed class StartRentRunConsumer(
             return;
         }
 
-        var policy = options.Value.LateFees;
+        var policies = new LateFeePolicyBook(options.Value.LateFees, await rent.LateFeePolicySettingsAsync(session, cancellationToken));
         var leases = await rent.ActiveLeasesAsync(session, first, first.AddMonths(1).AddDays(-1), cancellationToken);
         var posted = 0;
-        foreach (var lease in leases)
+        foreach (var (lease, start, end) in leases)
         {
             var chargeId = RentIds.Charge(lease.LeaseId, run.Period);
-            if (!await rent.PostChargeAsync(session, chargeId, run.RentRunId, lease.LeaseId, run.Period, lease.Rent, first, policy,
+            var amount = RentProration.ForPeriod(lease.Rent, first, start, end);
+            var dueOn = RentProration.DueOn(first, start);
+            var policy = policies.InForce(lease.PropertyId, lease.LeaseId, now);
+            if (!await rent.PostChargeAsync(session, chargeId, run.RentRunId, lease.LeaseId, run.Period, amount, dueOn, policy,
                     now.ToUnixTimeMilliseconds(), cancellationToken))
                 continue;
 
-            await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(chargeId, lease.LeaseId, LedgerEntryKind.Charge, lease.Rent, chargeId,
-                new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), now));
+            await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(chargeId, lease.LeaseId, LedgerEntryKind.Charge, amount, chargeId,
+                new DateTimeOffset(dueOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), now));
             await context.Publish(new RentChargePosted
             {
                 ChargeId = chargeId,
                 LeaseId = lease.LeaseId,
                 RentRunId = run.RentRunId,
                 Period = run.Period,
-                Amount = lease.Rent,
-                DueOn = first,
+                Amount = amount,
+                DueOn = dueOn,
                 GraceDays = policy.GraceDays,
                 Autopay = lease.Autopay,
                 PostedAt = now,

@@ -31,7 +31,10 @@ static class ReconciliationApi
     static readonly string[] Readers = [GatewayRoles.Admin, GatewayRoles.Accountant];
     const string Day = "yyyy-MM-dd";
 
-    /// <summary><c>POST /api/reconciliation/runs</c> and <c>GET /api/reconciliation/runs/{id}</c>.</summary>
+    /// <summary>
+    /// <c>POST /api/reconciliation/runs</c> and <c>GET /api/reconciliation/runs/{id}</c>, which is also
+    /// <c>GET /api/reconciliations/{id}</c>.
+    /// </summary>
     public static void Map(RouteGroupBuilder api)
     {
         var runs = api.MapGroup("/reconciliation/runs").WithTags("Reconciliation").RequireAuthorization(policy => policy.RequireRole(Readers));
@@ -40,6 +43,10 @@ static class ReconciliationApi
             .ProducesValidationProblem();
         runs.MapGet("/{id:guid}", GetAsync).WithName("GetReconciliationRun")
             .WithSummary("A reconciliation run: Running, or Finished with its counts and each difference between the gateway and the ledger.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/reconciliations/{id:guid}", GetAsync).WithName("GetReconciliation").WithTags("Reconciliation")
+            .RequireAuthorization(policy => policy.RequireRole(Readers))
+            .WithSummary("The same as GET /api/reconciliation/runs/{id}: a run with its counts and differences, unmatched webhook events included.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orchestration.Endpoints.Gateway.Rent;
@@ -23,6 +24,62 @@ public sealed record RentRunAccepted(Guid RentRunId);
 /// <summary>A run's progress: charges by the state of their collection (Posted, AwaitingPayment, Processing, PartiallyPaid, Late, Paid).</summary>
 public sealed record RentRunProgress(Guid RentRunId, string? Period, int? Leases, int? Posted, DateTimeOffset? FinishedAt, IReadOnlyDictionary<string, long> Charges);
 
+/// <summary>
+/// A late-fee policy: <c>basis</c> Fixed (rate is an amount), PercentOfRent or PercentOfOutstanding (rate is a percentage,
+/// 0 to 100); <c>accrual</c> OneTime (the default), Daily or Weekly; <c>graceDays</c> 0 to 31 after the due day; optional
+/// <c>capPerCharge</c> and <c>monthlyMaximum</c> amounts.
+/// </summary>
+public sealed record LateFeePolicyRequest(string? Basis, decimal? Rate, string? Accrual, int? GraceDays, decimal? CapPerCharge, decimal? MonthlyMaximum)
+{
+    /// <summary>The policy, or null with each problem named by its field in <paramref name="errors"/>.</summary>
+    public LateFeePolicy? Validate(Dictionary<string, string[]> errors)
+    {
+        var basis = Parse<LateFeeBasis>(Basis, "basis", required: true, errors);
+        var accrual = Parse<LateFeeAccrual>(Accrual, "accrual", required: false, errors) ?? LateFeeAccrual.OneTime;
+        if (Rate is null)
+            errors["rate"] = ["The rate is required: an amount for a Fixed basis, else a percentage."];
+        if (GraceDays is null)
+            errors["graceDays"] = ["The grace period in days after the due day is required (0 to 31)."];
+        if (errors.Count > 0)
+            return null;
+
+        var policy = new LateFeePolicy
+        {
+            Basis = basis!.Value, Rate = Rate!.Value, Accrual = accrual, GraceDays = GraceDays!.Value, CapPerCharge = CapPerCharge,
+            MonthlyMaximum = MonthlyMaximum,
+        };
+        foreach (var (field, problem) in policy.FieldProblems())
+            errors[JsonNamingPolicy.CamelCase.ConvertName(field)] = [$"{field} {problem}"];
+        return errors.Count > 0 ? null : policy;
+    }
+
+    static T? Parse<T>(string? value, string field, bool required, Dictionary<string, string[]> errors)
+        where T : struct, Enum
+    {
+        if (value is null && !required)
+            return null;
+        // Names only: Enum.TryParse would take "7" for a value no policy has.
+        if (value is not null && !value.Any(char.IsDigit) && Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            return parsed;
+        errors[field] = [$"{field} is one of {string.Join(", ", Enum.GetNames<T>())}."];
+        return null;
+    }
+}
+
+/// <summary>A lease's rent settings: whether it takes full payments only (partial payments are taken by default).</summary>
+public sealed record LeaseRentSettingsRequest(bool? FullPaymentOnly);
+
+public sealed record LeaseRentSettingsResponse(Guid LeaseId, bool FullPaymentOnly, DateTimeOffset SetAt);
+
+/// <summary>A property's or a lease's own late-fee policy, for its charges posted from <see cref="EffectiveFrom"/> on.</summary>
+public sealed record LateFeePolicyResponse(string Scope, Guid ScopeId, string Basis, decimal Rate, string Accrual, int GraceDays, decimal? CapPerCharge,
+    decimal? MonthlyMaximum, DateTimeOffset EffectiveFrom)
+{
+    public static LateFeePolicyResponse From(LateFeePolicyRecord record) => new(record.Scope.ToString(), record.ScopeId, record.Policy.Basis.ToString(),
+        record.Policy.Rate, record.Policy.Accrual.ToString(), record.Policy.GraceDays, record.Policy.CapPerCharge, record.Policy.MonthlyMaximum,
+        record.EffectiveFrom);
+}
+
 /// <summary>A lease's ledger on a day: its entries (positive = owed by the tenant, negative = paid or credited) and their sum.</summary>
 public sealed record LeaseLedgerResponse(Guid LeaseId, DateOnly? AsOf, IReadOnlyList<LedgerLineView> Entries, Money Balance);
 
@@ -37,8 +94,10 @@ static class RentApi
     static readonly Uri RentRuns = new($"queue:{CommandRoutes.RentRuns}");
 
     /// <summary>
-    /// <c>POST /api/rent-runs</c>, <c>GET /api/rent-runs/{id}</c> and <c>GET /api/leases/{id}/ledger</c>: admins, accountants
-    /// and property managers (the <c>rent</c> policy).
+    /// <c>POST /api/rent-runs</c>, <c>GET /api/rent-runs/{id}</c>, <c>GET /api/leases/{id}/ledger</c> and the reads of
+    /// late-fee policies: admins, accountants and property managers (the <c>rent</c> policy); setting a late-fee policy
+    /// (<c>PUT /api/properties/{id}/late-fee-policy</c>, <c>PUT /api/leases/{id}/late-fee-policy</c>) and a lease's rent
+    /// settings (<c>PUT /api/leases/{id}/rent-settings</c>): admins and accountants.
     /// </summary>
     public static void Map(RouteGroupBuilder api)
     {
@@ -53,6 +112,90 @@ static class RentApi
         runs.MapGet("/leases/{id:guid}/ledger", GetLedgerAsync).WithName("GetLeaseLedger")
             .WithSummary("A lease's ledger entries and balance, as of the end of a day (asOf=YYYY-MM-DD) or now.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        runs.MapGet("/properties/{id:guid}/late-fee-policy", GetPropertyLateFeePolicyAsync).WithName("GetPropertyLateFeePolicy")
+            .WithSummary("The property's own late-fee policy; 404 when it has none (the company's configured default applies).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/leases/{id:guid}/late-fee-policy", GetLeaseLateFeePolicyAsync).WithName("GetLeaseLateFeePolicy")
+            .WithSummary("The lease's own late-fee policy; 404 when it has none (its property's, else the company's applies).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        var policies = api.MapGroup("").WithTags("Rent").RequireAuthorization(policy => policy.RequireRole(PolicyWriters));
+        policies.MapPut("/properties/{id:guid}/late-fee-policy", SetPropertyLateFeePolicyAsync).WithName("SetPropertyLateFeePolicy")
+            .WithSummary("Sets the property's late-fee policy for charges posted from now on (admins and accountants); charges already posted keep theirs.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        policies.MapPut("/leases/{id:guid}/rent-settings", SetLeaseRentSettingsAsync).WithName("SetLeaseRentSettings")
+            .WithSummary("Sets whether the lease takes full payments only (admins and accountants); a smaller payment is then refunded, not applied.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        policies.MapPut("/leases/{id:guid}/late-fee-policy", SetLeaseLateFeePolicyAsync).WithName("SetLeaseLateFeePolicy")
+            .WithSummary("Sets the lease's own late-fee policy, over its property's, for charges posted from now on (admins and accountants).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    static readonly string[] PolicyWriters = [GatewayRoles.Admin, GatewayRoles.Accountant];
+
+    public static Task<Results<Ok<LateFeePolicyResponse>, ProblemHttpResult>> GetPropertyLateFeePolicyAsync(Guid id, SqlSession session,
+        LateFeePolicyStore policies, CancellationToken cancellationToken) => GetLateFeePolicyAsync(LateFeeScope.Property, id, session, policies, cancellationToken);
+
+    public static Task<Results<Ok<LateFeePolicyResponse>, ProblemHttpResult>> GetLeaseLateFeePolicyAsync(Guid id, SqlSession session,
+        LateFeePolicyStore policies, CancellationToken cancellationToken) => GetLateFeePolicyAsync(LateFeeScope.Lease, id, session, policies, cancellationToken);
+
+    static async Task<Results<Ok<LateFeePolicyResponse>, ProblemHttpResult>> GetLateFeePolicyAsync(LateFeeScope scope, Guid id, SqlSession session,
+        LateFeePolicyStore policies, CancellationToken cancellationToken) =>
+        await session.ReadAsync(() => policies.FindAsync(session, scope, id, cancellationToken), cancellationToken) is { } record
+            ? TypedResults.Ok(LateFeePolicyResponse.From(record))
+            : ApiProblems.NotFound($"{scope} late-fee policy", id);
+
+    public static async Task<Results<Ok<LateFeePolicyResponse>, ValidationProblem, ProblemHttpResult>> SetPropertyLateFeePolicyAsync(Guid id,
+        LateFeePolicyRequest request, SqlSession session, PropertyStore properties, LateFeePolicyStore policies, BusOutbox outbox, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (await session.ReadAsync(() => properties.FindPropertyAsync(session, id, cancellationToken), cancellationToken) is null)
+            return ApiProblems.NotFound("Property", id);
+        return await SetLateFeePolicyAsync(LateFeeScope.Property, id, request, session, policies, outbox, time, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<LateFeePolicyResponse>, ValidationProblem, ProblemHttpResult>> SetLeaseLateFeePolicyAsync(Guid id,
+        LateFeePolicyRequest request, SqlSession session, LeaseReadModel leases, LateFeePolicyStore policies, BusOutbox outbox, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (await session.ReadAsync(() => leases.FindLeaseAsync(session, id, cancellationToken), cancellationToken) is null)
+            return ApiProblems.NotFound("Lease", id);
+        return await SetLateFeePolicyAsync(LateFeeScope.Lease, id, request, session, policies, outbox, time, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<LeaseRentSettingsResponse>, ValidationProblem, ProblemHttpResult>> SetLeaseRentSettingsAsync(Guid id,
+        LeaseRentSettingsRequest request, SqlSession session, LeaseReadModel leases, BusOutbox outbox, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (request.FullPaymentOnly is not { } fullPaymentOnly)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fullPaymentOnly"] = ["fullPaymentOnly is true or false."] });
+        if (await session.ReadAsync(() => leases.FindLeaseAsync(session, id, cancellationToken), cancellationToken) is null)
+            return ApiProblems.NotFound("Lease", id);
+
+        var settings = new SetLeaseRentSettings { LeaseId = id, FullPaymentOnly = fullPaymentOnly, SetAt = time.GetUtcNow() };
+        await session.BeginAsync(cancellationToken);
+        await outbox.Send(RentRuns, settings, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return TypedResults.Ok(new LeaseRentSettingsResponse(id, fullPaymentOnly, settings.SetAt));
+    }
+
+    /// <summary>The policy is kept for reading and sent to Billing in one transaction (the bus outbox): both or neither.</summary>
+    static async Task<Results<Ok<LateFeePolicyResponse>, ValidationProblem, ProblemHttpResult>> SetLateFeePolicyAsync(LateFeeScope scope, Guid id,
+        LateFeePolicyRequest request, SqlSession session, LateFeePolicyStore policies, BusOutbox outbox, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Validate(errors) is not { } policy)
+            return TypedResults.ValidationProblem(errors);
+
+        var record = new LateFeePolicyRecord(scope, id, policy, time.GetUtcNow());
+        await session.BeginAsync(cancellationToken);
+        await policies.SetAsync(session, record, cancellationToken);
+        await outbox.Send(RentRuns, new SetLateFeePolicy
+        {
+            SettingId = NewId.NextGuid(), Scope = scope, ScopeId = id, Policy = policy, EffectiveFrom = record.EffectiveFrom,
+        }, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return TypedResults.Ok(LateFeePolicyResponse.From(record));
     }
 
     public static async Task<Results<Ok<RentRunProgress>, ProblemHttpResult>> GetRunAsync(Guid id, SqlSession session, RentReadModel rent,

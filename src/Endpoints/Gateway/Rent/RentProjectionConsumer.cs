@@ -25,10 +25,14 @@ public static class RentProjectionExtensions
     /// <summary>The queue on which the Gateway keeps its copy of rent runs and ledgers.</summary>
     public const string RentProjectionQueue = "gateway-rent-projection";
 
-    /// <summary>The projection of Billing's rent events into the Gateway's own tables, which <c>RentApi</c> reads.</summary>
+    /// <summary>
+    /// The projection of Billing's rent events into the Gateway's own tables, which <c>RentApi</c> reads, and the late-fee
+    /// policies staff set.
+    /// </summary>
     public static IBusRegistrationConfigurator AddRentProjections(this IBusRegistrationConfigurator x)
     {
         x.AddStore<RentReadModel>(RentReadModel.Tables);
+        x.AddStore<LateFeePolicyStore>(LateFeePolicyStore.Tables);
         x.AddConsumer<RentProjectionConsumer>().Endpoint(e => e.Name = RentProjectionQueue);
         return x;
     }

@@ -1,4 +1,4 @@
-namespace Orchestration.Endpoints.Billing.Ledger;
+namespace Orchestration.Messages.Billing;
 
 /// <summary>What a late fee is computed from.</summary>
 public enum LateFeeBasis
@@ -51,20 +51,31 @@ public sealed record LateFeePolicy
     /// <summary>A policy that never charges a fee.</summary>
     public static readonly LateFeePolicy None = new() { Rate = 0 };
 
-    public IEnumerable<string> Problems(string section)
+    public IEnumerable<string> Problems(string section) => FieldProblems().Select(p => $"{section}:{p.Field} {p.Problem}");
+
+    /// <summary>What is wrong with the policy, by the name of the property at fault.</summary>
+    public IEnumerable<(string Field, string Problem)> FieldProblems()
     {
+        if (!Enum.IsDefined(Basis))
+            yield return (nameof(Basis), "must be Fixed, PercentOfRent or PercentOfOutstanding.");
+        if (!Enum.IsDefined(Accrual))
+            yield return (nameof(Accrual), "must be OneTime, Daily or Weekly.");
         if (Rate < 0)
-            yield return $"{section}:Rate must not be negative.";
+            yield return (nameof(Rate), "must not be negative.");
         if (Basis != LateFeeBasis.Fixed && Rate > 100)
-            yield return $"{section}:Rate is a percentage and must be at most 100.";
+            yield return (nameof(Rate), "is a percentage and must be at most 100.");
         if (Basis == LateFeeBasis.Fixed && !Money.IsWholeCents(Rate))
-            yield return $"{section}:Rate must be a whole number of cents.";
+            yield return (nameof(Rate), "must be a whole number of cents.");
         if (GraceDays is < 0 or > 31)
-            yield return $"{section}:GraceDays must be between 0 and 31.";
+            yield return (nameof(GraceDays), "must be between 0 and 31.");
         if (CapPerCharge is < 0)
-            yield return $"{section}:CapPerCharge must not be negative.";
+            yield return (nameof(CapPerCharge), "must not be negative.");
+        else if (CapPerCharge is { } cap && !Money.IsWholeCents(cap))
+            yield return (nameof(CapPerCharge), "must be a whole number of cents.");
         if (MonthlyMaximum is < 0)
-            yield return $"{section}:MonthlyMaximum must not be negative.";
+            yield return (nameof(MonthlyMaximum), "must not be negative.");
+        else if (MonthlyMaximum is { } maximum && !Money.IsWholeCents(maximum))
+            yield return (nameof(MonthlyMaximum), "must be a whole number of cents.");
     }
 }
 
@@ -74,26 +85,4 @@ public enum LateFeeScope
     Company,
     Property,
     Lease,
-}
-
-/// <summary>A policy set for a scope, in force from <see cref="EffectiveFrom"/> until the next setting for the same scope.</summary>
-public sealed record LateFeePolicySetting(LateFeeScope Scope, Guid? ScopeId, DateTimeOffset EffectiveFrom, LateFeePolicy Policy);
-
-/// <summary>
-/// Every late-fee policy the company has set. The policy for a charge is the lease's own if one is in force, else its
-/// property's, else the company's; "in force" is judged on the day the charge was posted, so a policy changed later
-/// never changes the fees of a charge already posted.
-/// </summary>
-public sealed class LateFeePolicyBook(LateFeePolicy companyDefault, IEnumerable<LateFeePolicySetting> settings)
-{
-    readonly IReadOnlyList<LateFeePolicySetting> _settings = settings.OrderByDescending(s => s.EffectiveFrom).ToList();
-
-    public LateFeePolicy InForce(Guid propertyId, Guid leaseId, DateTimeOffset postedAt) =>
-        Latest(LateFeeScope.Lease, leaseId, postedAt)
-        ?? Latest(LateFeeScope.Property, propertyId, postedAt)
-        ?? Latest(LateFeeScope.Company, null, postedAt)
-        ?? companyDefault;
-
-    LateFeePolicy? Latest(LateFeeScope scope, Guid? scopeId, DateTimeOffset postedAt) =>
-        _settings.FirstOrDefault(s => s.Scope == scope && s.ScopeId == scopeId && s.EffectiveFrom <= postedAt)?.Policy;
 }
