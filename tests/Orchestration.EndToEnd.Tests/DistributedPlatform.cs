@@ -44,8 +44,8 @@ public sealed class DistributedPlatform : IAsyncLifetime
                 // for comes again a second later rather than a minute; the gateway's key lets a test pay as a tenant.
                 ["Billing__RentCollection__AutopayRetryDelays__0"] = "00:00:02",
                 ["Billing__RentCollection__AutopayRetryDelays__1"] = "00:00:04",
-                ["Simulators__Payments__Webhook__FirstRetryDelay"] = "00:00:01",
-                ["Simulators__Payments__Webhook__MaxRetryDelay"] = "00:00:05",
+                ["Simulators__Payments__Webhook__FirstRetryDelay"] = "00:00:02",
+                ["Simulators__Payments__Webhook__MaxRetryDelay"] = "00:00:10",
                 ["ORCHESTRATION_PAYMENTS_SECRET_KEY"] = PaymentsSecretKey,
                 // A month's rent run brings thousands of payment webhooks in a minute (three copies each in the rent test).
                 ["Gateway__Webhooks__RateLimit__PermitLimit"] = "60000",

@@ -92,7 +92,7 @@ public static class RentRuns
                 {
                     balance = await BalanceAsync(staff, lease.LeaseId);
                 }
-                catch (TaskCanceledException) when (DateTime.UtcNow < deadline)
+                catch (TaskCanceledException) when (timeout > TimeSpan.Zero)
                 {
                     // A Gateway busy with the run's webhooks answers late: read the lease again next round.
                     balance = null;
