@@ -52,6 +52,7 @@ public sealed partial class When_the_platform_runs_distributed
             var dueRun = Guid.Empty;
             await RentRuns.FirstOutcomesNewestFirstAsync(gateway, leases, due, async () => dueRun = await RentRuns.StartAsync(staff, due),
                 TimeSpan.FromSeconds(180), held: 300);
+            await RentRuns.WaitAsync(staff, dueRun, RentRuns.Collecting, "every charge of the run is being collected");
             await RentRuns.PayPartsAndReturnAsync(staff, gateway, leases, due, TimeSpan.FromSeconds(180));
 
             var repeated = await RentRuns.StartAsync(staff, due);

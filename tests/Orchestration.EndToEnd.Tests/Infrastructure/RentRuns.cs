@@ -67,6 +67,14 @@ public static class RentRuns
     public static long Charges(JsonElement run, string state) =>
         run.GetProperty("charges").TryGetProperty(state, out var count) ? count.GetInt64() : 0;
 
+    /// <summary>
+    /// Whether every charge the run posted is being collected (counted in a state of its collection): a payment that
+    /// names a charge whose collection has not started yet is not counted by it.
+    /// </summary>
+    public static bool Collecting(JsonElement run) =>
+        run.TryGetProperty("posted", out var posted) && posted.ValueKind == JsonValueKind.Number
+        && run.GetProperty("charges").EnumerateObject().Where(state => state.Name != "Posted").Sum(state => state.Value.GetInt64()) >= posted.GetInt64();
+
     public static bool Finished(JsonElement run) => run.TryGetProperty("finishedAt", out var at) && at.ValueKind == JsonValueKind.String;
 
     public static async Task<decimal?> BalanceAsync(StaffClient staff, Guid leaseId) =>

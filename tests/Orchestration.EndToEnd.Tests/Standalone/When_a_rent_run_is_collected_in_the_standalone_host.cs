@@ -57,6 +57,7 @@ public sealed class When_a_rent_run_is_collected_in_the_standalone_host
         var runId = Guid.Empty;
         await RentRuns.FirstOutcomesNewestFirstAsync(gateway, leases, period, async () => runId = await RentRuns.StartAsync(staff, period),
             TimeSpan.FromSeconds(60));
+        await RentRuns.WaitAsync(staff, runId, RentRuns.Collecting, "every charge of the run is being collected");
         await RentRuns.PayPartsAndReturnAsync(staff, gateway, leases, period, TimeSpan.FromSeconds(60));
 
         var first = await RentRuns.WaitAsync(staff, runId, RentRuns.Finished, "the run finished");
