@@ -45,7 +45,9 @@
 #                      GET http://127.0.0.1:5093/_sim/mail/messages
 #
 # Webhook signing secrets and the simulators' API keys are generated for each run and handed to the processes
-# through their environment only; they are never printed or written down.
+# through their environment only; they are never printed or written down. ORCHESTRATION_PAYMENTS_SECRET_KEY, when
+# set, is the payment gateway's API key instead, for a caller of the gateway besides Billing (a test paying as a
+# tenant's own bank would).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -270,7 +272,7 @@ else
   (umask 077 && rm -f "$ADMIN_PASSWORD_FILE" && printf '%s\n' "$ADMIN_PASSWORD" >"$ADMIN_PASSWORD_FILE")
 fi
 
-PAYMENTS_SECRET_KEY="sk_test_$(secret)"
+PAYMENTS_SECRET_KEY="${ORCHESTRATION_PAYMENTS_SECRET_KEY:-sk_test_$(secret)}"
 PAYMENTS_WEBHOOK_SECRET="whsec_$(secret)"
 ESIGNATURE_API_KEY="esign_$(secret)"
 ESIGNATURE_WEBHOOK_SECRET="$(secret)"

@@ -19,6 +19,9 @@ public sealed class DistributedPlatform : IAsyncLifetime
     /// <summary>Endpoint processes a test killed and started again itself.</summary>
     public EndpointRestarts Restarts { get; } = new();
 
+    /// <summary>The payment gateway's API key in this run, made up for it.</summary>
+    public string PaymentsSecretKey { get; } = $"sk_test_{Guid.NewGuid():N}";
+
     /// <summary>Who Operations emails its alerts to.</summary>
     public string OperatorEmail => "operators@e2e.example.com";
 
@@ -37,6 +40,15 @@ public sealed class DistributedPlatform : IAsyncLifetime
                 ["Operations__Heartbeats__LostAfter"] = "00:00:08",
                 ["Operations__Heartbeats__CheckEvery"] = "00:00:01",
                 ["Alerts__EmailRecipients__0"] = OperatorEmail,
+                // Failed autopay is tried again seconds later rather than days, and a webhook the Gateway was too busy
+                // for comes again a second later rather than a minute; the gateway's key lets a test pay as a tenant.
+                ["Billing__RentCollection__AutopayRetryDelays__0"] = "00:00:02",
+                ["Billing__RentCollection__AutopayRetryDelays__1"] = "00:00:04",
+                ["Simulators__Payments__Webhook__FirstRetryDelay"] = "00:00:02",
+                ["Simulators__Payments__Webhook__MaxRetryDelay"] = "00:00:10",
+                ["ORCHESTRATION_PAYMENTS_SECRET_KEY"] = PaymentsSecretKey,
+                // A month's rent run brings thousands of payment webhooks in a minute (three copies each in the rent test).
+                ["Gateway__Webhooks__RateLimit__PermitLimit"] = "60000",
                 // The vendor simulator's default port may be taken by another run on this machine.
                 ["ORCHESTRATION_VENDORS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             });

@@ -87,7 +87,12 @@ public static class BillingExtensions
         services.AddHostedService<RentScheduleStarter>();
         services.AddValidatedOptions<RentOptions>(configuration.GetSection(RentOptions.Section));
         CommandRouting.Map(CommandRoutes.Queues);
-        services.AddSingleton(configuration.GetSection(RentCollectionOptions.Section).Get<RentCollectionOptions>() ?? new RentCollectionOptions());
+        var rentCollection = configuration.GetSection(RentCollectionOptions.Section);
+        var collection = rentCollection.Get<RentCollectionOptions>() ?? new RentCollectionOptions();
+        // The binder adds configured list items after the defaults; configured retry delays are meant to replace them.
+        if (rentCollection.GetSection(nameof(RentCollectionOptions.AutopayRetryDelays)).Get<List<TimeSpan>>() is { Count: > 0 } retryDelays)
+            collection.AutopayRetryDelays = retryDelays;
+        services.AddSingleton(collection);
         services.AddScoped<MoveInRefunds>();
 
         // They hold no transaction, and so no lock, while the gateway answers.

@@ -19,6 +19,7 @@ internal sealed record NewRefund(string PaymentIntentId, long? Amount, string? R
 /// </summary>
 internal sealed class PaymentGateway(
     PaymentsSimulatorOptions options,
+    PaymentRules rules,
     PaymentWebhooks webhooks,
     BackgroundWork backgroundWork,
     TimeProvider timeProvider,
@@ -133,6 +134,7 @@ internal sealed class PaymentGateway(
     public RecordedResponse Confirm(string id, string? paymentMethod, StripeEventRequest cause)
     {
         PaymentIntentResource processing;
+        TimeSpan settlementDelay;
         lock (gate)
         {
             if (!intents.TryGetValue(id, out var intent))
@@ -152,17 +154,20 @@ internal sealed class PaymentGateway(
                     "parameter_missing", "payment_method").ToResponse(StatusCodes.Status400BadRequest);
             }
 
+            var (arrangedFailure, arrangedDelay) = intent.ChosenByPayer ? (null, null) : rules.Take(intent.Metadata);
+            intent.ArrangedFailure = arrangedFailure;
+            settlementDelay = arrangedDelay ?? options.SettlementDelay;
             intent.Status = PaymentIntentStatus.Processing;
             intent.LastFailure = null;
             processing = intent.ToResource();
         }
 
-        if (options.SettlementDelay <= TimeSpan.Zero)
+        if (settlementDelay <= TimeSpan.Zero)
             return SettledResponse(Settle(id, cause));
 
         webhooks.Publish("payment_intent.processing", processing, cause);
         // Stripe's later events carry no request: nothing the client sent caused them directly.
-        backgroundWork.RunAfter(options.SettlementDelay, () => Settle(id, new StripeEventRequest(null, null)));
+        backgroundWork.RunAfter(settlementDelay, () => Settle(id, new StripeEventRequest(null, null)));
         return Ok(processing);
     }
 
@@ -317,7 +322,8 @@ internal sealed class PaymentGateway(
         lock (gate)
         {
             var intent = intents[id];
-            var failure = intent.ChosenByPayer ? PaymentOutcomes.ForCard(intent.PaymentMethod!) : PaymentOutcomes.For(intent.Amount, intent.PaymentMethod!);
+            var failure = intent.ChosenByPayer ? PaymentOutcomes.ForCard(intent.PaymentMethod!)
+                : intent.ArrangedFailure ?? PaymentOutcomes.For(intent.Amount, intent.PaymentMethod!);
             var charge = new Charge(ResourceId.New("ch"), intent, failure, timeProvider.GetUtcNow());
             intent.LatestCharge = charge;
             intent.LastFailure = failure;

@@ -18,7 +18,7 @@ internal sealed record PaymentFailure(string Code, string? DeclineCode, string M
 internal static class PaymentOutcomes
 {
     static readonly PaymentFailure GenericDecline = new("card_declined", "generic_decline", "Your card was declined.");
-    static readonly PaymentFailure InsufficientFunds = new("card_declined", "insufficient_funds", "Your card has insufficient funds.");
+    public static readonly PaymentFailure InsufficientFunds = new("card_declined", "insufficient_funds", "Your card has insufficient funds.");
     static readonly PaymentFailure ExpiredCard = new("expired_card", "expired_card", "Your card has expired.");
     static readonly PaymentFailure ProcessingError = new("processing_error", null, "An error occurred while processing your card. Try again in a little bit.");
 

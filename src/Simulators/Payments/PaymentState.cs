@@ -33,6 +33,9 @@ internal sealed class PaymentIntent(string id, long amount, string currency, IRe
     /// <summary>The latest confirmation came from the payer on the hosted page, with a card they chose.</summary>
     public bool ChosenByPayer { get; set; }
 
+    /// <summary>The decline a test's <see cref="PaymentRules"/> chose for the latest confirmation, whatever the amount.</summary>
+    public PaymentFailure? ArrangedFailure { get; set; }
+
     public string Status { get; set; } = PaymentIntentStatus.RequiresPaymentMethod;
     public PaymentFailure? LastFailure { get; set; }
     public Charge? LatestCharge { get; set; }

@@ -105,6 +105,40 @@ internal static class PaymentsApi
             Max(exactly, gte, gt + 1), Min(exactly, lte, lt - 1)));
     }
 
+    /// <summary>
+    /// <c>POST /_sim/payment_rules</c>: one <c>metadata[key]=value</c> naming the payer's intents, <c>decline</c> (how many
+    /// of their next payments are declined, default 0) and <c>settle_after</c> (seconds a payment stays processing; left
+    /// out, as configured).
+    /// </summary>
+    public static async Task<IResult> SetPaymentRule(HttpContext http, PaymentRules rules)
+    {
+        var form = await StripeForm.ReadAsync(http.Request, http.RequestAborted);
+        form.AllowOnly("metadata[", "decline", "settle_after");
+        var metadata = form.Metadata();
+        var declineText = form.String("decline");
+        var settleText = form.String("settle_after");
+        if (form.FirstError is { } error)
+            return Refuse(error);
+        if (metadata.Count != 1)
+            return Refuse(StripeError.InvalidRequest("Name the payer's intents with exactly one metadata[key]=value.", param: "metadata"));
+        var declines = 0;
+        if (declineText is not null && (!int.TryParse(declineText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out declines) || declines > 100))
+            return Refuse(StripeError.InvalidRequest($"Invalid decline: {declineText}; a count from 0 to 100.", "parameter_invalid_integer", "decline"));
+        TimeSpan? settleAfter = null;
+        if (settleText is not null)
+        {
+            if (!decimal.TryParse(settleText, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture,
+                    out var seconds) || seconds > 3600)
+                return Refuse(StripeError.InvalidRequest($"Invalid settle_after: {settleText}; seconds from 0 to 3600.", param: "settle_after"));
+            settleAfter = TimeSpan.FromSeconds((double)seconds);
+        }
+
+        var (key, value) = metadata.Single();
+        var rule = rules.Set(key, value, declines, settleAfter);
+        return Results.Json(new { metadata, decline = rule.Declines, settle_after = rule.SettleAfter?.TotalSeconds }, SimulatorJson.SnakeCase);
+    }
+
     static long? Max(params long?[] bounds) => bounds.Where(b => b is not null).Max();
 
     static long? Min(params long?[] bounds) => bounds.Where(b => b is not null).Min();

@@ -2,7 +2,8 @@ namespace Orchestration.Simulators.Payments;
 
 /// <summary>
 /// A Stripe-compatible payment gateway: payment intents (created, confirmed, canceled, listed by creation time), refunds, returns and disputes on
-/// demand (<c>/_sim/payment_intents/{id}/return</c>, <c>/dispute</c>, <c>/_sim/disputes/{id}/close?outcome=won|lost</c>), <c>Idempotency-Key</c>, Stripe errors, and
+/// demand (<c>/_sim/payment_intents/{id}/return</c>, <c>/dispute</c>, <c>/_sim/disputes/{id}/close?outcome=won|lost</c>), declines and bank-debit settlement arranged per payer
+/// (<c>/_sim/payment_rules</c>, see <see cref="PaymentRules"/>), <c>Idempotency-Key</c>, Stripe errors, and
 /// <c>Stripe-Signature</c>-signed webhooks. See <see cref="PaymentOutcomes"/> for how the amount picks the outcome.
 /// </summary>
 internal static class PaymentsSimulator
@@ -15,6 +16,7 @@ internal static class PaymentsSimulator
         services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<PaymentWebhooks>();
+        services.AddSingleton<PaymentRules>();
         services.AddSingleton<PaymentGateway>();
     }
 
@@ -48,6 +50,8 @@ internal static class PaymentsSimulator
         var controls = app.MapGroup("/_sim/payment_intents");
         controls.MapPost("/{id}/return", (PaymentGateway gateway, string id) => gateway.Return(id));
         controls.MapPost("/{id}/dispute", (PaymentGateway gateway, string id) => gateway.OpenDispute(id));
+        // What a payer's bank will do with their next payments, arranged ahead (see PaymentRules).
+        app.MapPost("/_sim/payment_rules", PaymentsApi.SetPaymentRule);
         app.MapPost("/_sim/disputes/{id}/close", (PaymentGateway gateway, string id, string outcome) => outcome is "won" or "lost"
             ? gateway.CloseDispute(id, outcome == "won")
             : StripeError.InvalidRequest("outcome is won or lost.", param: "outcome").ToResponse(StatusCodes.Status400BadRequest));

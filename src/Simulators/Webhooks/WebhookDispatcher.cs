@@ -22,6 +22,7 @@ internal sealed class WebhookDispatcher(
     readonly Lock gate = new();
     readonly List<SentWebhook> sent = [];
     readonly List<SentWebhook> held = [];
+    readonly SemaphoreSlim inFlight = new(Math.Max(1, channel.Options.MaxConcurrentDeliveries));
     Uri? endpoint = ParseEndpoint(channel.Options.Url);
     int copies = 1;
     int holdRemaining;
@@ -137,7 +138,17 @@ internal sealed class WebhookDispatcher(
                 return;
             }
 
-            var result = await SendAsync(webhook, copy, attempt, target, cancellationToken);
+            DeliveryAttempt result;
+            await inFlight.WaitAsync(cancellationToken);
+            try
+            {
+                result = await SendAsync(webhook, copy, attempt, target, cancellationToken);
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+
             webhook.Record(result);
             if (result.Succeeded)
             {

@@ -29,6 +29,13 @@ public sealed class WebhookOptions
     /// </summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// How many deliveries are in flight to the receiver at once; the rest wait their turn. Providers spread their
+    /// deliveries: a burst of thousands of events at once, each answered late and so retried, would be a flood no
+    /// provider sends.
+    /// </summary>
+    public int MaxConcurrentDeliveries { get; set; } = 32;
+
     /// <summary>How long one attempt may take before it counts as failed.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

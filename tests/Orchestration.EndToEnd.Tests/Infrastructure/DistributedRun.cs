@@ -238,6 +238,16 @@ public sealed class DistributedRun : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs one statement on the run's own database and returns the rows it changed.</summary>
+    public async Task<int> ExecuteInRunAsync(string sql)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(TestServers.PostgresConnectionString) { Database = _database, Pooling = false };
+        await using var open = new NpgsqlConnection(connection.ConnectionString);
+        await open.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, open);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     static async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(TestServers.PostgresConnectionString);

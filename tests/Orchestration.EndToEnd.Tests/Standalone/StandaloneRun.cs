@@ -14,7 +14,8 @@ public sealed class StandaloneRun : IAsyncDisposable
     readonly EndpointProcess _simulators;
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public StandaloneRun()
+    /// <param name="hostSettings">Settings of the host besides the run's own (configuration keys as environment variables).</param>
+    public StandaloneRun(IReadOnlyDictionary<string, string>? hostSettings = null)
     {
         Port = FreePort.Next();
         var (payments, esign, screening, mail) = (FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next());
@@ -27,7 +28,7 @@ public sealed class StandaloneRun : IAsyncDisposable
             ("Simulators__Payments__Webhook__Secret", "Gateway__Webhooks__Payments__Secret", PaymentsWebhookSecret),
             ("Simulators__ESignature__Webhook__Secret", "Gateway__Webhooks__ESignature__Secret", Made("esign_whsec_")),
             ("Simulators__Screening__Webhook__Secret", "Gateway__Webhooks__Screening__Secret", Made("screening_whsec_")),
-            ("Simulators__Payments__SecretKey", "Billing__Payments__SecretKey", Made("sk_test_")),
+            ("Simulators__Payments__SecretKey", "Billing__Payments__SecretKey", PaymentsSecretKey),
             ("Simulators__ESignature__ApiKey", "Leasing__ESignature__ApiKey", Made("esign_")),
             ("Simulators__Screening__ApiKey", "Leasing__Screening__ApiKey", Made("screening_")),
         };
@@ -77,13 +78,19 @@ public sealed class StandaloneRun : IAsyncDisposable
             // Each email sent or skipped and each envelope sent, for a failure to name what happened to one missing.
             ["Logging__LogLevel__Orchestration.Endpoints.Notifications"] = "Information",
             ["Logging__LogLevel__Orchestration.Endpoints.Leasing"] = "Information",
-        }.Concat(secrets.Select(s => KeyValuePair.Create(s.Host, s.Value))).ToDictionary(), Port);
+        }.Concat(secrets.Select(s => KeyValuePair.Create(s.Host, s.Value))).Concat(hostSettings ?? new Dictionary<string, string>()).ToDictionary(), Port);
     }
 
     public int Port { get; }
 
     /// <summary>The payments webhook secret the simulated gateway signs with and the host checks, made for this run.</summary>
     public string PaymentsWebhookSecret { get; } = Made("whsec_");
+
+    /// <summary>The payment gateway's API key, made for this run.</summary>
+    public string PaymentsSecretKey { get; } = Made("sk_test_");
+
+    /// <summary>The administrator the host creates, with the same password as the property manager.</summary>
+    public Task<StaffClient> SignInAsAdminAsync() => StaffClient.SignInAsync(Address, "admin@example.test", Password);
 
     static string Made(string prefix) => prefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
     public Uri Payments { get; }
