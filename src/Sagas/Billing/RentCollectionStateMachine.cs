@@ -25,13 +25,16 @@ public sealed class RentCollectionStateMachine : MassTransitStateMachine<RentCol
         InstanceState(x => x.CurrentState);
 
         Event(() => RentChargePosted, e => e.CorrelateById(m => m.Message.ChargeId));
-        Event(() => RentPaymentSucceeded, e => e.CorrelateById(m => m.Message.ChargeId));
-        Event(() => RentPaymentProcessing, e => e.CorrelateById(m => m.Message.ChargeId));
-        Event(() => RentPaymentFailed, e => e.CorrelateById(m => m.Message.ChargeId));
-        Event(() => RentPaymentReturned, e => e.CorrelateById(m => m.Message.ChargeId));
-        Event(() => RentPaymentDisputed, e => e.CorrelateById(m => m.Message.ChargeId));
-        Event(() => RentDisputeClosed, e => e.CorrelateById(m => m.Message.ChargeId));
-        Event(() => RentPaymentRefunded, e => e.CorrelateById(m => m.Message.ChargeId));
+        // Billing publishes a payment's facts only for a charge it has posted, and a charge's saga is never removed, so a
+        // fact that finds no saga overtook the charge's RentChargePosted: it fails, and recoverability brings it back once
+        // the saga exists, rather than the money being dropped.
+        Event(() => RentPaymentSucceeded, e => { e.CorrelateById(m => m.Message.ChargeId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => RentPaymentProcessing, e => { e.CorrelateById(m => m.Message.ChargeId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => RentPaymentFailed, e => { e.CorrelateById(m => m.Message.ChargeId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => RentPaymentReturned, e => { e.CorrelateById(m => m.Message.ChargeId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => RentPaymentDisputed, e => { e.CorrelateById(m => m.Message.ChargeId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => RentDisputeClosed, e => { e.CorrelateById(m => m.Message.ChargeId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => RentPaymentRefunded, e => { e.CorrelateById(m => m.Message.ChargeId); e.OnMissingInstance(m => m.Fault()); });
 
         Schedule(() => GracePeriod, x => x.GracePeriodTokenId, s => s.Received = e => e.CorrelateById(m => m.Message.ChargeId));
         Schedule(() => AutopayRetry, x => x.RetryTokenId, s => s.Received = e => e.CorrelateById(m => m.Message.ChargeId));
