@@ -17,8 +17,11 @@ public sealed class WebhookOptions : IValidatableOptions
     public WebhookSecret ESignature { get; set; } = new();
     public WebhookSecret Screening { get; set; } = new();
 
-    /// <summary>Correctly signed deliveries, one budget per provider whatever address they come from.</summary>
-    public WebhookRateLimit RateLimit { get; set; } = new() { PermitLimit = 600 };
+    /// <summary>
+    /// Correctly signed deliveries, one budget per provider whatever address they come from. A rent run's autopay sends at
+    /// least one payment event per lease, so the default lets 10,000 leases' events through in under two minutes.
+    /// </summary>
+    public WebhookRateLimit RateLimit { get; set; } = new() { PermitLimit = 6_000 };
 
     /// <summary>
     /// Deliveries refused (no or a wrong signature, stale), per remote address: past it they get 429 instead of 400 and
