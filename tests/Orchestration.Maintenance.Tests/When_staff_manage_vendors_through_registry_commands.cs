@@ -44,16 +44,21 @@ public abstract class When_staff_manage_vendors_through_registry_commands(Mainte
     }
 
     [Fact]
-    public async Task Should_stop_choosing_a_vendor_whose_insurance_is_set_to_have_expired()
+    public async Task Should_stop_choosing_a_vendor_whose_insurance_is_set_to_have_expired_whatever_order_the_updates_came_in()
     {
         var area = RegistryAccess.NewArea();
         var vendorId = await RegisterAsync(area, RegistryAccess.Today.AddYears(1));
         (await EligibleAsync(area)).ShouldHaveSingleItem().VendorId.ShouldBe(vendorId);
 
+        var requestedAt = DateTimeOffset.UtcNow;
         (await Host.SendAsync(new UpdateVendorCompliance
         {
-            VendorId = vendorId, InsuranceExpiresOn = RegistryAccess.Today.AddDays(-1), RequestedAt = DateTimeOffset.UtcNow,
+            VendorId = vendorId, InsuranceExpiresOn = RegistryAccess.Today.AddDays(-1), RequestedAt = requestedAt,
         })).ShouldBeNull();
+        (await Host.SendAsync(new UpdateVendorCompliance
+        {
+            VendorId = vendorId, InsuranceExpiresOn = RegistryAccess.Today.AddYears(2), RequestedAt = requestedAt.AddMinutes(-1),
+        })).ShouldBeNull("an earlier request, late");
 
         (await EligibleAsync(area)).ShouldBeEmpty();
     }

@@ -62,7 +62,7 @@ public static class MaintenanceExtensions
     public static IServiceCollection AddMaintenanceServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<MaintenanceOptions>(configuration.GetSection(Section));
-        services.AddStore<VendorRegistry>(MaintenanceMigrations.Tables);
+        services.AddStore<VendorRegistry>(MaintenanceMigrations.Tables, MaintenanceMigrations.ComplianceRequests);
         services.AddStore<VendorOffers>(MaintenanceMigrations.Offers);
         services.AddScoped<VendorApi.Actions>();
         services.AddProblemDetails();

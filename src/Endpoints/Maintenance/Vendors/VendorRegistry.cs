@@ -63,11 +63,16 @@ public sealed class VendorRegistry(SqlStorage storage)
         session.Connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(session.Command(
             $"SELECT registered_at FROM {_vendors} WHERE vendor_id = @vendorId", new { vendorId }, cancellationToken));
 
-    /// <summary>Sets the insurance expiry; false for an unknown vendor.</summary>
-    public async Task<bool> UpdateComplianceAsync(SqlSession session, Guid vendorId, DateOnly insuranceExpiresOn, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Sets the insurance expiry as staff asked at <paramref name="requestedAt"/>, unless a later request is stored already;
+    /// false when nothing changed (an unknown vendor or an older request).
+    /// </summary>
+    public async Task<bool> UpdateComplianceAsync(SqlSession session, Guid vendorId, DateOnly insuranceExpiresOn, DateTimeOffset requestedAt,
+        CancellationToken cancellationToken) =>
         await session.Connection.ExecuteAsync(session.Command($"""
-            UPDATE {_vendors} SET insurance_expires_on = @insuranceExpiresOn WHERE vendor_id = @vendorId
-            """, new { vendorId, insuranceExpiresOn }, cancellationToken)) == 1;
+            UPDATE {_vendors} SET insurance_expires_on = @insuranceExpiresOn, compliance_requested_at = @requestedAt
+            WHERE vendor_id = @vendorId AND (compliance_requested_at IS NULL OR compliance_requested_at < @requestedAt)
+            """, new { vendorId, insuranceExpiresOn, requestedAt }, cancellationToken)) == 1;
 
     public Task<Vendor?> FindAsync(SqlSession session, Guid vendorId, CancellationToken cancellationToken) =>
         session.Connection.QuerySingleOrDefaultAsync<Vendor?>(session.Command(

@@ -39,9 +39,10 @@ public sealed class VendorRegistryConsumer(SqlSession session, VendorRegistry re
     public async Task Consume(ConsumeContext<UpdateVendorCompliance> context)
     {
         var command = context.Message;
-        if (!await registry.UpdateComplianceAsync(session, command.VendorId, command.InsuranceExpiresOn, context.CancellationToken))
+        if (await registry.FindAsync(session, command.VendorId, context.CancellationToken) is null)
             throw new VendorNotRegisteredException(command.VendorId);
-        logger.LogInformation("Vendor {VendorId} insured until {InsuranceExpiresOn}", command.VendorId, command.InsuranceExpiresOn);
+        if (await registry.UpdateComplianceAsync(session, command.VendorId, command.InsuranceExpiresOn, command.RequestedAt, context.CancellationToken))
+            logger.LogInformation("Vendor {VendorId} insured until {InsuranceExpiresOn}", command.VendorId, command.InsuranceExpiresOn);
         await context.Publish(new VendorComplianceUpdated
         {
             VendorId = command.VendorId, InsuranceExpiresOn = command.InsuranceExpiresOn, RequestedAt = command.RequestedAt,
