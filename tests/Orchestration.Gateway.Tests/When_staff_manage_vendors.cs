@@ -61,7 +61,8 @@ public sealed class When_staff_manage_vendors(GatewayApiFixture fixture) : Gatew
         var vendorId = registration.GetProperty("vendorId").GetGuid();
         var secret = registration.GetProperty("signingSecret").GetString().ShouldNotBeNull();
         secret.Length.ShouldBeGreaterThanOrEqualTo(64);
-        var command = await RegistryCommandAsync(c => Names(c, "vendorId", vendorId) && c.TryGetProperty("signingSecret", out _), "RegisterVendor sent");
+        var command = await RegistryCommandAsync(c => Names(c, "vendorId", vendorId) && c.TryGetProperty("signingSecret", out _),
+            "RegisterVendor sent");
         command.GetProperty("signingSecret").GetString().ShouldBe(secret);
         command.GetProperty("trades").EnumerateArray().Select(t => t.GetString()).ShouldBe(["plumbing", "hvac"]);
         (await coordinator.GetAsync($"/api/vendors/{vendorId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -69,7 +70,8 @@ public sealed class When_staff_manage_vendors(GatewayApiFixture fixture) : Gatew
         await ProjectedAsync(new VendorRegistered
         {
             VendorId = vendorId, Name = "Larch Plumbing", Trades = ["plumbing", "hvac"], ServiceAreas = ["sw1a1aa"],
-            CallbackUrl = "https://vendor.example/hooks", InsuranceExpiresOn = new DateOnly(2027, 6, 30), Preference = 3, RegisteredAt = DateTimeOffset.UtcNow,
+            CallbackUrl = "https://vendor.example/hooks", InsuranceExpiresOn = new DateOnly(2027, 6, 30), Preference = 3,
+            RegisteredAt = DateTimeOffset.UtcNow,
         }, "the registry stored the vendor");
 
         var vendor = await coordinator.GetJsonAsync($"/api/vendors/{vendorId}");
@@ -120,11 +122,14 @@ public sealed class When_staff_manage_vendors(GatewayApiFixture fixture) : Gatew
         var updated = await coordinator.PutAsJsonAsync($"/api/vendors/{vendorId}/compliance", new { insuranceExpiresOn = "2028-01-31" });
 
         updated.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var command = await RegistryCommandAsync(c => Names(c, "vendorId", vendorId) && c.TryGetProperty("requestedAt", out _), "UpdateVendorCompliance sent");
+        var command = await RegistryCommandAsync(c => Names(c, "vendorId", vendorId) && c.TryGetProperty("requestedAt", out _),
+            "UpdateVendorCompliance sent");
         command.GetProperty("insuranceExpiresOn").GetString().ShouldBe("2028-01-31");
         var requestedAt = DateTimeOffset.UtcNow;
-        await ProjectedAsync(new VendorComplianceUpdated { VendorId = vendorId, InsuranceExpiresOn = new DateOnly(2028, 1, 31), RequestedAt = requestedAt },
-            "the update stored");
+        await ProjectedAsync(new VendorComplianceUpdated
+        {
+            VendorId = vendorId, InsuranceExpiresOn = new DateOnly(2028, 1, 31), RequestedAt = requestedAt,
+        }, "the update stored");
         await ProjectedAsync(new VendorComplianceUpdated
         {
             VendorId = vendorId, InsuranceExpiresOn = new DateOnly(2027, 1, 1), RequestedAt = requestedAt.AddMinutes(-1),
@@ -136,13 +141,13 @@ public sealed class When_staff_manage_vendors(GatewayApiFixture fixture) : Gatew
     public async Task Should_refuse_bad_input_naming_the_field_and_staff_without_the_role()
     {
         var admin = await Gateway.SignInAsAdminAsync();
+        static object Body(string name = "A", string[]? trades = null, string[]? areas = null, string url = "https://v.example",
+            string insured = "2027-01-01") =>
+            new { name, trades = trades ?? ["plumbing"], serviceAreas = areas ?? ["x"], callbackUrl = url, insuranceExpiresOn = insured };
         foreach (var (body, field) in new (object, string)[]
                  {
-                     (new { name = "A", trades = new[] { "plumbing%" }, serviceAreas = new[] { "x" }, callbackUrl = "https://v.example", insuranceExpiresOn = "2027-01-01" }, "trades"),
-                     (new { name = "A", trades = new[] { "plumbing" }, serviceAreas = Array.Empty<string>(), callbackUrl = "https://v.example", insuranceExpiresOn = "2027-01-01" }, "serviceAreas"),
-                     (new { name = "A", trades = new[] { "plumbing" }, serviceAreas = new[] { "x" }, callbackUrl = "ftp://v.example", insuranceExpiresOn = "2027-01-01" }, "callbackUrl"),
-                     (new { name = "A", trades = new[] { "plumbing" }, serviceAreas = new[] { "x" }, callbackUrl = "https://v.example", insuranceExpiresOn = "soon" }, "insuranceExpiresOn"),
-                     (new { name = "", trades = new[] { "plumbing" }, serviceAreas = new[] { "x" }, callbackUrl = "https://v.example", insuranceExpiresOn = "2027-01-01" }, "name"),
+                     (Body(trades: ["plumbing%"]), "trades"), (Body(areas: []), "serviceAreas"), (Body(url: "ftp://v.example"), "callbackUrl"),
+                     (Body(insured: "soon"), "insuranceExpiresOn"), (Body(name: ""), "name"),
                  })
         {
             var response = await admin.PostAsJsonAsync("/api/vendors", body);

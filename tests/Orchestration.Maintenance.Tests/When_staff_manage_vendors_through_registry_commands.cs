@@ -17,7 +17,8 @@ public abstract class When_staff_manage_vendors_through_registry_commands(Mainte
         var vendorId = Guid.NewGuid();
         var command = new RegisterVendor
         {
-            VendorId = vendorId, Name = "Kestrel Plumbing", Trades = ["Plumbing"], ServiceAreas = [area], CallbackUrl = "http://127.0.0.1:5095/vendors/kestrel",
+            VendorId = vendorId, Name = "Kestrel Plumbing", Trades = ["Plumbing"], ServiceAreas = [area],
+            CallbackUrl = "http://127.0.0.1:5095/vendors/kestrel",
             SigningSecret = VendorSigningSecret.New(), InsuranceExpiresOn = insuredUntil, Preference = 1,
         };
         (await Host.SendAsync(command)).ShouldBeNull();
@@ -26,7 +27,8 @@ public abstract class When_staff_manage_vendors_through_registry_commands(Mainte
     }
 
     Task<IReadOnlyList<Vendor>> EligibleAsync(string area) =>
-        Host.ReadAsync<VendorRegistry, IReadOnlyList<Vendor>>((registry, session, ct) => registry.EligibleAsync(session, "plumbing", area, RegistryAccess.Today, ct));
+        Host.ReadAsync<VendorRegistry, IReadOnlyList<Vendor>>((registry, session, ct) =>
+            registry.EligibleAsync(session, "plumbing", area, RegistryAccess.Today, ct));
 
     [Fact]
     public async Task Should_let_a_key_issued_by_its_hash_into_the_vendor_api_until_it_is_revoked()

@@ -94,7 +94,8 @@ public static class VendorApiKey
     /// <summary>Longer than any key made here; a longer presented key is refused before hashing.</summary>
     public const int MaxLength = 100;
 
-    public static string New() => Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string New() =>
+        Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     // The keys are 256 random bits, so a fast hash is enough: there is no dictionary to try against it. The lookup is
     // by the hash itself, so no stored value is ever compared with the presented one.

@@ -110,8 +110,8 @@ static class VendorsApi
         return TypedResults.Created($"/api/vendors/{vendorId}", new VendorRegistration(vendorId, secret));
     }
 
-    static async Task<Results<Ok<Page<VendorSummary>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session, VendorReadModel vendors,
-        CancellationToken cancellationToken)
+    static async Task<Results<Ok<Page<VendorSummary>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session,
+        VendorReadModel vendors, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (ApiProblems.Paging(limit, offset, errors) is not { } paging)

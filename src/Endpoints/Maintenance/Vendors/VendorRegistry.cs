@@ -39,7 +39,8 @@ public sealed class VendorRegistry(SqlStorage storage)
     }
 
     /// <summary>Registers the vendor under <paramref name="vendorId"/>; false when it is registered already (a repeated command).</summary>
-    public async Task<bool> TryRegisterAsync(SqlSession session, Guid vendorId, NewVendor vendor, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> TryRegisterAsync(SqlSession session, Guid vendorId, NewVendor vendor, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         foreach (var entry in vendor.Trades.Concat(vendor.ServiceAreas))
         {
@@ -106,7 +107,8 @@ public sealed class VendorRegistry(SqlStorage storage)
     }
 
     /// <summary>Adds a key made elsewhere, by its hash; a key id or hash already stored is left as it is (a repeated command).</summary>
-    public Task AddApiKeyAsync(SqlSession session, Guid vendorId, Guid keyId, string keyHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task AddApiKeyAsync(SqlSession session, Guid vendorId, Guid keyId, string keyHash, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command($"""
             INSERT INTO {_keys} (key_hash, key_id, vendor_id, created_at) VALUES (@keyHash, @keyId, @vendorId, @now) ON CONFLICT DO NOTHING
             """, new { keyHash, keyId, vendorId, now }, cancellationToken));

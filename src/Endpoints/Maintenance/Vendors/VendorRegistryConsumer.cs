@@ -32,7 +32,8 @@ public sealed class VendorRegistryConsumer(SqlSession session, VendorRegistry re
         await context.Publish(new VendorRegistered
         {
             VendorId = vendor.VendorId, Name = vendor.Name, Trades = vendor.TradeList, ServiceAreas = vendor.ServiceAreaList,
-            CallbackUrl = vendor.CallbackUrl, InsuranceExpiresOn = vendor.InsuranceExpiresOn, Preference = vendor.Preference, RegisteredAt = registeredAt,
+            CallbackUrl = vendor.CallbackUrl, InsuranceExpiresOn = vendor.InsuranceExpiresOn, Preference = vendor.Preference,
+            RegisteredAt = registeredAt,
         }, context.CancellationToken);
     }
 
@@ -41,7 +42,8 @@ public sealed class VendorRegistryConsumer(SqlSession session, VendorRegistry re
         var command = context.Message;
         if (await registry.FindAsync(session, command.VendorId, context.CancellationToken) is null)
             throw new VendorNotRegisteredException(command.VendorId);
-        if (await registry.UpdateComplianceAsync(session, command.VendorId, command.InsuranceExpiresOn, command.RequestedAt, context.CancellationToken))
+        if (await registry.UpdateComplianceAsync(session, command.VendorId, command.InsuranceExpiresOn, command.RequestedAt,
+                context.CancellationToken))
             logger.LogInformation("Vendor {VendorId} insured until {InsuranceExpiresOn}", command.VendorId, command.InsuranceExpiresOn);
         await context.Publish(new VendorComplianceUpdated
         {
@@ -60,7 +62,8 @@ public sealed class VendorRegistryConsumer(SqlSession session, VendorRegistry re
         var now = time.GetUtcNow();
         await registry.AddApiKeyAsync(session, command.VendorId, command.KeyId, command.KeyHash, now, context.CancellationToken);
         logger.LogInformation("API key {KeyId} issued to vendor {VendorId}", command.KeyId, command.VendorId);
-        await context.Publish(new VendorApiKeyIssued { VendorId = command.VendorId, KeyId = command.KeyId, IssuedAt = now }, context.CancellationToken);
+        await context.Publish(new VendorApiKeyIssued { VendorId = command.VendorId, KeyId = command.KeyId, IssuedAt = now },
+            context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<RevokeVendorApiKey> context)
