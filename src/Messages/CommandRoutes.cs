@@ -29,6 +29,7 @@ public static class CommandRoutes
     public const string VendorChoice = "maintenance-vendor-choice";
     public const string VendorDispatch = "maintenance-vendor-dispatch";
     public const string VendorWebhooks = "maintenance-vendor-webhooks";
+    public const string VendorRegistry = "maintenance-vendor-registry";
     public const string VendorBills = "billing-vendor-bills";
     public const string Reconciliation = "billing-reconciliation";
     public const string FailedMessages = "operations-failed-messages";
@@ -72,6 +73,10 @@ public static class CommandRoutes
         [typeof(DispatchToVendor)] = VendorDispatch,
         [typeof(WithdrawDispatch)] = VendorDispatch,
         [typeof(DeliverVendorWebhook)] = VendorWebhooks,
+        [typeof(RegisterVendor)] = VendorRegistry,
+        [typeof(UpdateVendorCompliance)] = VendorRegistry,
+        [typeof(IssueVendorApiKey)] = VendorRegistry,
+        [typeof(RevokeVendorApiKey)] = VendorRegistry,
         [typeof(IssueVisitAccessCode)] = DeviceCommands,
         [typeof(RevokeVisitAccessCode)] = DeviceCommands,
         [typeof(RecordVendorBill)] = VendorBills,

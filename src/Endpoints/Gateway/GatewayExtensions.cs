@@ -65,6 +65,7 @@ public static class GatewayExtensions
         services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
         services.AddStore<WorkOrderReadModel>(WorkOrderReadModel.Tables, WorkOrderReadModel.ListIndexes);
         services.AddStore<DeviceReadModel>(DeviceReadModel.Tables);
+        services.AddStore<VendorReadModel>(VendorReadModel.Tables);
         services.AddOperationsHealth();
 
         services.AddSingleton<LeaseReadModel>();
@@ -87,6 +88,7 @@ public static class GatewayExtensions
         x.AddConsumer<LeaseProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddConsumer<WorkOrderProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddConsumer<DeviceProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
+        x.AddConsumer<VendorProjectionConsumer>().Endpoint(e => e.Name = ProjectionQueue);
         x.AddProviderDiscrepancies();
         x.AddRentProjections();
         x.AddOperationsProjection();
@@ -138,6 +140,7 @@ public static class GatewayExtensions
         ReconciliationApi.Map(api);
         WorkOrdersApi.Map(api);
         DevicesApi.Map(api);
+        VendorsApi.Map(api);
         OperationsApi.Map(api);
         OperationsHealthApi.Map(api);
         return endpoints;

@@ -51,6 +51,7 @@ public static class MaintenanceExtensions
         x.AddConsumer<ChooseVendorConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorChoice);
         x.AddConsumer<VendorDispatchConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorDispatch);
         x.AddConsumer<DeliverVendorWebhookConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorWebhooks);
+        x.AddConsumer<VendorRegistryConsumer>().Endpoint(e => e.Name = CommandRoutes.VendorRegistry);
         return x;
     }
 
@@ -61,7 +62,7 @@ public static class MaintenanceExtensions
     public static IServiceCollection AddMaintenanceServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<MaintenanceOptions>(configuration.GetSection(Section));
-        services.AddStore<VendorRegistry>(MaintenanceMigrations.Tables);
+        services.AddStore<VendorRegistry>(MaintenanceMigrations.Tables, MaintenanceMigrations.ComplianceRequests);
         services.AddStore<VendorOffers>(MaintenanceMigrations.Offers);
         services.AddScoped<VendorApi.Actions>();
         services.AddProblemDetails();
@@ -69,7 +70,8 @@ public static class MaintenanceExtensions
         // No transaction, and so no lock, is held while a vendor answers.
         services.CallsThirdParties<DeliverVendorWebhookConsumer>();
         services.AddUnrecoverable<VendorRejectedWebhookException>()
-            .AddUnrecoverable<VendorNotRegisteredException>();
+            .AddUnrecoverable<VendorNotRegisteredException>()
+            .AddUnrecoverable<VendorCommandRejectedException>();
         return services;
     }
 }

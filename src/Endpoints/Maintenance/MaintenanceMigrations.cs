@@ -51,4 +51,9 @@ public static class MaintenanceMigrations
         );
         CREATE INDEX {PlatformMigrations.Index(s, "vendor_offers_vendor")} ON {s.Table("vendor_offers")} (vendor_id, offered_at);
         """);
+
+    /// <summary>When staff asked for the insurance expiry now stored, so that an older request arriving late changes nothing.</summary>
+    public static readonly SchemaMigration ComplianceRequests = new("maintenance_0003_vendor_compliance_requests", (s, _) => $"""
+        ALTER TABLE {s.Table("vendors")} ADD COLUMN compliance_requested_at bigint NULL;
+        """);
 }

@@ -120,6 +120,18 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["GET /api/devices/quarantine"] = Read(FuzzValues.Query("reasonKind", "limit", "offset").Select(q => $"/api/devices/quarantine{q}")),
             ["POST /api/devices/"] = Send("POST", Gen.Const("/api/devices"),
                 JsonSerializer.Serialize(new { propertyId = w.PropertyId, unitId = w.UnitId, kind = "leak-sensor" }, JsonSerializerOptions.Web)),
+            ["POST /api/vendors/"] = Send("POST", Gen.Const("/api/vendors"), JsonSerializer.Serialize(new
+            {
+                name = "Fuzzed Plumbing", trades = new[] { "plumbing" }, serviceAreas = new[] { "sw1a1aa" }, callbackUrl = "https://vendor.example/hooks",
+                insuranceExpiresOn = leaseStart.AddYears(1), preference = 5,
+            }, JsonSerializerOptions.Web)),
+            ["GET /api/vendors/"] = Read(FuzzValues.Query("limit", "offset").Select(q => $"/api/vendors{q}")),
+            ["GET /api/vendors/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/vendors/{id}")),
+            ["PUT /api/vendors/{id:guid}/compliance"] = Send("PUT", FuzzValues.Id().Select(id => $"/api/vendors/{id}/compliance"),
+                JsonSerializer.Serialize(new { insuranceExpiresOn = leaseStart.AddYears(2) }, JsonSerializerOptions.Web)),
+            ["POST /api/vendors/{id:guid}/keys"] = Send("POST", FuzzValues.Id().Select(id => $"/api/vendors/{id}/keys"), ""),
+            ["DELETE /api/vendors/{id:guid}/keys/{keyId:guid}"] = Send("DELETE",
+                Gen.Select(FuzzValues.Id(), FuzzValues.Id(), (id, keyId) => $"/api/vendors/{id}/keys/{keyId}"), ""),
             ["GET /api/operations/failed-messages"] = Read(FuzzValues.Query("status", "from", "to", "endpoint", "messageType", "q", "groupBy", "groupKey",
                 "limit", "offset").Select(q => $"/api/operations/failed-messages{q}")),
             ["GET /api/operations/failed-messages/export"] = Read(FuzzValues.Query("status", "from", "to", "q", "groupBy", "groupKey")

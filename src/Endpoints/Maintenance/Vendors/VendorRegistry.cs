@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Dapper;
 
 namespace Orchestration.Endpoints.Maintenance.Vendors;
@@ -30,12 +28,19 @@ public sealed record IssuedApiKey(Guid KeyId, Guid VendorId, string Key);
 /// </summary>
 public sealed class VendorRegistry(SqlStorage storage)
 {
-    const string KeyPrefix = "vk_";
-
     readonly string _vendors = storage.Table("vendors");
     readonly string _keys = storage.Table("vendor_api_keys");
 
     public async Task<Guid> RegisterAsync(SqlSession session, NewVendor vendor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var vendorId = Guid.CreateVersion7(now);
+        await TryRegisterAsync(session, vendorId, vendor, now, cancellationToken);
+        return vendorId;
+    }
+
+    /// <summary>Registers the vendor under <paramref name="vendorId"/>; false when it is registered already (a repeated command).</summary>
+    public async Task<bool> TryRegisterAsync(SqlSession session, Guid vendorId, NewVendor vendor, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         foreach (var entry in vendor.Trades.Concat(vendor.ServiceAreas))
         {
@@ -43,17 +48,32 @@ public sealed class VendorRegistry(SqlStorage storage)
                 throw new ArgumentException($"'{entry}' is not a trade or service area: letters, digits and '-' only, at most 40.", nameof(vendor));
         }
 
-        var vendorId = Guid.CreateVersion7(now);
-        await session.Connection.ExecuteAsync(session.Command($"""
+        return await session.Connection.ExecuteAsync(session.Command($"""
             INSERT INTO {_vendors} (vendor_id, name, trades, service_areas, callback_url, signing_secret, insurance_expires_on, preference, registered_at)
             VALUES (@vendorId, @Name, @trades, @areas, @callbackUrl, @SigningSecret, @InsuranceExpiresOn, @Preference, @now)
+            ON CONFLICT (vendor_id) DO NOTHING
             """, new
             {
                 vendorId, vendor.Name, trades = List(vendor.Trades), areas = List(vendor.ServiceAreas), callbackUrl = vendor.CallbackUrl.ToString(),
                 vendor.SigningSecret, vendor.InsuranceExpiresOn, vendor.Preference, now,
-            }, cancellationToken));
-        return vendorId;
+            }, cancellationToken)) == 1;
     }
+
+    /// <summary>When the vendor was registered, or null for an unknown vendor.</summary>
+    public Task<DateTimeOffset?> RegisteredAtAsync(SqlSession session, Guid vendorId, CancellationToken cancellationToken) =>
+        session.Connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(session.Command(
+            $"SELECT registered_at FROM {_vendors} WHERE vendor_id = @vendorId", new { vendorId }, cancellationToken));
+
+    /// <summary>
+    /// Sets the insurance expiry as staff asked at <paramref name="requestedAt"/>, unless a later request is stored already;
+    /// false when nothing changed (an unknown vendor or an older request).
+    /// </summary>
+    public async Task<bool> UpdateComplianceAsync(SqlSession session, Guid vendorId, DateOnly insuranceExpiresOn, DateTimeOffset requestedAt,
+        CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
+            UPDATE {_vendors} SET insurance_expires_on = @insuranceExpiresOn, compliance_requested_at = @requestedAt
+            WHERE vendor_id = @vendorId AND (compliance_requested_at IS NULL OR compliance_requested_at < @requestedAt)
+            """, new { vendorId, insuranceExpiresOn, requestedAt }, cancellationToken)) == 1;
 
     public Task<Vendor?> FindAsync(SqlSession session, Guid vendorId, CancellationToken cancellationToken) =>
         session.Connection.QuerySingleOrDefaultAsync<Vendor?>(session.Command(
@@ -80,13 +100,18 @@ public sealed class VendorRegistry(SqlStorage storage)
     /// <summary>A new key for the vendor; the caller shows <see cref="IssuedApiKey.Key"/> once. A vendor may hold several (rotation).</summary>
     public async Task<IssuedApiKey> IssueApiKeyAsync(SqlSession session, Guid vendorId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var key = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = VendorApiKey.New();
         var keyId = Guid.CreateVersion7(now);
-        await session.Connection.ExecuteAsync(session.Command($"""
-            INSERT INTO {_keys} (key_hash, key_id, vendor_id, created_at) VALUES (@hash, @keyId, @vendorId, @now)
-            """, new { hash = Hash(key), keyId, vendorId, now }, cancellationToken));
+        await AddApiKeyAsync(session, vendorId, keyId, VendorApiKey.Hash(key), now, cancellationToken);
         return new IssuedApiKey(keyId, vendorId, key);
     }
+
+    /// <summary>Adds a key made elsewhere, by its hash; a key id or hash already stored is left as it is (a repeated command).</summary>
+    public Task AddApiKeyAsync(SqlSession session, Guid vendorId, Guid keyId, string keyHash, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        session.Connection.ExecuteAsync(session.Command($"""
+            INSERT INTO {_keys} (key_hash, key_id, vendor_id, created_at) VALUES (@keyHash, @keyId, @vendorId, @now) ON CONFLICT DO NOTHING
+            """, new { keyHash, keyId, vendorId, now }, cancellationToken));
 
     /// <summary>Revokes a key; the first revocation's time stays. False when the vendor has no such key.</summary>
     public async Task<bool> RevokeApiKeyAsync(SqlSession session, Guid vendorId, Guid keyId, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -97,24 +122,19 @@ public sealed class VendorRegistry(SqlStorage storage)
     /// <summary>The vendor a presented key belongs to, or null for an unknown or revoked key.</summary>
     public async Task<Guid?> AuthenticateAsync(SqlSession session, string presentedKey, CancellationToken cancellationToken)
     {
-        if (!presentedKey.StartsWith(KeyPrefix, StringComparison.Ordinal) || presentedKey.Length > 100)
+        if (!presentedKey.StartsWith(VendorApiKey.Prefix, StringComparison.Ordinal) || presentedKey.Length > VendorApiKey.MaxLength)
             return null;
 
         return await session.Connection.QuerySingleOrDefaultAsync<Guid?>(session.Command($"""
             SELECT vendor_id FROM {_keys} WHERE key_hash = @hash AND revoked_at IS NULL
-            """, new { hash = Hash(presentedKey) }, cancellationToken));
+            """, new { hash = VendorApiKey.Hash(presentedKey) }, cancellationToken));
     }
-
-    // The keys are 256 random bits, so a fast hash is enough: there is no dictionary to try against it. The lookup is
-    // by the hash itself, so no stored value is ever compared with the presented one.
-    static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     static string List(IEnumerable<string> entries) => $" {string.Join(' ', entries.Select(Normalize).Distinct())} ";
 
     static string Entry(string entry) => $"% {Normalize(entry)} %";
 
-    static bool IsListEntry(string entry) =>
-        entry.Trim() is { Length: > 0 and <= 40 } trimmed && trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+    static bool IsListEntry(string entry) => VendorListEntry.IsValid(entry);
 
     static string Normalize(string entry) => entry.Trim().ToLowerInvariant();
 
