@@ -165,4 +165,59 @@ public abstract class When_the_gateway_reports_a_payment(BillingHost host)
         await Task.Delay(500);
         host.Published.All<ProviderEventDiscrepancyRecorded>(d => d.ProviderReference == intentId).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Should_post_the_first_month_rent_paid_and_the_deposit_held_once_however_often_it_is_reported()
+    {
+        var lease = new Leases();
+        (await host.SendAsync(lease.RequestMoveInFunds(1500.00m, 1850.00m))).ShouldBeNull();
+        var intentId = (await host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().PaymentIntentId.ShouldNotBeNull();
+        var paid = lease.Succeeded(intentId, 3350.00m);
+
+        (await host.ReportAsync(paid)).ShouldBeNull();
+        (await host.ReportAsync(paid)).ShouldBeNull();
+
+        await host.Published.WaitForAsync<MoveInFundsReceived>(e => e.LeaseId == lease.LeaseId, count: 2);
+        var chargeId = RentIds.Charge(lease.LeaseId, "2027-01");
+        var entries = await host.LedgerAsync(lease.LeaseId);
+        entries.Select(e => (e.Kind, e.Amount, e.ChargeId)).ShouldBe(
+        [
+            (LedgerEntryKind.Charge, Money.Of(1850.00m, "USD"), chargeId),
+            (LedgerEntryKind.Payment, Money.Of(-1850.00m, "USD"), chargeId),
+            (LedgerEntryKind.DepositHeld, Money.Of(-1500.00m, "USD"), chargeId),
+        ], ignoreOrder: true);
+        entries.Single(e => e.Kind == LedgerEntryKind.Charge).EntryId.ShouldBe(chargeId, "the id a rent run gives the lease's first period");
+        (await host.BalanceAsync(lease.LeaseId)).ShouldBe(0m, "the rent is paid, and the deposit held is not a credit");
+        (await host.ChargesAsync(lease.LeaseId)).Keys.ShouldBe([chargeId]);
+        (await host.Published.SettledAsync<LedgerEntryRecorded>(TimeSpan.FromMilliseconds(500))).Where(e => e.LeaseId == lease.LeaseId)
+            .Select(e => e.EntryId).ShouldBe(entries.Select(e => e.EntryId), ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Should_leave_nothing_to_charge_or_collect_when_the_first_period_is_run()
+    {
+        var lease = new Leases();
+        var dueOn = new DateOnly(2040 + Random.Shared.Next(0, 50), Random.Shared.Next(1, 13), 1);
+        var period = $"{dueOn:yyyy-MM}";
+        (await host.SendAsync(lease.RequestMoveInFunds(dueOn: dueOn))).ShouldBeNull();
+        var intentId = (await host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().PaymentIntentId.ShouldNotBeNull();
+        (await host.ReportAsync(lease.Succeeded(intentId, 3700.00m))).ShouldBeNull();
+        await host.Published.WaitForAsync<MoveInFundsReceived>(e => e.LeaseId == lease.LeaseId);
+        (await host.PublishAsync(new LeaseActivated
+        {
+            LeaseId = lease.LeaseId, PropertyId = Guid.NewGuid(), UnitId = Guid.NewGuid(), TenantId = lease.ApplicantId,
+            MonthlyRent = Money.Of(1850m, "USD"), SecurityDeposit = Money.Of(1850m, "USD"), LeaseStart = dueOn, LeaseEnd = dueOn.AddYears(1).AddDays(-1),
+            ActivatedAt = DateTimeOffset.UtcNow,
+        }, BillingExtensions.LeasesQueue)).ShouldBeNull();
+        var run = new StartRentRun { RentRunId = Guid.NewGuid(), Period = period, RequestedAt = DateTimeOffset.UtcNow };
+
+        (await host.SendAsync(run)).ShouldBeNull();
+
+        var finished = (await host.Published.WaitForAsync<RentRunFinished>(e => e.RentRunId == run.RentRunId)).ShouldHaveSingleItem();
+        finished.Leases.ShouldBe(1, "the lease is in force in its first period");
+        finished.Posted.ShouldBe(0, "its first month's rent was charged and paid at move-in");
+        host.Published.All<RentChargePosted>(e => e.LeaseId == lease.LeaseId).ShouldBeEmpty("no collection, so autopay never takes it again");
+        (await host.LedgerAsync(lease.LeaseId)).Count(e => e.Kind == LedgerEntryKind.Charge).ShouldBe(1);
+        (await host.BalanceAsync(lease.LeaseId)).ShouldBe(0m);
+    }
 }

@@ -75,7 +75,7 @@ public static class BillingExtensions
     {
         services.AddValidatedOptions<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.AddStore<BillingStore>(BillingMigrations.Tables, BillingMigrations.Cancellations, BillingMigrations.PaymentPages,
-            BillingMigrations.ChargeClaims);
+            BillingMigrations.ChargeClaims, BillingMigrations.MoveInLines);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact, RentSchema.LateFeePolicies,
             RentSchema.RentSettings);
@@ -94,6 +94,7 @@ public static class BillingExtensions
             collection.AutopayRetryDelays = retryDelays;
         services.AddSingleton(collection);
         services.AddScoped<MoveInRefunds>();
+        services.AddScoped<MoveInLedger>();
 
         // They hold no transaction, and so no lock, while the gateway answers.
         services.CallsThirdParties<RequestMoveInFundsConsumer>()

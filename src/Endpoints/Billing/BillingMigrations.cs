@@ -66,4 +66,15 @@ public static class BillingMigrations
     public static readonly SchemaMigration ChargeClaims = new("billing_0006_charge_claims", s => $"""
         ALTER TABLE {s.Table("payments")} ADD COLUMN charge_started_at bigint NULL;
         """);
+
+    /// <summary>
+    /// The request's two lines, in minor units (<c>security_deposit</c>, <c>first_month_rent</c>), and <c>due_on</c>
+    /// ("YYYY-MM-DD", the lease's first day), so that its payment posts the deposit held and the first month's rent paid
+    /// to the lease's ledger. Null for a row a cancellation created before its request arrived.
+    /// </summary>
+    public static readonly SchemaMigration MoveInLines = new("billing_0007_move_in_lines", s => $"""
+        ALTER TABLE {s.Table("payments")} ADD COLUMN security_deposit bigint NULL;
+        ALTER TABLE {s.Table("payments")} ADD COLUMN first_month_rent bigint NULL;
+        ALTER TABLE {s.Table("payments")} ADD COLUMN due_on text NULL;
+        """);
 }

@@ -6,16 +6,21 @@ namespace Orchestration.Endpoints.Billing;
 /// A move-in funds request as Billing knows it: charged (the intent and its status when created), cancelled, or both.
 /// A cancellation that arrives before the request leaves a row without an intent, so the late request charges nothing.
 /// Once the cancellation is carried out at the gateway, <see cref="CancelOutcome"/> says how (<see cref="CancelOutcomes"/>).
-/// <see cref="ChargeStartedAt"/> is set once a charge is on its way to the gateway.
+/// <see cref="ChargeStartedAt"/> is set once a charge is on its way to the gateway. <see cref="SecurityDeposit"/> and
+/// <see cref="FirstMonthRent"/> (minor units, in the request's currency) and <see cref="DueOn"/> are the request's lines.
 /// </summary>
 public sealed record PaymentRecord(
     string IdempotencyKey, Guid LeaseId, string? PaymentIntentId, long? Amount, string? Currency, string? IntentStatus, string? FailureCode,
     DateTimeOffset? CancelledAt, string? CancelOutcome = null, DateTimeOffset? IntentCanceledAt = null, string? PaymentPageUrl = null,
-    DateTimeOffset? ChargeStartedAt = null, string? CancelReason = null)
+    DateTimeOffset? ChargeStartedAt = null, string? CancelReason = null, long? SecurityDeposit = null, long? FirstMonthRent = null,
+    string? DueOn = null)
 {
     /// <summary>What was asked for, as the gateway's events report an amount: two-decimal minor units, upper-case currency.</summary>
     public Money? Requested => Amount is { } amount && Currency is { } currency ? new Money(amount / 100m, currency.ToUpperInvariant()) : null;
 }
+
+/// <summary>The lines of a move-in funds request as stored: minor units, and the due day as "YYYY-MM-DD".</summary>
+public sealed record MoveInLines(long SecurityDeposit, long FirstMonthRent, string DueOn);
 
 /// <summary>How a cancelled move-in funds request ended at the gateway.</summary>
 public static class CancelOutcomes
@@ -44,7 +49,7 @@ public sealed class BillingStore(SqlStorage storage)
 
     const string PaymentColumns =
         "idempotency_key, lease_id, payment_intent_id, amount, currency, intent_status, failure_code, cancelled_at, cancel_outcome, intent_canceled_at, " +
-        "payment_page_url, charge_started_at, cancel_reason";
+        "payment_page_url, charge_started_at, cancel_reason, security_deposit, first_month_rent, due_on";
 
     public Task<PaymentRecord?> FindPaymentAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken) =>
         session.Connection.QuerySingleOrDefaultAsync<PaymentRecord?>(session.Command(
@@ -56,14 +61,19 @@ public sealed class BillingStore(SqlStorage storage)
     /// the gateway answers then finds the charge under way and leaves withdrawing it to the charge
     /// (<see cref="RecordIntentAsync"/> returns the cancellation once the intent is recorded).
     /// </summary>
-    public Task<PaymentRecord> ClaimChargeAsync(SqlSession session, string idempotencyKey, Guid leaseId, long now, CancellationToken cancellationToken) =>
+    public Task<PaymentRecord> ClaimChargeAsync(SqlSession session, string idempotencyKey, Guid leaseId, MoveInLines lines, long now,
+        CancellationToken cancellationToken) =>
         session.Connection.QuerySingleAsync<PaymentRecord>(session.Command($"""
-            INSERT INTO {_payments} (idempotency_key, lease_id, charge_started_at) VALUES (@idempotencyKey, @leaseId, @now)
+            INSERT INTO {_payments} (idempotency_key, lease_id, charge_started_at, security_deposit, first_month_rent, due_on)
+            VALUES (@idempotencyKey, @leaseId, @now, @SecurityDeposit, @FirstMonthRent, @DueOn)
             ON CONFLICT (idempotency_key) DO UPDATE SET charge_started_at = CASE
                 WHEN {_payments}.payment_intent_id IS NULL AND ({_payments}.cancelled_at IS NULL OR {_payments}.charge_started_at IS NOT NULL)
-                THEN COALESCE({_payments}.charge_started_at, @now) ELSE {_payments}.charge_started_at END
+                THEN COALESCE({_payments}.charge_started_at, @now) ELSE {_payments}.charge_started_at END,
+                security_deposit = COALESCE({_payments}.security_deposit, @SecurityDeposit),
+                first_month_rent = COALESCE({_payments}.first_month_rent, @FirstMonthRent),
+                due_on = COALESCE({_payments}.due_on, @DueOn)
             RETURNING {PaymentColumns}
-            """, new { idempotencyKey, leaseId, now }, cancellationToken));
+            """, new { idempotencyKey, leaseId, now, lines.SecurityDeposit, lines.FirstMonthRent, lines.DueOn }, cancellationToken));
 
     public Task<PaymentRecord?> FindPaymentByIntentAsync(SqlSession session, string paymentIntentId, CancellationToken cancellationToken) =>
         session.Connection.QuerySingleOrDefaultAsync<PaymentRecord?>(session.Command(

@@ -29,4 +29,11 @@ public enum LedgerEntryKind
     /// (negative).
     /// </summary>
     Dispute,
+
+    /// <summary>
+    /// A security deposit received and held for the tenant (negative), or given back (positive, naming the entry it
+    /// returns). Held funds are the tenant's, not a prepayment: they are left out of the balance owed and never pay a
+    /// charge or a fee.
+    /// </summary>
+    DepositHeld,
 }

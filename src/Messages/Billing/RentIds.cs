@@ -25,6 +25,12 @@ public static class RentIds
     /// <summary>The durable scheduler's token for the period's occurrence of the rent schedule: every instance schedules the same one.</summary>
     public static Guid ScheduleToken(string period) => From($"rent-schedule:{period}");
 
+    /// <summary>
+    /// What the rent charges paid with a lease's move-in funds are filed under in place of a rent run, so that no run
+    /// counts them.
+    /// </summary>
+    public static readonly Guid MoveInCharges = From("move-in-charges");
+
     public static Guid From(string key)
     {
         Span<byte> hash = stackalloc byte[32];

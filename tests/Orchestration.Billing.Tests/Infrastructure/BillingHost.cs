@@ -203,6 +203,11 @@ public sealed class BillingHost : IAsyncDisposable
     public Task<IReadOnlyList<LedgerEntry>> LedgerAsync(Guid leaseId) =>
         _endpoint.ReadAsync<LedgerStore, IReadOnlyList<LedgerEntry>>((store, session, ct) => store.EntriesAsync(session, leaseId, null, ct));
 
+    /// <summary>The lease's balance as the ledger sums it (zero when it has no entries).</summary>
+    public async Task<decimal> BalanceAsync(Guid leaseId) =>
+        (await _endpoint.ReadAsync<LedgerStore, IReadOnlyList<Money>>((store, session, ct) => store.BalanceAsync(session, leaseId, null, ct)))
+        .SingleOrDefault()?.Amount ?? 0m;
+
     /// <summary>
     /// Runs <paramref name="action"/> with the gateway's answer to Billing's charge of the lease, after the gateway has
     /// created the intent and before Billing has recorded it: the moment a fast webhook arrives.

@@ -10,10 +10,10 @@ public sealed class Leases : TestLease
     public string FundsKey => $"lease-{LeaseId:N}-move-in-funds";
 
     /// <summary>1850.00 deposit and 1850.00 rent: 370000 cents, which the gateway accepts.</summary>
-    public RequestMoveInFunds RequestMoveInFunds(decimal deposit = 1850.00m, decimal rent = 1850.00m, string currency = "USD") => new()
+    public RequestMoveInFunds RequestMoveInFunds(decimal deposit = 1850.00m, decimal rent = 1850.00m, string currency = "USD", DateOnly? dueOn = null) => new()
     {
         LeaseId = LeaseId, ApplicantId = ApplicantId, ApplicantName = "Ada Lovelace", ApplicantEmail = "ada@example.com",
-        SecurityDeposit = new Money(deposit, currency), FirstMonthRent = new Money(rent, currency), DueOn = new DateOnly(2027, 1, 1),
+        SecurityDeposit = new Money(deposit, currency), FirstMonthRent = new Money(rent, currency), DueOn = dueOn ?? new DateOnly(2027, 1, 1),
         IdempotencyKey = FundsKey,
     };
 

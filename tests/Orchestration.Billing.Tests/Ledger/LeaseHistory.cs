@@ -48,5 +48,6 @@ public sealed class LeaseHistory(string currency = "USD")
         return added;
     }
 
-    public decimal BalanceOn(DateOnly day) => _entries.Where(e => e.Day <= day).Sum(e => e.Amount.Amount);
+    /// <summary>What the tenant owes at the end of the day, as the ledger sums it: every entry but the deposit held.</summary>
+    public decimal BalanceOn(DateOnly day) => _entries.Where(e => e.Day <= day && e.Kind != LedgerEntryKind.DepositHeld).Sum(e => e.Amount.Amount);
 }

@@ -6,11 +6,12 @@ namespace Orchestration.Billing.Tests.Ledger;
 /// A lease's account computed on its own, in whole cents and day numbers, from the rules as the README states them:
 /// a taken-back payment counts as never made for late fees; each day, fees first (charges by due day, then id), then
 /// the day's movements; a payment pays the kinds in the given order, oldest due first, and its remainder is a credit
-/// that pays the next debit; fees are rounded half away from zero and cut to the cap and the monthly maximum.
+/// that pays the next debit; fees are rounded half away from zero and cut to the cap and the monthly maximum; a deposit
+/// held is the tenant's money kept aside: it is in no balance and pays nothing.
 /// </summary>
 public sealed class ReferenceAccount(LedgerEntryKind[] order)
 {
-    public enum Kind { Charge, Payment, NsfFee, Refund, TakeBack }
+    public enum Kind { Charge, Payment, NsfFee, Refund, TakeBack, DepositHeld }
 
     sealed record Movement(int Day, Kind Kind, long Cents, Guid? Charge = null, Guid? Payment = null);
     sealed record ChargeTerms(Guid Id, int DueDay, long Cents, LateFeePolicy Policy);
@@ -46,14 +47,15 @@ public sealed class ReferenceAccount(LedgerEntryKind[] order)
             _movements.Add(new Movement(day, Kind.NsfFee, ToCents(nsfFee)));
     }
 
-    public long BalanceOn(int day) => _movements.Where(m => m.Day <= day).Sum(m => m.Cents) + _fees.Where(f => f.Day <= day).Sum(f => f.Cents);
+    public long BalanceOn(int day) => _movements.Where(m => m.Day <= day && m.Kind != Kind.DepositHeld).Sum(m => m.Cents) + _fees.Where(f => f.Day <= day).Sum(f => f.Cents);
 
     int RankOf(LedgerEntryKind kind) => Array.IndexOf(order, kind);
 
     public void AssessFees(int lastDay)
     {
         var takenBack = _movements.Where(m => m.Kind == Kind.TakeBack).Select(m => m.Payment).ToHashSet();
-        var counted = _movements.Where(m => m.Kind != Kind.TakeBack && !(m.Kind == Kind.Payment && takenBack.Contains(m.Payment))).ToList();
+        var counted = _movements.Where(m => m.Kind is not (Kind.TakeBack or Kind.DepositHeld) && !(m.Kind == Kind.Payment && takenBack.Contains(m.Payment)))
+            .ToList();
         var owed = new List<Owed>();
         var byCharge = new Dictionary<Guid, Owed>();
         var feesOfCharge = new Dictionary<Guid, long>();

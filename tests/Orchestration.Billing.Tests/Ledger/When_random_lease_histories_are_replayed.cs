@@ -7,7 +7,7 @@ namespace Orchestration.Billing.Tests.Ledger;
 
 /// <summary>
 /// Random lease histories (charges under random late-fee policies, full, partial and over-payments, returned and
-/// disputed payments with NSF fees, credits and refunds, on random days, in a random allocation order) are written to a
+/// disputed payments with NSF fees, credits and refunds, security deposits held, on random days, in a random allocation order) are written to a
 /// ledger the way Billing writes it: entries as they happen, late fees brought up to date after each. The balance of
 /// every day must equal that of <see cref="ReferenceAccount"/>, a separate model in whole cents, to the cent; no charge's
 /// late fees may exceed its cap, and no month's fees the monthly maximum. Seeded: a failing run prints its seed, and
@@ -44,7 +44,8 @@ public sealed class When_random_lease_histories_are_replayed(ITestOutputHelper o
         (2, Gen.Select(Day, Gen.Int[0, 1000], Gen.Int[0, 5_000]).Select((day, which, fee) => (Step)new Return(day, which, fee / 100m))),
         (1, Gen.Select(Day, Gen.Int[0, 1000]).Select((day, which) => (Step)new Dispute(day, which))),
         (1, Gen.Select(Day, Gen.Int[1, 50_000]).Select((day, cents) => (Step)new Refund(day, cents / 100m))),
-        (1, Gen.Select(Day, Gen.Int[1, 20_000]).Select((day, cents) => (Step)new Credit(day, cents / 100m))));
+        (1, Gen.Select(Day, Gen.Int[1, 20_000]).Select((day, cents) => (Step)new Credit(day, cents / 100m))),
+        (1, Gen.Select(Day, Gen.Int[1, 300_000]).Select((day, cents) => (Step)new HoldDeposit(day, cents / 100m))));
 
     static readonly LedgerEntryKind[] Debits = [LedgerEntryKind.Charge, LedgerEntryKind.LateFee, LedgerEntryKind.NsfFee, LedgerEntryKind.Refund];
 
@@ -96,6 +97,10 @@ public sealed class When_random_lease_histories_are_replayed(ITestOutputHelper o
                     case Credit credit:
                         lease.Add(day, LedgerEntryKind.Credit, -credit.Amount);
                         reference.Move(step.Day, ReferenceAccount.Kind.Payment, -credit.Amount);
+                        break;
+                    case HoldDeposit deposit:
+                        lease.Add(day, LedgerEntryKind.DepositHeld, -deposit.Amount);
+                        reference.Move(step.Day, ReferenceAccount.Kind.DepositHeld, -deposit.Amount);
                         break;
                 }
 
@@ -153,4 +158,5 @@ public sealed class When_random_lease_histories_are_replayed(ITestOutputHelper o
     sealed record Dispute(int Day, int Which) : Step(Day);
     sealed record Refund(int Day, decimal Amount) : Step(Day);
     sealed record Credit(int Day, decimal Amount) : Step(Day);
+    sealed record HoldDeposit(int Day, decimal Amount) : Step(Day);
 }

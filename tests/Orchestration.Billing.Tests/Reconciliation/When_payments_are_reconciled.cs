@@ -84,6 +84,25 @@ public abstract class When_payments_are_reconciled(BillingHost host)
         _host.Published.All<SendOperatorAlert>(a => a.AlertId == run.RunId).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Should_leave_the_first_month_paid_with_the_move_in_funds_out_of_the_rent_payments()
+    {
+        // A day of its own, long past: what other tests pay falls outside it.
+        var from = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-55), TimeSpan.Zero);
+        var lease = new Leases();
+        (await _host.SendAsync(lease.RequestMoveInFunds())).ShouldBeNull();
+        var intentId = (await _host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().PaymentIntentId.ShouldNotBeNull();
+        (await _host.ReportAsync(lease.Succeeded(intentId, 3700.00m) with { OccurredAt = from.AddHours(12) })).ShouldBeNull();
+        await _host.Published.WaitForAsync<LedgerEntryRecorded>(e => e.LeaseId == lease.LeaseId, count: 3);
+        var run = new StartReconciliationRun { RunId = NewId.NextGuid(), From = from, To = from.AddDays(1), RequestedAt = DateTimeOffset.UtcNow };
+
+        (await _host.SendAsync(run)).ShouldBeNull();
+
+        var report = (await _host.Published.WaitForAsync<ReconciliationRunFinished>(r => r.RunId == run.RunId)).ShouldHaveSingleItem();
+        report.LedgerPayments.ShouldBe(0, "the move-in payment is no rent payment of the gateway's list");
+        report.DiscrepancyCount.ShouldBe(0);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

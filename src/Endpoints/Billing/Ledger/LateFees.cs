@@ -14,7 +14,7 @@ public sealed record AssessedLateFee(Guid ChargeId, DateOnly Day, decimal Amount
 /// policy's assessment days), then the day's entries are applied, payments spread in the <see cref="AllocationOrder"/>
 /// and what is left over kept as a prepayment credit for the next charge. A returned payment (or a disputed one) counts
 /// as never made: the fees it would have prevented are owed from the day they fell due, so recomputing after a return
-/// adds exactly the fees the return made due.
+/// adds exactly the fees the return made due. A deposit held for the tenant is not theirs to spend: it pays nothing.
 /// </summary>
 public static class LateFees
 {
@@ -59,7 +59,7 @@ public static class LateFees
     {
         var takenBack = entries.Where(e => e.Reverses is not null && e.Amount.Amount > 0).Select(e => e.Reverses!.Value).ToHashSet();
         var history = entries
-            .Where(e => e.Kind != LedgerEntryKind.LateFee && !(e.Reverses is not null && e.Amount.Amount > 0) && !takenBack.Contains(e.EntryId))
+            .Where(e => e.Kind != LedgerEntryKind.LateFee && e.Kind.IsOwed() && !(e.Reverses is not null && e.Amount.Amount > 0) && !takenBack.Contains(e.EntryId))
             .OrderBy(e => e.OccurredAt)
             .ToList();
         var fees = new List<AssessedLateFee>();

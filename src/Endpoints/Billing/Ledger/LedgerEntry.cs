@@ -15,6 +15,7 @@ public static class LedgerEntryKinds
         [LedgerEntryKind.Refund] = "refund",
         [LedgerEntryKind.Credit] = "credit",
         [LedgerEntryKind.Dispute] = "dispute",
+        [LedgerEntryKind.DepositHeld] = "deposit_held",
     };
 
     static readonly Dictionary<string, LedgerEntryKind> Kinds = Names.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
@@ -22,6 +23,9 @@ public static class LedgerEntryKinds
     public static string Name(this LedgerEntryKind kind) => Names[kind];
 
     public static bool TryParse(string? name, out LedgerEntryKind kind) => Kinds.TryGetValue(name ?? "", out kind);
+
+    /// <summary>Whether entries of the kind count towards what the tenant owes: all but the deposit held for them.</summary>
+    public static bool IsOwed(this LedgerEntryKind kind) => kind != LedgerEntryKind.DepositHeld;
 
     public static LedgerEntryKind Parse(string name) =>
         TryParse(name, out var kind) ? kind : throw new FormatException($"'{name}' is not a ledger entry kind.");

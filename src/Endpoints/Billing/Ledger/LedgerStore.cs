@@ -10,6 +10,7 @@ namespace Orchestration.Endpoints.Billing.Ledger;
 public sealed class LedgerStore(SqlStorage storage)
 {
     readonly string _entries = storage.Table("ledger_entries");
+    readonly string _charges = storage.Table("rent_charges");
 
     const string Columns = "entry_id, lease_id, kind, amount, currency, charge_id, reverses_entry_id, occurred_at, recorded_at";
 
@@ -45,15 +46,15 @@ public sealed class LedgerStore(SqlStorage storage)
 
     /// <summary>
     /// The lease's balance on <paramref name="asOf"/> (now when null), summed by the database: one amount per currency the
-    /// lease has entries in (none when it has no entries yet).
+    /// lease has entries in (none when it has no entries yet). A deposit held for the tenant is not part of it.
     /// </summary>
     public async Task<IReadOnlyList<Money>> BalanceAsync(SqlSession session, Guid leaseId, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
             SELECT currency, SUM(amount) FROM {_entries}
-            WHERE lease_id = @lease_id AND occurred_at <= @as_of
+            WHERE lease_id = @lease_id AND occurred_at <= @as_of AND kind <> @held
             GROUP BY currency ORDER BY currency
-            """).With("@lease_id", leaseId).With("@as_of", (asOf ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds());
+            """).With("@lease_id", leaseId).With("@held", LedgerEntryKind.DepositHeld.Name()).With("@as_of", (asOf ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var balances = new List<Money>();
         while (await reader.ReadAsync(cancellationToken))
@@ -83,15 +84,19 @@ public sealed class LedgerStore(SqlStorage storage)
         return found;
     }
 
-    /// <summary>The payment entries of rent charges that occurred in [<paramref name="from"/>, <paramref name="to"/>), of every lease.</summary>
+    /// <summary>
+    /// The payment entries of rent charges that occurred in [<paramref name="from"/>, <paramref name="to"/>), of every
+    /// lease; the first month's rent paid with the move-in funds is not among them (its intent is not a rent payment).
+    /// </summary>
     public async Task<IReadOnlyList<LedgerEntry>> ChargePaymentsAsync(SqlSession session, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
             SELECT {Columns} FROM {_entries}
             WHERE kind = @kind AND charge_id IS NOT NULL AND occurred_at >= @from AND occurred_at < @to
+                AND NOT EXISTS (SELECT 1 FROM {_charges} c WHERE c.charge_id = {_entries}.charge_id AND c.run_id = @move_in)
             ORDER BY occurred_at, position
-            """).With("@kind", LedgerEntryKind.Payment.Name()).With("@from", from.ToUnixTimeMilliseconds()).With("@to", to.ToUnixTimeMilliseconds());
+            """).With("@kind", LedgerEntryKind.Payment.Name()).With("@move_in", RentIds.MoveInCharges).With("@from", from.ToUnixTimeMilliseconds()).With("@to", to.ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var entries = new List<LedgerEntry>();
         while (await reader.ReadAsync(cancellationToken))

@@ -11,7 +11,7 @@ namespace Orchestration.Endpoints.Billing.Payments;
 /// <summary>
 /// Holds what the payment gateway reports against what Billing asked it for. Only an intent Billing created, for the
 /// lease it was created for, with exactly the amount and currency requested, moves the lease: its success becomes
-/// <see cref="MoveInFundsReceived"/> and its failure <see cref="MoveInPaymentFailed"/> (with the hosted page where the
+/// <see cref="MoveInFundsReceived"/>, with the funds posted to the lease's ledger (<see cref="MoveInLedger"/>), and its failure <see cref="MoveInPaymentFailed"/> (with the hosted page where the
 /// tenant can pay it again). Anything else is published as <see cref="ProviderEventDiscrepancyRecorded"/> for staff to
 /// reconcile, and changes nothing. An intent made for a rent charge (<c>metadata[rent_charge]</c>) is held against that
 /// charge instead, by <see cref="RentPayments"/>. A payment for a request the lease has since withdrawn is passed on too: the saga
@@ -28,6 +28,7 @@ public sealed class PaymentIntentEventsConsumer(
     SqlSession session,
     BillingStore store,
     RentPayments rentPayments,
+    MoveInLedger moveInLedger,
     ReconciliationStore reconciliation,
     TimeProvider time,
     ILogger<PaymentIntentEventsConsumer> logger) : IConsumer<PaymentIntentSucceeded>, IConsumer<PaymentIntentFailed>
@@ -56,6 +57,9 @@ public sealed class PaymentIntentEventsConsumer(
             return;
 
         logger.LogInformation("Move-in payment {PaymentIntentId} of lease {LeaseId} succeeded as requested", paid.PaymentIntentId, payment.LeaseId);
+        // A request withdrawn meanwhile has no lease to post to: its withdrawal refunds the payment.
+        if (payment.CancelledAt is null)
+            await moveInLedger.ReceivedAsync(session, context, payment, paid.PaymentIntentId, paid.OccurredAt);
         await context.Publish(new MoveInFundsReceived
         {
             LeaseId = payment.LeaseId,

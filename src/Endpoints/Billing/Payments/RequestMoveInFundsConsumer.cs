@@ -35,8 +35,10 @@ public sealed class RequestMoveInFundsConsumer(
         var command = context.Message;
         // Before anything is written: amounts that can never be charged leave no row behind.
         var amount = MinorUnits.Total(command.SecurityDeposit, command.FirstMonthRent);
+        var lines = new MoveInLines(MinorUnits.From(command.SecurityDeposit), MinorUnits.From(command.FirstMonthRent),
+            command.DueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var payment = await session.StepAsync(
-            ct => store.ClaimChargeAsync(session, command.IdempotencyKey, command.LeaseId, time.GetUtcNow().ToUnixTimeMilliseconds(), ct),
+            ct => store.ClaimChargeAsync(session, command.IdempotencyKey, command.LeaseId, lines, time.GetUtcNow().ToUnixTimeMilliseconds(), ct),
             context.CancellationToken);
         switch (payment)
         {

@@ -222,7 +222,10 @@ static class RentApi
         if (entries is null || currency is null)
             return ApiProblems.NotFound("Lease ledger", id);
 
-        return TypedResults.Ok(new LeaseLedgerResponse(id, day, entries, new Money(entries.Sum(e => e.Amount.Amount), currency)));
+        // A deposit held for the tenant is listed but owed by nobody: it is not part of the balance.
+        var held = RentReadModel.KindName(LedgerEntryKind.DepositHeld);
+        var balance = entries.Where(e => e.Kind != held).Sum(e => e.Amount.Amount);
+        return TypedResults.Ok(new LeaseLedgerResponse(id, day, entries, new Money(balance, currency)));
     }
 
     public static async Task<Results<Accepted<RentRunAccepted>, ValidationProblem>> StartAsync(RentRunRequest request, SqlSession session,
