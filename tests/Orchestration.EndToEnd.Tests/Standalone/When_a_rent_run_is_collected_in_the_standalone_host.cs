@@ -23,7 +23,8 @@ public sealed class When_a_rent_run_is_collected_in_the_standalone_host
         using var gateway = new PaymentGatewayControls(run.Payments, run.PaymentsSecretKey);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var month = new DateOnly(today.Year, today.Month, 1).AddMonths(1);
-        var period = RentRuns.Period(month);
+        // The move-in funds paid the lease's first month; the run collects the second.
+        var period = RentRuns.Period(month.AddMonths(1));
 
         var propertyId = await staff.CreatePropertyAsync("Rent Row", "5 Ledger Lane", "Portland", "OR", "97205");
         var signed = new List<(Guid LeaseId, RentPayer Payer, decimal Rent)>();
