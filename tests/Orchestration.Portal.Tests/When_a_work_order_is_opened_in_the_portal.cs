@@ -71,7 +71,9 @@ public sealed class When_a_work_order_is_opened_in_the_portal(PortalRun run)
         var endpoints = page.GetByTestId("monitoring-endpoints").GetByRole(AriaRole.Link);
         await Expect(endpoints.First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await endpoints.First.ClickAsync();
-        await Expect(page.GetByTestId("monitoring-history").Locator("svg").First).ToBeVisibleAsync();
+        // Once the request above is sampled, the history is larger than a browser-to-server message may be by default.
+        await Expect(page.GetByTestId("monitoring-history").GetByText("RequestWorkOrder", new() { Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("monitoring-history-charts").Locator("svg").First).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 }
