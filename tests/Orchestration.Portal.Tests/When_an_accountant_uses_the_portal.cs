@@ -18,6 +18,8 @@ public sealed class When_an_accountant_uses_the_portal(PortalRun run)
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "New application" })).ToHaveCountAsync(0);
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Users & API tokens" })).ToHaveCountAsync(0);
         await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Work orders" })).ToHaveCountAsync(0);
+        await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Devices" })).ToHaveCountAsync(0);
+        await Expect(navigation.GetByRole(AriaRole.Link, new() { Name = "Monitoring" })).ToBeVisibleAsync();
 
         await page.GotoAsync("/users");
         await Expect(page.GetByText("Your roles do not give access to this page.")).ToBeVisibleAsync();

@@ -58,6 +58,10 @@ public sealed class PortalApi(IJSRuntime js, NavigationManager navigation, ISnac
     public string Local(DateTimeOffset? time) =>
         time is { } t ? TimeZoneInfo.ConvertTime(t, _zone ?? TimeZoneInfo.Utc).ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture) : "";
 
+    /// <summary>A time in the user's zone in a format of one's choosing, such as a chart's axis labels.</summary>
+    public string Local(DateTimeOffset time, string format) =>
+        TimeZoneInfo.ConvertTime(time, _zone ?? TimeZoneInfo.Utc).ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+
     async Task<Answer> CallAsync(string method, string url, object? body, string? idempotencyKey = null)
     {
         var module = await ModuleAsync();

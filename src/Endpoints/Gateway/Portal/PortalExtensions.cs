@@ -12,10 +12,17 @@ namespace Orchestration.Endpoints.Gateway.Portal;
 /// </summary>
 public static class PortalExtensions
 {
+    /// <summary>
+    /// The largest message the browser may send over the portal's connection. An API answer travels that way from
+    /// <c>portal.js</c> to the page (a page of 200 items, an endpoint's monitoring history of 120 points); SignalR's
+    /// default of 32 KB would close the connection on such an answer.
+    /// </summary>
+    public const long MaxReceiveMessageSize = 4 * 1024 * 1024;
+
     /// <summary>Razor components with interactive server rendering, the components' services and the anti-forgery service.</summary>
     public static IServiceCollection AddPortal(this IServiceCollection services)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(hub => hub.MaximumReceiveMessageSize = MaxReceiveMessageSize);
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
         services.AddScoped<PortalApi>();

@@ -11,4 +11,8 @@ static class PortalRights
 {
     public static async Task<bool> AllowsAsync(IAuthorizationService authorization, Task<AuthenticationState>? authentication, string policy) =>
         authentication is not null && (await authorization.AuthorizeAsync((await authentication).User, policy)).Succeeded;
+
+    /// <summary>Whether the signed-in user has one of <paramref name="roles"/> (comma-separated, as a route that names roles lists them).</summary>
+    public static async Task<bool> InRoleAsync(Task<AuthenticationState>? authentication, string roles) =>
+        authentication is not null && roles.Split(',', StringSplitOptions.TrimEntries).Any((await authentication).User.IsInRole);
 }
