@@ -82,6 +82,7 @@ public static class CommandRoutes
         [typeof(RecordVendorBill)] = VendorBills,
         [typeof(StartReconciliationRun)] = Reconciliation,
         [typeof(PageMaintenanceStaff)] = Notifications,
+        [typeof(SendOperatorAlert)] = Notifications,
         [typeof(RequestWorkOrderFeedback)] = Notifications,
         [typeof(RetryFailedMessages)] = FailedMessages,
         [typeof(ArchiveFailedMessages)] = FailedMessages,

@@ -9,6 +9,12 @@ public sealed class LeaseSigningOptions
     /// <summary>How long the applicant has to sign, counted from when the lease is sent for signature.</summary>
     public TimeSpan OfferExpiry { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Who is emailed when the unit's lock never confirms a lease's move-in code; with none, it shows on the lease's
+    /// timeline only.
+    /// </summary>
+    public string[] StaffEmails { get; set; } = [];
+
     /// <summary>Refuses settings the saga could not keep, so a host fails at start-up rather than at the first lease.</summary>
     public void ThrowIfInvalid()
     {

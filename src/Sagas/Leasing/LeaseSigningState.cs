@@ -55,6 +55,9 @@ public class LeaseSigningState : SagaStateMachineInstance, ISagaVersion
     public DateTimeOffset? MoveInFundsReceivedAt { get; set; }
     public DateTimeOffset? AccessCodeRequestedAt { get; set; }
     public DateTimeOffset? AccessCodeIssuedAt { get; set; }
+
+    /// <summary>The lock command that Devices gave up on, once staff were told, so a redelivery tells them nothing twice.</summary>
+    public Guid? UnconfirmedAccessCodeCommandId { get; set; }
     public DateTimeOffset? ActivatedAt { get; set; }
     public DateTimeOffset? LastTransitionAt { get; set; }
 }

@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestration.Messages.Devices;
 using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Sagas.Leasing;
@@ -32,6 +33,12 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
         Event(() => MoveInFundsReceived, e => e.CorrelateById(m => m.Message.LeaseId));
         Event(() => MoveInPaymentFailed, e => e.CorrelateById(m => m.Message.LeaseId));
         Event(() => AccessCodeIssued, e => e.CorrelateById(m => m.Message.LeaseId));
+        // Locks escalate the visit codes of work orders too; those name no lease and are none of this saga's business.
+        Event(() => LockCommandUnacknowledged, e =>
+        {
+            e.CorrelateById(m => m.Message.LeaseId ?? Guid.Empty);
+            e.OnMissingInstance(m => m.Discard());
+        });
         Event(() => CancelLease, e => e.CorrelateById(m => m.Message.LeaseId));
 
         Schedule(() => SignatureReminder, x => x.SignatureReminderTokenId, s =>
@@ -142,7 +149,13 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
                 .PublishLeaseActivated()
                 .EmailWelcome()
                 .TransitionTo(Active)
-                .Progressed("LeaseActivated"));
+                .Progressed("LeaseActivated"),
+            // The lease waits for a code the lock confirms: the tenant must not be told they can move in with a code that
+            // may not open the door. Staff are told, and the lease goes on when the lock confirms (or is cancelled).
+            When(LockCommandUnacknowledged, context => context.Message.Command == "issue-code"
+                                                       && context.Saga.UnconfirmedAccessCodeCommandId != context.Message.CommandId)
+                .TellStaffTheCodeIsUnconfirmed()
+                .Progressed("AccessCodeUnconfirmed", context => $"the lock did not confirm the move-in code after {context.Message.Attempts} attempt(s)"));
 
         // What a cancellation undoes follows from what the lease has been through, not from the stage it is in,
         // so a later stage can never forget an earlier step's compensation.
@@ -160,7 +173,8 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
         DuringAny(
             Ignore(SubmitLeaseApplication), Ignore(ScreeningCompleted), Ignore(LeaseDocumentPrepared), Ignore(TenantSignatureRequested),
             Ignore(TenantSigned), Ignore(LandlordCountersigned), Ignore(MoveInFundsReceived), Ignore(MoveInPaymentFailed),
-            Ignore(AccessCodeIssued), Ignore(CancelLease), Ignore(SignatureReminder.Received), Ignore(OfferDeadline.Received));
+            Ignore(AccessCodeIssued), Ignore(CancelLease), Ignore(SignatureReminder.Received), Ignore(OfferDeadline.Received),
+            Ignore(LockCommandUnacknowledged));
 
         SetCompletedWhenFinalized();
     }
@@ -182,6 +196,7 @@ public sealed class LeaseSigningStateMachine : MassTransitStateMachine<LeaseSign
     public Event<MoveInFundsReceived> MoveInFundsReceived { get; private set; } = null!;
     public Event<MoveInPaymentFailed> MoveInPaymentFailed { get; private set; } = null!;
     public Event<AccessCodeIssued> AccessCodeIssued { get; private set; } = null!;
+    public Event<LockCommandUnacknowledged> LockCommandUnacknowledged { get; private set; } = null!;
     public Event<CancelLease> CancelLease { get; private set; } = null!;
 
     public Schedule<LeaseSigningState, SignatureReminderDue> SignatureReminder { get; private set; } = null!;

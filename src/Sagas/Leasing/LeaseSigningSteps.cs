@@ -314,6 +314,26 @@ static class LeaseSigningSteps
             ["LeaseStart"] = IsoDate(context.Saga.LeaseStart),
         });
 
+    public static EventActivityBinder<LeaseSigningState, LockCommandUnacknowledged> TellStaffTheCodeIsUnconfirmed(
+        this EventActivityBinder<LeaseSigningState, LockCommandUnacknowledged> binder)
+    {
+        var machine = binder.Machine();
+        return binder
+            .Then(context => context.Saga.UnconfirmedAccessCodeCommandId = context.Message.CommandId)
+            .If(_ => machine.Options.StaffEmails.Length > 0, x => x.Send(context => new SendOperatorAlert
+            {
+                // The command's id: a redelivered escalation is the same email.
+                AlertId = context.Message.CommandId,
+                Kind = "access-code-unconfirmed",
+                Recipients = machine.Options.StaffEmails,
+                Subject = $"Move-in code not confirmed by the lock for {context.Saga.ApplicantName}",
+                Text = $"The lock of unit {context.Saga.UnitId} did not confirm the move-in access code of lease {context.Saga.CorrelationId} "
+                       + $"after {context.Message.Attempts} attempts. The lease stays waiting for the code and the tenant has not been told "
+                       + "to move in; check the lock, or cancel the lease.",
+                RaisedAt = machine.Now,
+            }));
+    }
+
     public static EventActivityBinder<LeaseSigningState, AccessCodeIssued> RecordAccessCode(
         this EventActivityBinder<LeaseSigningState, AccessCodeIssued> binder)
     {
