@@ -59,8 +59,9 @@ public sealed partial class When_the_platform_runs_distributed
             (await RentRuns.WaitAsync(staff, repeated, RentRuns.Finished, "the repeated run finished")).GetProperty("posted").GetInt32()
                 .ShouldBe(0, "repeating the month's run posts nothing");
             var run = await RentRuns.WaitAsync(staff, dueRun, RentRuns.Finished, "the run finished");
-            run.GetProperty("posted").GetInt32().ShouldBe(run.GetProperty("leases").GetInt32(), "one charge for every lease in force");
-            run.GetProperty("posted").GetInt32().ShouldBeGreaterThanOrEqualTo(RentLeases);
+            // The platform's other tests sign leases too; one whose move-in funds paid this month is in force but gets no charge.
+            run.GetProperty("posted").GetInt32().ShouldBeLessThanOrEqualTo(run.GetProperty("leases").GetInt32(), "at most one charge per lease in force");
+            run.GetProperty("posted").GetInt32().ShouldBeGreaterThanOrEqualTo(RentLeases, "a charge for every lease of this test");
 
             // Once nothing is left to deliver anywhere, every balance is read again: no late copy of a webhook moved any.
             await Eventually.HoldsAsync(async () => (await QueuesAsync()).All(q => Messages(q) == 0), TimeSpan.FromSeconds(60),
