@@ -78,7 +78,7 @@ public static class BillingExtensions
             BillingMigrations.ChargeClaims, BillingMigrations.MoveInLines);
         services.AddStore<LedgerStore>(BillingMigrations.LedgerEntries);
         services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact, RentSchema.LateFeePolicies,
-            RentSchema.RentSettings);
+            RentSchema.RentSettings, RentSchema.RecurringCharges);
         services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
         services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports, ReconciliationSchema.EventDiscrepancies);
         services.AddValidatedOptions<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));

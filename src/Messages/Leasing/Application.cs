@@ -13,6 +13,25 @@ public sealed record SubmitLeaseApplication
     public required Money SecurityDeposit { get; init; }
     public required DateOnly LeaseStart { get; init; }
     public required DateOnly LeaseEnd { get; init; }
+
+    /// <summary>What the lease charges every month besides the rent; absent from commands sent before it was added.</summary>
+    public IReadOnlyList<RecurringCharge>? RecurringCharges { get; init; }
+}
+
+/// <summary>
+/// A charge a lease carries every month besides the rent (parking, a pet fee...), in the rent's currency.
+/// <see cref="Kind"/> is one of <see cref="RecurringChargeKinds"/>.
+/// </summary>
+public sealed record RecurringCharge
+{
+    public required string Kind { get; init; }
+    public string? Description { get; init; }
+    public required Money Amount { get; init; }
+}
+
+public static class RecurringChargeKinds
+{
+    public static readonly IReadOnlyList<string> All = ["parking", "pet", "storage", "utilities", "other"];
 }
 
 public sealed record LeaseApplicationSubmitted

@@ -53,4 +53,7 @@ public sealed record LeaseActivated
     public string? TenantName { get; init; }
 
     public string? TenantEmail { get; init; }
+
+    /// <summary>What Billing charges every month besides the rent; absent from events published before it was carried.</summary>
+    public IReadOnlyList<RecurringCharge>? RecurringCharges { get; init; }
 }

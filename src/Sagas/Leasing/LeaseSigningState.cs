@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestration.Messages.Leasing;
 
 namespace Orchestration.Sagas.Leasing;
 
@@ -24,6 +25,9 @@ public class LeaseSigningState : SagaStateMachineInstance, ISagaVersion
     public string SecurityDepositCurrency { get; set; } = string.Empty;
     public DateOnly LeaseStart { get; set; }
     public DateOnly LeaseEnd { get; set; }
+
+    /// <summary>What the lease charges every month besides the rent, as applied for.</summary>
+    public List<RecurringCharge>? RecurringCharges { get; set; }
 
     public string? ScreeningId { get; set; }
     public Guid? DocumentId { get; set; }

@@ -33,6 +33,7 @@ static class LeaseSigningSteps
             lease.SecurityDepositCurrency = application.SecurityDeposit.Currency;
             lease.LeaseStart = application.LeaseStart;
             lease.LeaseEnd = application.LeaseEnd;
+            lease.RecurringCharges = application.RecurringCharges?.ToList();
             lease.SubmittedAt = machine.Now;
         });
     }
@@ -361,6 +362,7 @@ static class LeaseSigningSteps
             ActivatedAt = context.Saga.ActivatedAt.GetValueOrDefault(),
             TenantName = context.Saga.ApplicantName,
             TenantEmail = context.Saga.ApplicantEmail,
+            RecurringCharges = context.Saga.RecurringCharges,
         });
 
     // The code itself reaches the tenant from Devices only; the email says when and where, never what.

@@ -101,4 +101,20 @@ public static class RentSchema
         );
         ALTER TABLE {s.Table("rent_payments")} ADD COLUMN refused_at bigint NULL;
         """);
+
+    /// <summary>
+    /// What each lease charges every month besides the rent (parking, a pet fee...), one row per line in the order the
+    /// lease lists them, in the rent's currency; written once from <c>LeaseActivated</c>.
+    /// </summary>
+    public static readonly SchemaMigration RecurringCharges = new("billing_rent_0005_recurring_charges", (s, d) => $"""
+        CREATE TABLE {s.Table("lease_recurring_charges")} (
+            lease_id {d.UuidType} NOT NULL,
+            line integer NOT NULL,
+            kind text NOT NULL,
+            description text NULL,
+            amount bigint NOT NULL,
+            currency text NOT NULL,
+            PRIMARY KEY (lease_id, line)
+        );
+        """);
 }

@@ -9,6 +9,9 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// <summary>A lease as rent runs see it.</summary>
 public sealed record BillingLease(Guid LeaseId, Guid PropertyId, Money Rent, bool Autopay);
 
+/// <summary>A line a lease charges every month besides the rent; <see cref="Line"/> numbers it within the lease, from 0.</summary>
+public sealed record RecurringChargeLine(int Line, string Kind, string? Description, Money Amount);
+
 /// <summary>A lease in force during a rent run's period, with the days it runs (both counted), for a part month's rent.</summary>
 public sealed record ActiveLease(BillingLease Lease, DateOnly Start, DateOnly End);
 
@@ -43,6 +46,7 @@ public sealed class RentStore(SqlStorage storage)
     readonly string _payments = storage.Table("rent_payments");
     readonly string _policies = storage.Table("late_fee_policies");
     readonly string _settings = storage.Table("lease_rent_settings");
+    readonly string _recurring = storage.Table("lease_recurring_charges");
 
     static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -63,6 +67,51 @@ public sealed class RentStore(SqlStorage storage)
             .With("@rent", LedgerAmounts.ToMinor(lease.Rent)).With("@currency", lease.Rent.Currency).With("@start", Day(start)).With("@end", Day(end))
             .With("@autopay", lease.Autopay ? 1 : 0).With("@now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records the lease's recurring charges; a repeated activation changes nothing.</summary>
+    public async Task AddRecurringChargesAsync(SqlSession session, Guid leaseId, IReadOnlyList<RecurringChargeLine> lines,
+        CancellationToken cancellationToken)
+    {
+        foreach (var line in lines)
+        {
+            await using var command = session.CreateCommand($"""
+                INSERT INTO {_recurring} (lease_id, line, kind, description, amount, currency)
+                VALUES (@lease_id, @line, @kind, @description, @amount, @currency)
+                ON CONFLICT (lease_id, line) DO NOTHING
+                """)
+                .With("@lease_id", leaseId).With("@line", line.Line).With("@kind", line.Kind).With("@description", line.Description)
+                .With("@amount", LedgerAmounts.ToMinor(line.Amount)).With("@currency", line.Amount.Currency);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The recurring charges of these leases, each lease's in line order; a lease without any is absent.</summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<RecurringChargeLine>>> RecurringChargesAsync(SqlSession session,
+        IReadOnlyCollection<Guid> leaseIds, CancellationToken cancellationToken)
+    {
+        var lines = new Dictionary<Guid, List<RecurringChargeLine>>();
+        foreach (var batch in leaseIds.Distinct().Chunk(200))
+        {
+            var names = batch.Select((_, i) => $"@lease{i}").ToList();
+            await using var command = session.CreateCommand($"""
+                SELECT lease_id, line, kind, description, amount, currency FROM {_recurring}
+                WHERE lease_id IN ({string.Join(", ", names)}) ORDER BY lease_id, line
+                """);
+            for (var i = 0; i < batch.Length; i++)
+                command.With(names[i], batch[i]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var leaseId = reader.GetGuid(0);
+                if (!lines.TryGetValue(leaseId, out var list))
+                    lines[leaseId] = list = [];
+                list.Add(new RecurringChargeLine(Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), reader.GetString(2),
+                    reader.GetNullableString(3), LedgerAmounts.FromMinor(reader.GetInt64(4), reader.GetString(5))));
+            }
+        }
+
+        return lines.ToDictionary(p => p.Key, p => (IReadOnlyList<RecurringChargeLine>)p.Value);
     }
 
     /// <summary>The leases in force on any day from <paramref name="first"/> to <paramref name="last"/>, in a fixed order.</summary>

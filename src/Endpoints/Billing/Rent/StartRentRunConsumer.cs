@@ -12,6 +12,9 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// period's run adds nothing. The charge is due on the period's first day (or the lease's first, when it starts later),
 /// under the late-fee policy in force now for the lease (its own, else its property's, else the company's); a month the lease covers in part is charged its share
 /// (<see cref="RentProration"/>).
+/// The lease's recurring charges besides the rent (parking, a pet fee...) go into the same charge, each prorated like the
+/// rent: the charge's amount is the rent plus its lines, so one collection takes them together, and the ledger has one
+/// charge entry for the rent (the charge's id) and one per line (<see cref="RecurringChargeIds"/>), all naming the charge.
 /// </summary>
 public sealed class StartRentRunConsumer(
     SqlSession session,
@@ -37,19 +40,26 @@ public sealed class StartRentRunConsumer(
 
         var policies = new LateFeePolicyBook(options.Value.LateFees, await rent.LateFeePolicySettingsAsync(session, cancellationToken));
         var leases = await rent.ActiveLeasesAsync(session, first, first.AddMonths(1).AddDays(-1), cancellationToken);
+        var recurring = await rent.RecurringChargesAsync(session, leases.Select(l => l.Lease.LeaseId).ToList(), cancellationToken);
         var posted = 0;
         foreach (var (lease, start, end) in leases)
         {
             var chargeId = RentIds.Charge(lease.LeaseId, run.Period);
-            var amount = RentProration.ForPeriod(lease.Rent, first, start, end);
+            var rentDue = RentProration.ForPeriod(lease.Rent, first, start, end);
+            var lines = recurring.GetValueOrDefault(lease.LeaseId, [])
+                .Select(line => (line.Line, Amount: RentProration.ForPeriod(line.Amount, first, start, end))).Where(line => line.Amount.Amount != 0m).ToList();
+            var amount = rentDue with { Amount = rentDue.Amount + lines.Sum(line => line.Amount.Amount) };
             var dueOn = RentProration.DueOn(first, start);
             var policy = policies.InForce(lease.PropertyId, lease.LeaseId, now);
             if (!await rent.PostChargeAsync(session, chargeId, run.RentRunId, lease.LeaseId, run.Period, amount, dueOn, policy,
                     now.ToUnixTimeMilliseconds(), cancellationToken))
                 continue;
 
-            await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(chargeId, lease.LeaseId, LedgerEntryKind.Charge, amount, chargeId,
-                new DateTimeOffset(dueOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), now));
+            var dueAt = new DateTimeOffset(dueOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(chargeId, lease.LeaseId, LedgerEntryKind.Charge, rentDue, chargeId, dueAt, now));
+            foreach (var line in lines)
+                await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(RecurringChargeIds.Entry(chargeId, line.Line), lease.LeaseId,
+                    LedgerEntryKind.Charge, line.Amount, chargeId, dueAt, now));
             await context.Publish(new RentChargePosted
             {
                 ChargeId = chargeId,
@@ -75,3 +85,10 @@ public sealed class StartRentRunConsumer(
 
 /// <summary>A rent run for something that is not a "YYYY-MM" period; no retry can help.</summary>
 public sealed class InvalidRentPeriodException(string period) : Exception($"'{period}' is not a period (YYYY-MM).");
+
+/// <summary>The ledger entry of a recurring charge's line in a period's rent charge: one per charge and line, however often the run is repeated.</summary>
+public static class RecurringChargeIds
+{
+    public static Guid Entry(Guid chargeId, int line) =>
+        RentIds.From($"charge-line:{chargeId:N}:{line.ToString(CultureInfo.InvariantCulture)}");
+}

@@ -19,8 +19,14 @@ public sealed record LeaseApplicationRequest(
     decimal? SecurityDeposit,
     string? Currency,
     DateOnly? LeaseStart,
-    DateOnly? LeaseEnd)
+    DateOnly? LeaseEnd,
+    IReadOnlyList<RecurringChargeRequest?>? RecurringCharges = null)
 {
+    /// <summary>The most recurring charges a lease carries besides the rent.</summary>
+    public const int MaxRecurringCharges = 10;
+
+    public const int MaxRecurringDescriptionLength = 200;
+
     /// <summary>The longest lease accepted.</summary>
     public const int MaxLeaseYears = 5;
 
@@ -62,6 +68,32 @@ public sealed record LeaseApplicationRequest(
             errors["leaseEnd"] = ["The lease must end after it starts."];
         else if (LeaseStart is { } begin && end > begin.AddYears(MaxLeaseYears))
             errors["leaseEnd"] = [$"A lease runs at most {MaxLeaseYears} years."];
+
+        if (RecurringCharges is { Count: > MaxRecurringCharges })
+            errors["recurringCharges"] = [$"A lease carries at most {MaxRecurringCharges} recurring charges."];
+        else if (RecurringCharges is not null)
+        {
+            for (var i = 0; i < RecurringCharges.Count; i++)
+            {
+                var field = $"recurringCharges[{i}]";
+                if (RecurringCharges[i] is not { } charge)
+                {
+                    errors[field] = ["A recurring charge is an object with a kind and an amount."];
+                    continue;
+                }
+
+                if (charge.Kind is null || !RecurringChargeKinds.All.Contains(charge.Kind, StringComparer.Ordinal))
+                    errors[$"{field}.kind"] = [$"The kind is one of {string.Join(", ", RecurringChargeKinds.All)}."];
+                if (charge.Description is not null)
+                    FieldRules.Text(errors, $"{field}.description", charge.Description, MaxRecurringDescriptionLength, "The description", required: false);
+                FieldRules.Amount(errors, $"{field}.amount", charge.Amount, "The amount");
+            }
+
+            if (!errors.Keys.Any(k => k.StartsWith("recurringCharges", StringComparison.Ordinal)) && MonthlyRent is { } rent
+                && rent + RecurringCharges.Sum(c => c!.Amount!.Value) > Money.MaxCharge)
+                errors["recurringCharges"] = [$"A month's charge (rent plus recurring charges) is at most {Money.MaxCharge:#,0.00}."];
+        }
+
         return errors;
     }
 
@@ -84,7 +116,8 @@ public sealed record LeaseApplicationRequest(
     {
         var canonical = string.Join('\n',
             PropertyId, UnitId, ApplicantId?.ToString() ?? "", Name, FieldRules.EmailKey(Email), Cents(MonthlyRent!.Value), Cents(SecurityDeposit!.Value),
-            CurrencyCode, LeaseStart!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LeaseEnd!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            CurrencyCode, LeaseStart!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LeaseEnd!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            + string.Concat((RecurringCharges ?? []).Select(c => $"\n{c!.Kind}|{c.Description?.Trim()}|{Cents(c.Amount!.Value)}"));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 
         static string Cents(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
@@ -103,8 +136,18 @@ public sealed record LeaseApplicationRequest(
         SecurityDeposit = Deposit,
         LeaseStart = LeaseStart!.Value,
         LeaseEnd = LeaseEnd!.Value,
+        RecurringCharges = RecurringCharges is { Count: > 0 }
+            ? RecurringCharges.Select(c => new RecurringCharge { Kind = c!.Kind!, Description = c.Description?.Trim(), Amount = new Money(c.Amount!.Value, CurrencyCode) })
+                .ToList()
+            : null,
     };
 }
+
+/// <summary>
+/// A charge the lease carries every month besides the rent, in the rent's currency: its kind (parking, pet, storage,
+/// utilities, other), an optional description, and the monthly amount; prorated like the rent in a part month.
+/// </summary>
+public sealed record RecurringChargeRequest(string? Kind, string? Description, decimal? Amount);
 
 /// <summary>Why staff withdraw a lease that is not active yet; one line, as it is told to the tenant and written to logs.</summary>
 public sealed record CancelLeaseRequest(string? Reason)
