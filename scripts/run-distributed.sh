@@ -345,11 +345,14 @@ settings_for() {
         "Leasing__Screening__BaseUrl=$SCREENING_URL" \
         "Leasing__Screening__ApiKey=$SCREENING_API_KEY" \
         "Leasing__ESignature__BaseUrl=$ESIGNATURE_URL" \
-        "Leasing__ESignature__ApiKey=$ESIGNATURE_API_KEY" ;;
+        "Leasing__ESignature__ApiKey=$ESIGNATURE_API_KEY" \
+        "Heartbeats__Providers__screening=$SCREENING_URL" \
+        "Heartbeats__Providers__esignature=$ESIGNATURE_URL" ;;
     billing)
       printf '%s\n' \
         "Billing__Payments__BaseUrl=$PAYMENTS_URL" \
-        "Billing__Payments__SecretKey=$PAYMENTS_SECRET_KEY" ;;
+        "Billing__Payments__SecretKey=$PAYMENTS_SECRET_KEY" \
+        "Heartbeats__Providers__payments=$PAYMENTS_URL" ;;
     notifications)
       if [ -n "${MAILDEV:-}" ]; then
         printf '%s\n' \
@@ -361,7 +364,8 @@ settings_for() {
         printf '%s\n' \
           "Notifications__Provider=SendGrid" \
           "Notifications__SendGrid__BaseUrl=$MAIL_URL" \
-          "Notifications__SendGrid__ApiKey=$MAIL_API_KEY"
+          "Notifications__SendGrid__ApiKey=$MAIL_API_KEY" \
+          "Heartbeats__Providers__sendgrid=$MAIL_URL"
       fi ;;
   esac
 }
