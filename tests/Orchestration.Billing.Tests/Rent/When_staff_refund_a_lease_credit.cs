@@ -49,7 +49,8 @@ public sealed class When_staff_refund_a_lease_credit(BillingFixture fixture) : B
         (await Host.SendAsync(Refund(charge.LeaseId, 300.00m))).ShouldBeNull();
 
         var ledger = await _rent.SettledLedgerAsync(charge.LeaseId, 6);
-        ledger.Where(e => e.Kind == LedgerEntryKind.Refund).Select(e => e.Amount).ShouldBe([150.00m, 150.00m], "the newest payment first, then the one before");
+        ledger.Where(e => e.Kind == LedgerEntryKind.Refund).Select(e => e.Amount)
+            .ShouldBe([150.00m, 150.00m], "the newest payment first, then the one before");
         foreach (var intent in extras)
         {
             // The gateway reports the refunds as it reports any refund of a rent payment; they are on the ledger already.

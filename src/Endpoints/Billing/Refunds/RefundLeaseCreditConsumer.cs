@@ -30,7 +30,8 @@ public sealed class RefundLeaseCreditConsumer(SqlSession session, BillingStore s
         var (credit, payments) = await session.ReadStepAsync(async ct =>
         {
             var balance = (await ledger.BalanceAsync(session, command.LeaseId, null, ct)).FirstOrDefault(m => m.Currency == command.Amount.Currency);
-            return (balance is null ? 0 : -LedgerAmounts.ToMinor(balance), await credits.RefundableAsync(session, command.LeaseId, command.Amount.Currency, ct));
+            var refundable = await credits.RefundableAsync(session, command.LeaseId, command.Amount.Currency, ct);
+            return (balance is null ? 0 : -LedgerAmounts.ToMinor(balance), refundable);
         }, context.CancellationToken);
         var plan = Plan(payments, amount);
         var refundable = plan.Sum(p => p.Amount);

@@ -138,10 +138,11 @@ public sealed class RentPayments(SqlSession session, RentStore store, Reconcilia
             return;
         }
 
-        // The gateway's total counts staff refunds of the lease's credit too: they are recorded by their own consumer, not against the charge.
-        var staff = LedgerAmounts.FromMinor(await credits.StaffRefundedAsync(session, payment.IntentId, context.CancellationToken), payment.Amount.Currency);
-        var rise = await store.RaiseRefundedAsync(session, payment.IntentId, refunded.AmountRefunded with { Amount = refunded.AmountRefunded.Amount - staff.Amount },
-            context.CancellationToken);
+        // The gateway's total counts staff refunds of the lease's credit too: their own consumer records them, not against the charge.
+        var staff = LedgerAmounts.FromMinor(await credits.StaffRefundedAsync(session, payment.IntentId, context.CancellationToken),
+            payment.Amount.Currency);
+        var ofTheCharge = refunded.AmountRefunded with { Amount = refunded.AmountRefunded.Amount - staff.Amount };
+        var rise = await store.RaiseRefundedAsync(session, payment.IntentId, ofTheCharge, context.CancellationToken);
         if (rise.Amount <= 0 || await IsRefusedAsync(payment.IntentId, context.CancellationToken))
             return;
         logger.LogInformation("Rent payment {PaymentIntentId} of charge {ChargeId}: {Amount} refunded", payment.IntentId, payment.ChargeId, rise.Amount);
