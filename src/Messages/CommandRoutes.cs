@@ -59,6 +59,7 @@ public static class CommandRoutes
         [typeof(SetLateFeePolicy)] = RentRuns,
         [typeof(SetLeaseRentSettings)] = RentRuns,
         [typeof(RefundRefusedRentPayment)] = RentPayments,
+        [typeof(RefundLeaseCredit)] = RentPayments,
         [typeof(RecordLedgerEntry)] = Ledger,
         [typeof(AssessLateFees)] = Ledger,
         [typeof(RequestWorkOrder)] = MaintenanceDispatch,

@@ -2,6 +2,7 @@ using MassTransit;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Endpoints.Billing.Reconciliation;
+using Orchestration.Endpoints.Billing.Refunds;
 using Orchestration.Endpoints.Billing.Rent;
 using Orchestration.Endpoints.Billing.VendorBills;
 using Orchestration.Platform.Outbox;
@@ -65,6 +66,7 @@ public static class BillingExtensions
         x.AddConsumer<RequestRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<TurnOffAutopayConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<RefundRefusedRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
+        x.AddConsumer<RefundLeaseCreditConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<SendRentNoticeConsumer>().Endpoint(e => e.Name = CommandRoutes.RentNotices);
         x.AddConsumer<LeaseActivatedConsumer>().Endpoint(e => e.Name = LeasesQueue);
         x.AddConsumer<RentProgressConsumer>().Endpoint(e => e.Name = RentProgressQueue);
@@ -95,6 +97,7 @@ public static class BillingExtensions
         services.AddSingleton(collection);
         services.AddScoped<MoveInRefunds>();
         services.AddScoped<MoveInLedger>();
+        services.AddSingleton<LeaseCreditRefunds>();
 
         // They hold no transaction, and so no lock, while the gateway answers.
         services.CallsThirdParties<RequestMoveInFundsConsumer>()
@@ -102,6 +105,7 @@ public static class BillingExtensions
             .CallsThirdParties<RefundMoveInFundsConsumer>()
             .CallsThirdParties<RequestRentPaymentConsumer>()
             .CallsThirdParties<RefundRefusedRentPaymentConsumer>()
+            .CallsThirdParties<RefundLeaseCreditConsumer>()
             .CallsThirdParties<SendRentNoticeConsumer>()
             .CallsThirdParties<StartReconciliationRunConsumer>();
 
@@ -115,7 +119,8 @@ public static class BillingExtensions
             .AddUnrecoverable<InvalidLateFeePolicyException>()
             .AddUnrecoverable<RentNoticeUndeliverableException>()
             .AddUnrecoverable<InvalidVendorBillException>()
-            .AddUnrecoverable<InvalidReconciliationRangeException>();
+            .AddUnrecoverable<InvalidReconciliationRangeException>()
+            .AddUnrecoverable<InvalidLeaseCreditRefundException>();
 
         return services;
     }

@@ -99,6 +99,8 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 """{"fullPaymentOnly":true}"""),
             ["PUT /api/leases/{id:guid}/late-fee-policy"] = Send("PUT", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/late-fee-policy"),
                 lateFeePolicy),
+            ["POST /api/leases/{id:guid}/refunds"] = Send("POST", FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}/refunds"),
+                """{"amount":25.00,"currency":"USD","reason":"Overpaid rent"}"""),
             ["GET /api/leases"] = Read(FuzzValues.Query("state", "propertyId", "limit", "offset", "sort").Select(q => $"/api/leases{q}")),
             ["GET /api/leases/{id:guid}"] = Read(FuzzValues.Id(w.LeaseId).Select(id => $"/api/leases/{id}")),
             ["POST /api/lease-applications"] = Gen.OneOf([.. w.VacantUnits.Append(w.UnitId).Select(unit =>

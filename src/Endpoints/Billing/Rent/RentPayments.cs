@@ -3,6 +3,7 @@ using MassTransit;
 using Orchestration.Endpoints.Billing.Ledger;
 using Orchestration.Endpoints.Billing.Payments;
 using Orchestration.Endpoints.Billing.Reconciliation;
+using Orchestration.Endpoints.Billing.Refunds;
 using Orchestration.Messages.Billing;
 using Orchestration.Messages.Reconciliation;
 
@@ -24,7 +25,8 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// <see cref="RentPaymentRefused"/> and refunded (<see cref="RefundRefusedRentPayment"/>), and the later events of its
 /// intent (its refund, a return, a dispute) move nothing either.
 /// </remarks>
-public sealed class RentPayments(SqlSession session, RentStore store, ReconciliationStore reconciliation, TimeProvider time, ILogger<RentPayments> logger)
+public sealed class RentPayments(SqlSession session, RentStore store, ReconciliationStore reconciliation, LeaseCreditRefunds credits, TimeProvider time,
+    ILogger<RentPayments> logger)
 {
     /// <summary>How long a dispute or refund may wait for the intent's own events before it is reported as unmatched.</summary>
     static readonly TimeSpan RecordingGrace = TimeSpan.FromHours(1);
@@ -136,7 +138,11 @@ public sealed class RentPayments(SqlSession session, RentStore store, Reconcilia
             return;
         }
 
-        var rise = await store.RaiseRefundedAsync(session, payment.IntentId, refunded.AmountRefunded, context.CancellationToken);
+        // The gateway's total counts staff refunds of the lease's credit too: their own consumer records them, not against the charge.
+        var staff = LedgerAmounts.FromMinor(await credits.StaffRefundedAsync(session, payment.IntentId, context.CancellationToken),
+            payment.Amount.Currency);
+        var ofTheCharge = refunded.AmountRefunded with { Amount = refunded.AmountRefunded.Amount - staff.Amount };
+        var rise = await store.RaiseRefundedAsync(session, payment.IntentId, ofTheCharge, context.CancellationToken);
         if (rise.Amount <= 0 || await IsRefusedAsync(payment.IntentId, context.CancellationToken))
             return;
         logger.LogInformation("Rent payment {PaymentIntentId} of charge {ChargeId}: {Amount} refunded", payment.IntentId, payment.ChargeId, rise.Amount);

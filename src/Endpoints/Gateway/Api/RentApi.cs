@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Orchestration.Endpoints.Gateway.Rent;
 using Orchestration.Messages.Billing;
 using Orchestration.Platform.Outbox;
@@ -20,6 +22,30 @@ public sealed record RentRunRequest(string? Period)
 }
 
 public sealed record RentRunAccepted(Guid RentRunId);
+
+/// <summary>Pays back part of a lease's credit: an amount (more than zero, in cents at most) in the lease's currency, and why.</summary>
+public sealed record LeaseRefundRequest(decimal? Amount, string? Currency, string? Reason)
+{
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Each problem named by its field; empty when the request is well formed.</summary>
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (Amount is not { } amount || amount <= 0 || amount > 1_000_000_000m || decimal.Round(amount, 2) != amount)
+            errors["amount"] = ["The amount is more than zero, at most 1,000,000,000, in cents at most."];
+        if (Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
+            errors["currency"] = ["The currency is a three-letter ISO 4217 code in capitals, such as \"USD\"."];
+        if (string.IsNullOrWhiteSpace(Reason) || Reason.Trim().Length > MaxReasonLength)
+            errors["reason"] = [$"The reason is required, 1 to {MaxReasonLength} characters."];
+        return errors;
+    }
+
+    public string Fingerprint(Guid leaseId) =>
+        string.Join('\u001f', "lease-refund", leaseId, Amount?.ToString(CultureInfo.InvariantCulture), Currency, Reason?.Trim());
+}
+
+public sealed record LeaseRefundAccepted(Guid RefundId);
 
 /// <summary>A run's progress: charges by the state of their collection (Posted, AwaitingPayment, Processing, PartiallyPaid, Late, Paid).</summary>
 public sealed record RentRunProgress(Guid RentRunId, string? Period, int? Leases, int? Posted, DateTimeOffset? FinishedAt, IReadOnlyDictionary<string, long> Charges);
@@ -92,6 +118,7 @@ public sealed record LeaseLedgerResponse(Guid LeaseId, DateOnly? AsOf, IReadOnly
 static class RentApi
 {
     static readonly Uri RentRuns = new($"queue:{CommandRoutes.RentRuns}");
+    static readonly Uri RentPayments = new($"queue:{CommandRoutes.RentPayments}");
 
     /// <summary>
     /// <c>POST /api/rent-runs</c>, <c>GET /api/rent-runs/{id}</c>, <c>GET /api/leases/{id}/ledger</c> and the reads of
@@ -129,6 +156,10 @@ static class RentApi
         policies.MapPut("/leases/{id:guid}/late-fee-policy", SetLeaseLateFeePolicyAsync).WithName("SetLeaseLateFeePolicy")
             .WithSummary("Sets the lease's own late-fee policy, over its property's, for charges posted from now on (admins and accountants).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        policies.MapPost("/leases/{id:guid}/refunds", RefundCreditAsync).WithName("RefundLeaseCredit")
+            .WithSummary("Pays back part of the lease's credit (its negative balance, deposits held excluded) from its received payments.")
+            .WithDescription($"An `{IdempotencyKeys.Header}` header makes retries safe: the same key and body answer with the same refund.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     static readonly string[] PolicyWriters = [GatewayRoles.Admin, GatewayRoles.Accountant];
@@ -240,4 +271,63 @@ static class RentApi
         await session.CommitAsync(cancellationToken);
         return TypedResults.Accepted($"/api/rent-runs/{runId}", new RentRunAccepted(runId));
     }
+
+    public static async Task<Results<Accepted<LeaseRefundAccepted>, ValidationProblem, ProblemHttpResult>> RefundCreditAsync(Guid id,
+        LeaseRefundRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user, SqlSession session,
+        BusOutbox outbox, IdempotencyKeys keys, RentReadModel rent, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = request.Validate();
+        if (idempotencyKey is not null && !IdempotencyKeys.IsWellFormed(idempotencyKey))
+            errors[IdempotencyKeys.Header] = [$"An idempotency key is 1 to {IdempotencyKeys.MaxLength} printable ASCII characters."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var now = time.GetUtcNow();
+        var refundId = NewId.NextGuid();
+        var requestedBy = StaffMember.NameOf(user);
+        var fingerprint = request.Fingerprint(id);
+        await session.BeginAsync(cancellationToken);
+        if (idempotencyKey is not null && !await keys.ClaimAsync(session, requestedBy, idempotencyKey, fingerprint, refundId, now, cancellationToken))
+        {
+            var earlier = await keys.FindAsync(session, requestedBy, idempotencyKey, cancellationToken);
+            await session.RollbackAsync();
+            return earlier switch
+            {
+                null => ApiProblems.Conflict("Idempotency key in flux", $"The {IdempotencyKeys.Header} was being forgotten as this request came; send it again."),
+                var (hash, earlierId) when hash == fingerprint => Refunded(id, earlierId),
+                _ => ApiProblems.Unprocessable("Idempotency key reused", $"The {IdempotencyKeys.Header} was used before for a different request."),
+            };
+        }
+
+        // The credit as the Gateway last saw it; Billing checks it again against its own ledger before any money moves.
+        var entries = await rent.LedgerAsync(session, id, DateTimeOffset.MaxValue, cancellationToken);
+        if (entries is null || await rent.CurrencyAsync(session, id, cancellationToken) is null)
+        {
+            await session.RollbackAsync();
+            return ApiProblems.NotFound("Lease ledger", id);
+        }
+        var held = RentReadModel.KindName(LedgerEntryKind.DepositHeld);
+        var credit = -entries.Where(e => e.Kind != held && e.Amount.Currency == request.Currency).Sum(e => e.Amount.Amount);
+        if (credit < request.Amount!.Value)
+        {
+            await session.RollbackAsync();
+            return ApiProblems.UnprocessableField("amount", "Credit too small",
+                $"Lease {id} holds a credit of {Math.Max(credit, 0m).ToString(CultureInfo.InvariantCulture)} {request.Currency}, less than the amount.");
+        }
+
+        await outbox.Send(RentPayments, new RefundLeaseCredit
+        {
+            RefundId = refundId,
+            LeaseId = id,
+            Amount = new Money(request.Amount.Value, request.Currency!),
+            Reason = request.Reason!.Trim(),
+            RequestedBy = requestedBy,
+            RequestedAt = now,
+        }, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return Refunded(id, refundId);
+    }
+
+    static Accepted<LeaseRefundAccepted> Refunded(Guid leaseId, Guid refundId) =>
+        TypedResults.Accepted($"/api/leases/{leaseId}/ledger", new LeaseRefundAccepted(refundId));
 }
