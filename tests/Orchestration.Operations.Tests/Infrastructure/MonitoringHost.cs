@@ -103,19 +103,6 @@ public sealed class MonitoringHost : IAsyncDisposable
         builder.Services.AddSingleton<WorkGate>();
     }
 
-    static void GatewayServices(WebApplicationBuilder builder)
-    {
-        builder.Services.AddGatewayWebhooks(builder.Configuration);
-        builder.Services.AddGatewayApi(builder.Configuration);
-        builder.Services.AddGatewaySecurity(builder.Configuration);
-    }
-
-    static void GatewayPipeline(WebApplication app)
-    {
-        app.UseGatewayPipeline();
-        app.MapGatewayEndpoints();
-    }
-
     /// <summary>Operations and the Gateway as two hosts on RabbitMQ and PostgreSQL.</summary>
     public static async Task<MonitoringHost> DistributedAsync(IDictionary<string, string?>? extra = null)
     {
@@ -131,7 +118,7 @@ public sealed class MonitoringHost : IAsyncDisposable
             var gateway = await InProcessEndpoint.StartAsync(new EndpointSetup
             {
                 Name = "gateway", Database = TestDatabase.OnPostgres("gwmon"), Settings = settings,
-                Consumers = x => x.AddGatewayProjections(), Services = GatewayServices, Pipeline = GatewayPipeline,
+                Consumers = x => x.AddGatewayProjections(), Services = GatewayWiring.Services, Pipeline = GatewayWiring.Pipeline,
             });
             return new MonitoringHost(gateway, operations, vhost);
         }
@@ -156,9 +143,9 @@ public sealed class MonitoringHost : IAsyncDisposable
             Services = builder =>
             {
                 OperationsServices(builder);
-                GatewayServices(builder);
+                GatewayWiring.Services(builder);
             },
-            Pipeline = GatewayPipeline,
+            Pipeline = GatewayWiring.Pipeline,
         }), null, null);
 
     /// <summary>Sends work to the gated consumer.</summary>

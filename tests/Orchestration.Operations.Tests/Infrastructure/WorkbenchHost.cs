@@ -63,19 +63,6 @@ public sealed class WorkbenchHost : IAsyncDisposable
         builder.Services.AddSingleton<RentDesk>();
     }
 
-    static void GatewayServices(WebApplicationBuilder builder)
-    {
-        builder.Services.AddGatewayWebhooks(builder.Configuration);
-        builder.Services.AddGatewayApi(builder.Configuration);
-        builder.Services.AddGatewaySecurity(builder.Configuration);
-    }
-
-    static void GatewayPipeline(WebApplication app)
-    {
-        app.UseGatewayPipeline();
-        app.MapGatewayEndpoints();
-    }
-
     /// <summary>Operations and the Gateway as two hosts on RabbitMQ and PostgreSQL.</summary>
     public static async Task<WorkbenchHost> DistributedAsync(string name)
     {
@@ -91,7 +78,7 @@ public sealed class WorkbenchHost : IAsyncDisposable
             var gateway = await InProcessEndpoint.StartAsync(new EndpointSetup
             {
                 Name = "gateway", Database = TestDatabase.OnPostgres("gw"), Settings = settings,
-                Consumers = x => x.AddGatewayProjections(), Services = GatewayServices, Pipeline = GatewayPipeline,
+                Consumers = x => x.AddGatewayProjections(), Services = GatewayWiring.Services, Pipeline = GatewayWiring.Pipeline,
             });
             return new WorkbenchHost(gateway, operations) { VirtualHost = vhost };
         }
@@ -115,9 +102,9 @@ public sealed class WorkbenchHost : IAsyncDisposable
             Services = builder =>
             {
                 OperationsServices(builder);
-                GatewayServices(builder);
+                GatewayWiring.Services(builder);
             },
-            Pipeline = GatewayPipeline,
+            Pipeline = GatewayWiring.Pipeline,
         }), null);
 
     /// <summary>Sends rent charges to the consumer, as Billing would.</summary>
