@@ -36,8 +36,7 @@ public sealed record LeaseRefundRequest(decimal? Amount, string? Currency, strin
             errors["amount"] = ["The amount is more than zero, at most 1,000,000,000, in cents at most."];
         if (Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
             errors["currency"] = ["The currency is a three-letter ISO 4217 code in capitals, such as \"USD\"."];
-        if (string.IsNullOrWhiteSpace(Reason) || Reason.Trim().Length > MaxReasonLength)
-            errors["reason"] = [$"The reason is required, 1 to {MaxReasonLength} characters."];
+        FieldRules.Text(errors, "reason", Reason, MaxReasonLength, "The reason");
         return errors;
     }
 
