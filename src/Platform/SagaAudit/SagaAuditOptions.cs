@@ -13,8 +13,12 @@ public sealed class SagaAuditOptions : IValidatableOptions
     /// <summary>How often recorded steps are shipped when there were none left to ship.</summary>
     public TimeSpan ShipInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The most steps one shipped event carries.</summary>
-    public int BatchSize { get; set; } = 200;
+    /// <summary>
+    /// The most steps one shipped event carries. Forty keep an event's body (a step is one to two KB of JSON) under the
+    /// 85 KB from which .NET allocates on the large-object heap: batches of 200 took the saga endpoint of the benchmark
+    /// from 189 to 243 MB at its peak.
+    /// </summary>
+    public int BatchSize { get; set; } = 40;
 
     public IEnumerable<string> Problems()
     {
