@@ -44,10 +44,12 @@
 #                      calls the SendGrid-compatible mail simulator, whose inbox is
 #                      GET http://127.0.0.1:5093/_sim/mail/messages
 #
-# Webhook signing secrets and the simulators' API keys are generated for each run and handed to the processes
-# through their environment only; they are never printed or written down. ORCHESTRATION_PAYMENTS_SECRET_KEY, when
-# set, is the payment gateway's API key instead, for a caller of the gateway besides Billing (a test paying as a
-# tenant's own bank would).
+# Webhook signing secrets, the simulators' API keys and the key vendors' signing secrets are sealed with between the
+# Gateway and Maintenance are generated for each run and handed to the processes through their environment only;
+# they are never printed or written down (a vendor registration still in flight when a run ends is refused by the
+# next run's Maintenance, and waits among the failed messages). ORCHESTRATION_PAYMENTS_SECRET_KEY, when set, is the
+# payment gateway's API key instead, for a caller of the gateway besides Billing (a test paying as a tenant's own
+# bank would).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -279,6 +281,7 @@ ESIGNATURE_WEBHOOK_SECRET="$(secret)"
 SCREENING_API_KEY="screening_$(secret)"
 SCREENING_WEBHOOK_SECRET="$(secret)"
 MAIL_API_KEY="SG.$(secret)"
+VENDOR_SEALING_KEY="vseal_$(secret)"
 
 LOOPBACK=http://127.0.0.1
 GATEWAY_URL="$LOOPBACK:${PORT[gateway]}"
@@ -337,7 +340,10 @@ settings_for() {
         "Gateway__Webhooks__ESignature__Secret=$ESIGNATURE_WEBHOOK_SECRET" \
         "Gateway__Webhooks__Screening__Secret=$SCREENING_WEBHOOK_SECRET" \
         "Gateway__Security__BootstrapAdmin__Email=$ADMIN_EMAIL" \
-        "Gateway__Security__BootstrapAdmin__Password=$ADMIN_PASSWORD" ;;
+        "Gateway__Security__BootstrapAdmin__Password=$ADMIN_PASSWORD" \
+        "Vendors__SecretSealingKey=$VENDOR_SEALING_KEY" ;;
+    maintenance)
+      printf '%s\n' "Vendors__SecretSealingKey=$VENDOR_SEALING_KEY" ;;
     operations)
       printf '%s\n' "Scheduler__Host=true" ;;
     leasing)

@@ -63,7 +63,11 @@ public sealed class When_staff_manage_vendors(GatewayApiFixture fixture) : Gatew
         secret.Length.ShouldBeGreaterThanOrEqualTo(64);
         var command = await RegistryCommandAsync(c => Names(c, "vendorId", vendorId) && c.TryGetProperty("signingSecret", out _),
             "RegisterVendor sent");
-        command.GetProperty("signingSecret").GetString().ShouldBe(secret);
+        // Sealed for this vendor with the key the Gateway and Maintenance share: never readable on the bus.
+        var travelling = command.GetProperty("signingSecret").GetString().ShouldNotBeNull();
+        travelling.ShouldNotContain(secret[7..]);
+        VendorSecretSeal.Unseal(travelling, GatewayApiHost.VendorSealingKey, vendorId).ShouldBe(secret);
+        VendorSecretSeal.Unseal(travelling, GatewayApiHost.VendorSealingKey, Guid.NewGuid()).ShouldBeNull();
         command.GetProperty("trades").EnumerateArray().Select(t => t.GetString()).ShouldBe(["plumbing", "hvac"]);
         (await coordinator.GetAsync($"/api/vendors/{vendorId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 

@@ -19,7 +19,8 @@ public abstract class When_staff_manage_vendors_through_registry_commands(Mainte
         {
             VendorId = vendorId, Name = "Kestrel Plumbing", Trades = ["Plumbing"], ServiceAreas = [area],
             CallbackUrl = "http://127.0.0.1:5095/vendors/kestrel",
-            SigningSecret = VendorSigningSecret.New(), InsuranceExpiresOn = insuredUntil, Preference = 1,
+            SigningSecret = VendorSecretSeal.Seal(VendorSigningSecret.New(), MaintenanceFixture.SealingKey, vendorId), InsuranceExpiresOn = insuredUntil,
+            Preference = 1,
         };
         (await Host.SendAsync(command)).ShouldBeNull();
         (await Host.SendAsync(command)).ShouldBeNull("a repeated registration");
@@ -76,6 +77,30 @@ public abstract class When_staff_manage_vendors_through_registry_commands(Mainte
         (await Host.SendAsync(new IssueVendorApiKey { VendorId = Guid.NewGuid(), KeyId = Guid.NewGuid(), KeyHash = VendorApiKey.Hash(plain) }))
             .ShouldBeOfType<VendorNotRegisteredException>();
         (await ListWithAsync(plain)).ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Should_move_aside_a_registration_whose_secret_is_not_sealed_for_that_vendor_with_the_key_configured_here()
+    {
+        var secret = VendorSigningSecret.New();
+        RegisterVendor Registration(Guid vendorId, string signingSecret) => new()
+        {
+            VendorId = vendorId, Name = "Kestrel Plumbing", Trades = ["plumbing"], ServiceAreas = [RegistryAccess.NewArea()],
+            CallbackUrl = "http://127.0.0.1:5095/vendors/kestrel", SigningSecret = signingSecret, InsuranceExpiresOn = RegistryAccess.Today.AddYears(1),
+            Preference = 1,
+        };
+
+        var plain = Guid.NewGuid();
+        var forAnother = Guid.NewGuid();
+        var otherKey = Guid.NewGuid();
+        (await Host.SendAsync(Registration(plain, secret))).ShouldBeOfType<VendorCommandRejectedException>();
+        (await Host.SendAsync(Registration(forAnother, VendorSecretSeal.Seal(secret, MaintenanceFixture.SealingKey, Guid.NewGuid()))))
+            .ShouldBeOfType<VendorCommandRejectedException>();
+        (await Host.SendAsync(Registration(otherKey, VendorSecretSeal.Seal(secret, $"vseal_{Guid.NewGuid():N}", otherKey))))
+            .ShouldBeOfType<VendorCommandRejectedException>();
+
+        foreach (var vendorId in new[] { plain, forAnother, otherKey })
+            (await Host.ReadAsync<VendorRegistry, Vendor?>((registry, session, ct) => registry.FindAsync(session, vendorId, ct))).ShouldBeNull();
     }
 }
 

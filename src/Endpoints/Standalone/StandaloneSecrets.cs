@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 namespace Orchestration.Endpoints.Standalone;
 
 /// <summary>
-/// The secrets the embedded simulators share with the platform (webhook signing secrets, provider API keys), made up
+/// The secrets the embedded simulators share with the platform (webhook signing secrets, provider API keys) and the key
+/// vendors' signing secrets are sealed with between the Gateway and the registry, made up
 /// for each database on its first start and kept in it, so that restarts on the same file agree and no secret is a
 /// committed constant that anyone who can reach the host could sign webhooks with. A value configured for any of a
 /// secret's settings (from the environment, say) is used instead, for all of them.
@@ -19,6 +20,7 @@ public static class StandaloneSecrets
         ("payments-api-key", "sk_test_", ["Billing:Payments:SecretKey", "Simulators:Payments:SecretKey"]),
         ("esignature-api-key", "esign_", ["Leasing:ESignature:ApiKey", "Simulators:ESignature:ApiKey"]),
         ("screening-api-key", "screening_", ["Leasing:Screening:ApiKey", "Simulators:Screening:ApiKey"]),
+        ("vendor-secret-sealing-key", "vseal_", ["Vendors:SecretSealingKey"]),
     ];
 
     /// <summary>Adds the secrets as the last configuration source; call before the services read their options.</summary>

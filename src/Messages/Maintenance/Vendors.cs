@@ -5,7 +5,8 @@ namespace Orchestration.Messages.Maintenance;
 
 /// <summary>
 /// Registers a vendor with the registry. The signing secret travels here because the registry signs every dispatch with
-/// it; whoever registered the vendor was shown it once and it is stored nowhere else.
+/// it; whoever registered the vendor was shown it once. It travels sealed (<see cref="VendorSecretSeal"/>), so that an
+/// outbox row, a queue, an error queue or the failed-message store never holds it readable.
 /// </summary>
 public sealed record RegisterVendor
 {
@@ -17,7 +18,10 @@ public sealed record RegisterVendor
 
     public required IReadOnlyList<string> ServiceAreas { get; init; }
     public required string CallbackUrl { get; init; }
+
+    /// <summary>The signing secret as <see cref="VendorSecretSeal.Seal"/> sealed it for this vendor.</summary>
     public required string SigningSecret { get; init; }
+
     public required DateOnly InsuranceExpiresOn { get; init; }
 
     /// <summary>Orders the vendors of a trade, lowest first.</summary>
@@ -109,6 +113,68 @@ public static class VendorApiKey
 public static class VendorSigningSecret
 {
     public static string New() => "vwhsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+}
+
+/// <summary>
+/// Seals a vendor's signing secret for its way from the Gateway to the registry: AES-256-GCM under a key derived (HKDF,
+/// SHA-256) from the setting <see cref="Setting"/>, which both endpoints are configured with, and bound to the vendor's id,
+/// so a sealed secret opens only with that key and only in a registration of that vendor.
+/// </summary>
+public static class VendorSecretSeal
+{
+    /// <summary>The setting both the Gateway and Maintenance read the sealing key from: at least 32 characters.</summary>
+    public const string Setting = "Vendors:SecretSealingKey";
+
+    public const int MinKeyLength = 32;
+
+    const string Prefix = "sealed.v1.";
+    const int NonceSize = 12;
+    const int TagSize = 16;
+    static readonly byte[] Purpose = Encoding.UTF8.GetBytes("orchestration vendor signing secret v1");
+
+    /// <summary>Whether <paramref name="key"/> is long enough to seal with.</summary>
+    public static bool IsUsableKey(string? key) => key is { Length: >= MinKeyLength };
+
+    public static string Seal(string secret, string key, Guid vendorId)
+    {
+        var plain = Encoding.UTF8.GetBytes(secret);
+        var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(DeriveKey(key), TagSize);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), vendorId.ToByteArray());
+        return Prefix + Convert.ToBase64String(sealedBytes);
+    }
+
+    /// <summary>The secret, or null when <paramref name="value"/> was not sealed with this key for this vendor.</summary>
+    public static string? Unseal(string? value, string key, Guid vendorId)
+    {
+        if (value is null || !value.StartsWith(Prefix, StringComparison.Ordinal))
+            return null;
+        var sealedBytes = new byte[(value.Length - Prefix.Length) * 3 / 4];
+        if (!Convert.TryFromBase64String(value[Prefix.Length..], sealedBytes, out var length) || length < NonceSize + TagSize)
+            return null;
+
+        var plainLength = length - NonceSize - TagSize;
+        var plain = new byte[plainLength];
+        try
+        {
+            using var aes = new AesGcm(DeriveKey(key), TagSize);
+            aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, plainLength), sealedBytes.AsSpan(NonceSize + plainLength, TagSize),
+                plain, vendorId.ToByteArray());
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    static byte[] DeriveKey(string key) =>
+        IsUsableKey(key)
+            ? HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key), 32, salt: [], info: Purpose)
+            : throw new InvalidOperationException($"{Setting} must be at least {MinKeyLength} characters.");
 }
 
 /// <summary>What a trade or service area may be: letters, digits and '-', 1 to 40 characters once trimmed.</summary>

@@ -29,6 +29,9 @@ public sealed class GatewayApiHost : IAsyncDisposable
     public string Schema => _endpoint.Database.Schema;
     public string AdminPassword { get; }
 
+    /// <summary>The key this host seals vendors' signing secrets with; made up for the run.</summary>
+    public static readonly string VendorSealingKey = $"vseal_{Guid.NewGuid():N}";
+
     public static async Task<GatewayApiHost> StartAsync()
     {
         var virtualHost = await TestServers.CreateVirtualHostAsync("gwapi");
@@ -48,6 +51,7 @@ public sealed class GatewayApiHost : IAsyncDisposable
                 ["Gateway:Webhooks:Payments:Secret"] = GatewayHost.PaymentsSecret,
                 ["Gateway:Webhooks:ESignature:Secret"] = GatewayHost.ESignatureSecret,
                 ["Gateway:Webhooks:Screening:Secret"] = GatewayHost.ScreeningSecret,
+                [Orchestration.Messages.Maintenance.VendorSecretSeal.Setting] = VendorSealingKey,
             },
             // As src/Endpoints/Gateway/Program.cs.
             Consumers = x => x.AddGatewayProjections(),

@@ -55,6 +55,7 @@ public sealed class StaffApiHost : IAsyncDisposable
                 ["Gateway:Webhooks:ESignature:Secret"] = WebhookSecrets["ESignature"],
                 ["Gateway:Webhooks:Screening:Secret"] = WebhookSecrets["Screening"],
                 ["Gateway:Webhooks:RateLimit:PermitLimit"] = "1000000",
+                [Orchestration.Messages.Maintenance.VendorSecretSeal.Setting] = $"vseal_{Guid.NewGuid():N}",
             },
             // As src/Endpoints/Gateway/Program.cs.
             Consumers = x => x.AddGatewayProjections(),

@@ -8,7 +8,7 @@ namespace Orchestration.Endpoints.Gateway.Api;
 /// <c>/api/vendors</c> for admins and maintenance coordinators: the vendor registry that Maintenance keeps, managed
 /// through commands sent with the bus outbox and read from <see cref="VendorReadModel"/>, which follows the registry's
 /// events (a vendor is listed once Maintenance has stored it). The Gateway makes each vendor's signing secret and each API
-/// key, answers it once, and keeps neither; a key reaches Maintenance only as its hash.
+/// key, answers it once, and keeps neither; a secret reaches Maintenance only sealed, a key only as its hash.
 /// </summary>
 static class VendorsApi
 {
@@ -26,7 +26,7 @@ static class VendorsApi
         group.MapPost("", RegisterAsync).WithName("RegisterVendor")
             .WithSummary("Registers a vendor; 201 with its id and the signing secret of its webhooks, shown only in this answer.")
             .WithDescription("The vendor is listed once Maintenance has stored it.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("", ListAsync).WithName("ListVendors").WithSummary("Lists vendors by name a page at a time (limit, offset).")
             .ProducesValidationProblem();
         group.MapGet("/{id:guid}", GetAsync).WithName("GetVendor").WithSummary("Gets one vendor with its API keys (never the keys themselves).")
@@ -86,11 +86,14 @@ static class VendorsApi
     /// <summary>A new API key; <see cref="Key"/> is not kept anywhere and cannot be read again.</summary>
     public sealed record IssuedKey(Guid VendorId, Guid KeyId, string Key);
 
-    static async Task<Results<Created<VendorRegistration>, ValidationProblem>> RegisterAsync(
-        VendorRequest request, SqlSession session, BusOutbox outbox, CancellationToken cancellationToken)
+    static async Task<Results<Created<VendorRegistration>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        VendorRequest request, SqlSession session, BusOutbox outbox, IConfiguration configuration, CancellationToken cancellationToken)
     {
         if (request.Validate() is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors);
+        if (configuration[VendorSecretSeal.Setting] is not { } sealingKey || !VendorSecretSeal.IsUsableKey(sealingKey))
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Vendor registration is not configured",
+                detail: $"The Gateway has no {VendorSecretSeal.Setting} (at least {VendorSecretSeal.MinKeyLength} characters) to seal signing secrets with.");
 
         var vendorId = MassTransit.NewId.NextGuid();
         var secret = VendorSigningSecret.New();
@@ -102,7 +105,7 @@ static class VendorsApi
             Trades = [.. request.Trades!.Select(t => t!.Trim().ToLowerInvariant()).Distinct()],
             ServiceAreas = [.. request.ServiceAreas!.Select(a => a!.Trim().ToLowerInvariant()).Distinct()],
             CallbackUrl = request.CallbackUrl!,
-            SigningSecret = secret,
+            SigningSecret = VendorSecretSeal.Seal(secret, sealingKey, vendorId),
             InsuranceExpiresOn = request.InsuranceExpiresOn!.Value,
             Preference = request.Preference ?? DefaultPreference,
         }, cancellationToken);

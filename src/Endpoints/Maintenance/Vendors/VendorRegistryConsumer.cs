@@ -3,11 +3,13 @@ using MassTransit;
 namespace Orchestration.Endpoints.Maintenance.Vendors;
 
 /// <summary>
-/// Keeps the registry as staff manage it through the Gateway: registers vendors, sets their insurance expiry, adds API
-/// keys by their hash and revokes them, and announces each change (never the signing secret or a key). A repeated
+/// Keeps the registry as staff manage it through the Gateway: registers vendors (opening the signing secret the Gateway
+/// sealed, see <see cref="VendorSecretSeal"/>), sets their insurance expiry, adds API keys by their hash and revokes them,
+/// and announces each change (never the signing secret or a key). A repeated
 /// command finds its change made and announces it again, which the Gateway's projection takes as it is.
 /// </summary>
-public sealed class VendorRegistryConsumer(SqlSession session, VendorRegistry registry, TimeProvider time, ILogger<VendorRegistryConsumer> logger)
+public sealed class VendorRegistryConsumer(SqlSession session, VendorRegistry registry, IConfiguration configuration, TimeProvider time,
+    ILogger<VendorRegistryConsumer> logger)
     : IConsumer<RegisterVendor>, IConsumer<UpdateVendorCompliance>, IConsumer<IssueVendorApiKey>, IConsumer<RevokeVendorApiKey>
 {
     public async Task Consume(ConsumeContext<RegisterVendor> context)
@@ -19,11 +21,17 @@ public sealed class VendorRegistryConsumer(SqlSession session, VendorRegistry re
             || !command.Trades.Concat(command.ServiceAreas).All(VendorListEntry.IsValid))
             throw new VendorCommandRejectedException(
                 $"Vendor {command.VendorId} needs at least one trade and one service area, each letters, digits and '-', at most 40.");
-        if (string.IsNullOrWhiteSpace(command.SigningSecret) || string.IsNullOrWhiteSpace(command.Name))
-            throw new VendorCommandRejectedException($"Vendor {command.VendorId} needs a name and a signing secret.");
+        if (string.IsNullOrWhiteSpace(command.Name))
+            throw new VendorCommandRejectedException($"Vendor {command.VendorId} needs a name.");
+        if (configuration[VendorSecretSeal.Setting] is not { } sealingKey || !VendorSecretSeal.IsUsableKey(sealingKey))
+            throw new VendorCommandRejectedException(
+                $"Vendor {command.VendorId} cannot be registered: {VendorSecretSeal.Setting} (the key the Gateway seals signing secrets with) is not configured here.");
+        if (VendorSecretSeal.Unseal(command.SigningSecret, sealingKey, command.VendorId) is not { Length: > 0 } signingSecret)
+            throw new VendorCommandRejectedException(
+                $"Vendor {command.VendorId}'s signing secret is not sealed for it with the key configured here ({VendorSecretSeal.Setting}).");
 
         var registered = await registry.TryRegisterAsync(session, command.VendorId, new NewVendor(command.Name, command.Trades, command.ServiceAreas,
-            callbackUrl, command.SigningSecret, command.InsuranceExpiresOn, command.Preference), time.GetUtcNow(), context.CancellationToken);
+            callbackUrl, signingSecret, command.InsuranceExpiresOn, command.Preference), time.GetUtcNow(), context.CancellationToken);
         if (registered)
             logger.LogInformation("Vendor {VendorId} registered", command.VendorId);
         var vendor = await registry.FindAsync(session, command.VendorId, context.CancellationToken)
