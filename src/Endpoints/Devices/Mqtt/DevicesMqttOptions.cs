@@ -3,7 +3,7 @@ namespace Orchestration.Endpoints.Devices.Mqtt;
 /// <summary>
 /// How Devices reaches its devices (section <c>Devices:Mqtt</c>). An empty <see cref="Host"/> turns MQTT off (the
 /// endpoint then only records access codes). Distributed: RabbitMQ's MQTT plugin, device accounts made through its
-/// management API. Standalone: <see cref="EmbeddedBroker"/> on, the same accounts and topic rules checked in process.
+/// management API, payloads from <see cref="IngestQueue"/> that every instance consumes. Standalone: <see cref="EmbeddedBroker"/> on, the same accounts and topic rules checked in process.
 /// </summary>
 public sealed class DevicesMqttOptions : IValidatableOptions
 {

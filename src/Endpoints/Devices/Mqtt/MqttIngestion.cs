@@ -39,13 +39,18 @@ public sealed class MqttIngestion(
         if (broker is not null && !await broker.Started.Task.WaitAsync(stoppingToken))
             return;
 
-        _client.ApplicationMessageReceivedAsync += async e =>
+        var lanes = Task.CompletedTask;
+        if (!options.Value.IngestsFromQueue)
         {
-            e.AutoAcknowledge = false;
-            await _lanes.WriteAsync(new ReceivedPayload(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.AcknowledgeAsync),
-                stoppingToken);
-        };
-        var lanes = _lanes.RunAsync(stoppingToken);
+            _client.ApplicationMessageReceivedAsync += async e =>
+            {
+                e.AutoAcknowledge = false;
+                await _lanes.WriteAsync(new ReceivedPayload(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.AcknowledgeAsync),
+                    stoppingToken);
+            };
+            lanes = _lanes.RunAsync(stoppingToken);
+        }
+
         try
         {
             await StayConnectedAsync(stoppingToken);
