@@ -25,8 +25,8 @@ public sealed class When_device_events_grow_old(DevicesFixture.OnPostgres fixtur
         var now = DateTimeOffset.UtcNow;
         await WriteAsync(async (registry, session) =>
         {
-            (await registry.TryClaimMessageAsync(session, deviceId, "old", now.AddDays(-31), CancellationToken.None)).ShouldBeTrue();
-            (await registry.TryClaimMessageAsync(session, deviceId, "recent", now.AddDays(-29), CancellationToken.None)).ShouldBeTrue();
+            (await registry.TryClaimMessageAsync(session, deviceId, "old", 1, now.AddDays(-31), CancellationToken.None)).ShouldBeTrue();
+            (await registry.TryClaimMessageAsync(session, deviceId, "recent", 2, now.AddDays(-29), CancellationToken.None)).ShouldBeTrue();
             await registry.QuarantineAsync(session, Quarantined(deviceId, now.AddDays(-31)), CancellationToken.None);
             await registry.QuarantineAsync(session, Quarantined(deviceId, now.AddDays(-29)), CancellationToken.None);
         });

@@ -36,8 +36,8 @@ public static class DevicesExtensions
     }
 
     /// <summary>
-    /// The endpoint's tables and the device gateway: with <c>Devices:Mqtt:Host</c> set, the MQTT client that ingests device
-    /// payloads and sends lock commands, the lock command retries, and with <c>Devices:Mqtt:EmbeddedBroker</c> the broker
+    /// The endpoint's tables and the device gateway: with <c>Devices:Mqtt:Host</c> set, the MQTT client that sends lock
+    /// commands and ingests device payloads (on RabbitMQ: the ingest queue every instance consumes), the lock command retries, and with <c>Devices:Mqtt:EmbeddedBroker</c> the broker
     /// itself (standalone); without a host, access codes take effect without a lock, as before.
     /// </summary>
     public static IServiceCollection AddDevicesServices(this IServiceCollection services, IConfiguration configuration)
@@ -52,15 +52,17 @@ public static class DevicesExtensions
                 o.Password = DeviceCredential.NewPassword();
             }
 
-            // On RabbitMQ the endpoint's AMQP account serves MQTT and the management API too, unless others are configured.
+            // On RabbitMQ the endpoint's AMQP account serves MQTT, the ingest queue and the management API too, unless others are configured.
             var rabbit = configuration.GetSection("Bus:RabbitMq");
+            if (o.AmqpPort == 0)
+                o.AmqpPort = int.TryParse(rabbit["Port"], System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : 5672;
             if (string.IsNullOrEmpty(o.Username) && string.IsNullOrEmpty(o.Password))
                 (o.Username, o.Password) = (rabbit["Username"] ?? "", rabbit["Password"] ?? "");
             if (string.IsNullOrEmpty(o.ManagementUsername) && string.IsNullOrEmpty(o.ManagementPassword))
                 (o.ManagementUsername, o.ManagementPassword) = (o.Username, o.Password);
         });
         services.AddStore<DevicesStore>(DevicesMigrations.Tables, DevicesMigrations.Registry, DevicesMigrations.Retention,
-            DevicesMigrations.QuarantineAnnounced, DevicesMigrations.LeaseTerms);
+            DevicesMigrations.QuarantineAnnounced, DevicesMigrations.LeaseTerms, DevicesMigrations.MessageSequences);
         services.AddValidatedOptions<DeviceRetentionOptions>(configuration.GetSection(DeviceRetentionOptions.Section));
         services.AddSingleton<DeviceEventRetention>().AddHostedService(provider => provider.GetRequiredService<DeviceEventRetention>());
         services.AddHostedService<QuarantineAnnouncer>();
@@ -76,6 +78,8 @@ public static class DevicesExtensions
         if (mqtt.Enabled)
         {
             services.AddHostedService(provider => provider.GetRequiredService<MqttIngestion>());
+            if (mqtt.IngestsFromQueue)
+                services.AddHostedService<RabbitMqIngestion>();
             services.AddHostedService<LockCommandRetries>();
             services.AddSingleton<VacancySweep>().AddHostedService(provider => provider.GetRequiredService<VacancySweep>());
         }

@@ -105,4 +105,13 @@ public static class DevicesMigrations
         );
         CREATE INDEX {PlatformMigrations.Index(s, "lease_terms_end")} ON {s.Table("lease_terms")} (lease_end);
         """);
+
+    /// <summary>
+    /// The sequence of each accepted device message, claimed once per device: a message that arrives after a newer one
+    /// (instances handle a device's messages side by side) is accepted once, another message with that sequence is a replay.
+    /// </summary>
+    public static readonly SchemaMigration MessageSequences = new("devices_0006_message_sequences", (s, _) => $"""
+        ALTER TABLE {s.Table("device_messages")} ADD COLUMN sequence bigint NULL;
+        CREATE UNIQUE INDEX {PlatformMigrations.Index(s, "device_messages_sequence")} ON {s.Table("device_messages")} (device_id, sequence);
+        """);
 }

@@ -11,11 +11,11 @@ using Orchestration.Platform.Outbox;
 namespace Orchestration.Endpoints.Devices.Mqtt;
 
 /// <summary>
-/// Turns one payload from a device's events topic into what it means, in one transaction: the device's message id is
-/// claimed (a repeat is dropped), the registry notes it was seen, and what it causes (a work order request, an access
+/// Turns one payload from a device's events topic into what it means, in one transaction: the device's message id and
+/// sequence are claimed (a repeat is dropped, another message with a sequence already taken is a replay), the registry notes it was seen, and what it causes (a work order request, an access
 /// code confirmed) goes through the bus outbox with a message id derived from the device's message. A payload that is
-/// too large, not JSON, off the schema, from an unknown device or a topic not its own, or a replay of an older sequence
-/// is moved to <c>quarantined_payloads</c> with its reason instead. One scope per payload.
+/// too large, not JSON, off the schema, from an unknown device or a topic not its own, or a replay (a sequence taken, or
+/// more than <see cref="DevicesMqttOptions.SequenceWindow"/> behind the device's newest) is moved to <c>quarantined_payloads</c> with its reason instead. One scope per payload.
 /// </summary>
 public sealed class DevicePayloadHandler(
     SqlSession session, BusOutbox outbox, DeviceRegistry registry, DeviceAlarms alarms, LockCommands commands, IOptions<DevicesMqttOptions> options,
@@ -41,16 +41,23 @@ public sealed class DevicePayloadHandler(
             : schemaError;
         if (reason is null && device!.LastSequence is { } last && parsed!.Sequence <= last)
         {
-            // An old sequence is a repeat of a message handled before, or a replay under a new message id.
+            // An old sequence is a repeat of a message handled before, a message that arrived after a newer one (within
+            // the window: its claim below tells whether the sequence is taken), or a replay under a new message id.
             if (await registry.IsClaimedAsync(session, deviceId, parsed.MessageId, cancellationToken))
                 return await DuplicateAsync();
-            reason = $"replayed sequence {parsed.Sequence} (the device is at {last})";
+            if (parsed.Sequence < last - options.Value.SequenceWindow)
+                reason = $"replayed sequence {parsed.Sequence} (the device is at {last})";
         }
 
         if (reason is not null)
             return await QuarantineAsync(topic, device?.DeviceId, reason, payload, now, cancellationToken);
-        if (!await registry.TryClaimMessageAsync(session, deviceId, parsed!.MessageId, now, cancellationToken))
-            return await DuplicateAsync();
+        if (!await registry.TryClaimMessageAsync(session, deviceId, parsed!.MessageId, parsed.Sequence, now, cancellationToken))
+        {
+            if (await registry.IsClaimedAsync(session, deviceId, parsed.MessageId, cancellationToken))
+                return await DuplicateAsync();
+            return await QuarantineAsync(topic, deviceId, $"replayed sequence {parsed.Sequence} (taken by another message)", payload, now,
+                cancellationToken);
+        }
 
         reason = await ApplyAsync(device!, parsed, now, cancellationToken);
         if (reason is not null)

@@ -47,23 +47,31 @@ public sealed class DeviceRegistry(SqlStorage storage)
             """, new { device.DeviceId, kind = device.Kind.ToString(), device.PropertyId, device.UnitId, device.ServiceArea, device.CredentialHash, now },
             cancellationToken)) == 1;
 
-    /// <summary>Claims the device's message id; false when it was seen before (a redelivery or a device's repeat).</summary>
-    public async Task<bool> TryClaimMessageAsync(SqlSession session, Guid deviceId, string messageId, DateTimeOffset now,
+    /// <summary>
+    /// Claims the device's message id and its sequence; false when either was claimed before (a redelivery or a device's
+    /// repeat, or a replay under a new message id: <see cref="IsClaimedAsync"/> tells which).
+    /// </summary>
+    public async Task<bool> TryClaimMessageAsync(SqlSession session, Guid deviceId, string messageId, long sequence, DateTimeOffset now,
         CancellationToken cancellationToken) =>
         await session.Connection.ExecuteAsync(session.Command($"""
-            INSERT INTO {_messages} (device_id, message_id, received_at) VALUES (@deviceId, @messageId, @now)
-            ON CONFLICT (device_id, message_id) DO NOTHING
-            """, new { deviceId, messageId, now }, cancellationToken)) == 1;
+            INSERT INTO {_messages} (device_id, message_id, sequence, received_at) VALUES (@deviceId, @messageId, @sequence, @now)
+            ON CONFLICT DO NOTHING
+            """, new { deviceId, messageId, sequence, now }, cancellationToken)) == 1;
 
     public Task<bool> IsClaimedAsync(SqlSession session, Guid deviceId, string messageId, CancellationToken cancellationToken) =>
         session.Connection.ExecuteScalarAsync<bool>(session.Command($"""
             SELECT COUNT(*) FROM {_messages} WHERE device_id = @deviceId AND message_id = @messageId
             """, new { deviceId, messageId }, cancellationToken));
 
-    /// <summary>Records that the device spoke, with its sequence and, when it reported one, its battery level.</summary>
+    /// <summary>
+    /// Records that the device spoke, with its sequence (the newest stays, as an older one may be committed after it) and,
+    /// when it reported one, its battery level.
+    /// </summary>
     public Task SeenAsync(SqlSession session, Guid deviceId, long sequence, int? batteryPercent, DateTimeOffset now, CancellationToken cancellationToken) =>
         session.Connection.ExecuteAsync(session.Command($"""
-            UPDATE {_devices} SET last_seen_at = @now, last_sequence = @sequence, battery_percent = COALESCE(@batteryPercent, battery_percent)
+            UPDATE {_devices} SET last_seen_at = @now,
+                last_sequence = CASE WHEN last_sequence IS NULL OR last_sequence < @sequence THEN @sequence ELSE last_sequence END,
+                battery_percent = COALESCE(@batteryPercent, battery_percent)
             WHERE device_id = @deviceId
             """, new { deviceId, sequence, batteryPercent, now }, cancellationToken));
 
