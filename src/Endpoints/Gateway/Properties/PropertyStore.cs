@@ -51,6 +51,18 @@ public sealed class PropertyStore(SqlStorage storage)
             ON CONFLICT DO NOTHING
             """, UnitRow.Of(unit), cancellationToken)) == 1;
 
+    /// <summary>
+    /// Writes the unit's label, rooms, floor area and market rent (not its occupancy); false when another unit of its
+    /// property has the label, in any letter case.
+    /// </summary>
+    public async Task<bool> UpdateUnitAsync(SqlSession session, UnitRecord unit, CancellationToken cancellationToken) =>
+        await session.Connection.ExecuteAsync(session.Command($"""
+            UPDATE {_units} SET label = @Label, label_key = @LabelKey, bedrooms = @Bedrooms, bathrooms = @Bathrooms, square_feet = @SquareFeet,
+                market_rent_amount = @MarketRentAmount, market_rent_currency = @MarketRentCurrency
+            WHERE unit_id = @UnitId
+                AND NOT EXISTS (SELECT 1 FROM {_units} other WHERE other.property_id = @PropertyId AND other.label_key = @LabelKey AND other.unit_id <> @UnitId)
+            """, UnitRow.Of(unit), cancellationToken)) == 1;
+
     public Task<UnitRecord?> FindUnitAsync(SqlSession session, Guid unitId, CancellationToken cancellationToken) =>
         UnitAsync(session, unitId, "", cancellationToken);
 
