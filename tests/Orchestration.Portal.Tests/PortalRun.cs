@@ -27,12 +27,18 @@ public sealed class PortalRun : IAsyncLifetime
 
     readonly string _mailKey = $"SG.{Guid.NewGuid():N}";
 
+    /// <summary>The simulated maintenance vendors (<c>/_sim/vendors/{name}</c> tells one how to answer) and the embedded MQTT broker's port.</summary>
+    public Uri Vendors { get; private set; } = null!;
+
+    public int MqttPort { get; private set; }
+
     EndpointProcess NewHost()
     {
         Port = FreePort.Next();
         var host = $"http://127.0.0.1:{Port}";
         var (payments, esign, screening, mail, vendors) = (Loopback(), Loopback(), Loopback(), Loopback(), Loopback());
         Mail = new Uri(mail);
+        (Vendors, MqttPort) = (new Uri(vendors), FreePort.Next());
         return new EndpointProcess(Path.Combine(Repository.Root, "src/Endpoints/Standalone", "bin", Repository.Configuration, "net10.0",
             "Orchestration.Endpoints.Standalone.dll"), new Dictionary<string, string>
         {
@@ -59,7 +65,7 @@ public sealed class PortalRun : IAsyncLifetime
             // counts as resolved: its one attempt fails at once or not at all here.
             ["Operations__Ingestion__PollInterval"] = "00:00:00.500",
             ["Operations__Retry__ResolveAfter"] = "00:00:02",
-            ["Devices__Mqtt__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Devices__Mqtt__Port"] = MqttPort.ToString(CultureInfo.InvariantCulture),
             ["Simulators__Vendors__Url"] = vendors,
             ["Simulators__Vendors__PlatformApiUrl"] = host,
             ["Leasing__Screening__BaseUrl"] = screening,

@@ -71,6 +71,7 @@ public sealed class RouteFuzzers(FuzzWorld world)
             ["POST /api/properties/"] = Send("POST", Gen.Const("/api/properties"), property),
             ["PUT /api/properties/{id:guid}"] = Send("PUT", FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}"), property),
             ["POST /api/properties/{id:guid}/units"] = Send("POST", FuzzValues.Id(w.PropertyId).Select(id => $"/api/properties/{id}/units"), unit),
+            ["PUT /api/units/{id:guid}"] = Send("PUT", FuzzValues.Id(w.UnitId).Select(id => $"/api/units/{id}"), unit),
 
             ["GET /api/tenants/"] = Read(FuzzValues.Query("status", "limit", "offset").Select(q => $"/api/tenants{q}")),
             ["GET /api/tenants/{id:guid}"] = Read(FuzzValues.Id(w.TenantId).Select(id => $"/api/tenants/{id}")),
@@ -88,6 +89,7 @@ public sealed class RouteFuzzers(FuzzWorld world)
                 from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), to = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1),
             }, JsonSerializerOptions.Web)),
             ["GET /api/reconciliation/runs/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/reconciliation/runs/{id}")),
+            ["GET /api/reconciliations"] = Read(FuzzValues.Query("limit", "offset").Select(q => $"/api/reconciliations{q}")),
             ["GET /api/reconciliations/{id:guid}"] = Read(FuzzValues.Id().Select(id => $"/api/reconciliations/{id}")),
             ["GET /api/leases/{id:guid}/ledger"] = Read(Gen.Select(FuzzValues.Id(w.LeaseId), FuzzValues.Query("asOf"))
                 .Select((id, q) => $"/api/leases/{id}/ledger{q}")),

@@ -29,6 +29,9 @@ static class PropertiesApi
         changes.MapPost("/properties/{id:guid}/units", AddUnitAsync).WithTags("Units").WithName("AddUnit")
             .WithSummary("Adds a vacant unit to a property; 201 with its Location.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        changes.MapPut("/units/{id:guid}", UpdateUnitAsync).WithTags("Units").WithName("UpdateUnit")
+            .WithSummary("Replaces a unit's label, rooms, floor area and market rent; its occupancy follows its lease and is not changed here.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     public static async Task<Results<Ok<Page<PropertyRecord>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session, PropertyStore store,
@@ -103,6 +106,27 @@ static class PropertiesApi
             return ApiProblems.Conflict("Unit label taken", $"Property {id} already has a unit labelled \"{unit.Label}\".");
         await session.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/units/{unit.UnitId}", unit);
+    }
+
+    public static async Task<Results<Ok<UnitRecord>, ValidationProblem, ProblemHttpResult>> UpdateUnitAsync(Guid id, UnitRequest request,
+        SqlSession session, PropertyStore store, CancellationToken cancellationToken)
+    {
+        var errors = request.Validate();
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        await session.BeginAsync(cancellationToken);
+        if (await store.LockUnitAsync(session, id, cancellationToken) is not { } known)
+            return ApiProblems.NotFound("Unit", id);
+        var unit = known with
+        {
+            Label = request.Label!.Trim(), Bedrooms = request.Bedrooms!.Value, Bathrooms = request.Bathrooms!.Value, SquareFeet = request.SquareFeet!.Value,
+            MarketRent = request.Rent,
+        };
+        if (!await store.UpdateUnitAsync(session, unit, cancellationToken))
+            return ApiProblems.Conflict("Unit label taken", $"Property {unit.PropertyId} already has another unit labelled \"{unit.Label}\".");
+        await session.CommitAsync(cancellationToken);
+        return TypedResults.Ok(unit);
     }
 
     public static async Task<Results<Ok<UnitRecord>, ProblemHttpResult>> GetUnitAsync(Guid id, SqlSession session, PropertyStore store,

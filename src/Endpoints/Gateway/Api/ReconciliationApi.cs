@@ -33,7 +33,7 @@ static class ReconciliationApi
 
     /// <summary>
     /// <c>POST /api/reconciliation/runs</c> and <c>GET /api/reconciliation/runs/{id}</c>, which is also
-    /// <c>GET /api/reconciliations/{id}</c>.
+    /// <c>GET /api/reconciliations/{id}</c>; <c>GET /api/reconciliations</c> lists the runs.
     /// </summary>
     public static void Map(RouteGroupBuilder api)
     {
@@ -44,6 +44,10 @@ static class ReconciliationApi
         runs.MapGet("/{id:guid}", GetAsync).WithName("GetReconciliationRun")
             .WithSummary("A reconciliation run: Running, or Finished with its counts and each difference between the gateway and the ledger.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/reconciliations", ListAsync).WithName("ListReconciliations").WithTags("Reconciliation")
+            .RequireAuthorization(policy => policy.RequireRole(Readers))
+            .WithSummary("Lists reconciliation runs newest first (limit, offset), scheduled ones included, with their counts but not their differences.")
+            .ProducesValidationProblem();
         api.MapGet("/reconciliations/{id:guid}", GetAsync).WithName("GetReconciliation").WithTags("Reconciliation")
             .RequireAuthorization(policy => policy.RequireRole(Readers))
             .WithSummary("The same as GET /api/reconciliation/runs/{id}: a run with its counts and differences, unmatched webhook events included.")
@@ -85,13 +89,25 @@ static class ReconciliationApi
         return TypedResults.Accepted($"/api/reconciliation/runs/{run.RunId}", new ReconciliationRunAccepted(run.RunId));
     }
 
+    public static async Task<Results<Ok<Page<ReconciliationRunView>>, ValidationProblem>> ListAsync(int? limit, int? offset, SqlSession session,
+        ReconciliationRunStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (ApiProblems.Paging(limit, offset, errors) is not { } paging)
+            return TypedResults.ValidationProblem(errors);
+        var page = await session.ReadAsync(() => store.ListAsync(session, paging, cancellationToken), cancellationToken);
+        return TypedResults.Ok(page.Select(View));
+    }
+
     public static async Task<Results<Ok<ReconciliationRunView>, ProblemHttpResult>> GetAsync(Guid id, SqlSession session, ReconciliationRunStore store,
         CancellationToken cancellationToken) =>
         await session.ReadAsync(() => store.FindAsync(session, id, cancellationToken), cancellationToken) is { } run
-            ? TypedResults.Ok(new ReconciliationRunView(run.RunId, DateOnly.FromDateTime(run.From.UtcDateTime),
-                DateOnly.FromDateTime(run.To.UtcDateTime.AddTicks(-1)), run.FinishedAt is null ? "Running" : "Finished", run.RequestedAt, run.FinishedAt,
-                run.GatewayPayments, run.LedgerPayments, run.DiscrepancyCount, run.Discrepancies))
+            ? TypedResults.Ok(View(run))
             : ApiProblems.NotFound("Reconciliation run", id);
+
+    static ReconciliationRunView View(ReconciliationRunRecord run) => new(run.RunId, DateOnly.FromDateTime(run.From.UtcDateTime),
+        DateOnly.FromDateTime(run.To.UtcDateTime.AddTicks(-1)), run.FinishedAt is null ? "Running" : "Finished", run.RequestedAt, run.FinishedAt,
+        run.GatewayPayments, run.LedgerPayments, run.DiscrepancyCount, run.Discrepancies);
 
     static DateOnly? Parse(string? value, string field, Dictionary<string, string[]> errors)
     {

@@ -87,6 +87,9 @@ public sealed class PortalApiException(int status, string message) : Exception(m
 {
     public int Status { get; } = status;
 
+    /// <summary>The problem's field errors by field name (as the API names them, such as <c>marketRent.amount</c>), for a form to show beside its fields.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; private init; } = new Dictionary<string, string[]>();
+
     public static PortalApiException From(int status, string body)
     {
         if (status == 0)
@@ -100,9 +103,15 @@ public sealed class PortalApiException(int status, string message) : Exception(m
                 text.Add(title.GetString() ?? "");
             if (root.TryGetProperty("detail", out var detail))
                 text.Add(detail.GetString() ?? "");
+            var fields = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
             if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+            {
                 text.AddRange(errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(m => $"{e.Name}: {m.GetString()}")));
-            return new(status, $"{status}: {string.Join(" — ", text.Where(t => t.Length > 0))}");
+                foreach (var field in errors.EnumerateObject().Where(e => e.Value.ValueKind == JsonValueKind.Array))
+                    fields[field.Name] = [.. field.Value.EnumerateArray().Select(m => m.GetString() ?? "")];
+            }
+
+            return new(status, $"{status}: {string.Join(" — ", text.Where(t => t.Length > 0))}") { Errors = fields };
         }
         catch (JsonException)
         {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 
 namespace Orchestration.Endpoints.Gateway.Properties;
@@ -50,6 +51,28 @@ public sealed class PropertyStore(SqlStorage storage)
                 @Status, @LeaseId, @CreatedAt, @LabelKey)
             ON CONFLICT DO NOTHING
             """, UnitRow.Of(unit), cancellationToken)) == 1;
+
+    /// <summary>
+    /// Writes the unit's label, rooms, floor area and market rent (not its occupancy); false when another unit of its
+    /// property has the label, in any letter case (PostgreSQL: also one another transaction gave it while this one ran,
+    /// after which the transaction can only be rolled back).
+    /// </summary>
+    public async Task<bool> UpdateUnitAsync(SqlSession session, UnitRecord unit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.Connection.ExecuteAsync(session.Command($"""
+                UPDATE {_units} SET label = @Label, label_key = @LabelKey, bedrooms = @Bedrooms, bathrooms = @Bathrooms, square_feet = @SquareFeet,
+                    market_rent_amount = @MarketRentAmount, market_rent_currency = @MarketRentCurrency
+                WHERE unit_id = @UnitId
+                    AND NOT EXISTS (SELECT 1 FROM {_units} other WHERE other.property_id = @PropertyId AND other.label_key = @LabelKey AND other.unit_id <> @UnitId)
+                """, UnitRow.Of(unit), cancellationToken)) == 1;
+        }
+        catch (DbException e) when (e.SqlState == "23505")
+        {
+            return false;
+        }
+    }
 
     public Task<UnitRecord?> FindUnitAsync(SqlSession session, Guid unitId, CancellationToken cancellationToken) =>
         UnitAsync(session, unitId, "", cancellationToken);

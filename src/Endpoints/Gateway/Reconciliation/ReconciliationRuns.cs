@@ -56,6 +56,21 @@ public sealed class ReconciliationRunStore(SqlStorage storage)
             FROM {_runs} WHERE run_id = @runId
             """, new { runId }, cancellationToken)))?.Record;
 
+    /// <summary>
+    /// A page of runs, newest first: by when staff asked for it, or for a scheduled run by when Billing finished it. The
+    /// differences are left out (a run's own answer has them).
+    /// </summary>
+    public async Task<Page<ReconciliationRunRecord>> ListAsync(SqlSession session, Paging paging, CancellationToken cancellationToken) =>
+        (await session.QueryPageAsync<SummaryRow>($"""
+            SELECT run_id, range_from, range_to, requested_at, finished_at, gateway_payments, ledger_payments, discrepancy_count
+            FROM {_runs} ORDER BY COALESCE(requested_at, finished_at) DESC, run_id DESC LIMIT @limit OFFSET @offset
+            """, $"SELECT COUNT(*) FROM {_runs}", null, paging, cancellationToken))
+        .Select(row => new ReconciliationRunRecord(row.RunId, row.RangeFrom, row.RangeTo, row.RequestedAt, row.FinishedAt, row.GatewayPayments,
+            row.LedgerPayments, row.DiscrepancyCount, []));
+
+    sealed record SummaryRow(Guid RunId, DateTimeOffset RangeFrom, DateTimeOffset RangeTo, DateTimeOffset? RequestedAt, DateTimeOffset? FinishedAt,
+        int? GatewayPayments, int? LedgerPayments, int? DiscrepancyCount);
+
     sealed record RunRow(Guid RunId, DateTimeOffset RangeFrom, DateTimeOffset RangeTo, DateTimeOffset? RequestedAt, DateTimeOffset? FinishedAt,
         int? GatewayPayments, int? LedgerPayments, int? DiscrepancyCount, string? Discrepancies)
     {
