@@ -163,14 +163,19 @@ public sealed class LeaseCreditRefunds(SqlStorage storage)
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>What the lease's staff refunds in <paramref name="currency"/> reserve of its credit: parts the gateway did not turn down, not yet on the ledger.</summary>
-    public async Task<long> ReservedAsync(SqlSession session, Guid leaseId, string currency, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lease's credit in <paramref name="currency"/> that staff refunds can still take, in minor units: the negative of
+    /// its balance (deposits held excluded) less what staff refunds reserve, their parts the gateway did not turn down and
+    /// not yet on the ledger. One statement, so a refund entry the ledger commits meanwhile is counted once, either way.
+    /// </summary>
+    public async Task<long> CreditAsync(SqlSession session, Guid leaseId, string currency, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            SELECT COALESCE(SUM(p.amount), 0) FROM {_parts} p
-            WHERE p.lease_id = @lease_id AND p.currency = @currency AND p.status NOT IN (@failed, @canceled)
-              AND NOT EXISTS (SELECT 1 FROM {_entries} e WHERE e.entry_id = p.entry_id)
-            """).With("@lease_id", leaseId).With("@currency", currency);
+            SELECT -COALESCE((SELECT SUM(e.amount) FROM {_entries} e WHERE e.lease_id = @lease_id AND e.currency = @currency AND e.kind <> @held), 0)
+                - COALESCE((SELECT SUM(p.amount) FROM {_parts} p
+                    WHERE p.lease_id = @lease_id AND p.currency = @currency AND p.status NOT IN (@failed, @canceled)
+                      AND NOT EXISTS (SELECT 1 FROM {_entries} pe WHERE pe.entry_id = p.entry_id)), 0)
+            """).With("@lease_id", leaseId).With("@currency", currency).With("@held", LedgerEntryKind.DepositHeld.Name());
         Released(command);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }

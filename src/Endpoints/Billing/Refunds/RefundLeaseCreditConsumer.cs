@@ -17,7 +17,7 @@ namespace Orchestration.Endpoints.Billing.Refunds;
 /// <see cref="SettleLeaseCreditRefundConsumer"/>. A copy handled again finds its decision and its parts, and gets the same
 /// refunds back from the gateway.
 /// </summary>
-public sealed class RefundLeaseCreditConsumer(SqlSession session, BillingStore store, LedgerStore ledger, LeaseCreditRefunds credits,
+public sealed class RefundLeaseCreditConsumer(SqlSession session, BillingStore store, LeaseCreditRefunds credits,
     PaymentGatewayClient gateway, TimeProvider time, ILogger<RefundLeaseCreditConsumer> logger) : IConsumer<RefundLeaseCredit>
 {
     // Stripe keeps metadata values to 500 characters.
@@ -81,8 +81,7 @@ public sealed class RefundLeaseCreditConsumer(SqlSession session, BillingStore s
             return (earlier, await credits.PartsAsync(session, command.RefundId, cancellationToken));
 
         var currency = command.Amount.Currency;
-        var balance = (await ledger.BalanceAsync(session, command.LeaseId, null, cancellationToken)).FirstOrDefault(m => m.Currency == currency);
-        var credit = (balance is null ? 0 : -LedgerAmounts.ToMinor(balance)) - await credits.ReservedAsync(session, command.LeaseId, currency, cancellationToken);
+        var credit = await credits.CreditAsync(session, command.LeaseId, currency, cancellationToken);
         var plan = Plan(await credits.RefundableAsync(session, command.LeaseId, currency, cancellationToken), amount);
         var refundable = plan.Sum(p => p.Amount);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
