@@ -60,6 +60,7 @@ public static class CommandRoutes
         [typeof(SetLeaseRentSettings)] = RentRuns,
         [typeof(RefundRefusedRentPayment)] = RentPayments,
         [typeof(RefundLeaseCredit)] = RentPayments,
+        [typeof(SettleLeaseCreditRefund)] = RentPayments,
         [typeof(RecordLedgerEntry)] = Ledger,
         [typeof(AssessLateFees)] = Ledger,
         [typeof(RequestWorkOrder)] = MaintenanceDispatch,

@@ -67,6 +67,7 @@ public static class BillingExtensions
         x.AddConsumer<TurnOffAutopayConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<RefundRefusedRentPaymentConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<RefundLeaseCreditConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
+        x.AddConsumer<SettleLeaseCreditRefundConsumer>().Endpoint(e => e.Name = CommandRoutes.RentPayments);
         x.AddConsumer<SendRentNoticeConsumer>().Endpoint(e => e.Name = CommandRoutes.RentNotices);
         x.AddConsumer<LeaseActivatedConsumer>().Endpoint(e => e.Name = LeasesQueue);
         x.AddConsumer<RentProgressConsumer>().Endpoint(e => e.Name = RentProgressQueue);
@@ -82,6 +83,7 @@ public static class BillingExtensions
         services.AddStore<RentStore>(BillingMigrations.RentCharges, RentSchema.Payments, RentSchema.TenantContact, RentSchema.LateFeePolicies,
             RentSchema.RentSettings, RentSchema.RecurringCharges);
         services.AddStore<VendorBillStore>(VendorBillSchema.Bills);
+        services.AddStore<LeaseCreditRefunds>(LeaseCreditRefunds.Schema);
         services.AddStore<ReconciliationStore>(ReconciliationSchema.Reports, ReconciliationSchema.EventDiscrepancies);
         services.AddValidatedOptions<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));
         services.AddHostedService<ReconciliationScheduleStarter>();
@@ -97,7 +99,6 @@ public static class BillingExtensions
         services.AddSingleton(collection);
         services.AddScoped<MoveInRefunds>();
         services.AddScoped<MoveInLedger>();
-        services.AddSingleton<LeaseCreditRefunds>();
 
         // They hold no transaction, and so no lock, while the gateway answers.
         services.CallsThirdParties<RequestMoveInFundsConsumer>()
@@ -106,6 +107,7 @@ public static class BillingExtensions
             .CallsThirdParties<RequestRentPaymentConsumer>()
             .CallsThirdParties<RefundRefusedRentPaymentConsumer>()
             .CallsThirdParties<RefundLeaseCreditConsumer>()
+            .CallsThirdParties<SettleLeaseCreditRefundConsumer>()
             .CallsThirdParties<SendRentNoticeConsumer>()
             .CallsThirdParties<StartReconciliationRunConsumer>();
 

@@ -14,3 +14,15 @@ public sealed record RefundLeaseCredit
     public required string RequestedBy { get; init; }
     public required DateTimeOffset RequestedAt { get; init; }
 }
+
+/// <summary>
+/// Asks Billing how a staff refund's part the gateway answered <c>pending</c> ended: sent when the answer is recorded and
+/// whenever the gateway reports a refund of the payment; Billing asks the gateway, posts the refund once it succeeded and
+/// frees the reserved credit once it failed.
+/// </summary>
+public sealed record SettleLeaseCreditRefund
+{
+    public required Guid RefundId { get; init; }
+    public required Guid LeaseId { get; init; }
+    public required string PaymentIntentId { get; init; }
+}

@@ -229,7 +229,8 @@ internal sealed class PaymentGateway(
                     "amount_too_large", "amount").ToResponse(StatusCodes.Status400BadRequest);
             }
 
-            var refund = new Refund(ResourceId.New("re"), amount, paid, request.Reason, request.Metadata, timeProvider.GetUtcNow());
+            var refund = new Refund(ResourceId.New("re"), amount, paid, request.Reason, request.Metadata, timeProvider.GetUtcNow(),
+                rules.RefundsPending(intent.Metadata) ? "pending" : "succeeded");
             refunds.Add(refund.Id, refund);
             paid.AmountRefunded += amount;
             refunded = refund.ToResource();
@@ -239,6 +240,35 @@ internal sealed class PaymentGateway(
         logger.LogInformation("Refund {RefundId} of {Amount} for payment intent {PaymentIntentId}", refunded.Id, refunded.Amount, refunded.PaymentIntent);
         webhooks.Publish("charge.refunded", charge, cause);
         return Ok(refunded);
+    }
+
+    /// <summary>
+    /// Settles a pending refund as <c>succeeded</c> or <c>failed</c>. A failed refund gives the amount back to the charge,
+    /// as Stripe lowers <c>amount_refunded</c>; either way the charge is reported again through <c>charge.refunded</c>,
+    /// the event the platform's webhook reads refunds from.
+    /// </summary>
+    public RecordedResponse SettleRefund(string id, bool succeeded)
+    {
+        RefundResource settled;
+        ChargeResource charge;
+        lock (gate)
+        {
+            if (!refunds.TryGetValue(id, out var refund))
+                return StripeError.NoSuch("refund", id, "id").ToResponse(StatusCodes.Status404NotFound);
+            if (refund.Status != "pending")
+                return StripeError.InvalidRequest($"Refund {id} is {refund.Status}, not pending.").ToResponse(StatusCodes.Status400BadRequest);
+
+            refund = refund with { Status = succeeded ? "succeeded" : "failed" };
+            refunds[id] = refund;
+            if (!succeeded)
+                refund.Charge.AmountRefunded -= refund.Amount;
+            settled = refund.ToResource();
+            charge = refund.Charge.ToResource();
+        }
+
+        logger.LogInformation("Refund {RefundId} of payment intent {PaymentIntentId} settled {Status}", settled.Id, settled.PaymentIntent, settled.Status);
+        webhooks.Publish("charge.refunded", charge, new StripeEventRequest(null, null));
+        return Ok(settled);
     }
 
     public RecordedResponse RetrieveRefund(string id)

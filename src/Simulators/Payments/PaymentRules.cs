@@ -1,13 +1,17 @@
 namespace Orchestration.Simulators.Payments;
 
-/// <summary>What a test arranged for the payments of one payer: declines still to come, and how long each payment stays processing.</summary>
-internal sealed record PaymentRule(string MetadataKey, string MetadataValue, int Declines, TimeSpan? SettleAfter);
+/// <summary>
+/// What a test arranged for the payments of one payer: declines still to come, how long each payment stays processing,
+/// and whether refunds of their payments stay <c>pending</c> until settled on demand.
+/// </summary>
+internal sealed record PaymentRule(string MetadataKey, string MetadataValue, int Declines, TimeSpan? SettleAfter, bool RefundsPending = false);
 
 /// <summary>
 /// A payer's bank as a test arranges it ahead of the payments (<c>POST /_sim/payment_rules</c>), for the outcomes the
 /// amount cannot choose because the payer's next payment has the same amount: the next few payments declined for
 /// insufficient funds and the one after them succeeding (a retried autopay), or a payment that stays
-/// <c>processing</c> for a while before it settles (a bank debit) while others settle at once. A rule applies to the
+/// <c>processing</c> for a while before it settles (a bank debit) while others settle at once, or refunds that stay
+/// <c>pending</c> until the test settles them (as Stripe's refunds of bank debits can). A rule applies to the
 /// intents whose metadata carries its key and value, confirmed with a saved payment method; on the hosted page the
 /// payer's card alone decides, as before.
 /// </summary>
@@ -17,9 +21,9 @@ internal sealed class PaymentRules
     readonly Dictionary<(string Key, string Value), PaymentRule> rules = [];
 
     /// <summary>Sets (or replaces) the rule for intents whose metadata has <paramref name="key"/> = <paramref name="value"/>.</summary>
-    public PaymentRule Set(string key, string value, int declines, TimeSpan? settleAfter)
+    public PaymentRule Set(string key, string value, int declines, TimeSpan? settleAfter, bool refundsPending = false)
     {
-        var rule = new PaymentRule(key, value, declines, settleAfter);
+        var rule = new PaymentRule(key, value, declines, settleAfter, refundsPending);
         lock (gate)
             rules[(key, value)] = rule;
         return rule;
@@ -44,5 +48,12 @@ internal sealed class PaymentRules
         }
 
         return (null, null);
+    }
+
+    /// <summary>Whether a refund of an intent with this metadata answers <c>pending</c> (settled later through <c>/_sim/refunds/{id}/settle</c>).</summary>
+    public bool RefundsPending(IReadOnlyDictionary<string, string> metadata)
+    {
+        lock (gate)
+            return metadata.Any(pair => rules.TryGetValue((pair.Key, pair.Value), out var rule) && rule.RefundsPending);
     }
 }

@@ -84,10 +84,12 @@ internal sealed class Charge(string id, PaymentIntent intent, PaymentFailure? fa
         Paid ? "succeeded" : "failed");
 }
 
-internal sealed record Refund(string Id, long Amount, Charge Charge, string? Reason, IReadOnlyDictionary<string, string> Metadata, DateTimeOffset Created)
+/// <summary>A refund; <see cref="Status"/> is <c>succeeded</c>, or <c>pending</c> until it settles as <c>succeeded</c> or <c>failed</c>.</summary>
+internal sealed record Refund(string Id, long Amount, Charge Charge, string? Reason, IReadOnlyDictionary<string, string> Metadata, DateTimeOffset Created,
+    string Status = "succeeded")
 {
     public RefundResource ToResource() => new(
-        Id, Amount, Charge.Id, Created.ToUnixTimeSeconds(), Charge.Intent.Currency, Metadata, Charge.Intent.Id, Reason, "succeeded");
+        Id, Amount, Charge.Id, Created.ToUnixTimeSeconds(), Charge.Intent.Currency, Metadata, Charge.Intent.Id, Reason, Status);
 }
 
 internal sealed class Dispute(string id, Charge charge, DateTimeOffset created)

@@ -107,18 +107,21 @@ internal static class PaymentsApi
 
     /// <summary>
     /// <c>POST /_sim/payment_rules</c>: one <c>metadata[key]=value</c> naming the payer's intents, <c>decline</c> (how many
-    /// of their next payments are declined, default 0) and <c>settle_after</c> (seconds a payment stays processing; left
-    /// out, as configured).
+    /// of their next payments are declined, default 0), <c>settle_after</c> (seconds a payment stays processing; left
+    /// out, as configured) and <c>refunds</c> (<c>pending</c>: refunds of their payments stay pending until settled).
     /// </summary>
     public static async Task<IResult> SetPaymentRule(HttpContext http, PaymentRules rules)
     {
         var form = await StripeForm.ReadAsync(http.Request, http.RequestAborted);
-        form.AllowOnly("metadata[", "decline", "settle_after");
+        form.AllowOnly("metadata[", "decline", "settle_after", "refunds");
         var metadata = form.Metadata();
         var declineText = form.String("decline");
         var settleText = form.String("settle_after");
+        var refundsText = form.String("refunds");
         if (form.FirstError is { } error)
             return Refuse(error);
+        if (refundsText is not (null or "pending" or "succeeded"))
+            return Refuse(StripeError.InvalidRequest($"Invalid refunds: {refundsText}; pending or succeeded.", param: "refunds"));
         if (metadata.Count != 1)
             return Refuse(StripeError.InvalidRequest("Name the payer's intents with exactly one metadata[key]=value.", param: "metadata"));
         var declines = 0;
@@ -135,8 +138,9 @@ internal static class PaymentsApi
         }
 
         var (key, value) = metadata.Single();
-        var rule = rules.Set(key, value, declines, settleAfter);
-        return Results.Json(new { metadata, decline = rule.Declines, settle_after = rule.SettleAfter?.TotalSeconds }, SimulatorJson.SnakeCase);
+        var rule = rules.Set(key, value, declines, settleAfter, refundsText == "pending");
+        return Results.Json(new { metadata, decline = rule.Declines, settle_after = rule.SettleAfter?.TotalSeconds, refunds = rule.RefundsPending ? "pending" : "succeeded" },
+            SimulatorJson.SnakeCase);
     }
 
     static long? Max(params long?[] bounds) => bounds.Where(b => b is not null).Max();

@@ -2,7 +2,8 @@ namespace Orchestration.Simulators.Payments;
 
 /// <summary>
 /// A Stripe-compatible payment gateway: payment intents (created, confirmed, canceled, listed by creation time), refunds, returns and disputes on
-/// demand (<c>/_sim/payment_intents/{id}/return</c>, <c>/dispute</c>, <c>/_sim/disputes/{id}/close?outcome=won|lost</c>), declines and bank-debit settlement arranged per payer
+/// demand (<c>/_sim/payment_intents/{id}/return</c>, <c>/dispute</c>, <c>/_sim/disputes/{id}/close?outcome=won|lost</c>,
+/// <c>/_sim/refunds/{id}/settle?outcome=succeeded|failed</c>), declines, bank-debit settlement and pending refunds arranged per payer
 /// (<c>/_sim/payment_rules</c>, see <see cref="PaymentRules"/>), <c>Idempotency-Key</c>, Stripe errors, and
 /// <c>Stripe-Signature</c>-signed webhooks. See <see cref="PaymentOutcomes"/> for how the amount picks the outcome.
 /// </summary>
@@ -52,6 +53,10 @@ internal static class PaymentsSimulator
         controls.MapPost("/{id}/dispute", (PaymentGateway gateway, string id) => gateway.OpenDispute(id));
         // What a payer's bank will do with their next payments, arranged ahead (see PaymentRules).
         app.MapPost("/_sim/payment_rules", PaymentsApi.SetPaymentRule);
+        // A pending refund (see PaymentRules) settled by the payer's bank.
+        app.MapPost("/_sim/refunds/{id}/settle", (PaymentGateway gateway, string id, string outcome) => outcome is "succeeded" or "failed"
+            ? gateway.SettleRefund(id, outcome == "succeeded")
+            : StripeError.InvalidRequest("outcome is succeeded or failed.", param: "outcome").ToResponse(StatusCodes.Status400BadRequest));
         app.MapPost("/_sim/disputes/{id}/close", (PaymentGateway gateway, string id, string outcome) => outcome is "won" or "lost"
             ? gateway.CloseDispute(id, outcome == "won")
             : StripeError.InvalidRequest("outcome is won or lost.", param: "outcome").ToResponse(StatusCodes.Status400BadRequest));

@@ -217,6 +217,23 @@ public sealed class BillingHost : IAsyncDisposable
             && request.Headers.TryGetValues("Idempotency-Key", out var keys) && keys.Contains(lease.FundsKey),
         action);
 
+    /// <summary>Runs <paramref name="action"/> once before Billing's first call to the gateway for the staff refund of a lease's credit.</summary>
+    public void BeforeTheCreditRefund(Guid refundId, Func<CancellationToken, Task> action) => _moments.Before(IsCreditRefund(refundId), action);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with the gateway's answer to Billing's first call for the staff refund of a lease's
+    /// credit, before Billing has recorded it: the moment a fast webhook arrives.
+    /// </summary>
+    public void AfterTheCreditRefund(Guid refundId, Func<JsonElement, CancellationToken, Task> action) => _moments.After(IsCreditRefund(refundId), action);
+
+    static Func<HttpRequestMessage, bool> IsCreditRefund(Guid refundId) => request =>
+        request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/v1/refunds", StringComparison.Ordinal)
+        && request.Headers.TryGetValues("Idempotency-Key", out var keys)
+        && keys.Any(key => key.StartsWith($"{Endpoints.Billing.Refunds.LeaseCreditRefunds.KeyPrefix}{refundId:N}-", StringComparison.Ordinal));
+
+    /// <summary>How many refunds of the lease's payments the gateway has announced (<c>charge.refunded</c> at their creation).</summary>
+    public async Task<int> GatewayRefundsAsync(Guid leaseId) => (await EventsAsync("charge.refunded", leaseId.ToString())).Count;
+
     public Task<PaymentRecord?> PaymentAsync(string idempotencyKey) =>
         _endpoint.ReadAsync<BillingStore, PaymentRecord?>((store, session, ct) => store.FindPaymentAsync(session, idempotencyKey, ct));
 
@@ -244,6 +261,16 @@ public sealed class BillingHost : IAsyncDisposable
 
     public Task<RefundRecord?> RefundAsync(string idempotencyKey) =>
         _endpoint.ReadAsync<BillingStore, RefundRecord?>((store, session, ct) => store.FindRefundAsync(session, idempotencyKey, ct));
+
+    /// <summary>A staff refund of a lease's credit as Billing decided it (taken on, or refused and why).</summary>
+    public Task<Endpoints.Billing.Refunds.CreditRefundRecord?> CreditRefundAsync(Guid refundId) =>
+        _endpoint.ReadAsync<Endpoints.Billing.Refunds.LeaseCreditRefunds, Endpoints.Billing.Refunds.CreditRefundRecord?>(
+            (store, session, ct) => store.FindAsync(session, refundId, ct));
+
+    /// <summary>The parts of a staff refund, one per payment it takes money back from, with the gateway's refund and status.</summary>
+    public Task<IReadOnlyList<Endpoints.Billing.Refunds.CreditRefundPart>> CreditRefundPartsAsync(Guid refundId) =>
+        _endpoint.ReadAsync<Endpoints.Billing.Refunds.LeaseCreditRefunds, IReadOnlyList<Endpoints.Billing.Refunds.CreditRefundPart>>(
+            (store, session, ct) => store.PartsAsync(session, refundId, ct));
 
     /// <summary>A client for the payment gateway simulator's API (with its key) and test controls.</summary>
     public HttpClient Gateway() => SimulatorApi.Client(Payments, SecretKey);

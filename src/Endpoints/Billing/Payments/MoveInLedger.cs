@@ -9,7 +9,8 @@ namespace Orchestration.Endpoints.Billing.Payments;
 /// <summary>
 /// Posts a lease's move-in funds to its ledger. The first month's rent is the rent charge of the lease's first period,
 /// under the id a rent run gives that lease and period (<see cref="RentIds.Charge"/>), posted already paid: a later run of
-/// that period finds it and adds nothing, and no collection starts for it, so autopay never takes it again. The deposit is
+/// that period finds it and charges only the lease's recurring lines of that month, which are not known here, and no
+/// collection starts for the rent, so autopay never takes it again. The deposit is
 /// held for the tenant (<see cref="LedgerEntryKind.DepositHeld"/>): it is not part of the balance and never pays a charge.
 /// Every entry's id derives from the charge and the payment, so a repeated event posts nothing more; each new entry is
 /// announced by <see cref="LedgerEntryRecorded"/>.

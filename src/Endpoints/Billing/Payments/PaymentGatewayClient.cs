@@ -168,6 +168,14 @@ public sealed class PaymentGatewayClient
             return new PaymentRefund(refund.Id, refund.PaymentIntentId, refund.Amount, refund.Status);
         }, cancellationToken);
 
+    /// <summary>The refund as the gateway reports it now (a <c>pending</c> refund later <c>succeeded</c>, <c>failed</c> or <c>canceled</c>).</summary>
+    public Task<PaymentRefund> RetrieveRefundAsync(string refundId, CancellationToken cancellationToken) =>
+        CallAsync($"GET v1/refunds/{refundId}", async () =>
+        {
+            var refund = await _stripe.V1.Refunds.GetAsync(refundId, null, null, cancellationToken);
+            return new PaymentRefund(refund.Id, refund.PaymentIntentId, refund.Amount, refund.Status);
+        }, cancellationToken);
+
     /// <summary>
     /// What the consumers act on, from what Stripe.net throws once its own retries are spent: the gateway's refusal, or
     /// its absence. A cancellation of our own (the message's token) passes through untouched.

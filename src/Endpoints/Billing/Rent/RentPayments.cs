@@ -138,7 +138,15 @@ public sealed class RentPayments(SqlSession session, RentStore store, Reconcilia
             return;
         }
 
-        // The gateway's total counts staff refunds of the lease's credit too: their own consumer records them, not against the charge.
+        // A staff refund the gateway answered pending may have settled: its own consumer asks the gateway how it ended.
+        foreach (var pending in await credits.PendingOfAsync(session, payment.IntentId, context.CancellationToken))
+            await (await context.GetSendEndpoint(new Uri($"queue:{CommandRoutes.RentPayments}"))).Send(new SettleLeaseCreditRefund
+            {
+                RefundId = pending.RefundId, LeaseId = pending.LeaseId, PaymentIntentId = pending.IntentId,
+            }, context.CancellationToken);
+
+        // The gateway's total counts staff refunds of the lease's credit too (reserved before the gateway was called, so
+        // also those whose answer is not recorded yet): their own consumers record them, not against the charge.
         var staff = LedgerAmounts.FromMinor(await credits.StaffRefundedAsync(session, payment.IntentId, context.CancellationToken),
             payment.Amount.Currency);
         var ofTheCharge = refunded.AmountRefunded with { Amount = refunded.AmountRefunded.Amount - staff.Amount };

@@ -249,6 +249,14 @@ public sealed class RentStore(SqlStorage storage)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>The run that posted the charge (<see cref="RentIds.MoveInCharges"/> for one the move-in funds paid); null when it was never posted.</summary>
+    public async Task<Guid?> RunOfChargeAsync(SqlSession session, Guid chargeId, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand($"SELECT run_id FROM {_charges} WHERE charge_id = @charge_id").With("@charge_id", chargeId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetGuid(0) : null;
+    }
+
     /// <summary>Follows the charge's collection; a report older than the one recorded changes nothing.</summary>
     public async Task RecordProgressAsync(SqlSession session, Guid chargeId, string state, Money outstanding, DateTimeOffset occurredAt,
         CancellationToken cancellationToken)

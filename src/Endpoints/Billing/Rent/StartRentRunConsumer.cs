@@ -15,6 +15,9 @@ namespace Orchestration.Endpoints.Billing.Rent;
 /// The lease's recurring charges besides the rent (parking, a pet fee...) go into the same charge, each prorated like the
 /// rent: the charge's amount is the rent plus its lines, so one collection takes them together, and the ledger has one
 /// charge entry for the rent (the charge's id) and one per line (<see cref="RecurringChargeIds"/>), all naming the charge.
+/// The move-in funds of lease signing pay the first month's rent under the run's charge id, before Billing knows the
+/// lease's recurring charges; the run finds that charge and posts the month's lines, prorated the same way, as a charge
+/// of their own (<see cref="RecurringChargeIds.FirstMonth"/>), once however often the period is run.
 /// </summary>
 public sealed class StartRentRunConsumer(
     SqlSession session,
@@ -51,12 +54,22 @@ public sealed class StartRentRunConsumer(
             var amount = rentDue with { Amount = rentDue.Amount + lines.Sum(line => line.Amount.Amount) };
             var dueOn = RentProration.DueOn(first, start);
             var policy = policies.InForce(lease.PropertyId, lease.LeaseId, now);
-            if (!await rent.PostChargeAsync(session, chargeId, run.RentRunId, lease.LeaseId, run.Period, amount, dueOn, policy,
+            var dueAt = new DateTimeOffset(dueOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            if (await rent.PostChargeAsync(session, chargeId, run.RentRunId, lease.LeaseId, run.Period, amount, dueOn, policy,
                     now.ToUnixTimeMilliseconds(), cancellationToken))
+                await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(chargeId, lease.LeaseId, LedgerEntryKind.Charge, rentDue, chargeId, dueAt, now));
+            else if (lines.Count > 0 && await rent.RunOfChargeAsync(session, chargeId, cancellationToken) == RentIds.MoveInCharges)
+            {
+                // The move-in funds paid this month's rent alone: its lines are a charge of their own, collected like any other.
+                chargeId = RecurringChargeIds.FirstMonth(chargeId);
+                amount = rentDue with { Amount = lines.Sum(line => line.Amount.Amount) };
+                if (!await rent.PostChargeAsync(session, chargeId, run.RentRunId, lease.LeaseId, run.Period, amount, dueOn, policy,
+                        now.ToUnixTimeMilliseconds(), cancellationToken))
+                    continue;
+            }
+            else
                 continue;
 
-            var dueAt = new DateTimeOffset(dueOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(chargeId, lease.LeaseId, LedgerEntryKind.Charge, rentDue, chargeId, dueAt, now));
             foreach (var line in lines)
                 await ledger.AppendAndPublishAsync(session, context, new LedgerEntry(RecurringChargeIds.Entry(chargeId, line.Line), lease.LeaseId,
                     LedgerEntryKind.Charge, line.Amount, chargeId, dueAt, now));
@@ -89,6 +102,9 @@ public sealed class InvalidRentPeriodException(string period) : Exception($"'{pe
 /// <summary>The ledger entry of a recurring charge's line in a period's rent charge: one per charge and line, however often the run is repeated.</summary>
 public static class RecurringChargeIds
 {
+    /// <summary>The charge of a lease's first-month lines, when the move-in funds paid that month's rent (<paramref name="rentCharge"/>) alone.</summary>
+    public static Guid FirstMonth(Guid rentCharge) => RentIds.From($"first-month-lines:{rentCharge:N}");
+
     public static Guid Entry(Guid chargeId, int line) =>
         RentIds.From($"charge-line:{chargeId:N}:{line.ToString(CultureInfo.InvariantCulture)}");
 }
