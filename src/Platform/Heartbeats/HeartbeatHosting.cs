@@ -1,5 +1,7 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Observability;
 
 namespace Orchestration.Platform.Heartbeats;
@@ -36,7 +38,10 @@ public static class HeartbeatHosting
         services.AddSingleton<EndpointQueues>();
         services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<EndpointQueues>());
         if (configuration.GetSection(HeartbeatOptions.Section).GetValue("Enabled", true))
+        {
+            services.TryAddSingleton<BusStarted>();
             services.AddHostedService<HeartbeatSender>();
+        }
         return services;
     }
 }

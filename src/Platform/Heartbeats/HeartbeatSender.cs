@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Orchestration.Messages.Operations;
+using Orchestration.Platform.Hosting;
 using Orchestration.Platform.Observability;
 
 namespace Orchestration.Platform.Heartbeats;
@@ -10,13 +11,27 @@ namespace Orchestration.Platform.Heartbeats;
 /// Publishes <see cref="EndpointHeartbeat"/> every interval with the endpoint's custom checks: every health check it
 /// registers (storage, parked deliveries, the bus, disk, and whatever providers the endpoint checks). Straight to the
 /// bus, not through the outbox: a heartbeat that cannot reach the broker is exactly the news Operations must notice.
+/// The first one waits until the bus has started and reads healthy (for at most one interval): checked while the
+/// endpoint was still starting, the bus's own check failed, and every start of every endpoint raised a "check failed"
+/// alert and its "passes again" a few seconds later.
 /// </summary>
-sealed class HeartbeatSender(IBus bus, HealthCheckService health, PlatformGauges gauges, MessageMetricsObserver metrics, EndpointQueues queues,
-    TimeProvider clock, IOptions<HeartbeatOptions> options, EndpointIdentity identity, ILogger<HeartbeatSender> logger) : BackgroundService
+sealed class HeartbeatSender(IBus bus, IBusControl busControl, BusStarted busStarted, HealthCheckService health, PlatformGauges gauges,
+    MessageMetricsObserver metrics, EndpointQueues queues, TimeProvider clock, IOptions<HeartbeatOptions> options, EndpointIdentity identity,
+    ILogger<HeartbeatSender> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.Interval;
+        try
+        {
+            await busStarted.WaitAsync(stoppingToken);
+            await busControl.WaitForHealthStatus(BusHealthStatus.Healthy, interval);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
