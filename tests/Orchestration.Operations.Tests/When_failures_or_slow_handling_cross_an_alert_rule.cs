@@ -1,3 +1,4 @@
+using Orchestration.Endpoints.Operations.Heartbeats;
 using Orchestration.Messages.Operations;
 using Orchestration.Simulators.Webhooks;
 
@@ -30,16 +31,23 @@ public sealed class When_failures_or_slow_handling_cross_an_alert_rule(Distribut
     }
 
     [Fact]
-    public async Task Should_alert_a_new_failure_group_once_however_often_its_messages_fail()
+    public async Task Should_alert_a_new_failure_group_once_however_often_its_messages_fail_by_the_endpoint_consuming_its_queue()
     {
+        // Staff know endpoints by the names they beat as; a failure names its host's assembly and the queue it failed in.
         var endpoint = $"billing-{Guid.NewGuid():N}"[..20];
+        var queue = $"{endpoint}-charges";
+        await BeatAsync(new EndpointHeartbeat
+        {
+            Endpoint = endpoint, Instance = "a", Host = "billing-host", SentAt = DateTimeOffset.UtcNow, Interval = TimeSpan.FromSeconds(10),
+            Autoscaled = false, Checks = [], Queues = [queue],
+        });
         var hook = await WebhookRuleAsync(new { name = "new failures of " + endpoint, kind = "new-failure-group", endpoint, coolDownSeconds = 0 });
         var known = $"group-{Guid.NewGuid():N}";
 
-        await Host.Operations.Bus.Publish(Failed(endpoint, known, "InvalidOperationException"));
+        await Host.Operations.Bus.Publish(Failed(queue, known, "InvalidOperationException"));
         await ReceivedAsync(hook, r => r.Count(Of("new-failure-group")) == 1, "the new group alerts");
-        await Host.Operations.Bus.Publish(Failed(endpoint, known, "InvalidOperationException"));
-        await Host.Operations.Bus.Publish(Failed(endpoint, $"group-{Guid.NewGuid():N}", "TimeoutException"));
+        await Host.Operations.Bus.Publish(Failed(queue, known, "InvalidOperationException"));
+        await Host.Operations.Bus.Publish(Failed(queue, $"group-{Guid.NewGuid():N}", "TimeoutException"));
 
         var received = await ReceivedAsync(hook, r => r.Count(Of("new-failure-group")) == 2, "a second new group alerts too");
         received.Where(Of("new-failure-group")).Select(r => Body(r).GetProperty("subject").GetString())
@@ -57,7 +65,7 @@ public sealed class When_failures_or_slow_handling_cross_an_alert_rule(Distribut
             new { name = "slow " + endpoint, kind = "critical-time", endpoint, threshold = 1000, windowSeconds = 2 });
 
         // One heartbeat: three messages moved to error and one waited 5 s; both fall out of the rules' 2 s window after it.
-        await Host.Operations.Bus.Publish(new EndpointHeartbeat
+        await BeatAsync(new EndpointHeartbeat
         {
             Endpoint = endpoint, Instance = "a", Host = "leasing-host", SentAt = DateTimeOffset.UtcNow, Interval = TimeSpan.FromSeconds(10),
             Autoscaled = false, Checks = [],
@@ -81,6 +89,14 @@ public sealed class When_failures_or_slow_handling_cross_an_alert_rule(Distribut
         received.Single(Of("failures-above")).GetProperty("body").GetProperty("text").GetString().ShouldNotBeNull().ShouldContain("is 3 messages");
         received.Single(Of("critical-time-above")).GetProperty("body").GetProperty("text").GetString().ShouldNotBeNull().ShouldContain("is 5000 ms");
         received.ShouldAllBe(r => r.GetProperty("verified").GetBoolean());
+    }
+
+    async Task BeatAsync(EndpointHeartbeat heartbeat)
+    {
+        await Host.Operations.Bus.Publish(heartbeat);
+        await Eventually.HoldsAsync(async () => await Host.Operations.ReadAsync<EndpointInstanceStore, EndpointInstanceRow?>(
+                (store, session, ct) => store.FindAsync(session, heartbeat.Endpoint, heartbeat.Instance, ct)) is { } row
+            && row.LastHeartbeat == heartbeat.SentAt.ToUnixTimeMilliseconds(), TimeSpan.FromSeconds(10), $"the heartbeat of {heartbeat.Endpoint} is recorded");
     }
 
     /// <summary>A webhook channel on the receiver and the given rules alerting through it, all listed; returns the hook's name.</summary>
@@ -126,12 +142,12 @@ public sealed class When_failures_or_slow_handling_cross_an_alert_rule(Distribut
 
     static Func<JsonElement, bool> Of(string kind) => r => Body(r).GetProperty("kind").GetString() == kind;
 
-    static FailedMessageChanged Failed(string endpoint, string group, string exceptionType)
+    static FailedMessageChanged Failed(string queue, string group, string exceptionType)
     {
         var now = DateTimeOffset.UtcNow;
         return new FailedMessageChanged
         {
-            MessageId = NewId.NextGuid(), Version = 1, Status = "Unresolved", MessageType = "ChargeRent", Endpoint = endpoint, InputQueue = endpoint,
+            MessageId = NewId.NextGuid(), Version = 1, Status = "Unresolved", MessageType = "ChargeRent", Endpoint = "Orchestration.Endpoints.Billing", InputQueue = queue,
             Host = "billing-host", ExceptionType = exceptionType, ExceptionMessage = "the payment gateway said no", StackTrace = "at ChargeRent",
             ExceptionGroup = group, Headers = new Dictionary<string, string>(), Body = "{}", FirstFailedAt = now, LastFailedAt = now, TimesFailed = 1,
         };
