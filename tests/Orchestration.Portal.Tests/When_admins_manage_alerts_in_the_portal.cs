@@ -1,8 +1,8 @@
 namespace Orchestration.Portal.Tests;
 
 /// <summary>
-/// The alerts page lists the rules and channels; an admin adds a channel and a rule there and deletes the rule after
-/// confirming; an accountant reads them without being offered any change.
+/// The alerts page lists the rules and channels; an admin adds a channel and a rule there, disables the rule and deletes
+/// it after confirming; an accountant reads them without being offered any change.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class When_admins_manage_alerts_in_the_portal(PortalRun run)
@@ -11,7 +11,7 @@ public sealed class When_admins_manage_alerts_in_the_portal(PortalRun run)
     const string Endpoint = "portal-tests";
 
     [Fact]
-    public async Task Should_list_the_channel_and_rule_an_admin_adds_and_delete_the_rule_once_confirmed()
+    public async Task Should_list_the_channel_and_rule_an_admin_adds_disable_the_rule_and_delete_it_once_confirmed()
     {
         var (channel, rule) = ($"on-call {Guid.NewGuid():N}"[..16], $"heartbeats {Guid.NewGuid():N}"[..19]);
         var page = await run.SignInAsync(PortalRun.AdminEmail);
@@ -31,6 +31,8 @@ public sealed class When_admins_manage_alerts_in_the_portal(PortalRun run)
         var row = page.GetByTestId("alert-rules").GetByRole(AriaRole.Row).Filter(new() { HasText = rule });
         await Expect(row).ToContainTextAsync("heartbeat");
         await Expect(row).ToContainTextAsync(channel);
+        await row.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Enable" })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete rule {rule}" }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
