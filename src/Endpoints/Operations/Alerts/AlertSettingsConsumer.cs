@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestration.Endpoints.Operations.Heartbeats;
 using Orchestration.Messages.Operations;
 
 namespace Orchestration.Endpoints.Operations.Alerts;
@@ -66,9 +67,13 @@ public sealed class AlertSettingsConsumer(SqlSession session, AlertRuleStore sto
     }
 }
 
-/// <summary>A failure group Operations has never seen raises a <c>new-failure-group</c> alert; a repeated failure of a known group does not.</summary>
-public sealed class NewFailureGroupConsumer(SqlSession session, AlertRuleStore store, OperatorAlerts alerts, TimeProvider clock)
-    : IConsumer<FailedMessageChanged>
+/// <summary>
+/// A failure group Operations has never seen raises a <c>new-failure-group</c> alert; a repeated failure of a known group does
+/// not. The alert names the endpoint as staff know it (the name it beats as, and rules watch) by the queue the message failed
+/// in; a queue no live instance consumes from leaves the name the failure carries (its host's assembly).
+/// </summary>
+public sealed class NewFailureGroupConsumer(SqlSession session, AlertRuleStore store, EndpointInstanceStore instances, OperatorAlerts alerts,
+    TimeProvider clock) : IConsumer<FailedMessageChanged>
 {
     public async Task Consume(ConsumeContext<FailedMessageChanged> context)
     {
@@ -76,9 +81,10 @@ public sealed class NewFailureGroupConsumer(SqlSession session, AlertRuleStore s
         if (failed.Status != "Unresolved"
             || !await store.FirstSeenAsync(session, failed.ExceptionGroup, clock.GetUtcNow().ToUnixTimeMilliseconds(), context.CancellationToken))
             return;
+        var endpoint = (await instances.LiveQueuesAsync(context.CancellationToken)).GetValueOrDefault(failed.InputQueue) ?? failed.Endpoint;
         await alerts.RaiseAsync(session, context, new Alert("new-failure-group", $"group/{failed.ExceptionGroup}", Opens: true,
-            $"New failure group: {failed.ExceptionType} in {failed.Endpoint}",
-            $"{failed.MessageType} failed in {failed.Endpoint} ({failed.InputQueue}) with {failed.ExceptionType}: {failed.ExceptionMessage}", failed.Endpoint),
-            context.CancellationToken);
+            $"New failure group: {failed.ExceptionType} in {endpoint}",
+            $"{failed.MessageType} failed in {endpoint} ({failed.InputQueue}, {failed.Endpoint}) with {failed.ExceptionType}: {failed.ExceptionMessage}",
+            endpoint), context.CancellationToken);
     }
 }
