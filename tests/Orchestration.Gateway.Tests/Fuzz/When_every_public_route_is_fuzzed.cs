@@ -53,9 +53,13 @@ public abstract class When_every_public_route_is_fuzzed(StaffApiHost host, ITest
         foreach (var route in routes.Where(Selected))
         {
             var routeStarted = DateTime.UtcNow;
+            // The tables as the last batch left them when it was checked: the next batch starts from there without reading
+            // them again (about half the reads of a route whose requests are mostly refused).
+            string? checkedState = null;
             await fuzzers[route].Array[BatchSize].SampleAsync(async batch =>
             {
-                var before = await state.ReadAsync();
+                var before = checkedState ?? await state.ReadAsync();
+                checkedState = null;
                 var statuses = new List<int>();
                 foreach (var request in batch)
                 {
@@ -73,6 +77,7 @@ public abstract class When_every_public_route_is_fuzzed(StaffApiHost host, ITest
                     if (after != before)
                         throw new InvalidOperationException($"Refused or read-only requests changed the tables ({before} → {after}): " +
                                                             string.Join(" | ", batch.Zip(statuses).Select(r => $"{r.Second} {r.First}")));
+                    checkedState = after;
                 }
             }, writeLine: output.WriteLine, seed: Seed, iter: Math.Max(1, RequestsPerRoute / BatchSize), threads: 1,
                 print: batch => string.Join(Environment.NewLine, batch.Select(r => r.ToString())));
