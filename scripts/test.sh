@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: starts the services the tests use (scripts/services.sh),
 # builds Orchestration.sln once (warnings are errors), runs every test project
-# under tests/ whose name ends in .Tests, IntegrationTests or FaultTests, and
-# prints as its last line `N passed, N failed` (`, N skipped` when any were).
+# under tests/ whose name ends in .Tests, IntegrationTests or FaultTests (some
+# beside another, see ALONGSIDE), and prints as its last line
+# `N passed, N failed` (`, N skipped` when any were).
 #
 # Usage: scripts/test.sh [FILTER]...
 #   FILTER  a `dotnet test --filter` expression, e.g. "FullyQualifiedName~Saga";
@@ -218,23 +219,31 @@ trx_outcome() {
   grep -o '<ResultSummary outcome="[A-Za-z]*"' "$1" | head -n 1 | sed 's/.*outcome="\([A-Za-z]*\)"/\1/' || true
 }
 
-first=1
-for proj in "${PROJECTS[@]}"; do
+# Some projects run alongside another one, which spends most of its time waiting (on timers, the broker, restarted
+# servers) rather than computing: the small projects beside IntegrationTests, whose bus tests run one class at a time,
+# and the portal's browser tests, which use only the standalone host and its SQLite file, beside FaultTests, which
+# restart PostgreSQL and RabbitMQ. Each shows its output when it ends; the counts are the same as one after another.
+declare -A ALONGSIDE=(
+  [Orchestration.IntegrationTests]="Orchestration.Leasing.Tests Orchestration.Maintenance.Tests Orchestration.Notifications.Tests Orchestration.Sagas.Tests Orchestration.Simulators.Tests"
+  [Orchestration.FaultTests]="Orchestration.Portal.Tests"
+)
+declare -A PROJECT_OF=()
+for proj in "${PROJECTS[@]}"; do PROJECT_OF["$(basename "$proj" .csproj)"]="$proj"; done
+declare -A DEFERRED=()
+for main in "${!ALONGSIDE[@]}"; do
+  [ -n "${PROJECT_OF[$main]:-}" ] && [ -z "${BUILD_FAILED[${PROJECT_OF[$main]}]:-}" ] || continue
+  for name in ${ALONGSIDE[$main]}; do
+    [ -n "${PROJECT_OF[$name]:-}" ] && DEFERRED["$name"]="$main"
+  done
+done
+
+# run_project PROJ: runs one project's tests, printing its output, and writes its counts and summary line to
+# $RESULTS_DIR/<name>.outcome (passed, failed, skipped, line; tab-separated) for record_project.
+run_project() {
+  local proj="$1" name trx rc start secs total passed failed skipped outcome line
+  local -a test_args timeout_args
   name="$(basename "$proj" .csproj)"
   trx="$RESULTS_DIR/$name.trx"
-
-  if [ -n "${BUILD_FAILED[$proj]:-}" ]; then
-    SUMMARY+=("$name: FAILED to build (counted as 1 failure)")
-    TOTAL_FAILED=$((TOTAL_FAILED + 1))
-    continue
-  fi
-
-  # Bring the services back if an earlier project disturbed them.
-  if [ "$first" -eq 0 ]; then
-    services_start >/dev/null 2>&1 || log "WARNING: the services could not be brought back before $name"
-  fi
-  first=0
-
   echo
   echo "=== $name ==="
   test_args=(test "$proj" -c "$CONFIGURATION" --no-build -nologo -v quiet
@@ -254,12 +263,12 @@ for proj in "${PROJECTS[@]}"; do
 
   if [ ! -s "$trx" ]; then
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-      SUMMARY+=("$name: FAILED: timed out after ${TEST_PROJECT_TIMEOUT} s, no TRX written (counted as 1 failure)")
+      line="$name: FAILED: timed out after ${TEST_PROJECT_TIMEOUT} s, no TRX written (counted as 1 failure)"
     else
-      SUMMARY+=("$name: FAILED: dotnet test exited with $rc and wrote no TRX (counted as 1 failure)")
+      line="$name: FAILED: dotnet test exited with $rc and wrote no TRX (counted as 1 failure)"
     fi
-    TOTAL_FAILED=$((TOTAL_FAILED + 1))
-    continue
+    printf '0\t1\t0\t%s\n' "$line" >"$RESULTS_DIR/$name.outcome"
+    return 0
   fi
 
   total="$(trx_attr "$trx" total)"
@@ -284,10 +293,60 @@ for proj in "${PROJECTS[@]}"; do
   elif [ "$total" -eq 0 ]; then
     line="$line; no test ran${FILTER:+ (filter)}"
   fi
+  printf '%s\t%s\t%s\t%s\n' "$passed" "$failed" "$skipped" "$line" >"$RESULTS_DIR/$name.outcome"
+}
+
+# record_project NAME: adds what run_project wrote for NAME to the summary and the totals.
+record_project() {
+  local passed failed skipped line
+  if [ ! -s "$RESULTS_DIR/$1.outcome" ]; then
+    passed=0 failed=1 skipped=0 line="$1: FAILED: its run left no outcome (counted as 1 failure)"
+  else
+    IFS=$'\t' read -r passed failed skipped line <"$RESULTS_DIR/$1.outcome"
+  fi
   SUMMARY+=("$line")
   TOTAL_PASSED=$((TOTAL_PASSED + passed))
   TOTAL_FAILED=$((TOTAL_FAILED + failed))
   TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+}
+
+first=1
+for proj in "${PROJECTS[@]}"; do
+  name="$(basename "$proj" .csproj)"
+
+  if [ -n "${BUILD_FAILED[$proj]:-}" ]; then
+    SUMMARY+=("$name: FAILED to build (counted as 1 failure)")
+    TOTAL_FAILED=$((TOTAL_FAILED + 1))
+    continue
+  fi
+  # Run with the project it goes alongside.
+  [ -n "${DEFERRED[$name]:-}" ] && continue
+
+  # Bring the services back if an earlier project disturbed them.
+  if [ "$first" -eq 0 ]; then
+    services_start >/dev/null 2>&1 || log "WARNING: the services could not be brought back before $name"
+  fi
+  first=0
+
+  beside=()
+  for other in ${ALONGSIDE[$name]:-}; do
+    [ "${DEFERRED[$other]:-}" = "$name" ] && [ -z "${BUILD_FAILED[${PROJECT_OF[$other]}]:-}" ] && beside+=("$other")
+  done
+  if [ "${#beside[@]}" -eq 0 ]; then
+    run_project "$proj"
+    record_project "$name"
+    continue
+  fi
+
+  run_project "$proj" >"$RESULTS_DIR/$name.console" 2>&1 &
+  main_pid=$!
+  for other in "${beside[@]}"; do
+    run_project "${PROJECT_OF[$other]}"
+    record_project "$other"
+  done
+  wait "$main_pid" || true
+  cat "$RESULTS_DIR/$name.console"
+  record_project "$name"
 done
 
 finish
