@@ -31,7 +31,9 @@ public sealed class When_device_events_grow_old(DevicesFixture.OnPostgres fixtur
             await registry.QuarantineAsync(session, Quarantined(deviceId, now.AddDays(-29)), CancellationToken.None);
         });
 
-        (await Host.Services.GetRequiredService<DeviceEventRetention>().RunOnceAsync(CancellationToken.None)).ShouldBe(2);
+        // The host's own clean-up also runs once at its start, which may come after the rows above were written: what it
+        // removed first this run does not find again, so the rows left are what the test reads, not the count removed.
+        await Host.Services.GetRequiredService<DeviceEventRetention>().RunOnceAsync(CancellationToken.None);
 
         (await Host.AcceptedAsync(deviceId)).ShouldBe(1);
         (await Host.QuarantinedAsync(deviceId.ToString())).ShouldHaveSingleItem().ReceivedAt.ShouldBeGreaterThan(now.AddDays(-30));
