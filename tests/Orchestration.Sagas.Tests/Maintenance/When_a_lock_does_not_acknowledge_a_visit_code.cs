@@ -25,7 +25,7 @@ public class When_a_lock_does_not_acknowledge_a_visit_code
         var page = order.Sent<PageMaintenanceStaff>().ShouldHaveSingleItem();
         page.DeduplicationKey.ShouldBe($"work-order-{order.WorkOrderId:N}-lock-{escalation.CommandId:N}");
         page.Reason.ShouldContain("visit code");
-        order.Steps().ShouldBe(["Requested", "Dispatched", "Accepted", "LockUnacknowledged"]);
+        (await order.StepsAsync()).ShouldBe(["Requested", "Dispatched", "Accepted", "LockUnacknowledged"]);
         order.NoMessageShouldHaveFaulted();
     }
 
@@ -43,7 +43,7 @@ public class When_a_lock_does_not_acknowledge_a_visit_code
         await order.ShouldBeIn(x => x.Completed);
         revoke.AccessCodeId.ShouldBe(order.AccessCodeId);
         order.Sent<PageMaintenanceStaff>().ShouldHaveSingleItem().Reason.ShouldContain("may still open the door");
-        order.Steps().Last().ShouldBe("LockUnacknowledged");
+        (await order.StepsAsync()).Last().ShouldBe("LockUnacknowledged");
         order.NoMessageShouldHaveFaulted();
     }
 

@@ -82,9 +82,9 @@ public class When_a_vendor_accepts_and_completes(When_a_vendor_accepts_and_compl
     }
 
     [Fact]
-    public void Should_keep_a_timeline_of_every_step()
+    public async Task Should_keep_a_timeline_of_every_step()
     {
-        _order.Steps().ShouldBe(["Requested", "Dispatched", "Accepted", "Completed"]);
+        (await _order.StepsAsync()).ShouldBe(["Requested", "Dispatched", "Accepted", "Completed"]);
         _order.Published<WorkOrderProgressed>().Select(x => x.Sequence).Order().ShouldBe([1, 2, 3, 4]);
         _order.Published<WorkOrderCompleted>().ShouldHaveSingleItem().InvoiceAmount.ShouldBe(Money.Of(180m, "USD"));
         _order.NoMessageShouldHaveFaulted();

@@ -35,7 +35,7 @@ public class When_no_vendor_takes_the_job
 
         order.Sent<WithdrawDispatch>().ShouldHaveSingleItem().VendorId.ShouldBe(order.Vendors[0]);
         order.Sent<ChooseVendor>().Last().Excluding.ShouldBe([order.Vendors[0]]);
-        order.Steps().ShouldContain("AcceptanceTimedOut");
+        (await order.StepsAsync()).ShouldContain("AcceptanceTimedOut");
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class When_no_vendor_takes_the_job
         await order.ShouldBeIn(x => x.AwaitingStaff);
         order.Sent<ChooseVendor>().Count.ShouldBe(3);
         order.Sent<PageMaintenanceStaff>().ShouldHaveSingleItem().DeduplicationKey.ShouldBe($"work-order-{order.WorkOrderId:N}-escalated-3");
-        order.Steps().ShouldBe(["Requested", "Dispatched", "Declined", "Dispatched", "Declined", "Dispatched", "Declined", "Escalated"]);
+        (await order.StepsAsync()).ShouldBe(["Requested", "Dispatched", "Declined", "Dispatched", "Declined", "Dispatched", "Declined", "Escalated"]);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class When_the_vendor_does_not_come
         order.Sent<RevokeVisitAccessCode>().ShouldHaveSingleItem().AccessCodeId.ShouldBe(order.AccessCodeId);
         order.Sent<WithdrawDispatch>().ShouldHaveSingleItem().Reason.ShouldBe("No-show");
         order.Sent<ChooseVendor>().Last().Excluding.ShouldBe([order.Vendors[0]]);
-        order.Steps().ShouldContain("NoShow");
+        (await order.StepsAsync()).ShouldContain("NoShow");
         order.NoMessageShouldHaveFaulted();
     }
 

@@ -51,8 +51,17 @@ public sealed class WorkOrderHarness : SagaHarness<MaintenanceDispatchStateMachi
 
     protected override string StateOf(MaintenanceDispatchState instance) => instance.CurrentState;
 
-    public IReadOnlyList<string> Steps() =>
-        Published<WorkOrderProgressed>().Where(x => x.WorkOrderId == WorkOrderId).OrderBy(x => x.Sequence).Select(x => x.Step).ToList();
+    /// <summary>
+    /// The steps the saga announced, once the announcement of its latest (its <c>ProgressSequence</c>) has been published:
+    /// the state is stored before the step's messages leave, so a test reading at once could miss the newest.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StepsAsync()
+    {
+        if (Order?.ProgressSequence is { } last and > 0)
+            (await Harness.Published.Any<WorkOrderProgressed>(x => x.Context.Message.WorkOrderId == WorkOrderId && x.Context.Message.Sequence >= last))
+                .ShouldBeTrue($"step {last} of work order {WorkOrderId} was announced");
+        return Published<WorkOrderProgressed>().Where(x => x.WorkOrderId == WorkOrderId).OrderBy(x => x.Sequence).Select(x => x.Step).ToList();
+    }
 
     public RequestWorkOrder Request(string category = "plumbing", string description = "Kitchen tap drips", string? alarm = null) => new()
     {
