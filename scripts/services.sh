@@ -49,7 +49,9 @@ _SVC_MQ_PORT=5672
 _SVC_MQ_MGMT_PORT=15672
 _SVC_MQTT_PORT=1883
 _SVC_MQ_NODENAME=rabbit@localhost
-_SVC_PG_MAX_CONNECTIONS=300
+# Every endpoint process keeps its own Npgsql pool (up to 100 connections by default, grown by its concurrent
+# consumers): the distributed platform under the 1,000-lease test reached the 300 this once was.
+_SVC_PG_MAX_CONNECTIONS=600
 
 _SVC_PG_VARS=(PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE)
 _SVC_MQ_VARS=(RABBITMQ_HOST RABBITMQ_PORT RABBITMQ_USER RABBITMQ_PASS RABBITMQ_MANAGEMENT_PORT)
