@@ -33,9 +33,7 @@ public sealed class When_webhook_receipts_outlive_their_retention : IAsyncLifeti
     public async Task DisposeAsync()
     {
         await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
-            File.Delete(file);
+        TestDatabase.DeleteSqliteFiles(_database);
     }
 
     async Task<bool> RecordAsync(string eventId, DateTimeOffset receivedAt)

@@ -67,8 +67,32 @@ public sealed class TestDatabase : IAsyncDisposable
             return;
         }
 
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
-            File.Delete(file);
+        DeleteSqliteFiles(_file);
+    }
+
+    /// <summary>
+    /// Closes the pooled connections to SQLite files and deletes them with their companions (<c>-wal</c>, <c>-shm</c>,
+    /// the in-memory transport's <c>.queues.db</c>). Only these files' pools are cleared: clearing every pool in the
+    /// process would take back connections that the tests running beside are opening at that moment.
+    /// </summary>
+    public static void DeleteSqliteFiles(params string[] files)
+    {
+        foreach (var file in files)
+        {
+            var companions = Path.GetDirectoryName(file) is { Length: > 0 } directory && Directory.Exists(directory)
+                ? Directory.GetFiles(directory, Path.GetFileNameWithoutExtension(file) + ".*")
+                : [];
+            foreach (var database in companions.Where(f => f.EndsWith(".db", StringComparison.Ordinal)).Append(file).Distinct())
+            {
+                // The platform's connections (with its defaults) and any a test opened with the plain path.
+                using var platform = (SqliteConnection)SqliteDialect.Instance.CreateConnection($"Data Source={database}");
+                using var plain = new SqliteConnection($"Data Source={database}");
+                SqliteConnection.ClearPool(platform);
+                SqliteConnection.ClearPool(plain);
+            }
+
+            foreach (var path in companions.Concat([file, file + "-wal", file + "-shm"]).Distinct())
+                File.Delete(path);
+        }
     }
 }

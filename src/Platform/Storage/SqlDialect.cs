@@ -14,6 +14,12 @@ public abstract class SqlDialect
 
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>Opens a connection <see cref="CreateConnection"/> made; every connection the platform uses is opened here.</summary>
+    public virtual Task OpenAsync(DbConnection connection, CancellationToken cancellationToken) => connection.OpenAsync(cancellationToken);
+
+    /// <summary>The same as <see cref="OpenAsync"/>, for callers that cannot wait asynchronously.</summary>
+    public virtual void Open(DbConnection connection) => connection.Open();
+
     /// <summary>Applies the platform's defaults to a configured connection string, once, when storage is set up.</summary>
     public virtual string WithDefaults(string connectionString) => connectionString;
 
@@ -121,6 +127,25 @@ public sealed class SqliteDialect : SqlDialect
         if (builder.DefaultTimeout < 30)
             builder.DefaultTimeout = 30; // also the busy timeout: writers queue instead of failing
         return new SqliteConnection(builder.ToString());
+    }
+
+    // Microsoft.Data.Sqlite takes a pooled connection under the pool's lock but marks it as owned only afterwards, in two
+    // steps. An open that comes in between finds it "active without an owner", takes it back as leaked and hands the same
+    // native connection to a second owner: two units of work then share one connection and one transaction. Opening one
+    // connection at a time closes that window; a pooled open costs microseconds, and SQLite writes one at a time anyway.
+    static readonly Lock Opening = new();
+
+    public override Task OpenAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Open(connection);
+        return Task.CompletedTask;
+    }
+
+    public override void Open(DbConnection connection)
+    {
+        lock (Opening)
+            connection.Open();
     }
 
     // SQLite has no schemas inside one file; the endpoint schema becomes a table-name prefix.

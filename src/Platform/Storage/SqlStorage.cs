@@ -44,7 +44,7 @@ public sealed class SqlStorage
         var connection = Dialect.CreateConnection(ConnectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            await Dialect.OpenAsync(connection, cancellationToken);
             return connection;
         }
         catch

@@ -79,9 +79,7 @@ public sealed class When_standalone_starts_on_a_new_database : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _http.Dispose();
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_database)!, Path.GetFileNameWithoutExtension(_database) + ".*"))
-            File.Delete(file);
+        TestDatabase.DeleteSqliteFiles(_database);
         return ValueTask.CompletedTask;
     }
 }

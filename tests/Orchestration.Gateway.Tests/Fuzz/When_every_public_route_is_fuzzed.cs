@@ -67,7 +67,9 @@ public abstract class When_every_public_route_is_fuzzed(StaffApiHost host, ITest
                     using var response = await (request.Identity == FuzzIdentity.Session ? session : anonymous).SendAsync(message);
                     var status = (int)response.StatusCode;
                     if (status >= 500)
-                        throw new InvalidOperationException($"{status} for {request}: {await response.Content.ReadAsStringAsync()}");
+                        throw new InvalidOperationException($"{status} for {request}: {await response.Content.ReadAsStringAsync()}" +
+                                                            $"{Environment.NewLine}The host's last errors:{Environment.NewLine}" +
+                                                            string.Join(Environment.NewLine, host.Logs.Entries.Where(IsError).TakeLast(3)));
                     statuses.Add(status);
                 }
 
@@ -85,9 +87,10 @@ public abstract class When_every_public_route_is_fuzzed(StaffApiHost host, ITest
         }
 
         output.WriteLine($"{routes.Count} routes, {routes.Count * RequestsPerRoute} requests on {provider} in {DateTime.UtcNow - started:mm\\:ss}");
-        host.Logs.Entries.Where(e => e.StartsWith("Error ", StringComparison.Ordinal) || e.StartsWith("Critical ", StringComparison.Ordinal))
-            .Take(5).ShouldBeEmpty("no request ended in an unhandled exception");
+        host.Logs.Entries.Where(IsError).Take(5).ShouldBeEmpty("no request ended in an unhandled exception");
     }
+
+    static bool IsError(string entry) => entry.StartsWith("Error ", StringComparison.Ordinal) || entry.StartsWith("Critical ", StringComparison.Ordinal);
 
     // The portal's endpoints (pages, the Blazor hub, static assets) are the framework's: they write nothing, and a page's
     // data and actions go through the API routes fuzzed here.

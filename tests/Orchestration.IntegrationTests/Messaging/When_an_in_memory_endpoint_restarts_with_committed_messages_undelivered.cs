@@ -34,9 +34,7 @@ public sealed class When_an_in_memory_endpoint_restarts_with_committed_messages_
     public async Task DisposeAsync()
     {
         await _endpoint.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_database)!, Path.GetFileNameWithoutExtension(_database) + ".*"))
-            File.Delete(file);
+        TestDatabase.DeleteSqliteFiles(_database);
     }
 
     [Fact]

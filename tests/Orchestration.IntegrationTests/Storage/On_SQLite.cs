@@ -11,9 +11,7 @@ public sealed class On_SQLite : StorageContract
 
     public override Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _emptyFile }.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
-            File.Delete(file);
+        TestDatabase.DeleteSqliteFiles(_file, _emptyFile);
         return Task.CompletedTask;
     }
 }

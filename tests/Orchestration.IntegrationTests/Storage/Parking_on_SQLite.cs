@@ -8,9 +8,7 @@ public sealed class Parking_on_SQLite : ParkingContract
 
     public override Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
-            File.Delete(file);
+        TestDatabase.DeleteSqliteFiles(_file);
         return Task.CompletedTask;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 
 namespace Orchestration.IntegrationTests.Storage;
 
@@ -20,9 +19,7 @@ public sealed class When_a_writer_holds_the_sqlite_database : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
-            File.Delete(file);
+        TestDatabase.DeleteSqliteFiles(_file);
         return Task.CompletedTask;
     }
 

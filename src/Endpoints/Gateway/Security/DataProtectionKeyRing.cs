@@ -33,7 +33,7 @@ public sealed class DataProtectionKeyRing(SqlStorage storage, TimeProvider time)
         var connection = storage.Dialect.CreateConnection(storage.ConnectionString);
         try
         {
-            connection.Open();
+            storage.Dialect.Open(connection);
             return connection;
         }
         catch
