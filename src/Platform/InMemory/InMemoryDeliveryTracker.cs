@@ -20,12 +20,20 @@ namespace Orchestration.Platform.InMemory;
 /// exchange, so a journaling sink is connected to that exchange first; the receive observer sees each copy finished.
 /// Copies moved to an error (<c>_error</c>) or dead-letter (<c>_skipped</c>) queue, which the in-memory transport would
 /// simply drop (nothing binds a queue to those exchanges), are journaled as parked and kept.</para>
+///
+/// <para>A send returns only once its copies are journaled, yet the journaling sink itself answers at once: the exchange
+/// walks its sinks on the sender's thread and records each one as done in a set that is not safe across threads, so a
+/// sink that finished later, on the journal's thread, would write to that set while the walk goes on. The sink hands
+/// the copy to the journal and returns; the send observer then waits, before the send returns, for the journal to have
+/// committed every copy of that message (<see cref="PostSend{T}"/>, <see cref="PostPublish{T}"/>).</para>
 /// </summary>
 public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
-    : IMessageFabricObserver<InMemoryTransportContext>, IReceiveObserver
+    : IMessageFabricObserver<InMemoryTransportContext>, IReceiveObserver, ISendObserver, IPublishObserver
 {
     readonly ConcurrentDictionary<string, JournalingSink> _sinks = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<(string Queue, Guid MessageId), Pending> _pending = [];
+    // Journal writes of copies whose send has not returned yet, by message id; a write leaves once it committed.
+    readonly Dictionary<Guid, List<Task>> _unconfirmed = [];
     IMessageFabric<InMemoryTransportContext, InMemoryTransportMessage>? _fabric;
     InMemoryTransportContext? _context;
 
@@ -68,6 +76,7 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
             return false;
 
         await _fabric.GetExchange(_context, queue).Deliver(new InMemoryDeliveryContext(message, cancellationToken));
+        await ConfirmAsync(message.MessageId);
         return true;
     }
 
@@ -114,6 +123,66 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
     // The transport dropped the copy without finishing it (a fault outside the consumers' error handling, a stop): it
     // stays journaled and comes back at the next start.
     public Task ReceiveFault(ReceiveContext context, Exception exception) => Task.CompletedTask;
+
+    public Task PreSend<T>(SendContext<T> context)
+        where T : class =>
+        Task.CompletedTask;
+
+    // Before the send returns to its sender (the outbox, the scheduler), which then forgets the message.
+    public Task PostSend<T>(SendContext<T> context)
+        where T : class =>
+        context.MessageId is { } messageId ? ConfirmAsync(messageId) : Task.CompletedTask;
+
+    public Task SendFault<T>(SendContext<T> context, Exception exception)
+        where T : class
+    {
+        if (context.MessageId is { } messageId)
+            lock (_unconfirmed)
+                _unconfirmed.Remove(messageId);
+        return Task.CompletedTask;
+    }
+
+    // Publishing goes through the same send transport, but MassTransit reports it to the publish observers instead.
+    public Task PrePublish<T>(PublishContext<T> context)
+        where T : class =>
+        Task.CompletedTask;
+
+    public Task PostPublish<T>(PublishContext<T> context)
+        where T : class =>
+        PostSend(context);
+
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+        where T : class =>
+        SendFault(context, exception);
+
+    /// <summary>Completes once every copy of the message the exchanges have handed to the journal so far is committed; throws if one failed.</summary>
+    Task ConfirmAsync(Guid messageId)
+    {
+        List<Task>? writes;
+        lock (_unconfirmed)
+            _unconfirmed.Remove(messageId, out writes);
+        return writes is null ? Task.CompletedTask : Task.WhenAll(writes);
+    }
+
+    void Unconfirmed(Guid messageId, Task write)
+    {
+        lock (_unconfirmed)
+        {
+            if (!_unconfirmed.TryGetValue(messageId, out var writes))
+                _unconfirmed[messageId] = writes = [];
+            writes.Add(write);
+        }
+
+        // A committed write needs no confirming any more; a failed one stays for its send to see.
+        write.ContinueWith(committed =>
+        {
+            lock (_unconfirmed)
+            {
+                if (_unconfirmed.TryGetValue(messageId, out var writes) && writes.Remove(committed) && writes.Count == 0)
+                    _unconfirmed.Remove(messageId);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     async Task JournalAsync(string queue, InMemoryTransportMessage message, bool parked)
     {
@@ -178,7 +247,15 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
 
     sealed class JournalingSink(InMemoryDeliveryTracker tracker, string queue, bool parked) : IMessageSink<InMemoryTransportMessage>
     {
-        public Task Deliver(DeliveryContext<InMemoryTransportMessage> context) => tracker.JournalAsync(queue, context.Message, parked);
+        public Task Deliver(DeliveryContext<InMemoryTransportMessage> context)
+        {
+            var write = tracker.JournalAsync(queue, context.Message, parked);
+            // An error or dead-letter exchange has this sink alone, so nothing else is walking its delivery: the move waits here.
+            if (parked)
+                return write;
+            tracker.Unconfirmed(context.Message.MessageId, write);
+            return Task.CompletedTask;
+        }
 
         public void Probe(ProbeContext context) => context.CreateScope("journal").Add("queue", queue);
     }

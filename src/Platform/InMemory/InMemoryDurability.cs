@@ -29,6 +29,8 @@ public static class InMemoryDurability
         var tracker = context.GetRequiredService<InMemoryDeliveryTracker>();
         bus.Host(tracker.Attach);
         bus.ConnectReceiveObserver(tracker);
+        bus.ConnectSendObserver(tracker);
+        bus.ConnectPublishObserver(tracker);
     }
 }
 
