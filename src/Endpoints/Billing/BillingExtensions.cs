@@ -98,6 +98,8 @@ public static class BillingExtensions
             collection.AutopayRetryDelays = retryDelays;
         services.AddSingleton(collection);
         services.AddScoped<MoveInRefunds>();
+        services.AddValidatedOptions<RefundOptions>(configuration.GetSection(RefundOptions.Section));
+        services.AddHostedService<PendingRefundRecheck>();
         services.AddScoped<MoveInLedger>();
 
         // They hold no transaction, and so no lock, while the gateway answers.

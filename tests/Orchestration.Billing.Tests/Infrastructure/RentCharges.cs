@@ -36,6 +36,27 @@ public sealed class RentCharges(BillingHost host)
         return new Charge(leaseId, chargeId, period);
     }
 
+    /// <summary>A charge of 1000.00 paid by autopay, then 200.00 more at the gateway: a credit of 200.00.</summary>
+    public async Task<Charge> OverpaidAsync()
+    {
+        var charge = await PostedAsync(1000.00m);
+        await DeliverAsync(await WebhookAsync("payment_intent.succeeded", charge.ChargeId.ToString()));
+        var intent = await GatewayAsync("v1/payment_intents", new("amount", "20000"), new("currency", "usd"), new("confirm", "true"),
+            new("payment_method", "pm_card_visa"), new("metadata[lease_id]", charge.LeaseId.ToString()),
+            new("metadata[rent_charge]", charge.ChargeId.ToString()));
+        var extra = intent.GetProperty("id").GetString()!;
+        await DeliverAsync(await WebhookAsync("payment_intent.succeeded", extra));
+        await Eventually.HoldsAsync(async () => await host.BalanceAsync(charge.LeaseId) == -200.00m, TimeSpan.FromSeconds(20), "the lease holds a credit");
+        return charge;
+    }
+
+    /// <summary>Staff's request to refund <paramref name="amount"/> USD of the lease's credit.</summary>
+    public static RefundLeaseCredit CreditRefund(Guid leaseId, decimal amount) => new()
+    {
+        RefundId = NewId.NextGuid(), LeaseId = leaseId, Amount = Money.Of(amount, "USD"), Reason = "Overpaid rent", RequestedBy = "accountant",
+        RequestedAt = DateTimeOffset.UtcNow,
+    };
+
     /// <summary>The gateway's webhook of <paramref name="type"/> about the charge (its <paramref name="index"/>-th), once it has sent it.</summary>
     public async Task<object> WebhookAsync(string type, string mentioning, int index = 0)
     {

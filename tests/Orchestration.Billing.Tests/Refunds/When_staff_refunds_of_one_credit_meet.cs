@@ -14,25 +14,9 @@ public abstract class When_staff_refunds_of_one_credit_meet(BillingHost host)
 {
     readonly RentCharges _rent = new(host);
 
-    /// <summary>A charge of 1000.00 paid by autopay, then 200.00 more at the gateway: a credit of 200.00.</summary>
-    protected async Task<RentCharges.Charge> OverpaidAsync()
-    {
-        var charge = await _rent.PostedAsync(1000.00m);
-        await _rent.DeliverAsync(await _rent.WebhookAsync("payment_intent.succeeded", charge.ChargeId.ToString()));
-        var intent = await _rent.GatewayAsync("v1/payment_intents", new("amount", "20000"), new("currency", "usd"), new("confirm", "true"),
-            new("payment_method", "pm_card_visa"), new("metadata[lease_id]", charge.LeaseId.ToString()),
-            new("metadata[rent_charge]", charge.ChargeId.ToString()));
-        var extra = intent.GetProperty("id").GetString()!;
-        await _rent.DeliverAsync(await _rent.WebhookAsync("payment_intent.succeeded", extra));
-        await Eventually.HoldsAsync(async () => await host.BalanceAsync(charge.LeaseId) == -200.00m, TimeSpan.FromSeconds(20), "the lease holds a credit");
-        return charge;
-    }
+    protected Task<RentCharges.Charge> OverpaidAsync() => _rent.OverpaidAsync();
 
-    protected static RefundLeaseCredit Refund(Guid leaseId, decimal amount) => new()
-    {
-        RefundId = NewId.NextGuid(), LeaseId = leaseId, Amount = Money.Of(amount, "USD"), Reason = "Overpaid rent", RequestedBy = "accountant",
-        RequestedAt = DateTimeOffset.UtcNow,
-    };
+    protected static RefundLeaseCredit Refund(Guid leaseId, decimal amount) => RentCharges.CreditRefund(leaseId, amount);
 
     /// <summary>The lease's refund entries once its balance has reached <paramref name="balance"/>.</summary>
     protected async Task<List<decimal>> RefundsOnceTheBalanceIsAsync(Guid leaseId, decimal balance)

@@ -199,6 +199,10 @@ public sealed class LeaseCreditRefunds(SqlStorage storage)
     public Task<IReadOnlyList<CreditRefundPart>> PendingOfAsync(SqlSession session, string intentId, CancellationToken cancellationToken) =>
         ReadPartsAsync(session, $"intent_id = @id AND status = '{CreditRefundPartStatus.Pending}'", intentId, cancellationToken);
 
+    /// <summary>The staff refund parts the gateway answered <c>pending</c> that were requested at or before <paramref name="before"/>, oldest first.</summary>
+    public Task<IReadOnlyList<CreditRefundPart>> PendingSinceAsync(SqlSession session, DateTimeOffset before, CancellationToken cancellationToken) =>
+        ReadPartsAsync(session, $"status = '{CreditRefundPartStatus.Pending}' AND requested_at <= @id", before.ToUnixTimeMilliseconds(), cancellationToken);
+
     public async Task<CreditRefundPart?> FindPartAsync(SqlSession session, string idempotencyKey, CancellationToken cancellationToken) =>
         (await ReadPartsAsync(session, "idempotency_key = @id", idempotencyKey, cancellationToken)).SingleOrDefault();
 
