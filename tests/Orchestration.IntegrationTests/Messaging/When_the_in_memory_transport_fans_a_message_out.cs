@@ -99,7 +99,8 @@ public sealed class When_the_in_memory_transport_fans_a_message_out : IAsyncLife
         public int Count(Guid id) => _counts.GetValueOrDefault(id);
     }
 
-    public sealed class FirstListener(Received received) : IConsumer<FannedOut>
+    /// <summary>One queue's consumer; each subclass has a queue of its own, so a publish fans out to all four.</summary>
+    public abstract class Listener(Received received) : IConsumer<FannedOut>
     {
         public Task Consume(ConsumeContext<FannedOut> context)
         {
@@ -108,30 +109,11 @@ public sealed class When_the_in_memory_transport_fans_a_message_out : IAsyncLife
         }
     }
 
-    public sealed class SecondListener(Received received) : IConsumer<FannedOut>
-    {
-        public Task Consume(ConsumeContext<FannedOut> context)
-        {
-            received.Add(context.Message.Id);
-            return Task.CompletedTask;
-        }
-    }
+    public sealed class FirstListener(Received received) : Listener(received);
 
-    public sealed class ThirdListener(Received received) : IConsumer<FannedOut>
-    {
-        public Task Consume(ConsumeContext<FannedOut> context)
-        {
-            received.Add(context.Message.Id);
-            return Task.CompletedTask;
-        }
-    }
+    public sealed class SecondListener(Received received) : Listener(received);
 
-    public sealed class FourthListener(Received received) : IConsumer<FannedOut>
-    {
-        public Task Consume(ConsumeContext<FannedOut> context)
-        {
-            received.Add(context.Message.Id);
-            return Task.CompletedTask;
-        }
-    }
+    public sealed class ThirdListener(Received received) : Listener(received);
+
+    public sealed class FourthListener(Received received) : Listener(received);
 }
