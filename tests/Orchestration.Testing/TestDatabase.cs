@@ -17,13 +17,15 @@ public sealed class TestDatabase : IAsyncDisposable
     public static TheoryData<string> Providers => [Postgres, Sqlite];
 
     readonly string? _file;
+    readonly string? _ownDatabase;
 
-    TestDatabase(string provider, string connectionString, string schema, string? file)
+    TestDatabase(string provider, string connectionString, string schema, string? file, string? ownDatabase = null)
     {
         Provider = provider;
         ConnectionString = connectionString;
         Schema = schema;
         _file = file;
+        _ownDatabase = ownDatabase;
         Storage = new SqlStorage(SqlDialect.For(provider), connectionString, schema);
     }
 
@@ -38,6 +40,27 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A schema of its own on the PostgreSQL server the suite runs against.</summary>
     public static TestDatabase OnPostgres(string name) =>
         new(Postgres, TestServers.PostgresConnectionString, TestServers.NewSchema(name.Replace('-', '_')), null);
+
+    /// <summary>
+    /// A PostgreSQL database of its own on the suite's server, for a test that takes the database away (its connection
+    /// limit, <see cref="PostgresDatabaseName"/>) without touching the other tests' schemas; dropped at the end.
+    /// </summary>
+    public static async Task<TestDatabase> OnOwnPostgresDatabaseAsync(string name)
+    {
+        var database = $"{name.Replace('-', '_')}_{Guid.NewGuid():N}"[..Math.Min(name.Length + 13, 40)];
+        await using (var connection = new Npgsql.NpgsqlConnection(TestServers.PostgresConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(TestServers.PostgresConnectionString) { Database = database }.ConnectionString;
+        return new TestDatabase(Postgres, connectionString, TestServers.NewSchema(name.Replace('-', '_')), null, database);
+    }
+
+    /// <summary>The PostgreSQL database the schema is in.</summary>
+    public string PostgresDatabaseName => new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database!;
 
     /// <summary>A SQLite file of its own, as in the standalone mode; the schema is the endpoint's name.</summary>
     public static TestDatabase OnSqlite(string name)
@@ -61,6 +84,15 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_ownDatabase is not null)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(TestServers.PostgresConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_ownDatabase}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            return;
+        }
+
         if (_file is null)
         {
             await TestServers.DropSchemaAsync(Schema);

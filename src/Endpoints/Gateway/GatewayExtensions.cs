@@ -62,6 +62,7 @@ public static class GatewayExtensions
         // A request the routes could not bind is the client's mistake, answered above; it is not an error of the Gateway's.
         services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
             options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException);
+        services.AddStorageUnavailableProblems();
         services.AddStore<PropertyStore>(ReadModelMigrations.Tables, ReadModelMigrations.CaseInsensitiveKeys);
         services.AddStore<WorkOrderReadModel>(WorkOrderReadModel.Tables, WorkOrderReadModel.ListIndexes);
         services.AddStore<DeviceReadModel>(DeviceReadModel.Tables);

@@ -66,6 +66,7 @@ public static class MaintenanceExtensions
         services.AddStore<VendorOffers>(MaintenanceMigrations.Offers);
         services.AddScoped<VendorApi.Actions>();
         services.AddProblemDetails();
+        services.AddStorageUnavailableProblems();
         services.AddHttpClient<VendorWebhookClient>().AddProviderResilience(configuration.GetSection("Maintenance:Dispatch:Resilience"));
         // No transaction, and so no lock, is held while a vendor answers.
         services.CallsThirdParties<DeliverVendorWebhookConsumer>();

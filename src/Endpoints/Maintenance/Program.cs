@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddMaintenanceEndpoint(builder.Configuration);
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.MapOrchestrationHealth();
 app.MapVendorApi();
 app.Run();

@@ -32,13 +32,16 @@ public sealed class StaffApiHost : IAsyncDisposable
     public CapturedLogs Logs { get; }
     public IServiceProvider Services => _endpoint.Services;
 
-    public static async Task<StaffApiHost> StartAsync(string provider)
+    public static Task<StaffApiHost> StartAsync(string provider) => StartAsync(TestDatabase.Create(provider, "gwinput"));
+
+    /// <summary>On the given database, which the host owns and disposes.</summary>
+    public static async Task<StaffApiHost> StartAsync(TestDatabase database)
     {
         var logs = new CapturedLogs();
         var endpoint = await InProcessEndpoint.StartAsync(new EndpointSetup
         {
             Name = "gateway",
-            Database = TestDatabase.Create(provider, "gwinput"),
+            Database = database,
             Settings = new Dictionary<string, string?>
             {
                 ["Logging:LogLevel:Default"] = "Information",
