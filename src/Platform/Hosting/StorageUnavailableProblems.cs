@@ -16,6 +16,9 @@ public static class StorageProblemsHosting
     /// </summary>
     public static IServiceCollection AddStorageUnavailableProblems(this IServiceCollection services)
     {
+        // A host with several endpoints (Standalone) asks more than once.
+        if (services.Any(d => d.ServiceType == typeof(IExceptionHandler) && d.ImplementationType == typeof(StorageUnavailableProblems)))
+            return services;
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageUnavailableProblems>();
         services.Configure<ExceptionHandlerOptions>(options =>
@@ -66,16 +69,16 @@ public sealed partial class StorageUnavailableProblems(IProblemDetailsService pr
         {
             switch (e)
             {
-                // Connection refused or lost, server shutting down or starting, too many connections, pool exhausted.
-                case PostgresException { SqlState: var state } when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal)
-                                                                      || state.StartsWith("57P", StringComparison.Ordinal):
+                // The server: connection failures, too many connections, shutting down, crashed, starting, idle session ended.
+                case PostgresException { SqlState: "08000" or "08001" or "08003" or "08004" or "08006" or "53300" or "57P01" or "57P02" or "57P03" or "57P05" }:
                     return true;
                 case PostgresException:
                     return false;
+                // The client: connection refused or lost, timed out, pool exhausted.
                 case NpgsqlException { IsTransient: true }:
                     return true;
-                // SQLITE_BUSY and SQLITE_LOCKED past the busy timeout.
-                case SqliteException { SqliteErrorCode: 5 or 6 }:
+                // SQLITE_BUSY: another writer held the file past the busy timeout.
+                case SqliteException { SqliteErrorCode: 5 }:
                     return true;
                 case DbException:
                     return false;

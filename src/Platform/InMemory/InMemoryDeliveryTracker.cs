@@ -25,15 +25,20 @@ namespace Orchestration.Platform.InMemory;
 /// walks its sinks on the sender's thread and records each one as done in a set that is not safe across threads, so a
 /// sink that finished later, on the journal's thread, would write to that set while the walk goes on. The sink hands
 /// the copy to the journal and returns; the send observer then waits, before the send returns, for the journal to have
-/// committed every copy of that message (<see cref="PostSend{T}"/>, <see cref="PostPublish{T}"/>).</para>
+/// committed every copy of that send (<see cref="PostSend{T}"/>, <see cref="PostPublish{T}"/>). A send is known by a
+/// header of its own (<see cref="SendHeader"/>), set before the transport takes the message, not by its message id,
+/// which two sends may share (an outbox resending, a fixed id).</para>
 /// </summary>
 public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
     : IMessageFabricObserver<InMemoryTransportContext>, IReceiveObserver, ISendObserver, IPublishObserver
 {
     readonly ConcurrentDictionary<string, JournalingSink> _sinks = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<(string Queue, Guid MessageId), Pending> _pending = [];
-    // Journal writes of copies whose send has not returned yet, by message id; a write leaves once it committed.
-    readonly Dictionary<Guid, List<Task>> _unconfirmed = [];
+    // Journal writes of copies whose send has not returned yet, by send (SendHeader); a write leaves once it committed.
+    readonly Dictionary<string, List<Task>> _unconfirmed = [];
+
+    /// <summary>The header naming the send that put a copy in its queues, so that send waits for exactly its own copies' journal writes.</summary>
+    public const string SendHeader = "Orchestration-Journal-Send";
     IMessageFabric<InMemoryTransportContext, InMemoryTransportMessage>? _fabric;
     InMemoryTransportContext? _context;
 
@@ -75,8 +80,19 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
         if (_fabric is null || _context is null)
             return false;
 
-        await _fabric.GetExchange(_context, queue).Deliver(new InMemoryDeliveryContext(message, cancellationToken));
-        await ConfirmAsync(message.MessageId);
+        var send = NewSend();
+        message.Headers.Set(SendHeader, send);
+        try
+        {
+            await _fabric.GetExchange(_context, queue).Deliver(new InMemoryDeliveryContext(message, cancellationToken));
+        }
+        catch
+        {
+            ForgetSend(send);
+            throw;
+        }
+
+        await ConfirmAsync(send);
         return true;
     }
 
@@ -124,28 +140,31 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
     // stays journaled and comes back at the next start.
     public Task ReceiveFault(ReceiveContext context, Exception exception) => Task.CompletedTask;
 
+    // Before the transport copies the headers into the message it delivers. A message sent again gets a new one.
     public Task PreSend<T>(SendContext<T> context)
-        where T : class =>
-        Task.CompletedTask;
+        where T : class
+    {
+        context.Headers.Set(SendHeader, NewSend());
+        return Task.CompletedTask;
+    }
 
     // Before the send returns to its sender (the outbox, the scheduler), which then forgets the message.
     public Task PostSend<T>(SendContext<T> context)
         where T : class =>
-        context.MessageId is { } messageId ? ConfirmAsync(messageId) : Task.CompletedTask;
+        context.Headers.Get<string>(SendHeader) is { } send ? ConfirmAsync(send) : Task.CompletedTask;
 
     public Task SendFault<T>(SendContext<T> context, Exception exception)
         where T : class
     {
-        if (context.MessageId is { } messageId)
-            lock (_unconfirmed)
-                _unconfirmed.Remove(messageId);
+        if (context.Headers.Get<string>(SendHeader) is { } send)
+            ForgetSend(send);
         return Task.CompletedTask;
     }
 
     // Publishing goes through the same send transport, but MassTransit reports it to the publish observers instead.
     public Task PrePublish<T>(PublishContext<T> context)
         where T : class =>
-        Task.CompletedTask;
+        PreSend(context);
 
     public Task PostPublish<T>(PublishContext<T> context)
         where T : class =>
@@ -155,21 +174,29 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
         where T : class =>
         SendFault(context, exception);
 
-    /// <summary>Completes once every copy of the message the exchanges have handed to the journal so far is committed; throws if one failed.</summary>
-    Task ConfirmAsync(Guid messageId)
+    static string NewSend() => NewId.NextGuid().ToString("N");
+
+    /// <summary>Completes once every copy the send handed to the journal is committed; throws if one failed.</summary>
+    Task ConfirmAsync(string send)
     {
         List<Task>? writes;
         lock (_unconfirmed)
-            _unconfirmed.Remove(messageId, out writes);
+            _unconfirmed.Remove(send, out writes);
         return writes is null ? Task.CompletedTask : Task.WhenAll(writes);
     }
 
-    void Unconfirmed(Guid messageId, Task write)
+    void ForgetSend(string send)
+    {
+        lock (_unconfirmed)
+            _unconfirmed.Remove(send);
+    }
+
+    void Unconfirmed(string send, Task write)
     {
         lock (_unconfirmed)
         {
-            if (!_unconfirmed.TryGetValue(messageId, out var writes))
-                _unconfirmed[messageId] = writes = [];
+            if (!_unconfirmed.TryGetValue(send, out var writes))
+                _unconfirmed[send] = writes = [];
             writes.Add(write);
         }
 
@@ -178,8 +205,8 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
         {
             lock (_unconfirmed)
             {
-                if (_unconfirmed.TryGetValue(messageId, out var writes) && writes.Remove(committed) && writes.Count == 0)
-                    _unconfirmed.Remove(messageId);
+                if (_unconfirmed.TryGetValue(send, out var writes) && writes.Remove(committed) && writes.Count == 0)
+                    _unconfirmed.Remove(send);
             }
         }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -253,7 +280,9 @@ public sealed class InMemoryDeliveryTracker(DeliveryJournal journal)
             // An error or dead-letter exchange has this sink alone, so nothing else is walking its delivery: the move waits here.
             if (parked)
                 return write;
-            tracker.Unconfirmed(context.Message.MessageId, write);
+            // A copy that came past the send transport (none does today) is known by its message id; its sender does not wait.
+            var send = context.Message.Headers.Get<string>(SendHeader) ?? context.Message.MessageId.ToString("N");
+            tracker.Unconfirmed(send, write);
             return Task.CompletedTask;
         }
 

@@ -19,8 +19,9 @@ public sealed class RefundOptions : IValidatableOptions
 
     public IEnumerable<string> Problems()
     {
-        if (PendingRecheckInterval <= TimeSpan.Zero)
-            yield return $"{Section}:PendingRecheckInterval must be positive.";
+        // PeriodicTimer takes up to about 49 days.
+        if (PendingRecheckInterval <= TimeSpan.Zero || PendingRecheckInterval > TimeSpan.FromDays(49))
+            yield return $"{Section}:PendingRecheckInterval must be positive and at most 49 days.";
         if (PendingRecheckAfter < TimeSpan.Zero)
             yield return $"{Section}:PendingRecheckAfter must not be negative.";
     }
