@@ -93,8 +93,10 @@ public sealed class DistributedPlatform : IAsyncLifetime
             await Eventually.HoldsAsync(async () =>
             {
                 lease = await staff.GetAsync($"/api/leases/{leaseId}");
-                return lease?.GetProperty("state").GetString() == "Active";
-            }, TimeSpan.FromMinutes(2), $"lease {leaseId} became Active");
+                // The activation and the timeline's last step are two events, projected in whichever order they arrive.
+                return lease?.GetProperty("state").GetString() == "Active" &&
+                    lease.Value.GetProperty("timeline").EnumerateArray().Any(step => step.GetProperty("state").GetString() == "Active");
+            }, TimeSpan.FromMinutes(2), $"lease {leaseId} became Active, and its timeline shows it");
         }
         catch (ShouldAssertException exception)
         {

@@ -81,9 +81,15 @@ public sealed class When_a_move_in_payment_is_forged_or_declined
         paid.StatusCode.ShouldBe(HttpStatusCode.OK);
 
         await Eventually.HoldsAsync(async () => await StateAsync() == "Active", TimeSpan.FromSeconds(60), "the lease became active once paid");
-        var timeline = (await staff.GetAsync($"/api/leases/{leaseId}")).ShouldNotBeNull().GetProperty("timeline").EnumerateArray()
-            .Where(step => step.GetProperty("step").GetString() == "MoveInFundsReceived").ShouldHaveSingleItem();
-        timeline.GetProperty("detail").GetString().ShouldBe("3,700.02 USD");
+        // The timeline is projected from events of its own, which may arrive after the state's.
+        List<JsonElement> received = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            received = [.. (await staff.GetAsync($"/api/leases/{leaseId}")).ShouldNotBeNull().GetProperty("timeline").EnumerateArray()
+                .Where(step => step.GetProperty("step").GetString() == "MoveInFundsReceived")];
+            return received.Count > 0;
+        }, TimeSpan.FromSeconds(30), "the timeline shows the funds received");
+        received.ShouldHaveSingleItem().GetProperty("detail").GetString().ShouldBe("3,700.02 USD");
         (await staff.GetAsync($"/api/discrepancies?leaseId={leaseId}")).ShouldNotBeNull().GetProperty("total").GetInt64().ShouldBe(4);
     }
 }
