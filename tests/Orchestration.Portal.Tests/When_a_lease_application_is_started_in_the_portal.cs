@@ -36,7 +36,8 @@ public sealed class When_a_lease_application_is_started_in_the_portal(PortalRun 
         var timeline = page.GetByTestId("lease-timeline");
         await Expect(timeline).ToContainTextAsync("Awaiting", new() { Timeout = 20_000 });
         await Expect(page.GetByTestId("lease-state")).ToHaveTextAsync("Active", new() { Timeout = 60_000 });
-        await Expect(timeline).ToContainTextAsync("Active");
+        // The page keeps reading a final lease until its timeline shows the step that made it final.
+        await Expect(timeline).ToContainTextAsync("Active", new() { Timeout = 30_000 });
         // Times are shown in the browser's zone (Europe/Berlin here), not the server's UTC.
         await Expect(timeline).ToContainTextAsync(new Regex(@"\+0[12]:00"));
         await PortalRun.ScreenshotAsync(page, "lease-timeline");
