@@ -93,10 +93,13 @@ public sealed class DistributedPlatform : IAsyncLifetime
             await Eventually.HoldsAsync(async () =>
             {
                 lease = await staff.GetAsync($"/api/leases/{leaseId}");
-                // The activation and the timeline's last step are two events, projected in whichever order they arrive.
+                // The activation and each step of the timeline are events of their own, projected in whichever order they
+                // arrive: the timeline is whole once it has the activation and no sequence number is missing.
+                var steps = lease?.GetProperty("timeline").EnumerateArray().ToList() ?? [];
                 return lease?.GetProperty("state").GetString() == "Active" &&
-                    lease.Value.GetProperty("timeline").EnumerateArray().Any(step => step.GetProperty("state").GetString() == "Active");
-            }, TimeSpan.FromMinutes(2), $"lease {leaseId} became Active, and its timeline shows it");
+                    steps.Any(step => step.GetProperty("state").GetString() == "Active") &&
+                    steps.Select(step => step.GetProperty("sequence").GetInt32()).SequenceEqual(Enumerable.Range(1, steps.Count));
+            }, TimeSpan.FromMinutes(2), $"lease {leaseId} became Active, with every step on its timeline");
         }
         catch (ShouldAssertException exception)
         {

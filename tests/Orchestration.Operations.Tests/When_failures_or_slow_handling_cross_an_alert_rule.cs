@@ -61,10 +61,11 @@ public sealed class When_failures_or_slow_handling_cross_an_alert_rule(Distribut
     {
         var endpoint = $"leasing-{Guid.NewGuid():N}"[..20];
         var hook = await WebhookRuleAsync(
-            new { name = "failures of " + endpoint, kind = "failures", endpoint, threshold = 2, windowSeconds = 2 },
-            new { name = "slow " + endpoint, kind = "critical-time", endpoint, threshold = 1000, windowSeconds = 2 });
+            new { name = "failures of " + endpoint, kind = "failures", endpoint, threshold = 2, windowSeconds = 4 },
+            new { name = "slow " + endpoint, kind = "critical-time", endpoint, threshold = 1000, windowSeconds = 4 });
 
-        // One heartbeat: three messages moved to error and one waited 5 s; both fall out of the rules' 2 s window after it.
+        // One heartbeat: three messages moved to error and one waited 5 s; both fall out of the rules' 4 s window after it
+        // (long enough for a busy machine to store and evaluate the heartbeat within it).
         await BeatAsync(new EndpointHeartbeat
         {
             Endpoint = endpoint, Instance = "a", Host = "leasing-host", SentAt = DateTimeOffset.UtcNow, Interval = TimeSpan.FromSeconds(10),

@@ -50,6 +50,8 @@ public sealed class When_a_rent_run_is_started(BillingFixture fixture) : Billing
         (await Host.SendAsync(again)).ShouldBeNull();
 
         (await Host.RentRunAsync(again.RentRunId)).ShouldNotBeNull().Posted.ShouldBe(0);
+        await Host.Published.WaitForAsync<RentRunFinished>(e => e.RentRunId == again.RentRunId);
+        // Time for a duplicate charge or entry to be published, were one sent.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Host.Published.All<RentChargePosted>(e => e.LeaseId == whole || e.LeaseId == movingIn).Count.ShouldBe(2);
         Host.Published.All<LedgerEntryRecorded>(e => e.LeaseId == whole || e.LeaseId == movingIn).Count.ShouldBe(2, "the read models see each charge once");

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Orchestration.EndToEnd.Tests.Standalone;
 
 /// <summary>
@@ -82,6 +84,26 @@ public sealed class StandaloneRun : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>
+    /// How many of these leases are in Billing's own list, read from the host's database file: Billing learns of a lease
+    /// from its activation on a queue of its own, and no page shows the list.
+    /// </summary>
+    public async Task<int> LeasesBillingKnowsAsync(IEnumerable<Guid> leaseIds)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_database};Pooling=False");
+        await connection.OpenAsync();
+        var known = 0;
+        foreach (var leaseId in leaseIds)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM \"standalone_billing_leases\" WHERE lease_id = $leaseId";
+            command.Parameters.AddWithValue("$leaseId", leaseId);
+            known += Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
+        return known;
+    }
 
     /// <summary>The payments webhook secret the simulated gateway signs with and the host checks, made for this run.</summary>
     public string PaymentsWebhookSecret { get; } = Made("whsec_");

@@ -48,10 +48,19 @@ public sealed class When_a_rent_run_is_collected_in_the_standalone_host
                 TimeSpan.FromSeconds(90), $"lease {leaseId} became active");
         }
 
-        // What each lease owed before the run (its move-in), as the ledger says once the move-in has settled.
+        // The lease's page, Billing's own list of leases and the ledger's move-in entries are each kept from events of
+        // their own: the run charges the leases Billing knows, from the balance the move-in's charge and payment leave.
+        var ids = signed.Select(lease => lease.LeaseId).ToList();
+        await Eventually.HoldsAsync(async () => await run.LeasesBillingKnowsAsync(ids) == ids.Count, TimeSpan.FromSeconds(30),
+            "Billing knows every active lease");
         var leases = new List<RentLease>();
         foreach (var (leaseId, payer, rent) in signed)
+        {
+            await Eventually.HoldsAsync(async () => (await staff.GetAsync($"/api/leases/{leaseId}/ledger"))?.GetProperty("entries").EnumerateArray()
+                    .Select(entry => entry.GetProperty("kind").GetString()).ToHashSet() is { } kinds && kinds.Contains("charge") && kinds.Contains("payment"),
+                TimeSpan.FromSeconds(30), $"the ledger of lease {leaseId} shows its move-in charge and payment");
             leases.Add(new RentLease(leases.Count, leaseId, payer, rent, await RentRuns.BalanceAsync(staff, leaseId) ?? 0m));
+        }
         await RentRuns.ArrangeAsync(gateway, leases);
 
         await gateway.DeliverEachWebhookAsync(3);

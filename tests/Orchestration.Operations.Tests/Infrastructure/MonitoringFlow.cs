@@ -34,6 +34,10 @@ public static class MonitoringFlow
         await Eventually.HoldsAsync(async () => (await monitoring.LatestQueueLengthsAsync(CancellationToken.None))
             .GetValueOrDefault(host.OperationsEndpoint) >= queued, TimeSpan.FromSeconds(15),
             $"Operations samples at least {queued} waiting messages as the {host.OperationsEndpoint} endpoint's queue length");
+        // The Gateway gets the samples as messages of their own: the history can show the queue only once one has arrived.
+        await Eventually.HoldsAsync(async () => await EndpointAsync(staff, host.OperationsEndpoint) is { } e
+            && e.GetProperty("queueLength") is { ValueKind: JsonValueKind.Number } length && length.GetInt64() >= queued,
+            TimeSpan.FromSeconds(15), $"the overview shows at least {queued} waiting messages");
 
         host.Gate.Open();
         await Eventually.HoldsAsync(() => Task.FromResult(host.Gate.Done - doneBefore == work), TimeSpan.FromSeconds(20), "the work is done");
