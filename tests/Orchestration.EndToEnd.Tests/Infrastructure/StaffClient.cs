@@ -51,7 +51,7 @@ public sealed class StaffClient : IDisposable
             marketRent = new { amount = 1850.00m, currency = "USD" },
         }, HttpStatusCode.Created)).GetProperty("unitId").GetGuid();
 
-    /// <summary>Applies for a year's lease of the unit from 2027-01-01 at its market rent, and returns the lease's id.</summary>
+    /// <summary>Applies for a year's lease of the unit from the first of next month at its market rent, and returns the lease's id.</summary>
     public async Task<Guid> ApplyForLeaseAsync(Guid propertyId, Guid unitId, string applicantName, string applicantEmail) =>
         (await PostAsync("/api/lease-applications", new
         {
@@ -62,8 +62,8 @@ public sealed class StaffClient : IDisposable
             monthlyRent = 1850.00m,
             securityDeposit = 1850.00m,
             currency = "USD",
-            leaseStart = "2027-01-01",
-            leaseEnd = "2027-12-31",
+            leaseStart = LeaseTerm.Start,
+            leaseEnd = LeaseTerm.End,
         }, HttpStatusCode.Accepted)).GetProperty("leaseId").GetGuid();
 
     public async Task<JsonElement?> GetAsync(string path)

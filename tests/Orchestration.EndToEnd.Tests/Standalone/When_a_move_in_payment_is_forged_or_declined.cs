@@ -45,7 +45,7 @@ public sealed class When_a_move_in_payment_is_forged_or_declined
         var leaseId = (await staff.PostAsync("/api/lease-applications", new
         {
             propertyId, unitId, applicantName = "Ada Lovelace", applicantEmail = email, monthlyRent = 1850.01m, securityDeposit = 1850.01m,
-            currency = "USD", leaseStart = "2027-01-01", leaseEnd = "2027-12-31",
+            currency = "USD", leaseStart = LeaseTerm.Start, leaseEnd = LeaseTerm.End,
         }, HttpStatusCode.Accepted)).GetProperty("leaseId").GetGuid();
 
         async Task<string?> StateAsync() => (await staff.GetAsync($"/api/leases/{leaseId}"))?.GetProperty("state").GetString();

@@ -200,8 +200,8 @@ public sealed partial class When_the_platform_runs_standalone : IAsyncLifetime
         monthlyRent = rent,
         securityDeposit = rent,
         currency = "USD",
-        leaseStart = "2027-02-01",
-        leaseEnd = "2028-01-31",
+        leaseStart = LeaseTerm.Start,
+        leaseEnd = LeaseTerm.End,
     };
 
     /// <summary>Applies for a vacant unit at its market rent, which the Gateway must accept; returns its answer and the lease's id.</summary>
