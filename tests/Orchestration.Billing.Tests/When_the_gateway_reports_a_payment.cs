@@ -197,7 +197,8 @@ public abstract class When_the_gateway_reports_a_payment(BillingHost host)
     public async Task Should_leave_nothing_to_charge_or_collect_when_the_first_period_is_run()
     {
         var lease = new Leases();
-        var dueOn = new DateOnly(2040 + Random.Shared.Next(0, 50), Random.Shared.Next(1, 13), 1);
+        // The year the lease is in force is this test's alone, so the run finds this lease only.
+        var dueOn = FarMonths.Next(12);
         var period = $"{dueOn:yyyy-MM}";
         (await host.SendAsync(lease.RequestMoveInFunds(dueOn: dueOn))).ShouldBeNull();
         var intentId = (await host.PaymentAsync(lease.FundsKey)).ShouldNotBeNull().PaymentIntentId.ShouldNotBeNull();

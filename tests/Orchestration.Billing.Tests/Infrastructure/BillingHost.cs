@@ -109,8 +109,15 @@ public sealed class BillingHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null, Action<PaymentsSimulatorOptions>? gateway = null) =>
         StartAsync(TestDatabase.OnPostgres("billing_tests"), settings, gateway);
 
+    /// <summary>
+    /// On a database the caller keeps (and disposes): a host stopped and started again on it finds what the last one
+    /// stored.
+    /// </summary>
+    public static Task<BillingHost> StartOnAsync(TestDatabase database, IDictionary<string, string?>? settings = null) =>
+        StartAsync(database, settings, gateway: null, ownsDatabase: false);
+
     static async Task<BillingHost> StartAsync(
-        TestDatabase database, IDictionary<string, string?>? settings, Action<PaymentsSimulatorOptions>? gateway)
+        TestDatabase database, IDictionary<string, string?>? settings, Action<PaymentsSimulatorOptions>? gateway, bool ownsDatabase = true)
     {
         var options = new SimulatorOptions
         {
@@ -139,6 +146,7 @@ public sealed class BillingHost : IAsyncDisposable
             {
                 Name = "billing",
                 Database = database,
+                OwnsDatabase = ownsDatabase,
                 Settings = configuration,
                 Consumers = x =>
                 {

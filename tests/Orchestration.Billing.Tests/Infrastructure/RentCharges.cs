@@ -19,7 +19,7 @@ public sealed class RentCharges(BillingHost host)
     public async Task<Charge> PostedAsync(decimal rent, bool withContact = true)
     {
         // A month of its own, far ahead, and a lease in force in that month only: no other test's run charges it.
-        var month = new DateOnly(2041 + Random.Shared.Next(0, 200), Random.Shared.Next(1, 13), 1);
+        var month = FarMonths.Next();
         var period = month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var leaseId = NewId.NextGuid();
         (await host.PublishAsync(new LeaseActivated
