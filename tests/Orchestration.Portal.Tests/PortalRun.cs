@@ -132,6 +132,9 @@ public sealed class PortalRun : IAsyncLifetime
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/");
+        // The page focuses the email field once it is interactive, a round trip after it shows: a field filled before then
+        // would lose the focus to it halfway through.
+        await Expect(page.GetByLabel("Email")).ToBeFocusedAsync();
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

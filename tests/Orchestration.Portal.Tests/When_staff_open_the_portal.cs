@@ -25,6 +25,7 @@ public sealed class When_staff_open_the_portal(PortalRun run)
     {
         var page = await run.NewPageAsync();
         await page.GotoAsync("/signin");
+        await Expect(page.GetByLabel("Email")).ToBeFocusedAsync();
         await page.GetByLabel("Email").FillAsync(PortalRun.ManagerEmail);
         await page.GetByLabel("Password").FillAsync("not the password");
         await page.GetByLabel("Password").PressAsync("Enter");
