@@ -10,7 +10,7 @@ namespace Orchestration.Billing.Tests;
 public abstract class When_the_gateway_answers_slowly(BillingHost host)
 {
     static readonly TimeSpan GatewayAnswer = TimeSpan.FromSeconds(6);
-    static readonly TimeSpan Prompt = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan Prompt = TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task Should_handle_another_leases_command_and_reads_while_the_charge_waits()

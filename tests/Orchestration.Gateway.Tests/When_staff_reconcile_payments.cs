@@ -5,22 +5,24 @@ namespace Orchestration.Gateway.Tests;
 /// <summary>Reconciliation runs through the Gateway: the request reaches Billing's queue, and Billing's report is what the run shows.</summary>
 public sealed class When_staff_reconcile_payments(GatewayApiFixture fixture) : GatewayApiTest(fixture)
 {
-    static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+    // Read each time: a test that runs past midnight (UTC) compares with the day the Gateway has then.
+    static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
     [Fact]
     public async Task Should_send_billing_the_days_and_show_the_run_running_then_its_report()
     {
         var accountant = await Gateway.SignInAsNewStaffAsync(GatewayRoles.Accountant);
+        var today = Today;
 
-        var response = await accountant.PostAsJsonAsync("/api/reconciliation/runs", new { from = Today.AddDays(-2), to = Today.AddDays(-1) });
+        var response = await accountant.PostAsJsonAsync("/api/reconciliation/runs", new { from = today.AddDays(-2), to = today.AddDays(-1) });
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var runId = (await response.JsonAsync()).GetProperty("reconciliationRunId").GetGuid();
         response.Headers.Location!.ToString().ShouldBe($"/api/reconciliation/runs/{runId}");
         var running = await (await accountant.GetAsync($"/api/reconciliation/runs/{runId}")).JsonAsync();
         running.GetProperty("status").GetString().ShouldBe("Running");
-        running.GetProperty("from").GetString().ShouldBe(Today.AddDays(-2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        running.GetProperty("to").GetString().ShouldBe(Today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        running.GetProperty("from").GetString().ShouldBe(today.AddDays(-2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        running.GetProperty("to").GetString().ShouldBe(today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         var sent = new List<JsonElement>();
         await Eventually.HoldsAsync(async () =>
         {
@@ -28,8 +30,8 @@ public sealed class When_staff_reconcile_payments(GatewayApiFixture fixture) : G
             return sent.Any(c => c.GetProperty("runId").GetGuid() == runId);
         }, TimeSpan.FromSeconds(15), "the reconciliation run reached Billing's queue");
         var command = sent.Single(c => c.GetProperty("runId").GetGuid() == runId);
-        command.GetProperty("from").GetDateTimeOffset().ShouldBe(new DateTimeOffset(Today.AddDays(-2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
-        command.GetProperty("to").GetDateTimeOffset().ShouldBe(new DateTimeOffset(Today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        command.GetProperty("from").GetDateTimeOffset().ShouldBe(new DateTimeOffset(today.AddDays(-2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        command.GetProperty("to").GetDateTimeOffset().ShouldBe(new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
 
         var report = new ReconciliationRunFinished
         {

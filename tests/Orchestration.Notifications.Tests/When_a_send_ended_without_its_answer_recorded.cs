@@ -10,7 +10,7 @@ namespace Orchestration.Notifications.Tests;
 /// </summary>
 public sealed class When_a_send_ended_without_its_answer_recorded : IAsyncLifetime
 {
-    static readonly TimeSpan InDoubtAfter = TimeSpan.FromSeconds(3);
+    static readonly TimeSpan InDoubtAfter = TimeSpan.FromSeconds(6);
 
     RunningSimulators _simulators = null!;
     HttpClient _controls = null!;
@@ -29,8 +29,8 @@ public sealed class When_a_send_ended_without_its_answer_recorded : IAsyncLifeti
         ["Notifications:SendGrid:BaseUrl"] = _simulators.Mail!.ToString().TrimEnd('/'),
         ["Notifications:SendGrid:ApiKey"] = "SG.simulator",
         ["Notifications:SendGrid:ActivityLookup"] = "true",
-        ["Notifications:SendGrid:Resilience:AttemptTimeout"] = "00:00:01",
-        ["Notifications:SendGrid:Resilience:TotalTimeout"] = "00:00:02",
+        ["Notifications:SendGrid:Resilience:AttemptTimeout"] = "00:00:03",
+        ["Notifications:SendGrid:Resilience:TotalTimeout"] = "00:00:05",
         ["Notifications:InDoubtAfter"] = InDoubtAfter.ToString(),
         ["Recoverability:ImmediateRetries"] = "0",
         ["Recoverability:DelayedRetries"] = "",

@@ -80,7 +80,7 @@ public sealed class When_a_leak_alarm_is_raised_in_the_portal(PortalRun run)
                 await link.WaitForAsync(new() { Timeout = 3_000 });
                 break;
             }
-            catch (TimeoutException) when (attempt < 6)
+            catch (TimeoutException) when (attempt < 10)
             {
                 await page.ReloadAsync();
             }

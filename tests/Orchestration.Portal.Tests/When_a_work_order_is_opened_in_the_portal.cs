@@ -58,7 +58,7 @@ public sealed class When_a_work_order_is_opened_in_the_portal(PortalRun run)
                 await device.WaitForAsync(new() { Timeout = 3_000 });
                 break;
             }
-            catch (TimeoutException) when (attempt < 6)
+            catch (TimeoutException) when (attempt < 10)
             {
                 await page.ReloadAsync();
             }

@@ -54,6 +54,9 @@ public sealed class When_admins_manage_alerts_in_the_portal(PortalRun run)
                 .Any(c => c.GetProperty("id").GetGuid() == channelId), TimeSpan.FromSeconds(10), "the channel is listed");
             await admin.PostAsync("/api/operations/alerts/rules",
                 new { name = rule, kind = "queue-length", endpoint = Endpoint, threshold = 100, channelIds = new[] { channelId } }, HttpStatusCode.Accepted);
+            // Accepted, then stored by Operations: the accountant's page reads the rules once, when it opens.
+            await Eventually.HoldsAsync(async () => (await admin.GetAsync("/api/operations/alerts/rules")).EnumerateArray()
+                .Any(r => r.GetProperty("name").GetString() == rule), TimeSpan.FromSeconds(10), "the rule is listed");
         }
 
         var page = await run.SignInAsync(await Users.CreateAsync(run, "accountant"));

@@ -62,7 +62,7 @@ public sealed class When_units_and_tenants_are_edited_in_the_portal(PortalRun ru
                 await edit.WaitForAsync(new() { Timeout = 3_000 });
                 break;
             }
-            catch (TimeoutException) when (attempt < 6)
+            catch (TimeoutException) when (attempt < 10)
             {
                 await page.ReloadAsync();
             }

@@ -13,9 +13,10 @@ public static class Eventually
                 if (await condition())
                     return;
             }
-            catch (Exception exception) when (exception is Npgsql.NpgsqlException or HttpRequestException or IOException)
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or HttpRequestException or IOException
+                                                  or TaskCanceledException { InnerException: TimeoutException })
             {
-                // A server the test itself is restarting: look again.
+                // A server the test itself is restarting, or one too busy to answer within the client's timeout: look again.
             }
 
             await Task.Delay(100);

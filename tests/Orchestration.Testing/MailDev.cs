@@ -62,7 +62,7 @@ public sealed class MailDev : IAsyncLifetime
         var process = _process = Process.Start(start) ?? throw new InvalidOperationException("maildev did not start.");
         _output.Capture(process);
 
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(30) };
         await Eventually.HoldsAsync(async () =>
         {
             if (process.HasExited)

@@ -13,5 +13,5 @@ public sealed class SettlingPaymentsFixture() : HostFixture<BillingHost>(() => B
     },
     gateway => gateway.SettlementDelay = SettlementDelay))
 {
-    public static readonly TimeSpan SettlementDelay = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan SettlementDelay = TimeSpan.FromSeconds(3);
 }

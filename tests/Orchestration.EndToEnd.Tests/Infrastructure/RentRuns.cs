@@ -125,11 +125,14 @@ public static class RentRuns
         }
     }
 
-    /// <summary>Reconciles the gateway's payments of <paramref name="day"/> with the ledger and returns the finished run.</summary>
-    public static async Task<JsonElement> ReconcileAsync(StaffClient staff, DateOnly day)
+    /// <summary>
+    /// Reconciles the gateway's payments from <paramref name="from"/> (the day the test began) through today with the
+    /// ledger and returns the finished run: a test that runs past midnight (UTC) still reconciles every payment it made.
+    /// </summary>
+    public static async Task<JsonElement> ReconcileAsync(StaffClient staff, DateOnly from)
     {
-        var on = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var runId = (await staff.PostAsync("/api/reconciliation/runs", new { from = on, to = on }, HttpStatusCode.Accepted))
+        var to = DateOnly.FromDateTime(DateTime.UtcNow);
+        var runId = (await staff.PostAsync("/api/reconciliation/runs", new { from, to }, HttpStatusCode.Accepted))
             .GetProperty("reconciliationRunId").GetGuid();
         JsonElement? run = null;
         await Eventually.HoldsAsync(async () => (run = await staff.GetAsync($"/api/reconciliation/runs/{runId}"))?.GetProperty("status").GetString() == "Finished",

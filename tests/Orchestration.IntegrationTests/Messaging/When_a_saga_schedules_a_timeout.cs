@@ -8,11 +8,12 @@ public sealed class When_a_saga_schedules_a_timeout() : BusWorldTest("timeout")
     public async Task Should_fire_after_the_hosting_process_was_stopped_and_started_again()
     {
         var probe = await World.StartProbeAsync();
-        await World.SendAsync("probe-state", new ArmProbeTimeout(probe, Seconds: 2));
+        // Due well after it is stored and the process is killed, however slowly a busy machine does both.
+        await World.SendAsync("probe-state", new ArmProbeTimeout(probe, Seconds: 4));
         await Eventually.HoldsAsync(async () => await PendingSchedules() == 1, TimeSpan.FromSeconds(10), "the timeout is stored");
 
         await World.Endpoint.KillAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(5));
         (await World.ProbeStateAsync(probe)).ShouldBe("Running");
 
         await World.Endpoint.StartAsync();
@@ -23,12 +24,12 @@ public sealed class When_a_saga_schedules_a_timeout() : BusWorldTest("timeout")
     public async Task Should_never_fire_once_cancelled()
     {
         var probe = await World.StartProbeAsync();
-        await World.SendAsync("probe-state", new ArmProbeTimeout(probe, Seconds: 2));
+        await World.SendAsync("probe-state", new ArmProbeTimeout(probe, Seconds: 4));
         await Eventually.HoldsAsync(async () => await PendingSchedules() == 1, TimeSpan.FromSeconds(10), "the timeout is stored");
         await World.SendAsync("probe-state", new DisarmProbeTimeout(probe));
 
         await Eventually.HoldsAsync(async () => await PendingSchedules() == 0, TimeSpan.FromSeconds(10), "the timeout was cancelled");
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Task.Delay(TimeSpan.FromSeconds(5));
         (await World.ProbeStateAsync(probe)).ShouldBe("Running");
     }
 

@@ -30,7 +30,7 @@ public sealed class When_a_payment_is_returned
         await using var rent = await RentCollectionHarness.Start();
         await rent.Post(autopay: false, graceDays: RentCollectionHarness.ShortGrace);
         await rent.Succeeds("pi_returned_late");
-        await Task.Delay(1000);
+        await Task.Delay(2500);
         await rent.ShouldBeIn(x => x.Paid);
 
         await rent.Deliver(new RentPaymentReturned

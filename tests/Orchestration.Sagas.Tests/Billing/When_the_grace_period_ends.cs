@@ -26,7 +26,7 @@ public sealed class When_the_grace_period_ends
         await rent.Post(autopay: false, graceDays: RentCollectionHarness.ShortGrace);
         await rent.Succeeds("pi_on_time");
 
-        await Task.Delay(1000);
+        await Task.Delay(2500);
         await rent.ShouldBeIn(x => x.Paid);
         rent.Sent<AssessLateFees>().ShouldBeEmpty();
         rent.Notices(RentNotice.LateFee).ShouldBeEmpty();

@@ -88,7 +88,7 @@ public class When_the_applicant_signs_after_a_reminder
     [Fact]
     public async Task Should_stop_reminding_and_never_expire_the_offer()
     {
-        var options = LeaseSigningHarness.Timeouts(TimeSpan.FromSeconds(1), maxReminders: 3, TimeSpan.FromSeconds(3.5));
+        var options = LeaseSigningHarness.Timeouts(TimeSpan.FromSeconds(2), maxReminders: 3, TimeSpan.FromSeconds(6.5));
         await using var lease = await LeaseSigningHarness.Start(options);
         await lease.AdvanceTo(nameof(LeaseSigningStateMachine.AwaitingLeaseDocument));
 

@@ -7,7 +7,7 @@ public class When_no_vendor_takes_the_job
 {
     static MaintenanceDispatchOptions QuickEmergency => new()
     {
-        EmergencyAcceptance = TimeSpan.FromMilliseconds(400),
+        EmergencyAcceptance = TimeSpan.FromSeconds(1.5),
         UrgentAcceptance = TimeSpan.FromHours(2),
         RoutineAcceptance = TimeSpan.FromHours(3),
     };

@@ -9,7 +9,7 @@ public class When_the_vendor_does_not_come
     public async Task Should_revoke_the_code_withdraw_the_job_and_dispatch_to_another_vendor()
     {
         var options = WorkOrderHarness.DeadlinesOutOfTheWay;
-        options.NoShowGrace = TimeSpan.FromMilliseconds(300);
+        options.NoShowGrace = TimeSpan.FromSeconds(2);
         await using var order = await WorkOrderHarness.Start(options);
         await order.AdvanceTo("AwaitingVisitWindow");
 
@@ -29,14 +29,14 @@ public class When_the_vendor_does_not_come
     public async Task Should_not_count_a_completed_visit_as_a_no_show()
     {
         var options = WorkOrderHarness.DeadlinesOutOfTheWay;
-        options.NoShowGrace = TimeSpan.FromMilliseconds(300);
+        options.NoShowGrace = TimeSpan.FromSeconds(2);
         await using var order = await WorkOrderHarness.Start(options);
         await order.AdvanceTo("AwaitingVisitWindow");
         await order.ProposeWindow(0, WorkOrderHarness.Now.AddHours(-2), WorkOrderHarness.Now);
         await order.Complete(0, 120m);
         await order.ShouldBeIn(x => x.Completed);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
 
         await order.ShouldBeIn(x => x.Completed);
         order.Sent<WithdrawDispatch>().ShouldBeEmpty();

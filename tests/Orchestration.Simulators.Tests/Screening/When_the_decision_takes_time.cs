@@ -6,7 +6,7 @@ public sealed class When_the_decision_takes_time() : SimulatorsTest(o =>
     o.Screening.DecisionDelay = Delay;
 })
 {
-    static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(400);
+    static readonly TimeSpan Delay = TimeSpan.FromSeconds(2);
     [Fact]
     public async Task Should_stay_pending_until_the_delay_has_passed()
     {
