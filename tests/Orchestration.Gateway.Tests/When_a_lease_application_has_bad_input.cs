@@ -109,7 +109,7 @@ public sealed class When_a_lease_application_has_bad_input(StaffApiFixture hosts
     public async Task Should_refuse_a_lease_longer_than_five_years(string provider)
     {
         var (staff, body, unitId) = await ApplicationAsync(provider);
-        body["leaseEnd"] = PortalRequests.LeaseStart.AddYears(5).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        body["leaseEnd"] = LeaseTerm.Start.AddYears(5).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         await (await Apply(staff, body)).ShouldNameFieldAsync("leaseEnd", "a lease of five years and a day");
 

@@ -23,7 +23,7 @@ public sealed class When_a_lease_application_is_submitted(GatewayApiFixture fixt
         lease.GetProperty("tenant").GetProperty("email").GetString().ShouldBe("grace@example.com");
         lease.GetProperty("monthlyRent").GetProperty("amount").GetDecimal().ShouldBe(2400m);
         lease.GetProperty("securityDeposit").GetProperty("currency").GetString().ShouldBe("USD");
-        lease.GetProperty("leaseStart").GetString().ShouldBe(PortalRequests.LeaseStart.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        lease.GetProperty("leaseStart").GetString().ShouldBe(LeaseTerm.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         lease.GetProperty("timeline").GetArrayLength().ShouldBe(0);
 
         var unit = await staff.GetJsonAsync($"/api/units/{unitId}");

@@ -100,7 +100,7 @@ public sealed class When_an_application_names_a_known_tenant(StaffApiFixture hos
         {
             LeaseId = leaseId, PropertyId = propertyId, UnitId = Guid.NewGuid(), ApplicantId = ada, ApplicantName = "Eve Impostor",
             ApplicantEmail = "eve@evil.example.com", MonthlyRent = new Money(1850m, "USD"), SecurityDeposit = new Money(0m, "USD"),
-            LeaseStart = PortalRequests.LeaseStart, LeaseEnd = PortalRequests.LeaseEnd, SubmittedAt = DateTimeOffset.UtcNow,
+            LeaseStart = LeaseTerm.Start, LeaseEnd = LeaseTerm.End, SubmittedAt = DateTimeOffset.UtcNow,
         }, "the application event was projected");
 
         var tenant = await staff.GetJsonAsync($"/api/tenants/{ada}");

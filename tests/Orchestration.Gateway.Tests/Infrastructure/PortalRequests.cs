@@ -3,11 +3,6 @@ namespace Orchestration.Gateway.Tests.Infrastructure;
 /// <summary>The requests staff make to set up and apply, as a signed-in client sends them.</summary>
 public static class PortalRequests
 {
-    /// <summary>The first day of next month: a lease start the Gateway takes whenever the tests run.</summary>
-    public static readonly DateOnly LeaseStart = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(1);
-
-    public static readonly DateOnly LeaseEnd = LeaseStart.AddYears(1).AddDays(-1);
-
     public static object Property(string name = "Harbor View Apartments") => new
     {
         name,
@@ -37,8 +32,8 @@ public static class PortalRequests
         monthlyRent,
         securityDeposit = 2400.00m,
         currency = "USD",
-        leaseStart = LeaseStart,
-        leaseEnd = LeaseEnd,
+        leaseStart = LeaseTerm.Start,
+        leaseEnd = LeaseTerm.End,
     };
 
     public static async Task<Guid> CreatePropertyAsync(this HttpClient client, string name = "Harbor View Apartments")
